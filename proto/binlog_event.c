@@ -1,0 +1,1 @@
+/* proto/binlog_event.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* proto/binlog_rows.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* proto/decimal.c: placeholder, being written. */

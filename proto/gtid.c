@@ -1,0 +1,1 @@
+/* proto/gtid.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* proto/jsonb.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* proto/payload.c: placeholder, being written. */

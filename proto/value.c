@@ -1,0 +1,1 @@
+/* proto/value.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* proto/value_print.c: placeholder, being written. */
