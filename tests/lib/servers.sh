@@ -1,0 +1,344 @@
+# servers.sh: start and stop scratch MariaDB servers for integration tests.
+#
+# Source it from a bash test:
+#
+#   . "$top_srcdir/tests/lib/servers.sh"
+#   srv_require                        # exit 77 (skip) without mariadbd
+#   srv_start src --binlog_row_image=MINIMAL
+#   srv_sql src "CREATE DATABASE t1"
+#   srv_start dst --server-id=2
+#   ...                                # servers are stopped on exit
+#
+# srv_start NAME records, for NAME (a shell identifier):
+#   NAME_PORT        TCP port on 127.0.0.1
+#   NAME_SOCK        unix socket
+#   NAME_PID         pid of mariadbd (a child of the test shell)
+#   NAME_DIR         scratch directory of this server (data, cnf, log)
+#   NAME_DATADIR     datadir
+#   NAME_BINLOG_DIR  directory of the binlog files (base name NAME-bin)
+#   NAME_CNF         the defaults file; extra options are appended to it
+#   NAME_LOG         the error log
+#
+# Call srv_start in the test's main shell, not in $(...) or a pipeline: the
+# server must be a child of the shell that stops it.  An EXIT trap runs
+# srv_cleanup_all so that no server outlives its test; a test that needs its
+# own EXIT trap must call srv_cleanup_all from it.
+#
+# Environment: MYSHIFT_TEST_TMP (parent of scratch dirs, default /tmp),
+# MYSHIFT_TEST_KEEP=1 keeps the scratch dir after the test,
+# SRV_START_TIMEOUT (seconds, default 60).
+
+SRV_ROOT=
+SRV_NAMES=()
+SRV_NEXT_ID=1
+SRV_PORT_LOCKS="${MYSHIFT_TEST_TMP:-/tmp}/myshift-ports"
+
+# Print a message on stderr and exit with failure.
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Print a message and exit with automake's "skipped" status.
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# Skip the test unless a MariaDB server and client are installed.
+srv_require() {
+	local p
+	for p in mariadbd mariadb-install-db mariadb; do
+		command -v "$p" >/dev/null 2>&1 || [ -x "/usr/sbin/$p" ] ||
+		    skip "$p is not installed (apt-get install mariadb-server mariadb-client)"
+	done
+}
+
+# Find a server program: PATH first, then /usr/sbin (not in a user's PATH).
+_srv_prog() {
+	command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"
+}
+
+# Create the per-test scratch root on first use.
+_srv_root() {
+	if [ -z "$SRV_ROOT" ]; then
+		mkdir -p "${MYSHIFT_TEST_TMP:-/tmp}"
+		SRV_ROOT=$(mktemp -d "${MYSHIFT_TEST_TMP:-/tmp}/myshift-test.XXXX") ||
+		    fail "cannot create a scratch directory"
+	fi
+}
+
+# Is PORT free on 127.0.0.1?  (Nothing listens, and we can bind it.)
+_srv_port_free() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 - "$1" <<-'EOF' 2>/dev/null
+		import socket, sys
+		s = socket.socket()
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		s.bind(("127.0.0.1", int(sys.argv[1])))
+		EOF
+	else
+		! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+	fi
+}
+
+# Reserve a free loopback port and print it.  Reservations are directories
+# under $SRV_PORT_LOCKS holding the owner's pid, so tests running in
+# parallel never pick the same port; a reservation whose owner is dead is
+# taken over.
+_srv_pick_port() {
+	local port i owner
+	mkdir -p "$SRV_PORT_LOCKS"
+	for i in $(seq 1 200); do
+		port=$((20000 + (RANDOM * 32768 + RANDOM) % 30000))
+		if ! mkdir "$SRV_PORT_LOCKS/$port" 2>/dev/null; then
+			owner=$(cat "$SRV_PORT_LOCKS/$port/pid" 2>/dev/null)
+			if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null; then
+				rm -rf "$SRV_PORT_LOCKS/$port"
+			fi
+			continue
+		fi
+		echo $$ >"$SRV_PORT_LOCKS/$port/pid"
+		if _srv_port_free "$port"; then
+			echo "$port"
+			return 0
+		fi
+		rm -rf "$SRV_PORT_LOCKS/$port"
+	done
+	fail "no free TCP port found on 127.0.0.1"
+}
+
+# Set the variable NAME_FIELD to VALUE.
+_srv_set() {
+	printf -v "${1}_$2" '%s' "$3"
+}
+
+# Get the variable NAME_FIELD.
+_srv_get() {
+	local v="${1}_$2"
+	[[ $v =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || return 0
+	printf '%s' "${!v-}"
+}
+
+# srv_start NAME [--option[=value]...]: initialise a datadir and start a
+# server with binlog_format=ROW; extra options go into its cnf (the last
+# occurrence of an option wins).  Waits until it accepts connections.
+srv_start() {
+	local name=$1 dir opt port id user=()
+	shift
+	[[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || fail "srv_start: bad name '$name'"
+	[ -z "$(_srv_get "$name" PID)" ] || fail "srv_start: $name is running"
+	_srv_root
+	dir=$SRV_ROOT/$name
+	mkdir -p "$dir/data" "$dir/binlog" || fail "cannot create $dir"
+	[ "$(id -u)" = 0 ] && user=(--user=root)
+	if ! "$(_srv_prog mariadb-install-db)" --no-defaults --datadir="$dir/data" \
+	    "${user[@]}" --auth-root-authentication-method=normal --skip-test-db \
+	    >"$dir/install.log" 2>&1; then
+		cat "$dir/install.log" >&2
+		fail "mariadb-install-db failed for $name"
+	fi
+	port=$(_srv_pick_port) || exit 1
+	id=$SRV_NEXT_ID
+	SRV_NEXT_ID=$((SRV_NEXT_ID + 1))
+	cat >"$dir/my.cnf" <<-EOF
+	[mariadbd]
+	datadir=$dir/data
+	socket=$dir/sock
+	pid-file=$dir/mariadbd.pid
+	log-error=$dir/error.log
+	port=$port
+	bind-address=127.0.0.1
+	skip-name-resolve
+	server-id=$id
+	log-bin=$dir/binlog/$name-bin
+	binlog_format=ROW
+	character-set-server=utf8mb4
+	collation-server=utf8mb4_general_ci
+	max_allowed_packet=64M
+	performance_schema=OFF
+	innodb_buffer_pool_size=128M
+	innodb_log_file_size=64M
+	innodb_log_buffer_size=16M
+	innodb_flush_log_at_trx_commit=2
+	innodb_read_io_threads=1
+	innodb_write_io_threads=1
+	innodb_purge_threads=1
+	innodb_buffer_pool_load_at_startup=OFF
+	innodb_buffer_pool_dump_at_shutdown=OFF
+	sync_binlog=0
+	max_connections=200
+	table_open_cache=400
+	key_buffer_size=8M
+	EOF
+	for opt in "$@"; do
+		echo "${opt#--}" >>"$dir/my.cnf"
+	done
+	SRV_NAMES+=("$name")
+	_srv_set "$name" PORT "$port"
+	_srv_set "$name" SOCK "$dir/sock"
+	_srv_set "$name" DIR "$dir"
+	_srv_set "$name" DATADIR "$dir/data"
+	_srv_set "$name" BINLOG_DIR "$dir/binlog"
+	_srv_set "$name" CNF "$dir/my.cnf"
+	_srv_set "$name" LOG "$dir/error.log"
+	[ ${#dir} -lt 95 ] || fail "socket path $dir/sock is too long (MYSHIFT_TEST_TMP)"
+	_srv_launch "$name"
+}
+
+# Start mariadbd for NAME from its cnf and wait until it answers.
+_srv_launch() {
+	local name=$1 dir pid user=() t0
+	dir=$(_srv_get "$name" DIR)
+	[ "$(id -u)" = 0 ] && user=(--user=root)
+	"$(_srv_prog mariadbd)" --defaults-file="$dir/my.cnf" "${user[@]}" \
+	    >>"$dir/mariadbd.out" 2>&1 </dev/null &
+	pid=$!
+	_srv_set "$name" PID "$pid"
+	t0=$SECONDS
+	until srv_sql "$name" "SELECT 1" >/dev/null 2>&1; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			_srv_set "$name" PID ""
+			_srv_dump_log "$name"
+			fail "mariadbd $name exited during startup"
+		fi
+		if [ $((SECONDS - t0)) -ge "${SRV_START_TIMEOUT:-60}" ]; then
+			_srv_dump_log "$name"
+			fail "mariadbd $name not ready after ${SRV_START_TIMEOUT:-60}s"
+		fi
+		sleep 0.1
+	done
+}
+
+# Print the tail of NAME's error log on stderr.
+_srv_dump_log() {
+	local dir
+	dir=$(_srv_get "$1" DIR)
+	echo "---- $dir/error.log (tail) ----" >&2
+	tail -n 40 "$dir/error.log" "$dir/mariadbd.out" >&2 2>/dev/null
+	echo "----" >&2
+}
+
+# srv_sql NAME SQL [client options...]: run SQL ("-": read stdin) as root
+# over the socket; batch output, no column names; fails on an SQL error.
+srv_sql() {
+	local name=$1 sql=$2
+	shift 2
+	if [ "$sql" = - ]; then
+		mariadb --no-defaults -S "$(_srv_get "$name" SOCK)" -uroot \
+		    --batch --skip-column-names "$@"
+	else
+		mariadb --no-defaults -S "$(_srv_get "$name" SOCK)" -uroot \
+		    --batch --skip-column-names "$@" -e "$sql"
+	fi
+}
+
+# srv_stop NAME: shut NAME down cleanly (SIGTERM, then SIGKILL after 60 s).
+srv_stop() {
+	local name=$1 pid i
+	pid=$(_srv_get "$name" PID)
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 600); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "srv_stop: $name (pid $pid) ignored SIGTERM, killing" >&2
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	_srv_set "$name" PID ""
+	return 0
+}
+
+# srv_kill NAME: crash NAME (SIGKILL), as a power cut would.
+srv_kill() {
+	local pid
+	pid=$(_srv_get "$1" PID)
+	[ -n "$pid" ] || return 0
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	_srv_set "$1" PID ""
+	return 0
+}
+
+# srv_restart NAME [--option...]: stop NAME and start it again on the same
+# datadir and port; extra options are appended to its cnf for good.
+srv_restart() {
+	local name=$1 opt
+	shift
+	srv_stop "$name"
+	for opt in "$@"; do
+		echo "${opt#--}" >>"$(_srv_get "$name" CNF)"
+	done
+	_srv_launch "$name"
+}
+
+# srv_binlogs NAME: print the paths of NAME's binlog files, oldest first.
+srv_binlogs() {
+	local dir f
+	dir=$(_srv_get "$1" BINLOG_DIR)
+	while read -r f; do
+		case $f in
+		/*) echo "$f" ;;
+		*) echo "$dir/${f##*/}" ;;
+		esac
+	done <"$dir/$1-bin.index"
+}
+
+# srv_cleanup_all: stop every server this test started, release the ports
+# and remove the scratch dir (kept if MYSHIFT_TEST_KEEP=1).
+srv_cleanup_all() {
+	local name port
+	for name in "${SRV_NAMES[@]}"; do
+		srv_stop "$name"
+		port=$(_srv_get "$name" PORT)
+		[ -n "$port" ] && rm -rf "$SRV_PORT_LOCKS/$port"
+	done
+	SRV_NAMES=()
+	if [ -n "$SRV_ROOT" ]; then
+		if [ "${MYSHIFT_TEST_KEEP:-0}" = 1 ]; then
+			echo "kept $SRV_ROOT" >&2
+		else
+			rm -rf "$SRV_ROOT"
+		fi
+		SRV_ROOT=
+	fi
+}
+
+# srv_scratch: create the per-test scratch dir $SRV_ROOT now (call it in
+# the main shell), for files a test makes besides servers; it is removed
+# with the servers.
+srv_scratch() {
+	_srv_root
+}
+
+# wait_until [-t SECONDS] CMD...: run CMD every 0.2 s until it succeeds;
+# return 1 after SECONDS (default 30).
+wait_until() {
+	local timeout=30 t0=$SECONDS
+	if [ "$1" = -t ]; then
+		timeout=$2
+		shift 2
+	fi
+	until "$@"; do
+		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
+			echo "wait_until: '$*' still false after ${timeout}s" >&2
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# log_contains NAME|FILE REGEX: does the server's error log (or FILE)
+# contain a line matching the extended REGEX?
+log_contains() {
+	local f=$1
+	[ -n "$(_srv_get "$1" LOG)" ] && f=$(_srv_get "$1" LOG)
+	grep -Eq -- "$2" "$f" 2>/dev/null
+}
+
+trap srv_cleanup_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
