@@ -492,6 +492,12 @@ void binlog_decoder_set_checksum(struct binlog_decoder *d, uint8_t alg);
 /* Whether CRC32s are verified (default true). */
 void binlog_decoder_set_verify(struct binlog_decoder *d, bool verify);
 
+/*
+ * Forget every table map. The decoder does this by itself at a transaction
+ * start once many maps are held, so that a long stream stays bounded.
+ */
+void binlog_decoder_forget_tables(struct binlog_decoder *d);
+
 /* The FORMAT_DESCRIPTION in force, NULL before the first one. */
 const struct binlog_fde *binlog_decoder_fde(const struct binlog_decoder *d);
 
