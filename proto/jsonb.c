@@ -1,1 +1,904 @@
-/* proto/jsonb.c: placeholder, being written. */
+/* jsonb.c: MySQL binary JSON (JSONB) and partial-update JSON diffs to text. */
+#include "proto/jsonb.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "proto/value.h"
+
+/*
+ * Binary JSON document (sql-common/json_binary.h):
+ *
+ *   doc     := type(1) value
+ *   object  := count size key-entry[count] value-entry[count] key* value*
+ *   array   := count size value-entry[count] value*
+ *
+ * Small containers (types 0x00, 0x02) use 2-byte count, size and offsets;
+ * large ones (0x01, 0x03) 4-byte. All offsets are relative to the first
+ * byte of the container (the byte after its type), size covers count
+ * through the last value.
+ *
+ *   key-entry   := key-offset(2|4) key-length(2)
+ *   value-entry := type(1) offset-or-inlined-value(2|4)
+ *
+ * Inlined in the entry: literals, int16, uint16 always; int32, uint32 in
+ * large containers. Scalars:
+ *
+ *   0x04 literal   1 byte: 0 null, 1 true, 2 false
+ *   0x05 int16     0x06 uint16   0x07 int32   0x08 uint32
+ *   0x09 int64     0x0a uint64   0x0b double (IEEE, little-endian)
+ *   0x0c string    varlen length, utf8mb4 bytes
+ *   0x0f opaque    field type(1), varlen length, bytes
+ *
+ * varlen: 7 bits per byte, least significant first, high bit = more; at
+ * most 5 bytes, value < 2^32.
+ */
+
+enum {
+	JB_SMALL_OBJECT = 0x00,
+	JB_LARGE_OBJECT = 0x01,
+	JB_SMALL_ARRAY = 0x02,
+	JB_LARGE_ARRAY = 0x03,
+	JB_LITERAL = 0x04,
+	JB_INT16 = 0x05,
+	JB_UINT16 = 0x06,
+	JB_INT32 = 0x07,
+	JB_UINT32 = 0x08,
+	JB_INT64 = 0x09,
+	JB_UINT64 = 0x0a,
+	JB_DOUBLE = 0x0b,
+	JB_STRING = 0x0c,
+	JB_OPAQUE = 0x0f,
+};
+
+/* MySQL enum_field_types values that opaque JSON values carry. */
+enum {
+	JB_MYSQL_TIMESTAMP = 7,
+	JB_MYSQL_DATE = 10,
+	JB_MYSQL_TIME = 11,
+	JB_MYSQL_DATETIME = 12,
+	JB_MYSQL_NEWDECIMAL = 246,
+	JB_MYSQL_VAR_STRING = 253,
+};
+
+/* MySQL refuses documents nested deeper than this (JSON_DOCUMENT_MAX_DEPTH). */
+#define JB_MAX_DEPTH 100
+
+/* How a top-level value is shown by mysqlbinlog in a JSON diff. */
+enum jb_kind {
+	JB_KIND_RAW,    /* null, true/false, numbers, DECIMAL: as is */
+	JB_KIND_QUOTED, /* strings, temporal and opaque values: '...' */
+	JB_KIND_JSON,   /* objects and arrays: CAST('...' AS JSON) */
+};
+
+/* One conversion: the output, the error sink and the work budget. */
+struct jb {
+	struct sbuf *out;
+	struct proto_err *err;
+	/*
+	 * Bytes of the document still allowed to be referenced. A well-formed
+	 * document stores every value once, so the bytes its values, keys and
+	 * headers take add up to at most its length; entries that share or
+	 * overlap storage would otherwise let a small input print an
+	 * exponentially large text.
+	 */
+	uint64_t budget;
+};
+
+static bool jb_value(struct jb *j, uint8_t type, const uint8_t *p,
+    size_t avail, uint64_t off, int depth, bool quoted, enum jb_kind *kind);
+
+/* Charge n referenced bytes at off against the document's budget. */
+static bool
+jb_charge(struct jb *j, uint64_t n, uint64_t off)
+{
+	if (n > j->budget)
+		return proto_fail(j->err, PROTO_MALFORMED, off,
+		    "JSON values overlap: the document references more bytes "
+		    "than it holds");
+	j->budget -= n;
+	return true;
+}
+
+/* Read a JSONB variable-length length (7 bits per byte, at most 5 bytes). */
+static bool
+jb_varlen(struct cur *c, uint32_t *v, const char *what)
+{
+	uint64_t len = 0;
+	uint8_t b;
+
+	for (unsigned i = 0; i < 5; i++) {
+		if (!cur_u8(c, &b, what))
+			return false;
+		len |= (uint64_t)(b & 0x7f) << (7 * i);
+		if ((b & 0x80) == 0) {
+			if (len > UINT32_MAX) {
+				c->pos -= i + 1;
+				return cur_fail(c, PROTO_MALFORMED,
+				    "%s exceeds 4 GB", what);
+			}
+			*v = (uint32_t)len;
+			return true;
+		}
+	}
+	c->pos -= 5;
+	return cur_fail(c, PROTO_MALFORMED, "%s longer than 5 bytes", what);
+}
+
+/* Append bytes as a JSON string the way MySQL quotes them (double_quote()). */
+static void
+jb_quote_json(struct sbuf *out, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	sbuf_addc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		if (ch > 0x1f && ch != '"' && ch != '\\')
+			continue;
+		sbuf_add(out, p + run, i - run);
+		run = i + 1;
+		sbuf_addc(out, '\\');
+		switch (ch) {
+		case '\b':
+			sbuf_addc(out, 'b');
+			break;
+		case '\t':
+			sbuf_addc(out, 't');
+			break;
+		case '\n':
+			sbuf_addc(out, 'n');
+			break;
+		case '\f':
+			sbuf_addc(out, 'f');
+			break;
+		case '\r':
+			sbuf_addc(out, 'r');
+			break;
+		case '"':
+		case '\\':
+			sbuf_addc(out, (char)ch);
+			break;
+		default:
+			sbuf_adds(out, "u00");
+			sbuf_addc(out, hex[ch >> 4]);
+			sbuf_addc(out, hex[ch & 0xf]);
+			break;
+		}
+	}
+	sbuf_add(out, p + run, n - run);
+	sbuf_addc(out, '"');
+}
+
+/* Append bytes as an SQL string the way mysqlbinlog does (my_b_write_quoted()). */
+static void
+jb_quote_sql(struct sbuf *out, const uint8_t *p, size_t n)
+{
+	sbuf_addc(out, '\'');
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		switch (ch) {
+		case '\b':
+			sbuf_adds(out, "\\b");
+			break;
+		case '\f':
+			sbuf_adds(out, "\\f");
+			break;
+		case '\n':
+			sbuf_adds(out, "\\n");
+			break;
+		case '\r':
+			sbuf_adds(out, "\\r");
+			break;
+		case '\t':
+			sbuf_adds(out, "\\t");
+			break;
+		case '\\':
+			sbuf_adds(out, "\\\\");
+			break;
+		case '\'':
+			sbuf_adds(out, "\\'");
+			break;
+		default:
+			if (ch < 32)
+				sbuf_printf(out, "\\x%02x", ch);
+			else
+				sbuf_addc(out, (char)ch);
+			break;
+		}
+	}
+	sbuf_addc(out, '\'');
+}
+
+/*
+ * Shortest decimal digits that read back as d (what dtoa() mode 0 gives):
+ * digits without leading or trailing zeros, and decpt, the position of the
+ * decimal point relative to the first digit. d is finite.
+ */
+static int
+jb_shortest_digits(double d, char digits[20], int *decpt)
+{
+	char buf[40], *e;
+	int n = 0, exp10;
+
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*e", prec - 1, d);
+		if (strtod(buf, NULL) == d || prec == 17)
+			break;
+	}
+	e = strchr(buf, 'e');
+	exp10 = atoi(e + 1);
+	for (char *s = buf; s < e; s++)
+		if (*s >= '0' && *s <= '9')
+			digits[n++] = *s;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	*decpt = digits[0] == '0' ? 1 : exp10 + 1;
+	return n;
+}
+
+/*
+ * Append a double as MySQL prints JSON doubles: my_gcvt(d, DOUBLE, 34)
+ * (shortest round-trip digits; 'e' notation without '+' or zero padding
+ * when the exponent is below -14 or above 15 and the digits would need
+ * padding), then ".0" when the text has neither '.' nor 'e'.
+ */
+static void
+jb_double(struct sbuf *out, double d)
+{
+	char dig[20], buf[64];
+	int len, decpt, width, exp_len, k = 0;
+	bool have_space, force_e, use_f, neg = signbit(d);
+
+	len = jb_shortest_digits(neg ? -d : d, dig, &decpt);
+	width = d < 0 ? 33 : 34; /* MY_GCVT_MAX_FIELD_WIDTH, minus the sign */
+	exp_len = 1 + (decpt >= 101 || decpt <= -99) +
+	    (decpt >= 11 || decpt <= -9);
+	have_space = (decpt <= 0 ? len - decpt + 2 :
+	    decpt < len ? len + 1 : decpt) <= width;
+	force_e = decpt <= 0 && width <= 2 - decpt && width >= 3 + exp_len;
+	use_f = (have_space || (decpt <= width && (decpt >= -1 ||
+	    (decpt == -2 && (len > 1 || !force_e))) && !force_e)) &&
+	    (!have_space || (decpt >= -14 && (decpt <= 15 || len > decpt)));
+
+	if (neg)
+		buf[k++] = '-';
+	if (use_f) {
+		if (decpt <= 0) {
+			buf[k++] = '0';
+			buf[k++] = '.';
+			for (int i = decpt; i < 0; i++)
+				buf[k++] = '0';
+		}
+		for (int i = 1; i <= len; i++) {
+			buf[k++] = dig[i - 1];
+			if (i == decpt && i < len)
+				buf[k++] = '.';
+		}
+		for (int i = len; i < decpt; i++)
+			buf[k++] = '0';
+	} else {
+		int x = decpt - 1;
+		buf[k++] = dig[0];
+		if (len > 1) {
+			buf[k++] = '.';
+			for (int i = 1; i < len; i++)
+				buf[k++] = dig[i];
+		}
+		buf[k++] = 'e';
+		if (x < 0) {
+			buf[k++] = '-';
+			x = -x;
+		}
+		k += snprintf(buf + k, sizeof(buf) - (size_t)k, "%d", x);
+	}
+	sbuf_add(out, buf, (size_t)k);
+	if (memchr(buf, '.', (size_t)k) == NULL &&
+	    memchr(buf, 'e', (size_t)k) == NULL)
+		sbuf_adds(out, ".0");
+}
+
+/*
+ * Append a packed temporal value (TIME_to_longlong_*_packed()) as
+ * my_TIME_to_str(..., 6) prints it:
+ *
+ *   DATETIME, TIMESTAMP  bits 63 sign, 62..46 year*13+month, 45..41 day,
+ *                        40..36 hour, 35..30 minute, 29..24 second,
+ *                        23..0 microseconds -> "YYYY-MM-DD hh:mm:ss.ffffff"
+ *   DATE                 the same, printed "YYYY-MM-DD"
+ *   TIME                 bits 33..24 hour (10), minute, second as above,
+ *                        negative values negated -> "[-]hh:mm:ss.ffffff"
+ */
+static void
+jb_temporal(struct sbuf *out, uint8_t ftype, int64_t packed)
+{
+	bool neg = packed < 0;
+	uint64_t v = neg ? (uint64_t)0 - (uint64_t)packed : (uint64_t)packed;
+	uint64_t frac = v % (1u << 24), hms, ymd, ym;
+	uint64_t ip = v >> 24;
+
+	if (ftype == JB_MYSQL_TIME) {
+		sbuf_printf(out, "%s%02u:%02u:%02u.%06u", neg ? "-" : "",
+		    (unsigned)((ip >> 12) % (1u << 10)),
+		    (unsigned)((ip >> 6) % (1u << 6)), (unsigned)(ip % (1u << 6)),
+		    (unsigned)frac);
+		return;
+	}
+	ymd = ip >> 17;
+	ym = ymd >> 5;
+	hms = ip % (1u << 17);
+	sbuf_printf(out, "%04u-%02u-%02u", (unsigned)(ym / 13),
+	    (unsigned)(ym % 13), (unsigned)(ymd % (1u << 5)));
+	if (ftype == JB_MYSQL_DATE)
+		return;
+	sbuf_printf(out, " %02u:%02u:%02u.%06u", (unsigned)(hms >> 12),
+	    (unsigned)((hms >> 6) % (1u << 6)), (unsigned)(hms % (1u << 6)),
+	    (unsigned)frac);
+}
+
+/* Append base64 of the bytes as MySQL's base64_encode(): '\n' every 76 chars. */
+static void
+jb_base64(struct sbuf *out, const uint8_t *p, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t line = 0;
+
+	for (size_t i = 0; i < n; i += 3, line += 4) {
+		uint32_t c = (uint32_t)p[i] << 16;
+		char q[4];
+
+		if (line == 76) {
+			sbuf_addc(out, '\n');
+			line = 0;
+		}
+		if (i + 1 < n)
+			c |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			c |= p[i + 2];
+		q[0] = tab[(c >> 18) & 0x3f];
+		q[1] = tab[(c >> 12) & 0x3f];
+		q[2] = i + 1 < n ? tab[(c >> 6) & 0x3f] : '=';
+		q[3] = i + 2 < n ? tab[c & 0x3f] : '=';
+		sbuf_add(out, q, 4);
+	}
+}
+
+/*
+ * Append an opaque value (custom data) of MySQL field type ftype:
+ * NEWDECIMAL as a number (2 bytes precision and scale, then the binary
+ * decimal), DATE/TIME/DATETIME/TIMESTAMP as 8-byte packed values, VAR_STRING
+ * as a string, anything else as "base64:typeN:<base64>".
+ */
+static bool
+jb_opaque(struct jb *j, uint8_t ftype, const uint8_t *p, size_t n,
+    uint64_t off, bool quoted, enum jb_kind *kind)
+{
+	struct sbuf tmp = { 0 };
+	struct proto_err derr = { 0 };
+	unsigned prec, scale;
+
+	*kind = JB_KIND_QUOTED;
+	switch (ftype) {
+	case JB_MYSQL_NEWDECIMAL:
+		*kind = JB_KIND_RAW;
+		if (n < 2)
+			return proto_fail(j->err, PROTO_MALFORMED, off,
+			    "JSON DECIMAL of %zu bytes has no precision and "
+			    "scale", n);
+		prec = p[0];
+		scale = p[1];
+		if (prec < 1 || prec > 65 || scale > 30 || scale > prec)
+			return proto_fail(j->err, PROTO_MALFORMED, off,
+			    "JSON DECIMAL(%u,%u) out of range", prec, scale);
+		if (decimal_bin_size(prec, scale) != n - 2)
+			return proto_fail(j->err, PROTO_MALFORMED, off + 2,
+			    "JSON DECIMAL(%u,%u) takes %zu bytes, not %zu",
+			    prec, scale, decimal_bin_size(prec, scale), n - 2);
+		if (!decimal_to_text(j->out, p + 2, n - 2, prec, scale, &derr))
+			return proto_fail(j->err,
+			    derr.code != PROTO_OK ? derr.code : PROTO_MALFORMED,
+			    off + 2, "JSON DECIMAL(%u,%u): %s", prec, scale,
+			    derr.msg);
+		return true;
+	case JB_MYSQL_DATE:
+	case JB_MYSQL_TIME:
+	case JB_MYSQL_DATETIME:
+	case JB_MYSQL_TIMESTAMP:
+		if (n != 8)
+			return proto_fail(j->err, PROTO_MALFORMED, off,
+			    "JSON temporal value (type %u) of %zu bytes, not 8",
+			    ftype, n);
+		if (quoted)
+			sbuf_addc(j->out, '"');
+		jb_temporal(j->out, ftype, (int64_t)le64(p));
+		if (quoted)
+			sbuf_addc(j->out, '"');
+		return true;
+	case JB_MYSQL_VAR_STRING:
+		if (quoted)
+			jb_quote_json(j->out, p, n);
+		else
+			sbuf_add(j->out, p, n);
+		return true;
+	default:
+		sbuf_printf(&tmp, "base64:type%u:", ftype);
+		jb_base64(&tmp, p, n);
+		if (tmp.oom) {
+			sbuf_free(&tmp);
+			return proto_fail(j->err, PROTO_NOMEM, off,
+			    "out of memory printing JSON opaque value");
+		}
+		if (quoted)
+			jb_quote_json(j->out, (const uint8_t *)tmp.p, tmp.len);
+		else
+			sbuf_add(j->out, tmp.p, tmp.len);
+		sbuf_free(&tmp);
+		return true;
+	}
+}
+
+/*
+ * Append a scalar of the given type whose bytes start at p, with avail
+ * bytes up to the end of its container (or entry, when inlined). off is
+ * the absolute offset of p. inlined values are not charged: their bytes
+ * belong to the container header.
+ */
+static bool
+jb_scalar(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
+    uint64_t off, bool inlined, bool quoted, enum jb_kind *kind)
+{
+	struct cur c;
+	uint64_t v;
+	uint32_t n;
+	uint8_t b, ftype;
+	const uint8_t *data;
+	double d;
+	size_t start;
+
+	cur_init(&c, p, avail, off, j->err);
+	*kind = JB_KIND_RAW;
+	switch (type) {
+	case JB_LITERAL:
+		if (!cur_u8(&c, &b, "JSON literal"))
+			return false;
+		if (!inlined && !jb_charge(j, 1, off))
+			return false;
+		if (b > 2) {
+			c.pos--;
+			return cur_fail(&c, PROTO_MALFORMED,
+			    "bad JSON literal 0x%02x", b);
+		}
+		sbuf_adds(j->out, b == 0 ? "null" : b == 1 ? "true" : "false");
+		return true;
+	case JB_INT16:
+	case JB_UINT16:
+	case JB_INT32:
+	case JB_UINT32:
+	case JB_INT64:
+	case JB_UINT64: {
+		static const unsigned size[] = { 2, 2, 4, 4, 8, 8 };
+		unsigned sz = size[type - JB_INT16];
+		if (!cur_uint(&c, sz, &v, "JSON integer"))
+			return false;
+		if (!inlined && !jb_charge(j, sz, off))
+			return false;
+		if (type == JB_INT16)
+			sbuf_i64(j->out, (int16_t)v);
+		else if (type == JB_INT32)
+			sbuf_i64(j->out, (int32_t)v);
+		else if (type == JB_INT64)
+			sbuf_i64(j->out, (int64_t)v);
+		else
+			sbuf_u64(j->out, v);
+		return true;
+	}
+	case JB_DOUBLE:
+		if (!cur_u64(&c, &v, "JSON double") || !jb_charge(j, 8, off))
+			return false;
+		memcpy(&d, &v, sizeof(d));
+		if (!isfinite(d))
+			return proto_fail(j->err, PROTO_MALFORMED, off,
+			    "JSON double is not a finite number");
+		jb_double(j->out, d);
+		return true;
+	case JB_STRING:
+		*kind = JB_KIND_QUOTED;
+		if (!jb_varlen(&c, &n, "JSON string length") ||
+		    !cur_bytes(&c, n, &data, "JSON string") ||
+		    !jb_charge(j, c.pos, off))
+			return false;
+		if (quoted)
+			jb_quote_json(j->out, data, n);
+		else
+			sbuf_add(j->out, data, n);
+		return true;
+	case JB_OPAQUE:
+		if (!cur_u8(&c, &ftype, "JSON opaque type") ||
+		    !jb_varlen(&c, &n, "JSON opaque length"))
+			return false;
+		start = c.pos;
+		if (!cur_bytes(&c, n, &data, "JSON opaque value") ||
+		    !jb_charge(j, c.pos, off))
+			return false;
+		return jb_opaque(j, ftype, data, n, off + start, quoted, kind);
+	default:
+		return proto_fail(j->err, PROTO_MALFORMED, off,
+		    "bad JSON value type 0x%02x", type);
+	}
+}
+
+/* True for the type bytes the format defines. */
+static bool
+jb_type_ok(uint8_t type)
+{
+	return type <= JB_STRING || type == JB_OPAQUE;
+}
+
+/* True if values of this type live in the value entry itself. */
+static bool
+jb_inlined(uint8_t type, bool large)
+{
+	switch (type) {
+	case JB_LITERAL:
+	case JB_INT16:
+	case JB_UINT16:
+		return true;
+	case JB_INT32:
+	case JB_UINT32:
+		return large;
+	default:
+		return false;
+	}
+}
+
+/* Read an osz-byte field at container offset at (which may be anywhere). */
+static bool
+jb_field(struct cur *c, size_t at, unsigned osz, uint64_t *v,
+    const char *what)
+{
+	if (at > c->len) {
+		c->pos = c->len;
+		return cur_short(c, osz, what);
+	}
+	c->pos = at;
+	return cur_uint(c, osz, v, what);
+}
+
+/*
+ * Append an object or array (offset table at the top of this file) that
+ * starts at p with avail bytes to the end of its enclosing value.
+ */
+static bool
+jb_container(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
+    uint64_t off, int depth)
+{
+	bool large = type == JB_LARGE_OBJECT || type == JB_LARGE_ARRAY;
+	bool object = type == JB_SMALL_OBJECT || type == JB_LARGE_OBJECT;
+	unsigned osz = large ? 4 : 2;
+	unsigned kesz = osz + 2, vesz = 1 + osz;
+	uint64_t count, size, header, koff, klen, voff, ventry, v;
+	struct cur c;
+	enum jb_kind kind;
+	uint8_t vtype;
+
+	if (depth >= JB_MAX_DEPTH)
+		return proto_fail(j->err, PROTO_MALFORMED, off,
+		    "JSON nested deeper than %d levels", JB_MAX_DEPTH);
+	cur_init(&c, p, avail, off, j->err);
+	if (!cur_uint(&c, osz, &count, "JSON element count") ||
+	    !cur_uint(&c, osz, &size, "JSON container size"))
+		return false;
+	if (size > avail) {
+		c.pos = osz;
+		return cur_fail(&c, PROTO_TRUNCATED,
+		    "JSON %s of %" PRIu64 " bytes, only %zu left",
+		    object ? "object" : "array", size, avail);
+	}
+	header = 2 * (uint64_t)osz + count * (object ? kesz + vesz : vesz);
+	if (header > size)
+		return cur_fail(&c, PROTO_MALFORMED,
+		    "JSON %s header of %" PRIu64 " entries (%" PRIu64
+		    " bytes) exceeds its size %" PRIu64,
+		    object ? "object" : "array", count, header, size);
+	c.len = (size_t)size;
+	if (!jb_charge(j, header, off))
+		return false;
+
+	ventry = 2 * (uint64_t)osz + (object ? count * kesz : 0);
+	sbuf_addc(j->out, object ? '{' : '[');
+	for (uint64_t i = 0; i < count; i++) {
+		size_t ve = (size_t)(ventry + i * vesz);
+
+		if (i > 0)
+			sbuf_adds(j->out, ", ");
+		if (object) {
+			size_t ke = (size_t)(2 * osz + i * kesz);
+			if (!jb_field(&c, ke, osz, &koff, "JSON key offset") ||
+			    !jb_field(&c, ke + osz, 2, &klen, "JSON key length"))
+				return false;
+			if (koff < header || koff + klen > size) {
+				c.pos = ke;
+				return cur_fail(&c, PROTO_MALFORMED,
+				    "JSON key %" PRIu64 " at [%" PRIu64
+				    ", +%" PRIu64 ") outside the key area "
+				    "[%" PRIu64 ", %" PRIu64 ")", i, koff,
+				    klen, header, size);
+			}
+			if (!jb_charge(j, klen, off + koff))
+				return false;
+			jb_quote_json(j->out, p + koff, (size_t)klen);
+			sbuf_adds(j->out, ": ");
+		}
+		if (!jb_field(&c, ve, 1, &v, "JSON value type"))
+			return false;
+		vtype = (uint8_t)v;
+		if (!jb_type_ok(vtype)) {
+			c.pos = ve;
+			return cur_fail(&c, PROTO_MALFORMED,
+			    "bad JSON value type 0x%02x in entry %" PRIu64,
+			    vtype, i);
+		}
+		if (jb_inlined(vtype, large)) {
+			if (!jb_scalar(j, vtype, p + ve + 1, osz, off + ve + 1,
+			    true, true, &kind))
+				return false;
+			continue;
+		}
+		if (!jb_field(&c, ve + 1, osz, &voff, "JSON value offset"))
+			return false;
+		if (voff < header || voff >= size) {
+			c.pos = ve;
+			return cur_fail(&c, PROTO_MALFORMED,
+			    "JSON value %" PRIu64 " at offset %" PRIu64
+			    " outside the value area [%" PRIu64 ", %" PRIu64
+			    ")", i, voff, header, size);
+		}
+		if (!jb_value(j, vtype, p + voff, (size_t)(size - voff),
+		    off + voff, depth + 1, true, &kind))
+			return false;
+	}
+	sbuf_addc(j->out, object ? '}' : ']');
+	return true;
+}
+
+/* Append any value (container or scalar) stored at p. */
+static bool
+jb_value(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
+    uint64_t off, int depth, bool quoted, enum jb_kind *kind)
+{
+	switch (type) {
+	case JB_SMALL_OBJECT:
+	case JB_LARGE_OBJECT:
+	case JB_SMALL_ARRAY:
+	case JB_LARGE_ARRAY:
+		*kind = JB_KIND_JSON;
+		return jb_container(j, type, p, avail, off, depth);
+	default:
+		return jb_scalar(j, type, p, avail, off, false, quoted, kind);
+	}
+}
+
+/* Convert a whole document; quoted=false prints a top-level string bare. */
+static bool
+jb_doc(struct sbuf *out, const uint8_t *p, size_t len, uint64_t base,
+    bool quoted, enum jb_kind *kind, struct proto_err *err)
+{
+	struct jb j = { .out = out, .err = err, .budget = len };
+	size_t start = out->len;
+
+	if (len == 0) {
+		/* MySQL reads an empty document as the JSON null literal. */
+		*kind = JB_KIND_RAW;
+		sbuf_adds(out, "null");
+	} else if (!jb_type_ok(p[0])) {
+		return proto_fail(err, PROTO_MALFORMED, base,
+		    "bad JSON document type 0x%02x", p[0]);
+	} else if (!jb_charge(&j, 1, base) ||
+	    !jb_value(&j, p[0], p + 1, len - 1, base + 1, 0, quoted, kind)) {
+		out->len = start;
+		return false;
+	}
+	if (out->oom) {
+		out->len = start;
+		return proto_fail(err, PROTO_NOMEM, base,
+		    "out of memory printing JSON");
+	}
+	return true;
+}
+
+bool
+jsonb_to_text(struct sbuf *out, const uint8_t *p, size_t len, uint64_t base,
+    struct proto_err *err)
+{
+	enum jb_kind kind;
+
+	return jb_doc(out, p, len, base, true, &kind, err);
+}
+
+/*
+ * One diff of a JSON diff list (sql/json_diff.cc, Json_diff::write_binary):
+ *
+ *   operation   1        0 REPLACE, 1 INSERT, 2 REMOVE
+ *   path_len    packed   (length-encoded integer)
+ *   path        path_len JSON path text, e.g. $.a[1]
+ *   value_len   packed   absent for REMOVE
+ *   value       value_len binary JSON document, absent for REMOVE
+ */
+int
+jsonb_diff_next(const uint8_t *p, size_t len, size_t *pos, uint64_t base,
+    struct jsonb_diff *d, struct proto_err *err)
+{
+	struct cur c;
+	uint8_t op;
+	uint64_t n;
+	const uint8_t *b;
+
+	if (*pos >= len)
+		return 0;
+	cur_init(&c, p, len, base, err);
+	c.pos = *pos;
+	if (!cur_u8(&c, &op, "JSON diff operation"))
+		return -1;
+	if (op > JSONB_DIFF_REMOVE) {
+		c.pos--;
+		cur_fail(&c, PROTO_MALFORMED, "bad JSON diff operation %u", op);
+		return -1;
+	}
+	if (!cur_packed(&c, &n, "JSON diff path length"))
+		return -1;
+	if (n == 0) {
+		cur_fail(&c, PROTO_MALFORMED, "empty JSON diff path");
+		return -1;
+	}
+	if (!cur_bytes(&c, (size_t)n, &b, "JSON diff path"))
+		return -1;
+	d->op = (enum jsonb_diff_op)op;
+	d->path = (const char *)b;
+	d->path_len = (size_t)n;
+	d->value = NULL;
+	d->value_len = 0;
+	if (op != JSONB_DIFF_REMOVE) {
+		if (!cur_packed(&c, &n, "JSON diff value length") ||
+		    !cur_bytes(&c, (size_t)n, &b, "JSON diff value"))
+			return -1;
+		d->value = b;
+		d->value_len = (size_t)n;
+	}
+	*pos = c.pos;
+	return 1;
+}
+
+/* mysqlbinlog's function names; INSERT at an array cell is JSON_ARRAY_INSERT. */
+enum jb_fn {
+	JB_FN_REPLACE,
+	JB_FN_INSERT,
+	JB_FN_ARRAY_INSERT,
+	JB_FN_REMOVE,
+};
+
+static const char *const jb_fn_names[] = {
+	"JSON_REPLACE", "JSON_INSERT", "JSON_ARRAY_INSERT", "JSON_REMOVE",
+};
+
+static enum jb_fn
+jb_diff_fn(const struct jsonb_diff *d)
+{
+	switch (d->op) {
+	case JSONB_DIFF_REPLACE:
+		return JB_FN_REPLACE;
+	case JSONB_DIFF_INSERT:
+		return d->path[d->path_len - 1] == ']' ? JB_FN_ARRAY_INSERT :
+		    JB_FN_INSERT;
+	default:
+		return JB_FN_REMOVE;
+	}
+}
+
+/* Append one diff value as mysqlbinlog's json_wrapper_to_string() does. */
+static bool
+jb_diff_value(struct sbuf *out, struct sbuf *tmp, const struct jsonb_diff *d,
+    uint64_t off, struct proto_err *err)
+{
+	enum jb_kind kind;
+
+	sbuf_reset(tmp);
+	if (!jb_doc(tmp, d->value, d->value_len, off, false, &kind, err))
+		return false;
+	switch (kind) {
+	case JB_KIND_RAW:
+		sbuf_add(out, tmp->p, tmp->len);
+		break;
+	case JB_KIND_QUOTED:
+		jb_quote_sql(out, (const uint8_t *)tmp->p, tmp->len);
+		break;
+	case JB_KIND_JSON:
+		sbuf_adds(out, "CAST(");
+		jb_quote_sql(out, (const uint8_t *)tmp->p, tmp->len);
+		sbuf_adds(out, " AS JSON)");
+		break;
+	}
+	return true;
+}
+
+/*
+ * Print the diff list as mysqlbinlog -v (print_json_diff()): consecutive
+ * diffs with the same function share one call, the first diff innermost,
+ * calls after the first on new "###      " lines:
+ *
+ *   JSON_INSERT(
+ *   ###      JSON_REMOVE(@1, '$.a'),
+ *   ###      '$.b', 1)
+ *
+ * An empty list prints column_expr alone.
+ */
+bool
+jsonb_diff_to_text(struct sbuf *out, const char *column_expr,
+    const uint8_t *p, size_t len, uint64_t base, struct proto_err *err)
+{
+	static const char sep[] = "\n###      ";
+	struct sbuf fns = { 0 }, tmp = { 0 };
+	struct jsonb_diff d;
+	size_t pos = 0, start = out->len, vpos, n = 0;
+	int r;
+	bool ok = false, printed = false;
+
+	/* First pass: validate the framing and note each diff's function. */
+	while ((r = jsonb_diff_next(p, len, &pos, base, &d, err)) == 1)
+		sbuf_addc(&fns, (char)jb_diff_fn(&d));
+	if (r < 0)
+		goto out;
+	if (fns.oom) {
+		proto_fail(err, PROTO_NOMEM, base, "out of memory");
+		goto out;
+	}
+	n = fns.len;
+
+	for (size_t i = n; i-- > 0;) {
+		if (i == 0 || fns.p[i - 1] != fns.p[i]) {
+			if (printed)
+				sbuf_adds(out, sep);
+			printed = true;
+			sbuf_adds(out, jb_fn_names[(int)fns.p[i]]);
+			sbuf_addc(out, '(');
+		}
+	}
+	sbuf_adds(out, column_expr);
+	if (n > 0)
+		sbuf_adds(out, ", ");
+
+	pos = 0;
+	for (size_t i = 0; i < n; i++) {
+		vpos = pos;
+		if (jsonb_diff_next(p, len, &pos, base, &d, err) != 1)
+			goto out;
+		jb_quote_sql(out, (const uint8_t *)d.path, d.path_len);
+		if (d.op != JSONB_DIFF_REMOVE) {
+			sbuf_adds(out, ", ");
+			vpos = pos - d.value_len;
+			if (!jb_diff_value(out, &tmp, &d, base + vpos, err))
+				goto out;
+		}
+		if (i + 1 == n || fns.p[i + 1] != fns.p[i])
+			sbuf_addc(out, ')');
+		if (i + 1 < n) {
+			sbuf_addc(out, ',');
+			sbuf_adds(out, sep);
+		}
+	}
+	if (out->oom || tmp.oom) {
+		proto_fail(err, PROTO_NOMEM, base, "out of memory");
+		goto out;
+	}
+	ok = true;
+out:
+	if (!ok)
+		out->len = start < out->len ? start : out->len;
+	sbuf_free(&fns);
+	sbuf_free(&tmp);
+	return ok;
+}

@@ -1,0 +1,608 @@
+/* test_jsonb.c: binary JSON and JSON diff decoding against hand-built byte vectors. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/jsonb.h"
+#include "tests/unit/t.h"
+
+#define BASE 1000 /* absolute offset given to the decoder: errors must add it */
+
+#define B(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
+
+/* A document and the text MySQL prints for it. */
+struct doc_case {
+	const char *name;
+	const uint8_t *doc;
+	size_t len;
+	const char *want;
+};
+
+/* A document that must be refused, with the code and absolute offset. */
+struct bad_case {
+	const char *name;
+	const uint8_t *doc;
+	size_t len;
+	enum proto_code code;
+	uint64_t offset;
+};
+
+static const struct doc_case docs[] = {
+	{ "empty document is null", NULL, 0, "null" },
+	{ "literal null", B(0x04, 0x00), "null" },
+	{ "literal true", B(0x04, 0x01), "true" },
+	{ "literal false", B(0x04, 0x02), "false" },
+	{ "int16 -1", B(0x05, 0xff, 0xff), "-1" },
+	{ "int16 min", B(0x05, 0x00, 0x80), "-32768" },
+	{ "uint16 max", B(0x06, 0xff, 0xff), "65535" },
+	{ "int32 min", B(0x07, 0x00, 0x00, 0x00, 0x80), "-2147483648" },
+	{ "uint32 max", B(0x08, 0xff, 0xff, 0xff, 0xff), "4294967295" },
+	{ "int64 min", B(0x09, 0, 0, 0, 0, 0, 0, 0, 0x80),
+	    "-9223372036854775808" },
+	{ "int64 max", B(0x09, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f),
+	    "9223372036854775807" },
+	{ "uint64 max", B(0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff),
+	    "18446744073709551615" },
+	{ "double 1.5", B(0x0b, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f), "1.5" },
+	{ "string", B(0x0c, 0x05, 'h', 'e', 'l', 'l', 'o'), "\"hello\"" },
+	{ "empty string", B(0x0c, 0x00), "\"\"" },
+	{ "string escapes",
+	    B(0x0c, 0x0b, 'a', '"', '\\', '\n', '\t', '\b', '\f', '\r', 0x01,
+		0x1f, 0x7f),
+	    "\"a\\\"\\\\\\n\\t\\b\\f\\r\\u0001\\u001f\x7f\"" },
+	{ "unicode string passes through",
+	    B(0x0c, 0x09, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80),
+	    "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+	{ "empty small object", B(0x00, 0x00, 0x00, 0x04, 0x00), "{}" },
+	{ "empty small array", B(0x02, 0x00, 0x00, 0x04, 0x00), "[]" },
+	{ "empty large object",
+	    B(0x01, 0, 0, 0, 0, 0x08, 0, 0, 0), "{}" },
+	{ "empty large array",
+	    B(0x03, 0, 0, 0, 0, 0x08, 0, 0, 0), "[]" },
+	/* {"a": 1, "b": [true, null]}: header 18, keys at 18 and 19, array at 20 */
+	{ "small object with nested array",
+	    B(0x00, 0x02, 0x00, 0x1e, 0x00,
+		0x12, 0x00, 0x01, 0x00, 0x13, 0x00, 0x01, 0x00,
+		0x05, 0x01, 0x00, 0x02, 0x14, 0x00,
+		'a', 'b',
+		0x02, 0x00, 0x0a, 0x00, 0x04, 0x01, 0x00, 0x04, 0x00, 0x00),
+	    "{\"a\": 1, \"b\": [true, null]}" },
+	/*
+	 * The same as large containers, the array with an inlined int32:
+	 * object header 8 + 2*6 + 2*5 = 30, keys at 30 and 31, array at 32
+	 * (header 8 + 3*5 = 23), object size 55.
+	 */
+	{ "large object with large array",
+	    B(0x01, 0x02, 0, 0, 0, 0x37, 0, 0, 0,
+		0x1e, 0, 0, 0, 0x01, 0x00, 0x1f, 0, 0, 0, 0x01, 0x00,
+		0x05, 0x01, 0x00, 0x00, 0x00, 0x03, 0x20, 0, 0, 0,
+		'a', 'b',
+		0x03, 0, 0, 0, 0x17, 0, 0, 0,
+		0x04, 0x01, 0, 0, 0, 0x04, 0x00, 0, 0, 0,
+		0x07, 0x60, 0x79, 0xfe, 0xff),
+	    "{\"a\": 1, \"b\": [true, null, -100000]}" },
+	/* small array: int32 is not inlined, stored at offset 7 */
+	{ "small array with int32 out of line",
+	    B(0x02, 0x01, 0x00, 0x0b, 0x00, 0x07, 0x07, 0x00,
+		0x60, 0x79, 0xfe, 0xff),
+	    "[-100000]" },
+	/* [{"k": "v"}]: object at 7 with key at 11 and string at 12 */
+	{ "object inside array",
+	    B(0x02, 0x01, 0x00, 0x15, 0x00, 0x00, 0x07, 0x00,
+		0x01, 0x00, 0x0e, 0x00, 0x0b, 0x00, 0x01, 0x00,
+		0x0c, 0x0c, 0x00, 'k', 0x01, 'v'),
+	    "[{\"k\": \"v\"}]" },
+	/* [1, 2.5, "x"]: uint16 inline, double at 13, string at 21 */
+	{ "array of mixed scalars",
+	    B(0x02, 0x03, 0x00, 0x17, 0x00,
+		0x06, 0x01, 0x00, 0x0b, 0x0d, 0x00, 0x0c, 0x15, 0x00,
+		0, 0, 0, 0, 0, 0, 0x04, 0x40, 0x01, 'x'),
+	    "[1, 2.5, \"x\"]" },
+	{ "key with escapes",
+	    B(0x00, 0x01, 0x00, 0x0e, 0x00, 0x0b, 0x00, 0x03, 0x00,
+		0x04, 0x00, 0x00, 'a', '"', 'b'),
+	    "{\"a\\\"b\": null}" },
+	/* DECIMAL(4,2): precision, scale, then 1 + 1 bytes, sign bit set */
+	{ "opaque decimal", B(0x0f, 0xf6, 0x04, 0x04, 0x02, 0x8c, 0x22),
+	    "12.34" },
+	{ "opaque negative decimal",
+	    B(0x0f, 0xf6, 0x04, 0x04, 0x02, 0x73, 0xdd), "-12.34" },
+	{ "opaque datetime",
+	    B(0x0f, 0x0c, 0x08, 0x00, 0x00, 0x00, 0x19, 0x76, 0x1f, 0x95, 0x19),
+	    "\"2015-01-15 23:24:25.000000\"" },
+	{ "opaque datetime with fraction",
+	    B(0x0f, 0x0c, 0x08, 0x40, 0xe2, 0x01, 0x19, 0x76, 0x1f, 0x95, 0x19),
+	    "\"2015-01-15 23:24:25.123456\"" },
+	{ "opaque timestamp",
+	    B(0x0f, 0x07, 0x08, 0x20, 0xa1, 0x07, 0x01, 0x00, 0xc2, 0x02, 0x19),
+	    "\"1970-01-01 00:00:01.500000\"" },
+	{ "opaque date",
+	    B(0x0f, 0x0a, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1e, 0x95, 0x19),
+	    "\"2015-01-15\"" },
+	{ "opaque negative time",
+	    B(0x0f, 0x0b, 0x08, 0x00, 0x00, 0x00, 0x05, 0x91, 0xcb, 0xff, 0xff),
+	    "\"-838:59:59.000000\"" },
+	{ "opaque time",
+	    B(0x0f, 0x0b, 0x08, 0x15, 0x03, 0x00, 0xb8, 0xc8, 0x00, 0x00, 0x00),
+	    "\"12:34:56.000789\"" },
+	{ "opaque var_string is a string",
+	    B(0x0f, 0xfd, 0x03, 'a', '"', 'c'), "\"a\\\"c\"" },
+	{ "opaque varbinary as base64",
+	    B(0x0f, 0x0f, 0x04, 0x00, 0x01, 0x02, 0xff),
+	    "\"base64:type15:AAEC/w==\"" },
+	{ "opaque bit as base64", B(0x0f, 0x10, 0x01, 0x05),
+	    "\"base64:type16:BQ==\"" },
+	{ "opaque empty blob", B(0x0f, 0xfc, 0x00), "\"base64:type252:\"" },
+	{ "opaque inside array",
+	    B(0x02, 0x01, 0x00, 0x0d, 0x00, 0x0f, 0x07, 0x00,
+		0xf6, 0x04, 0x04, 0x02, 0x8c, 0x22),
+	    "[12.34]" },
+	{ "trailing bytes after the value are ignored",
+	    B(0x05, 0x07, 0x00, 0xee, 0xee), "7" },
+};
+
+static const struct bad_case bads[] = {
+	{ "bad document type", B(0x0d, 0x00), PROTO_MALFORMED, BASE + 0 },
+	{ "bad type 0x10", B(0x10), PROTO_MALFORMED, BASE + 0 },
+	{ "truncated int64", B(0x09, 0x01, 0x02), PROTO_TRUNCATED, BASE + 1 },
+	{ "truncated double", B(0x0b, 0x01), PROTO_TRUNCATED, BASE + 1 },
+	{ "bad literal", B(0x04, 0x03), PROTO_MALFORMED, BASE + 1 },
+	{ "string longer than document", B(0x0c, 0x05, 'a', 'b'),
+	    PROTO_TRUNCATED, BASE + 2 },
+	{ "string length of 6 bytes",
+	    B(0x0c, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01), PROTO_MALFORMED,
+	    BASE + 1 },
+	{ "string length over 4 GB", B(0x0c, 0xff, 0xff, 0xff, 0xff, 0x7f),
+	    PROTO_MALFORMED, BASE + 1 },
+	{ "object size past the end",
+	    B(0x00, 0x01, 0x00, 0x40, 0x00, 0x0b, 0x00, 0x01, 0x00,
+		0x04, 0x00, 0x00, 'a'),
+	    PROTO_TRUNCATED, BASE + 3 },
+	{ "truncated container header", B(0x02, 0x01), PROTO_TRUNCATED,
+	    BASE + 1 },
+	{ "header larger than size",
+	    B(0x02, 0x05, 0x00, 0x06, 0x00, 0x04, 0x00), PROTO_MALFORMED,
+	    BASE + 5 },
+	{ "value offset past the end",
+	    B(0x02, 0x01, 0x00, 0x0b, 0x00, 0x07, 0x30, 0x00,
+		0x60, 0x79, 0xfe, 0xff),
+	    PROTO_MALFORMED, BASE + 5 },
+	{ "value offset backwards into the header",
+	    B(0x02, 0x01, 0x00, 0x0b, 0x00, 0x07, 0x02, 0x00,
+		0x60, 0x79, 0xfe, 0xff),
+	    PROTO_MALFORMED, BASE + 5 },
+	{ "value offset zero (self reference)",
+	    B(0x02, 0x01, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00),
+	    PROTO_MALFORMED, BASE + 5 },
+	{ "key offset past the end",
+	    B(0x00, 0x01, 0x00, 0x0c, 0x00, 0x0b, 0x00, 0x09, 0x00,
+		0x04, 0x00, 0x00, 'a'),
+	    PROTO_MALFORMED, BASE + 5 },
+	{ "key offset inside the header",
+	    B(0x00, 0x01, 0x00, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00,
+		0x04, 0x00, 0x00, 'a'),
+	    PROTO_MALFORMED, BASE + 5 },
+	{ "bad nested type byte",
+	    B(0x02, 0x01, 0x00, 0x08, 0x00, 0x0e, 0x07, 0x00, 0x00),
+	    PROTO_MALFORMED, BASE + 5 },
+	{ "nested value truncated by container size",
+	    B(0x02, 0x01, 0x00, 0x09, 0x00, 0x09, 0x07, 0x00,
+		0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08),
+	    PROTO_TRUNCATED, BASE + 8 },
+	{ "bad inlined literal",
+	    B(0x02, 0x01, 0x00, 0x07, 0x00, 0x04, 0x09, 0x00),
+	    PROTO_MALFORMED, BASE + 6 },
+	/* three entries share one 3-byte string: more bytes than the document */
+	{ "entries sharing one value",
+	    B(0x02, 0x03, 0x00, 0x10, 0x00,
+		0x0c, 0x0d, 0x00, 0x0c, 0x0d, 0x00, 0x0c, 0x0d, 0x00,
+		0x02, 'x', 'y'),
+	    PROTO_MALFORMED, BASE + 14 },
+	{ "infinite double", B(0x0b, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f),
+	    PROTO_MALFORMED, BASE + 1 },
+	{ "NaN double", B(0x0b, 1, 0, 0, 0, 0, 0, 0xf8, 0x7f),
+	    PROTO_MALFORMED, BASE + 1 },
+	{ "decimal with wrong size",
+	    B(0x0f, 0xf6, 0x05, 0x04, 0x02, 0x8c, 0x22, 0x00),
+	    PROTO_MALFORMED, BASE + 5 },
+	{ "decimal without precision", B(0x0f, 0xf6, 0x01, 0x04),
+	    PROTO_MALFORMED, BASE + 3 },
+	{ "decimal scale above precision",
+	    B(0x0f, 0xf6, 0x03, 0x02, 0x05, 0x80), PROTO_MALFORMED, BASE + 3 },
+	{ "datetime of 7 bytes",
+	    B(0x0f, 0x0c, 0x07, 0, 0, 0, 0x19, 0x76, 0x1f, 0x95),
+	    PROTO_MALFORMED, BASE + 3 },
+	{ "opaque longer than document", B(0x0f, 0x0f, 0x04, 0x01),
+	    PROTO_TRUNCATED, BASE + 3 },
+	{ "opaque without type", B(0x0f), PROTO_TRUNCATED, BASE + 1 },
+};
+
+/* Convert doc and compare with want. */
+static void
+check_doc(const char *name, const uint8_t *doc, size_t len, const char *want)
+{
+	struct sbuf out = { 0 };
+	struct proto_err err = { 0 };
+	bool ok;
+
+	T_CASE(name);
+	ok = jsonb_to_text(&out, doc, len, BASE, &err);
+	T_CHECK(ok, "error at %llu: %s", (unsigned long long)err.offset,
+	    err.msg);
+	if (ok)
+		T_STREQ(out.p, out.len, want);
+	sbuf_free(&out);
+}
+
+/* Convert doc, expect the error code at the offset, and untouched output. */
+static void
+check_bad(const char *name, const uint8_t *doc, size_t len,
+    enum proto_code code, uint64_t offset)
+{
+	struct sbuf out = { 0 };
+	struct proto_err err = { 0 };
+
+	T_CASE(name);
+	sbuf_adds(&out, "keep");
+	T_CHECK(!jsonb_to_text(&out, doc, len, BASE, &err),
+	    "accepted: \"%.*s\"", (int)out.len, out.p);
+	T_CHECK(err.code == code, "code %d, want %d (%s)", err.code, code,
+	    err.msg);
+	T_CHECK(err.offset == offset, "offset %llu, want %llu (%s)",
+	    (unsigned long long)err.offset, (unsigned long long)offset,
+	    err.msg);
+	T_STREQ(out.p, out.len, "keep");
+	sbuf_free(&out);
+}
+
+/* Doubles as MySQL prints them (my_gcvt with width 34, then ".0"). */
+static void
+test_doubles(void)
+{
+	static const struct {
+		double d;
+		const char *want;
+	} cases[] = {
+		{ 1.5, "1.5" },
+		{ 1e30, "1e30" },
+		{ -1e30, "-1e30" },
+		{ 100.0, "100.0" },
+		{ 0.0, "0.0" },
+		{ -0.0, "-0.0" },
+		{ 0.1, "0.1" },
+		{ -2.5, "-2.5" },
+		{ 1e15, "1e15" },
+		{ 1e14, "100000000000000.0" },
+		{ 123456789012345.0, "123456789012345.0" },
+		{ 1234567890123456.0, "1.234567890123456e15" },
+		{ 1234567890123456.7, "1234567890123456.8" },
+		{ 1e-7, "0.0000001" },
+		{ 1e-15, "0.000000000000001" },
+		{ 1e-16, "1e-16" },
+		{ 3.14e-10, "0.000000000314" },
+		{ 1.2345678901234568e20, "1.2345678901234568e20" },
+		{ 1.7976931348623157e308, "1.7976931348623157e308" },
+		{ 5e-324, "5e-324" },
+		{ -2.5e-300, "-2.5e-300" },
+		{ 0.30000000000000004, "0.30000000000000004" },
+		{ 2.0 / 3.0, "0.6666666666666666" },
+		{ 1e100, "1e100" },
+		{ 1.5e-100, "1.5e-100" },
+	};
+	uint8_t doc[9];
+	char name[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		doc[0] = 0x0b;
+		memcpy(doc + 1, &cases[i].d, 8);
+		snprintf(name, sizeof(name), "double %s", cases[i].want);
+		check_doc(name, doc, sizeof(doc), cases[i].want);
+	}
+}
+
+/* Strings whose length needs two and three varlen bytes, base64 line breaks. */
+static void
+test_long_values(void)
+{
+	uint8_t doc[20000];
+	char *want = malloc(40000);
+	size_t n;
+
+	/* 200-byte string: length 0xc8 0x01 */
+	doc[0] = 0x0c;
+	doc[1] = 0xc8;
+	doc[2] = 0x01;
+	memset(doc + 3, 'q', 200);
+	want[0] = '"';
+	memset(want + 1, 'q', 200);
+	strcpy(want + 201, "\"");
+	check_doc("200-byte string", doc, 203, want);
+
+	/* 17000-byte string: 0xe8 0x84 0x01 */
+	doc[1] = 0xe8;
+	doc[2] = 0x84;
+	doc[3] = 0x01;
+	memset(doc + 4, 'z', 17000);
+	want[0] = '"';
+	memset(want + 1, 'z', 17000);
+	strcpy(want + 17001, "\"");
+	check_doc("17000-byte string", doc, 17004, want);
+
+	/* 60-byte blob: 80 base64 characters, a newline after 76 */
+	doc[0] = 0x0f;
+	doc[1] = 0xfc;
+	doc[2] = 60;
+	memset(doc + 3, 0, 60);
+	n = (size_t)sprintf(want, "\"base64:type252:");
+	memset(want + n, 'A', 76);
+	strcpy(want + n + 76, "\\nAAAA\"");
+	check_doc("base64 line break", doc, 63, want);
+	free(want);
+}
+
+/* 100 nested arrays are accepted, 101 are refused. */
+static void
+test_depth(void)
+{
+	uint8_t doc[1 + 7 * 101 + 4];
+	struct sbuf out = { 0 };
+	struct proto_err err = { 0 };
+
+	for (int levels = 100; levels <= 101; levels++) {
+		size_t len = 1 + 7 * (size_t)(levels - 1) + 4;
+		size_t size = 4; /* innermost: empty array */
+		/* build from the inside out; level k starts at 1 + 7k */
+		for (int k = levels - 1; k >= 0; k--) {
+			uint8_t *c = doc + 1 + 7 * k;
+			if (k == levels - 1) {
+				memcpy(c, (uint8_t[]){ 0, 0, 4, 0 }, 4);
+				continue;
+			}
+			size += 7;
+			c[0] = 1;
+			c[1] = 0;
+			c[2] = (uint8_t)size;
+			c[3] = (uint8_t)(size >> 8);
+			c[4] = 0x02;
+			c[5] = 7;
+			c[6] = 0;
+		}
+		doc[0] = 0x02;
+		sbuf_reset(&out);
+		memset(&err, 0, sizeof(err));
+		T_CASE(levels == 100 ? "100 levels" : "101 levels");
+		if (levels == 100) {
+			T_CHECK(jsonb_to_text(&out, doc, len, BASE, &err),
+			    "%s", err.msg);
+			T_CHECK(out.len == 200 && out.p[0] == '[' &&
+			    out.p[99] == '[' && out.p[100] == ']',
+			    "got %zu bytes", out.len);
+		} else {
+			T_CHECK(!jsonb_to_text(&out, doc, len, BASE, &err),
+			    "accepted");
+			T_CHECK(err.code == PROTO_MALFORMED &&
+			    err.offset == BASE + 1 + 7 * 100,
+			    "code %d offset %llu: %s", err.code,
+			    (unsigned long long)err.offset, err.msg);
+		}
+	}
+	sbuf_free(&out);
+}
+
+/* Every prefix of a valid document fails cleanly (no read past the end). */
+static void
+test_prefixes(void)
+{
+	struct sbuf out = { 0 };
+	struct proto_err err;
+	int refused = 0, n = 0;
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		if (docs[i].len < 2)
+			continue;
+		for (size_t cut = 1; cut < docs[i].len; cut++) {
+			uint8_t *copy = malloc(cut); /* exact size for ASan */
+			memcpy(copy, docs[i].doc, cut);
+			memset(&err, 0, sizeof(err));
+			sbuf_reset(&out);
+			if (!jsonb_to_text(&out, copy, cut, BASE, &err)) {
+				refused++;
+				T_CASE(docs[i].name);
+				T_CHECK(err.code == PROTO_TRUNCATED ||
+				    err.code == PROTO_MALFORMED,
+				    "cut %zu: code %d", cut, err.code);
+				T_CHECK(err.offset >= BASE &&
+				    err.offset <= BASE + cut,
+				    "cut %zu: offset %llu", cut,
+				    (unsigned long long)err.offset);
+			}
+			n++;
+			free(copy);
+		}
+	}
+	T_CASE("prefixes");
+	T_CHECK(refused > n / 2, "only %d of %d prefixes refused", refused, n);
+	sbuf_free(&out);
+}
+
+/* A diff list and what mysqlbinlog -v prints for it. */
+struct diff_case {
+	const char *name;
+	const uint8_t *p;
+	size_t len;
+	const char *want;
+};
+
+#define SEP "\n###      "
+
+static const struct diff_case diffs[] = {
+	{ "empty list", NULL, 0, "@1" },
+	{ "one remove", B(0x02, 0x03, '$', '.', 'a'),
+	    "JSON_REMOVE(@1, '$.a')" },
+	{ "remove, replace, insert",
+	    B(0x02, 0x03, '$', '.', 'a',
+		0x00, 0x03, '$', '.', 'b', 0x03, 0x05, 0x01, 0x00,
+		0x01, 0x03, '$', '.', 'c', 0x03, 0x0c, 0x01, 'x'),
+	    "JSON_INSERT(" SEP "JSON_REPLACE(" SEP "JSON_REMOVE(@1, '$.a')," SEP
+	    "'$.b', 1)," SEP "'$.c', 'x')" },
+	{ "two replaces share a call",
+	    B(0x00, 0x03, '$', '.', 'a', 0x03, 0x05, 0x01, 0x00,
+		0x00, 0x03, '$', '.', 'b', 0x0b,
+		0x02, 0x02, 0x00, 0x0a, 0x00, 0x05, 0x01, 0x00, 0x05, 0x02,
+		0x00),
+	    "JSON_REPLACE(@1, '$.a', 1," SEP "'$.b', CAST('[1, 2]' AS JSON))" },
+	{ "insert into an array cell",
+	    B(0x01, 0x04, '$', '[', '0', ']', 0x02, 0x04, 0x01),
+	    "JSON_ARRAY_INSERT(@1, '$[0]', true)" },
+	{ "string with a quote",
+	    B(0x00, 0x03, '$', '.', 's', 0x06, 0x0c, 0x04, 'i', 't', '\'',
+		's'),
+	    "JSON_REPLACE(@1, '$.s', 'it\\'s')" },
+	{ "object value is a CAST",
+	    B(0x00, 0x03, '$', '.', 'o', 0x11,
+		0x00, 0x01, 0x00, 0x10, 0x00, 0x0b, 0x00, 0x01, 0x00,
+		0x0c, 0x0c, 0x00, 'a', 0x03, 'x', '\'', 'y'),
+	    "JSON_REPLACE(@1, '$.o', CAST('{\"a\": \"x\\'y\"}' AS JSON))" },
+	{ "double, null and empty values",
+	    B(0x00, 0x03, '$', '.', 'd', 0x09, 0x0b, 0, 0, 0, 0, 0, 0, 0,
+		0x40,
+		0x00, 0x03, '$', '.', 'n', 0x02, 0x04, 0x00,
+		0x00, 0x03, '$', '.', 'e', 0x00),
+	    "JSON_REPLACE(@1, '$.d', 2.0," SEP "'$.n', null," SEP
+	    "'$.e', null)" },
+	{ "datetime and decimal values",
+	    B(0x00, 0x03, '$', '.', 't', 0x0b, 0x0f, 0x0c, 0x08, 0x00, 0x00,
+		0x00, 0x19, 0x76, 0x1f, 0x95, 0x19,
+		0x00, 0x03, '$', '.', 'm', 0x07, 0x0f, 0xf6, 0x04, 0x04, 0x02,
+		0x8c, 0x22),
+	    "JSON_REPLACE(@1, '$.t', '2015-01-15 23:24:25.000000'," SEP
+	    "'$.m', 12.34)" },
+	{ "control characters in path and string",
+	    B(0x00, 0x04, '$', '.', 'a', 0x01, 0x04, 0x0c, 0x02, '\n', '\\'),
+	    "JSON_REPLACE(@1, '$.a\\x01', '\\n\\\\')" },
+	{ "insert then remove then insert",
+	    B(0x01, 0x03, '$', '.', 'a', 0x02, 0x04, 0x00,
+		0x02, 0x03, '$', '.', 'b',
+		0x01, 0x03, '$', '.', 'c', 0x02, 0x04, 0x01),
+	    "JSON_INSERT(" SEP "JSON_REMOVE(" SEP "JSON_INSERT(@1, '$.a', null)"
+	    "," SEP "'$.b')," SEP "'$.c', true)" },
+};
+
+static const struct bad_case bad_diffs[] = {
+	{ "bad operation", B(0x03, 0x03, '$', '.', 'a'), PROTO_MALFORMED,
+	    BASE + 0 },
+	{ "truncated path length", B(0x02), PROTO_TRUNCATED, BASE + 1 },
+	{ "path past the end", B(0x02, 0x09, '$', '.', 'a'), PROTO_TRUNCATED,
+	    BASE + 2 },
+	{ "empty path", B(0x02, 0x00), PROTO_MALFORMED, BASE + 2 },
+	{ "NULL path length", B(0x02, 0xfb), PROTO_MALFORMED, BASE + 1 },
+	{ "missing value length", B(0x00, 0x03, '$', '.', 'a'),
+	    PROTO_TRUNCATED, BASE + 5 },
+	{ "value past the end", B(0x00, 0x03, '$', '.', 'a', 0x05, 0x05),
+	    PROTO_TRUNCATED, BASE + 6 },
+	{ "bad value document",
+	    B(0x02, 0x03, '$', '.', 'a', 0x00, 0x03, '$', '.', 'b', 0x02,
+		0x04, 0x07),
+	    PROTO_MALFORMED, BASE + 12 },
+	{ "bad second operation",
+	    B(0x02, 0x03, '$', '.', 'a', 0x07), PROTO_MALFORMED, BASE + 5 },
+};
+
+/* Walk a diff list with jsonb_diff_next(). */
+static void
+test_diff_next(void)
+{
+	const uint8_t *p = diffs[2].p;
+	size_t len = diffs[2].len, pos = 0;
+	struct jsonb_diff d;
+	struct proto_err err = { 0 };
+	static const struct {
+		enum jsonb_diff_op op;
+		const char *path;
+		size_t value_len;
+	} want[] = {
+		{ JSONB_DIFF_REMOVE, "$.a", 0 },
+		{ JSONB_DIFF_REPLACE, "$.b", 3 },
+		{ JSONB_DIFF_INSERT, "$.c", 3 },
+	};
+
+	T_CASE("diff_next");
+	for (size_t i = 0; i < 3; i++) {
+		int r = jsonb_diff_next(p, len, &pos, BASE, &d, &err);
+		T_CHECK(r == 1, "diff %zu: r=%d %s", i, r, err.msg);
+		if (r != 1)
+			return;
+		T_CHECK(d.op == want[i].op, "diff %zu: op %d", i, d.op);
+		T_STREQ(d.path, d.path_len, want[i].path);
+		T_CHECK(d.value_len == want[i].value_len,
+		    "diff %zu: value_len %zu", i, d.value_len);
+		T_CHECK((d.value == NULL) == (want[i].value_len == 0),
+		    "diff %zu: value pointer", i);
+	}
+	T_CHECK(jsonb_diff_next(p, len, &pos, BASE, &d, &err) == 0,
+	    "no end");
+	T_CHECK(pos == len, "pos %zu, len %zu", pos, len);
+	T_CHECK(d.value == p + len - 3, "value does not point into the list");
+
+	pos = 0;
+	T_CASE("diff_next error");
+	T_CHECK(jsonb_diff_next(bad_diffs[0].doc, bad_diffs[0].len, &pos, BASE,
+	    &d, &err) == -1, "bad op accepted");
+	T_CHECK(pos == 0, "pos moved on error");
+}
+
+static void
+check_diff(const struct diff_case *c)
+{
+	struct sbuf out = { 0 };
+	struct proto_err err = { 0 };
+	bool ok;
+
+	T_CASE(c->name);
+	ok = jsonb_diff_to_text(&out, "@1", c->p, c->len, BASE, &err);
+	T_CHECK(ok, "error at %llu: %s", (unsigned long long)err.offset,
+	    err.msg);
+	if (ok)
+		T_STREQ(out.p, out.len, c->want);
+	sbuf_free(&out);
+}
+
+static void
+check_bad_diff(const struct bad_case *c)
+{
+	struct sbuf out = { 0 };
+	struct proto_err err = { 0 };
+
+	T_CASE(c->name);
+	sbuf_adds(&out, "keep");
+	T_CHECK(!jsonb_diff_to_text(&out, "@1", c->doc, c->len, BASE, &err),
+	    "accepted: \"%.*s\"", (int)out.len, out.p);
+	T_CHECK(err.code == c->code, "code %d, want %d (%s)", err.code,
+	    c->code, err.msg);
+	T_CHECK(err.offset == c->offset, "offset %llu, want %llu (%s)",
+	    (unsigned long long)err.offset, (unsigned long long)c->offset,
+	    err.msg);
+	T_STREQ(out.p, out.len, "keep");
+	sbuf_free(&out);
+}
+
+int
+main(void)
+{
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		check_doc(docs[i].name, docs[i].doc, docs[i].len, docs[i].want);
+	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
+		check_bad(bads[i].name, bads[i].doc, bads[i].len, bads[i].code,
+		    bads[i].offset);
+	test_doubles();
+	test_long_values();
+	test_depth();
+	test_prefixes();
+	for (size_t i = 0; i < sizeof(diffs) / sizeof(diffs[0]); i++)
+		check_diff(&diffs[i]);
+	for (size_t i = 0; i < sizeof(bad_diffs) / sizeof(bad_diffs[0]); i++)
+		check_bad_diff(&bad_diffs[i]);
+	test_diff_next();
+	return t_done();
+}
