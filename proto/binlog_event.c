@@ -304,7 +304,7 @@ decode_fde(struct binlog_decoder *d, struct cur *c, size_t total_body,
 	    !cur_u32(c, &f->create_timestamp, "FORMAT_DESCRIPTION timestamp") ||
 	    !cur_u8(c, &f->header_len, "FORMAT_DESCRIPTION header length"))
 		return false;
-	if (f->binlog_version != 4)
+	if (f->binlog_version < 4)
 		return cur_fail(c, PROTO_UNSUPPORTED,
 		    "binlog version %u (MySQL before 5.0) is not supported",
 		    f->binlog_version);
@@ -1007,8 +1007,10 @@ decode_body(struct binlog_decoder *d, struct cur *c, struct binlog_event *ev)
 		if (ev->inner)
 			return cur_fail(c, PROTO_MALFORMED,
 			    "TRANSACTION_PAYLOAD nested inside another");
-		if (post && !cur_skip(c, post, "TRANSACTION_PAYLOAD post-header"))
-			return false;
+		/*
+		 * MySQL's FDE announces a 40-byte post-header for this type,
+		 * but the event writes none: the fields start the body.
+		 */
 		return decode_payload_header(c, &ev->payload);
 	case BINLOG_MARIA_GTID_EVENT:
 		if (!decode_maria_gtid(c, &ev->mgtid))
@@ -1042,9 +1044,17 @@ decode_body(struct binlog_decoder *d, struct cur *c, struct binlog_event *ev)
 	case BINLOG_VIEW_CHANGE_EVENT:
 		/* Group Replication bookkeeping: no data changes; kept raw. */
 		return true;
+	case BINLOG_START_EVENT_V3:
+		return cur_fail(c, PROTO_UNSUPPORTED,
+		    "Start_v3 event: binlog format version 1 or 3 (MySQL 3.23 to "
+		    "4.x) is not supported");
 	default:
 		if (ev->h.flags & BINLOG_F_IGNORABLE)
 			return true; /* caller logs that it skipped it */
+		if (strcmp(binlog_type_name(type), "Unknown") != 0)
+			return cur_fail(c, PROTO_UNSUPPORTED,
+			    "%s events (type %u) are not supported",
+			    binlog_type_name(type), type);
 		return cur_fail(c, PROTO_UNSUPPORTED,
 		    "unknown event type %u (%s) not flagged ignorable", type,
 		    binlog_type_name(type));
@@ -1118,7 +1128,22 @@ binlog_decode(struct binlog_decoder *d, const uint8_t *buf, size_t len,
 		body_end = len - BINLOG_CHECKSUM_LEN;
 		if (alg == BINLOG_CHECKSUM_CRC32 && d->verify) {
 			uint32_t want = le32(buf + body_end);
-			uint32_t got = (uint32_t)crc32(0L, buf, (uInt)body_end);
+			uint32_t got;
+			if (ev->h.type == BINLOG_FORMAT_DESCRIPTION_EVENT &&
+			    (ev->h.flags & BINLOG_F_BINLOG_IN_USE)) {
+				/*
+				 * The server sets "in use" in the FDE of an open
+				 * binlog after computing its CRC: check the CRC
+				 * of the header as written, flag cleared.
+				 */
+				uint8_t h[BINLOG_HEADER_LEN];
+				memcpy(h, buf, sizeof(h));
+				h[17] &= (uint8_t)~BINLOG_F_BINLOG_IN_USE;
+				got = (uint32_t)crc32(0L, h, sizeof(h));
+				got = (uint32_t)crc32(got, buf + sizeof(h),
+				    (uInt)(body_end - sizeof(h)));
+			} else
+				got = (uint32_t)crc32(0L, buf, (uInt)body_end);
 			if (want != got)
 				return proto_fail(err, PROTO_CHECKSUM, offset,
 				    "CRC32 mismatch in %s event: stored 0x%08x, computed 0x%08x",
