@@ -214,12 +214,13 @@ rate() {
 }
 
 # Sum the rows events and rows in myshift-binlog --stats output: "EVENTS ROWS".
-# Per event type, a line "TYPE EVENTS ..." (rows event types counted);
-# per table, a line "`db`.`table` EVENTS ROWS BYTES".
+# It has a line "rows: inserted I  updated U  deleted D" and one line
+# "TYPE COUNT BYTES" per event type.
 stats_rows() {
 	awk '
-	    $1 ~ /^(Write|Update|Delete)_(compressed_)?rows(_compressed)?(_v1)?:?$/ { ev += $2 }
-	    $1 ~ /^`.*`\.`.*`$/ { rows += $3 }
+	    $1 == "rows:" { rows = $3 + $5 + $7 }
+	    $1 ~ /^(Write|Update|Delete)_rows(_compressed)?(_v1)?$/ ||
+	    $1 == "Update_rows_partial" { ev += $2 }
 	    END { print ev + 0, rows + 0 }' "$1"
 }
 
@@ -248,6 +249,8 @@ read -r want_ev want_rows <expected
 mb=$(div "$bytes" 1000000 1)
 echo "binlog: ${#files[@]} files, $mb MB, $want_ev rows events, $want_rows rows ($cache, $gen_note)"
 echo "myshift-binlog: $bin"
+# Both servers' and other jobs' load skews the figures: show it.
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 cat "${files[@]}" >/dev/null		# both tools read from the page cache
 
 # Untimed check of the text output: it must print every row mariadb-binlog does.
