@@ -322,9 +322,10 @@ value_datetime2(struct cur *c, size_t start, const struct vtype *t,
  *   TIME           3  signed (+/-)HHMMSS as a decimal number
  *   DATETIME       8  YYYYMMDDhhmmss as a decimal number
  *   TIMESTAMP      4  seconds since the epoch
- * TIMESTAMP2 and MariaDB hires TIMESTAMP: 4 bytes big-endian seconds, then
- * the fraction big-endian in 0/1/1/2/2/3/3 bytes for fsp 0-6 (1/100 s,
- * 1/10000 s, 1/1000000 s).
+ * TIMESTAMP2: 4 bytes big-endian seconds, then the fraction big-endian in
+ * 0/1/1/2/2/3/3 bytes for fsp 0-6, in units of 1/100 s (fsp 1-2), 1/10000 s
+ * (fsp 3-4) or 1/1000000 s (fsp 5-6). MariaDB hires TIMESTAMP(fsp): the same
+ * sizes, but the fraction is in units of 10^-fsp s.
  */
 static bool
 value_temporal(const struct vtype *t, unsigned meta, struct cur *c,
@@ -393,8 +394,17 @@ value_temporal(const struct vtype *t, unsigned meta, struct cur *c,
 			v->ts.usec = 0;
 			return true;
 		}
-		/* MariaDB hires TIMESTAMP: the TIMESTAMP2 layout */
-		/* FALLTHROUGH */
+		/* MariaDB hires TIMESTAMP: fraction in units of 10^-meta s */
+		if (!cur_bytes(c, 4 + frac_bytes[meta], &p,
+		    "TIMESTAMP(hires) value"))
+			return false;
+		v->ts.sec = (uint32_t)be_read(p, 4);
+		x = be_read(p + 4, frac_bytes[meta]) * pow10_u32[6 - meta];
+		if (x > 999999)
+			return value_bad(c, start, t, PROTO_MALFORMED,
+			    "impossible TIMESTAMP fraction", x);
+		v->ts.usec = (uint32_t)x;
+		return true;
 	case VF_TIMESTAMP2:
 		if (!cur_bytes(c, 4 + frac_bytes[meta], &p, "TIMESTAMP2 value"))
 			return false;
