@@ -7,6 +7,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "proto/crc32.h"
+
 /* Post-header lengths used when an FDE's table does not cover a type. */
 static uint8_t
 default_post_header_len(uint8_t type)
@@ -1139,11 +1141,11 @@ binlog_decode(struct binlog_decoder *d, const uint8_t *buf, size_t len,
 				uint8_t h[BINLOG_HEADER_LEN];
 				memcpy(h, buf, sizeof(h));
 				h[17] &= (uint8_t)~BINLOG_F_BINLOG_IN_USE;
-				got = (uint32_t)crc32(0L, h, sizeof(h));
-				got = (uint32_t)crc32(got, buf + sizeof(h),
-				    (uInt)(body_end - sizeof(h)));
+				got = crc32_update(0, h, sizeof(h));
+				got = crc32_update(got, buf + sizeof(h),
+				    body_end - sizeof(h));
 			} else
-				got = (uint32_t)crc32(0L, buf, (uInt)body_end);
+				got = crc32_update(0, buf, body_end);
 			if (want != got)
 				return proto_fail(err, PROTO_CHECKSUM, offset,
 				    "CRC32 mismatch in %s event: stored 0x%08x, computed 0x%08x",
