@@ -1,4 +1,4 @@
-/* gtid.c: GTID sets of MySQL (uuid[:tag]:intervals) and MariaDB (domain-server-seq lists). */
+/* gtid.c: GTID sets of MySQL (uuid:tag:1-5) and MariaDB (domain-server-seq). */
 #include "proto/gtid.h"
 
 #include <inttypes.h>
@@ -130,7 +130,8 @@ gtid_mysql_free(struct gtid_mysql_set *s)
 
 /* Order of sids: uuid bytes, then tag ("" first). */
 static int
-gtid_sid_cmp(const uint8_t uuid[16], const char *tag, const struct gtid_sid *sid)
+gtid_sid_cmp(const uint8_t uuid[16], const char *tag,
+    const struct gtid_sid *sid)
 {
 	int c = memcmp(uuid, sid->uuid, 16);
 
@@ -349,8 +350,8 @@ gtid_text_spec(struct gtid_text *t, struct gtid_mysql_set *s)
 			}
 			gtid_tag_copy(tag, t->s + start, n);
 			gtid_text_ws(t);
-			if (gtid_text_peek(t) != ':' && gtid_text_peek(t) != ',' &&
-			    t->pos < t->len)
+			if (t->pos < t->len && gtid_text_peek(t) != ':' &&
+			    gtid_text_peek(t) != ',')
 				return gtid_text_fail(t,
 				    "bad character after a tag");
 			continue;
@@ -378,7 +379,8 @@ gtid_text_spec(struct gtid_text *t, struct gtid_mysql_set *s)
 			gtid_text_ws(t);
 		}
 		sid = gtid_sid_get(s, uuid, tag);
-		if (sid == NULL || !gtid_sid_add(sid, (int64_t)a, (int64_t)b + 1))
+		if (sid == NULL ||
+		    !gtid_sid_add(sid, (int64_t)a, (int64_t)b + 1))
 			return proto_fail(t->err, PROTO_NOMEM, t->pos,
 			    "out of memory");
 	}
@@ -510,7 +512,8 @@ gtid_mysql_contains_set(const struct gtid_mysql_set *s,
 			return false;
 		for (uint32_t k = 0; k < b->n; k++) {
 			/* s is merged: one of its intervals must cover b's */
-			int64_t f = gtid_sid_floor(&s->sids[at], b->iv[k].start);
+			int64_t f = gtid_sid_floor(&s->sids[at],
+			    b->iv[k].start);
 			if (f < 0 || s->sids[at].iv[f].end < b->iv[k].end)
 				return false;
 		}
@@ -607,7 +610,8 @@ gtid_decode_sids(struct gtid_mysql_set *s, const uint8_t *p, size_t len,
 			}
 			if (!cur_bytes(&c, (size_t)tlen, &tb, "GTID tag"))
 				return false;
-			if (!gtid_tag_copy(tag, (const char *)tb, (size_t)tlen)) {
+			if (!gtid_tag_copy(tag, (const char *)tb,
+			    (size_t)tlen)) {
 				c.pos = at;
 				return cur_fail(&c, PROTO_MALFORMED,
 				    "bad GTID tag \"%.*s\"", (int)tlen,
@@ -619,8 +623,8 @@ gtid_decode_sids(struct gtid_mysql_set *s, const uint8_t *p, size_t len,
 		if (n_iv > cur_left(&c) / 16) {
 			c.pos -= 8;
 			return cur_fail(&c, PROTO_TRUNCATED,
-			    "GTID set sid with %" PRIu64 " intervals, %zu bytes "
-			    "left", n_iv, cur_left(&c) - 8);
+			    "GTID set sid with %" PRIu64 " intervals, %zu "
+			    "bytes left", n_iv, cur_left(&c) - 8);
 		}
 		sid = gtid_sid_get(s, uuid, tag);
 		if (sid == NULL)
@@ -636,7 +640,8 @@ gtid_decode_sids(struct gtid_mysql_set *s, const uint8_t *p, size_t len,
 				return cur_fail(&c, PROTO_MALFORMED,
 				    "GTID interval [%" PRId64 ", %" PRId64
 				    ") not after %" PRId64 " or empty",
-				    (int64_t)start, (int64_t)end, (int64_t)last);
+				    (int64_t)start, (int64_t)end,
+				    (int64_t)last);
 			}
 			last = end;
 			if (!gtid_sid_add(sid, (int64_t)start, (int64_t)end))
@@ -717,7 +722,7 @@ gtid_maria_free(struct gtid_maria_set *s)
 	gtid_maria_init(s);
 }
 
-/* Binary search by (domain, server): true and *at if found, else insert point. */
+/* Search by (domain, server): true and *at if found, else insert point. */
 static bool
 gtid_maria_find(const struct gtid_maria_set *s, uint32_t domain,
     uint32_t server, uint32_t *at)

@@ -37,44 +37,44 @@
  */
 
 enum {
-	JB_SMALL_OBJECT = 0x00,
-	JB_LARGE_OBJECT = 0x01,
-	JB_SMALL_ARRAY = 0x02,
-	JB_LARGE_ARRAY = 0x03,
-	JB_LITERAL = 0x04,
-	JB_INT16 = 0x05,
-	JB_UINT16 = 0x06,
-	JB_INT32 = 0x07,
-	JB_UINT32 = 0x08,
-	JB_INT64 = 0x09,
-	JB_UINT64 = 0x0a,
-	JB_DOUBLE = 0x0b,
-	JB_STRING = 0x0c,
-	JB_OPAQUE = 0x0f,
+	JSONB_SMALL_OBJECT = 0x00,
+	JSONB_LARGE_OBJECT = 0x01,
+	JSONB_SMALL_ARRAY = 0x02,
+	JSONB_LARGE_ARRAY = 0x03,
+	JSONB_LITERAL = 0x04,
+	JSONB_INT16 = 0x05,
+	JSONB_UINT16 = 0x06,
+	JSONB_INT32 = 0x07,
+	JSONB_UINT32 = 0x08,
+	JSONB_INT64 = 0x09,
+	JSONB_UINT64 = 0x0a,
+	JSONB_DOUBLE = 0x0b,
+	JSONB_STRING = 0x0c,
+	JSONB_OPAQUE = 0x0f,
 };
 
 /* MySQL enum_field_types values that opaque JSON values carry. */
 enum {
-	JB_MYSQL_TIMESTAMP = 7,
-	JB_MYSQL_DATE = 10,
-	JB_MYSQL_TIME = 11,
-	JB_MYSQL_DATETIME = 12,
-	JB_MYSQL_NEWDECIMAL = 246,
-	JB_MYSQL_VAR_STRING = 253,
+	JSONB_MYSQL_TIMESTAMP = 7,
+	JSONB_MYSQL_DATE = 10,
+	JSONB_MYSQL_TIME = 11,
+	JSONB_MYSQL_DATETIME = 12,
+	JSONB_MYSQL_NEWDECIMAL = 246,
+	JSONB_MYSQL_VAR_STRING = 253,
 };
 
 /* MySQL refuses documents nested deeper than this (JSON_DOCUMENT_MAX_DEPTH). */
-#define JB_MAX_DEPTH 100
+#define JSONB_MAX_DEPTH 100
 
 /* How a top-level value is shown by mysqlbinlog in a JSON diff. */
-enum jb_kind {
-	JB_KIND_RAW,    /* null, true/false, numbers, DECIMAL: as is */
-	JB_KIND_QUOTED, /* strings, temporal and opaque values: '...' */
-	JB_KIND_JSON,   /* objects and arrays: CAST('...' AS JSON) */
+enum jsonb_kind {
+	JSONB_KIND_RAW,    /* null, true/false, numbers, DECIMAL: as is */
+	JSONB_KIND_QUOTED, /* strings, temporal and opaque values: '...' */
+	JSONB_KIND_JSON,   /* objects and arrays: CAST('...' AS JSON) */
 };
 
 /* One conversion: the output, the error sink and the work budget. */
-struct jb {
+struct jsonb_ctx {
 	struct sbuf *out;
 	struct proto_err *err;
 	/*
@@ -87,12 +87,12 @@ struct jb {
 	uint64_t budget;
 };
 
-static bool jb_value(struct jb *j, uint8_t type, const uint8_t *p,
-    size_t avail, uint64_t off, int depth, bool quoted, enum jb_kind *kind);
+static bool jsonb_value(struct jsonb_ctx *j, uint8_t type, const uint8_t *p,
+    size_t avail, uint64_t off, int depth, bool quoted, enum jsonb_kind *kind);
 
 /* Charge n referenced bytes at off against the document's budget. */
 static bool
-jb_charge(struct jb *j, uint64_t n, uint64_t off)
+jsonb_charge(struct jsonb_ctx *j, uint64_t n, uint64_t off)
 {
 	if (n > j->budget)
 		return proto_fail(j->err, PROTO_MALFORMED, off,
@@ -104,7 +104,7 @@ jb_charge(struct jb *j, uint64_t n, uint64_t off)
 
 /* Read a JSONB variable-length length (7 bits per byte, at most 5 bytes). */
 static bool
-jb_varlen(struct cur *c, uint32_t *v, const char *what)
+jsonb_varlen(struct cur *c, uint32_t *v, const char *what)
 {
 	uint64_t len = 0;
 	uint8_t b;
@@ -129,7 +129,7 @@ jb_varlen(struct cur *c, uint32_t *v, const char *what)
 
 /* Append bytes as a JSON string the way MySQL quotes them (double_quote()). */
 static void
-jb_quote_json(struct sbuf *out, const uint8_t *p, size_t n)
+jsonb_quote_json(struct sbuf *out, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0;
@@ -173,9 +173,9 @@ jb_quote_json(struct sbuf *out, const uint8_t *p, size_t n)
 	sbuf_addc(out, '"');
 }
 
-/* Append bytes as an SQL string the way mysqlbinlog does (my_b_write_quoted()). */
+/* Append bytes as an SQL string as mysqlbinlog does (my_b_write_quoted()). */
 static void
-jb_quote_sql(struct sbuf *out, const uint8_t *p, size_t n)
+jsonb_quote_sql(struct sbuf *out, const uint8_t *p, size_t n)
 {
 	sbuf_addc(out, '\'');
 	for (size_t i = 0; i < n; i++) {
@@ -219,7 +219,7 @@ jb_quote_sql(struct sbuf *out, const uint8_t *p, size_t n)
  * decimal point relative to the first digit. d is finite.
  */
 static int
-jb_shortest_digits(double d, char digits[20], int *decpt)
+jsonb_shortest_digits(double d, char digits[20], int *decpt)
 {
 	char buf[40], *e;
 	int n = 0, exp10;
@@ -248,13 +248,13 @@ jb_shortest_digits(double d, char digits[20], int *decpt)
  * padding), then ".0" when the text has neither '.' nor 'e'.
  */
 static void
-jb_double(struct sbuf *out, double d)
+jsonb_double(struct sbuf *out, double d)
 {
 	char dig[20], buf[64];
 	int len, decpt, width, exp_len, k = 0;
 	bool have_space, force_e, use_f, neg = signbit(d);
 
-	len = jb_shortest_digits(neg ? -d : d, dig, &decpt);
+	len = jsonb_shortest_digits(neg ? -d : d, dig, &decpt);
 	width = d < 0 ? 33 : 34; /* MY_GCVT_MAX_FIELD_WIDTH, minus the sign */
 	exp_len = 1 + (decpt >= 101 || decpt <= -99) +
 	    (decpt >= 11 || decpt <= -9);
@@ -314,17 +314,18 @@ jb_double(struct sbuf *out, double d)
  *                        negative values negated -> "[-]hh:mm:ss.ffffff"
  */
 static void
-jb_temporal(struct sbuf *out, uint8_t ftype, int64_t packed)
+jsonb_temporal(struct sbuf *out, uint8_t ftype, int64_t packed)
 {
 	bool neg = packed < 0;
 	uint64_t v = neg ? (uint64_t)0 - (uint64_t)packed : (uint64_t)packed;
 	uint64_t frac = v % (1u << 24), hms, ymd, ym;
 	uint64_t ip = v >> 24;
 
-	if (ftype == JB_MYSQL_TIME) {
+	if (ftype == JSONB_MYSQL_TIME) {
 		sbuf_printf(out, "%s%02u:%02u:%02u.%06u", neg ? "-" : "",
 		    (unsigned)((ip >> 12) % (1u << 10)),
-		    (unsigned)((ip >> 6) % (1u << 6)), (unsigned)(ip % (1u << 6)),
+		    (unsigned)((ip >> 6) % (1u << 6)),
+		    (unsigned)(ip % (1u << 6)),
 		    (unsigned)frac);
 		return;
 	}
@@ -333,16 +334,16 @@ jb_temporal(struct sbuf *out, uint8_t ftype, int64_t packed)
 	hms = ip % (1u << 17);
 	sbuf_printf(out, "%04u-%02u-%02u", (unsigned)(ym / 13),
 	    (unsigned)(ym % 13), (unsigned)(ymd % (1u << 5)));
-	if (ftype == JB_MYSQL_DATE)
+	if (ftype == JSONB_MYSQL_DATE)
 		return;
 	sbuf_printf(out, " %02u:%02u:%02u.%06u", (unsigned)(hms >> 12),
 	    (unsigned)((hms >> 6) % (1u << 6)), (unsigned)(hms % (1u << 6)),
 	    (unsigned)frac);
 }
 
-/* Append base64 of the bytes as MySQL's base64_encode(): '\n' every 76 chars. */
+/* Append base64 as MySQL's base64_encode() does: '\n' every 76 chars. */
 static void
-jb_base64(struct sbuf *out, const uint8_t *p, size_t n)
+jsonb_base64(struct sbuf *out, const uint8_t *p, size_t n)
 {
 	static const char tab[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -375,17 +376,17 @@ jb_base64(struct sbuf *out, const uint8_t *p, size_t n)
  * as a string, anything else as "base64:typeN:<base64>".
  */
 static bool
-jb_opaque(struct jb *j, uint8_t ftype, const uint8_t *p, size_t n,
-    uint64_t off, bool quoted, enum jb_kind *kind)
+jsonb_opaque(struct jsonb_ctx *j, uint8_t ftype, const uint8_t *p, size_t n,
+    uint64_t off, bool quoted, enum jsonb_kind *kind)
 {
 	struct sbuf tmp = { 0 };
 	struct proto_err derr = { 0 };
 	unsigned prec, scale;
 
-	*kind = JB_KIND_QUOTED;
+	*kind = JSONB_KIND_QUOTED;
 	switch (ftype) {
-	case JB_MYSQL_NEWDECIMAL:
-		*kind = JB_KIND_RAW;
+	case JSONB_MYSQL_NEWDECIMAL:
+		*kind = JSONB_KIND_RAW;
 		if (n < 2)
 			return proto_fail(j->err, PROTO_MALFORMED, off,
 			    "JSON DECIMAL of %zu bytes has no precision and "
@@ -405,36 +406,37 @@ jb_opaque(struct jb *j, uint8_t ftype, const uint8_t *p, size_t n,
 			    off + 2, "JSON DECIMAL(%u,%u): %s", prec, scale,
 			    derr.msg);
 		return true;
-	case JB_MYSQL_DATE:
-	case JB_MYSQL_TIME:
-	case JB_MYSQL_DATETIME:
-	case JB_MYSQL_TIMESTAMP:
+	case JSONB_MYSQL_DATE:
+	case JSONB_MYSQL_TIME:
+	case JSONB_MYSQL_DATETIME:
+	case JSONB_MYSQL_TIMESTAMP:
 		if (n != 8)
 			return proto_fail(j->err, PROTO_MALFORMED, off,
 			    "JSON temporal value (type %u) of %zu bytes, not 8",
 			    ftype, n);
 		if (quoted)
 			sbuf_addc(j->out, '"');
-		jb_temporal(j->out, ftype, (int64_t)le64(p));
+		jsonb_temporal(j->out, ftype, (int64_t)le64(p));
 		if (quoted)
 			sbuf_addc(j->out, '"');
 		return true;
-	case JB_MYSQL_VAR_STRING:
+	case JSONB_MYSQL_VAR_STRING:
 		if (quoted)
-			jb_quote_json(j->out, p, n);
+			jsonb_quote_json(j->out, p, n);
 		else
 			sbuf_add(j->out, p, n);
 		return true;
 	default:
 		sbuf_printf(&tmp, "base64:type%u:", ftype);
-		jb_base64(&tmp, p, n);
+		jsonb_base64(&tmp, p, n);
 		if (tmp.oom) {
 			sbuf_free(&tmp);
 			return proto_fail(j->err, PROTO_NOMEM, off,
 			    "out of memory printing JSON opaque value");
 		}
 		if (quoted)
-			jb_quote_json(j->out, (const uint8_t *)tmp.p, tmp.len);
+			jsonb_quote_json(j->out, (const uint8_t *)tmp.p,
+			    tmp.len);
 		else
 			sbuf_add(j->out, tmp.p, tmp.len);
 		sbuf_free(&tmp);
@@ -449,8 +451,8 @@ jb_opaque(struct jb *j, uint8_t ftype, const uint8_t *p, size_t n,
  * belong to the container header.
  */
 static bool
-jb_scalar(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
-    uint64_t off, bool inlined, bool quoted, enum jb_kind *kind)
+jsonb_scalar(struct jsonb_ctx *j, uint8_t type, const uint8_t *p, size_t avail,
+    uint64_t off, bool inlined, bool quoted, enum jsonb_kind *kind)
 {
 	struct cur c;
 	uint64_t v;
@@ -461,12 +463,12 @@ jb_scalar(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 	size_t start;
 
 	cur_init(&c, p, avail, off, j->err);
-	*kind = JB_KIND_RAW;
+	*kind = JSONB_KIND_RAW;
 	switch (type) {
-	case JB_LITERAL:
+	case JSONB_LITERAL:
 		if (!cur_u8(&c, &b, "JSON literal"))
 			return false;
-		if (!inlined && !jb_charge(j, 1, off))
+		if (!inlined && !jsonb_charge(j, 1, off))
 			return false;
 		if (b > 2) {
 			c.pos--;
@@ -475,57 +477,58 @@ jb_scalar(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 		}
 		sbuf_adds(j->out, b == 0 ? "null" : b == 1 ? "true" : "false");
 		return true;
-	case JB_INT16:
-	case JB_UINT16:
-	case JB_INT32:
-	case JB_UINT32:
-	case JB_INT64:
-	case JB_UINT64: {
+	case JSONB_INT16:
+	case JSONB_UINT16:
+	case JSONB_INT32:
+	case JSONB_UINT32:
+	case JSONB_INT64:
+	case JSONB_UINT64: {
 		static const unsigned size[] = { 2, 2, 4, 4, 8, 8 };
-		unsigned sz = size[type - JB_INT16];
+		unsigned sz = size[type - JSONB_INT16];
 		if (!cur_uint(&c, sz, &v, "JSON integer"))
 			return false;
-		if (!inlined && !jb_charge(j, sz, off))
+		if (!inlined && !jsonb_charge(j, sz, off))
 			return false;
-		if (type == JB_INT16)
+		if (type == JSONB_INT16)
 			sbuf_i64(j->out, (int16_t)v);
-		else if (type == JB_INT32)
+		else if (type == JSONB_INT32)
 			sbuf_i64(j->out, (int32_t)v);
-		else if (type == JB_INT64)
+		else if (type == JSONB_INT64)
 			sbuf_i64(j->out, (int64_t)v);
 		else
 			sbuf_u64(j->out, v);
 		return true;
 	}
-	case JB_DOUBLE:
-		if (!cur_u64(&c, &v, "JSON double") || !jb_charge(j, 8, off))
+	case JSONB_DOUBLE:
+		if (!cur_u64(&c, &v, "JSON double") || !jsonb_charge(j, 8, off))
 			return false;
 		memcpy(&d, &v, sizeof(d));
 		if (!isfinite(d))
 			return proto_fail(j->err, PROTO_MALFORMED, off,
 			    "JSON double is not a finite number");
-		jb_double(j->out, d);
+		jsonb_double(j->out, d);
 		return true;
-	case JB_STRING:
-		*kind = JB_KIND_QUOTED;
-		if (!jb_varlen(&c, &n, "JSON string length") ||
+	case JSONB_STRING:
+		*kind = JSONB_KIND_QUOTED;
+		if (!jsonb_varlen(&c, &n, "JSON string length") ||
 		    !cur_bytes(&c, n, &data, "JSON string") ||
-		    !jb_charge(j, c.pos, off))
+		    !jsonb_charge(j, c.pos, off))
 			return false;
 		if (quoted)
-			jb_quote_json(j->out, data, n);
+			jsonb_quote_json(j->out, data, n);
 		else
 			sbuf_add(j->out, data, n);
 		return true;
-	case JB_OPAQUE:
+	case JSONB_OPAQUE:
 		if (!cur_u8(&c, &ftype, "JSON opaque type") ||
-		    !jb_varlen(&c, &n, "JSON opaque length"))
+		    !jsonb_varlen(&c, &n, "JSON opaque length"))
 			return false;
 		start = c.pos;
 		if (!cur_bytes(&c, n, &data, "JSON opaque value") ||
-		    !jb_charge(j, c.pos, off))
+		    !jsonb_charge(j, c.pos, off))
 			return false;
-		return jb_opaque(j, ftype, data, n, off + start, quoted, kind);
+		return jsonb_opaque(j, ftype, data, n, off + start, quoted,
+		    kind);
 	default:
 		return proto_fail(j->err, PROTO_MALFORMED, off,
 		    "bad JSON value type 0x%02x", type);
@@ -534,22 +537,22 @@ jb_scalar(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 
 /* True for the type bytes the format defines. */
 static bool
-jb_type_ok(uint8_t type)
+jsonb_type_ok(uint8_t type)
 {
-	return type <= JB_STRING || type == JB_OPAQUE;
+	return type <= JSONB_STRING || type == JSONB_OPAQUE;
 }
 
 /* True if values of this type live in the value entry itself. */
 static bool
-jb_inlined(uint8_t type, bool large)
+jsonb_inlined(uint8_t type, bool large)
 {
 	switch (type) {
-	case JB_LITERAL:
-	case JB_INT16:
-	case JB_UINT16:
+	case JSONB_LITERAL:
+	case JSONB_INT16:
+	case JSONB_UINT16:
 		return true;
-	case JB_INT32:
-	case JB_UINT32:
+	case JSONB_INT32:
+	case JSONB_UINT32:
 		return large;
 	default:
 		return false;
@@ -558,7 +561,7 @@ jb_inlined(uint8_t type, bool large)
 
 /* Read an osz-byte field at container offset at (which may be anywhere). */
 static bool
-jb_field(struct cur *c, size_t at, unsigned osz, uint64_t *v,
+jsonb_field(struct cur *c, size_t at, unsigned osz, uint64_t *v,
     const char *what)
 {
 	if (at > c->len) {
@@ -574,21 +577,21 @@ jb_field(struct cur *c, size_t at, unsigned osz, uint64_t *v,
  * starts at p with avail bytes to the end of its enclosing value.
  */
 static bool
-jb_container(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
-    uint64_t off, int depth)
+jsonb_container(struct jsonb_ctx *j, uint8_t type, const uint8_t *p,
+    size_t avail, uint64_t off, int depth)
 {
-	bool large = type == JB_LARGE_OBJECT || type == JB_LARGE_ARRAY;
-	bool object = type == JB_SMALL_OBJECT || type == JB_LARGE_OBJECT;
+	bool large = type == JSONB_LARGE_OBJECT || type == JSONB_LARGE_ARRAY;
+	bool object = type == JSONB_SMALL_OBJECT || type == JSONB_LARGE_OBJECT;
 	unsigned osz = large ? 4 : 2;
 	unsigned kesz = osz + 2, vesz = 1 + osz;
 	uint64_t count, size, header, koff, klen, voff, ventry, v;
 	struct cur c;
-	enum jb_kind kind;
+	enum jsonb_kind kind;
 	uint8_t vtype;
 
-	if (depth >= JB_MAX_DEPTH)
+	if (depth >= JSONB_MAX_DEPTH)
 		return proto_fail(j->err, PROTO_MALFORMED, off,
-		    "JSON nested deeper than %d levels", JB_MAX_DEPTH);
+		    "JSON nested deeper than %d levels", JSONB_MAX_DEPTH);
 	cur_init(&c, p, avail, off, j->err);
 	if (!cur_uint(&c, osz, &count, "JSON element count") ||
 	    !cur_uint(&c, osz, &size, "JSON container size"))
@@ -606,7 +609,7 @@ jb_container(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 		    " bytes) exceeds its size %" PRIu64,
 		    object ? "object" : "array", count, header, size);
 	c.len = (size_t)size;
-	if (!jb_charge(j, header, off))
+	if (!jsonb_charge(j, header, off))
 		return false;
 
 	ventry = 2 * (uint64_t)osz + (object ? count * kesz : 0);
@@ -618,8 +621,10 @@ jb_container(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 			sbuf_adds(j->out, ", ");
 		if (object) {
 			size_t ke = (size_t)(2 * osz + i * kesz);
-			if (!jb_field(&c, ke, osz, &koff, "JSON key offset") ||
-			    !jb_field(&c, ke + osz, 2, &klen, "JSON key length"))
+			if (!jsonb_field(&c, ke, osz, &koff,
+			    "JSON key offset") ||
+			    !jsonb_field(&c, ke + osz, 2, &klen,
+			    "JSON key length"))
 				return false;
 			if (koff < header || koff + klen > size) {
 				c.pos = ke;
@@ -629,27 +634,27 @@ jb_container(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 				    "[%" PRIu64 ", %" PRIu64 ")", i, koff,
 				    klen, header, size);
 			}
-			if (!jb_charge(j, klen, off + koff))
+			if (!jsonb_charge(j, klen, off + koff))
 				return false;
-			jb_quote_json(j->out, p + koff, (size_t)klen);
+			jsonb_quote_json(j->out, p + koff, (size_t)klen);
 			sbuf_adds(j->out, ": ");
 		}
-		if (!jb_field(&c, ve, 1, &v, "JSON value type"))
+		if (!jsonb_field(&c, ve, 1, &v, "JSON value type"))
 			return false;
 		vtype = (uint8_t)v;
-		if (!jb_type_ok(vtype)) {
+		if (!jsonb_type_ok(vtype)) {
 			c.pos = ve;
 			return cur_fail(&c, PROTO_MALFORMED,
 			    "bad JSON value type 0x%02x in entry %" PRIu64,
 			    vtype, i);
 		}
-		if (jb_inlined(vtype, large)) {
-			if (!jb_scalar(j, vtype, p + ve + 1, osz, off + ve + 1,
-			    true, true, &kind))
+		if (jsonb_inlined(vtype, large)) {
+			if (!jsonb_scalar(j, vtype, p + ve + 1, osz,
+			    off + ve + 1, true, true, &kind))
 				return false;
 			continue;
 		}
-		if (!jb_field(&c, ve + 1, osz, &voff, "JSON value offset"))
+		if (!jsonb_field(&c, ve + 1, osz, &voff, "JSON value offset"))
 			return false;
 		if (voff < header || voff >= size) {
 			c.pos = ve;
@@ -658,7 +663,7 @@ jb_container(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 			    " outside the value area [%" PRIu64 ", %" PRIu64
 			    ")", i, voff, header, size);
 		}
-		if (!jb_value(j, vtype, p + voff, (size_t)(size - voff),
+		if (!jsonb_value(j, vtype, p + voff, (size_t)(size - voff),
 		    off + voff, depth + 1, true, &kind))
 			return false;
 	}
@@ -668,38 +673,39 @@ jb_container(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
 
 /* Append any value (container or scalar) stored at p. */
 static bool
-jb_value(struct jb *j, uint8_t type, const uint8_t *p, size_t avail,
-    uint64_t off, int depth, bool quoted, enum jb_kind *kind)
+jsonb_value(struct jsonb_ctx *j, uint8_t type, const uint8_t *p, size_t avail,
+    uint64_t off, int depth, bool quoted, enum jsonb_kind *kind)
 {
 	switch (type) {
-	case JB_SMALL_OBJECT:
-	case JB_LARGE_OBJECT:
-	case JB_SMALL_ARRAY:
-	case JB_LARGE_ARRAY:
-		*kind = JB_KIND_JSON;
-		return jb_container(j, type, p, avail, off, depth);
+	case JSONB_SMALL_OBJECT:
+	case JSONB_LARGE_OBJECT:
+	case JSONB_SMALL_ARRAY:
+	case JSONB_LARGE_ARRAY:
+		*kind = JSONB_KIND_JSON;
+		return jsonb_container(j, type, p, avail, off, depth);
 	default:
-		return jb_scalar(j, type, p, avail, off, false, quoted, kind);
+		return jsonb_scalar(j, type, p, avail, off, false, quoted,
+		    kind);
 	}
 }
 
 /* Convert a whole document; quoted=false prints a top-level string bare. */
 static bool
-jb_doc(struct sbuf *out, const uint8_t *p, size_t len, uint64_t base,
-    bool quoted, enum jb_kind *kind, struct proto_err *err)
+jsonb_doc(struct sbuf *out, const uint8_t *p, size_t len, uint64_t base,
+    bool quoted, enum jsonb_kind *kind, struct proto_err *err)
 {
-	struct jb j = { .out = out, .err = err, .budget = len };
+	struct jsonb_ctx j = { .out = out, .err = err, .budget = len };
 	size_t start = out->len;
 
 	if (len == 0) {
 		/* MySQL reads an empty document as the JSON null literal. */
-		*kind = JB_KIND_RAW;
+		*kind = JSONB_KIND_RAW;
 		sbuf_adds(out, "null");
-	} else if (!jb_type_ok(p[0])) {
+	} else if (!jsonb_type_ok(p[0])) {
 		return proto_fail(err, PROTO_MALFORMED, base,
 		    "bad JSON document type 0x%02x", p[0]);
-	} else if (!jb_charge(&j, 1, base) ||
-	    !jb_value(&j, p[0], p + 1, len - 1, base + 1, 0, quoted, kind)) {
+	} else if (!jsonb_charge(&j, 1, base) ||
+	    !jsonb_value(&j, p[0], p + 1, len - 1, base + 1, 0, quoted, kind)) {
 		out->len = start;
 		return false;
 	}
@@ -715,9 +721,9 @@ bool
 jsonb_to_text(struct sbuf *out, const uint8_t *p, size_t len, uint64_t base,
     struct proto_err *err)
 {
-	enum jb_kind kind;
+	enum jsonb_kind kind;
 
-	return jb_doc(out, p, len, base, true, &kind, err);
+	return jsonb_doc(out, p, len, base, true, &kind, err);
 }
 
 /*
@@ -773,52 +779,52 @@ jsonb_diff_next(const uint8_t *p, size_t len, size_t *pos, uint64_t base,
 	return 1;
 }
 
-/* mysqlbinlog's function names; INSERT at an array cell is JSON_ARRAY_INSERT. */
-enum jb_fn {
-	JB_FN_REPLACE,
-	JB_FN_INSERT,
-	JB_FN_ARRAY_INSERT,
-	JB_FN_REMOVE,
+/* mysqlbinlog's names; INSERT at an array cell is JSON_ARRAY_INSERT. */
+enum jsonb_fn {
+	JSONB_FN_REPLACE,
+	JSONB_FN_INSERT,
+	JSONB_FN_ARRAY_INSERT,
+	JSONB_FN_REMOVE,
 };
 
-static const char *const jb_fn_names[] = {
+static const char *const jsonb_fn_names[] = {
 	"JSON_REPLACE", "JSON_INSERT", "JSON_ARRAY_INSERT", "JSON_REMOVE",
 };
 
-static enum jb_fn
-jb_diff_fn(const struct jsonb_diff *d)
+static enum jsonb_fn
+jsonb_diff_fn(const struct jsonb_diff *d)
 {
 	switch (d->op) {
 	case JSONB_DIFF_REPLACE:
-		return JB_FN_REPLACE;
+		return JSONB_FN_REPLACE;
 	case JSONB_DIFF_INSERT:
-		return d->path[d->path_len - 1] == ']' ? JB_FN_ARRAY_INSERT :
-		    JB_FN_INSERT;
+		return d->path[d->path_len - 1] == ']' ? JSONB_FN_ARRAY_INSERT :
+		    JSONB_FN_INSERT;
 	default:
-		return JB_FN_REMOVE;
+		return JSONB_FN_REMOVE;
 	}
 }
 
 /* Append one diff value as mysqlbinlog's json_wrapper_to_string() does. */
 static bool
-jb_diff_value(struct sbuf *out, struct sbuf *tmp, const struct jsonb_diff *d,
+jsonb_diff_value(struct sbuf *out, struct sbuf *tmp, const struct jsonb_diff *d,
     uint64_t off, struct proto_err *err)
 {
-	enum jb_kind kind;
+	enum jsonb_kind kind;
 
 	sbuf_reset(tmp);
-	if (!jb_doc(tmp, d->value, d->value_len, off, false, &kind, err))
+	if (!jsonb_doc(tmp, d->value, d->value_len, off, false, &kind, err))
 		return false;
 	switch (kind) {
-	case JB_KIND_RAW:
+	case JSONB_KIND_RAW:
 		sbuf_add(out, tmp->p, tmp->len);
 		break;
-	case JB_KIND_QUOTED:
-		jb_quote_sql(out, (const uint8_t *)tmp->p, tmp->len);
+	case JSONB_KIND_QUOTED:
+		jsonb_quote_sql(out, (const uint8_t *)tmp->p, tmp->len);
 		break;
-	case JB_KIND_JSON:
+	case JSONB_KIND_JSON:
 		sbuf_adds(out, "CAST(");
-		jb_quote_sql(out, (const uint8_t *)tmp->p, tmp->len);
+		jsonb_quote_sql(out, (const uint8_t *)tmp->p, tmp->len);
 		sbuf_adds(out, " AS JSON)");
 		break;
 	}
@@ -849,7 +855,7 @@ jsonb_diff_to_text(struct sbuf *out, const char *column_expr,
 
 	/* First pass: validate the framing and note each diff's function. */
 	while ((r = jsonb_diff_next(p, len, &pos, base, &d, err)) == 1)
-		sbuf_addc(&fns, (char)jb_diff_fn(&d));
+		sbuf_addc(&fns, (char)jsonb_diff_fn(&d));
 	if (r < 0)
 		goto out;
 	if (fns.oom) {
@@ -863,7 +869,7 @@ jsonb_diff_to_text(struct sbuf *out, const char *column_expr,
 			if (printed)
 				sbuf_adds(out, sep);
 			printed = true;
-			sbuf_adds(out, jb_fn_names[(int)fns.p[i]]);
+			sbuf_adds(out, jsonb_fn_names[(int)fns.p[i]]);
 			sbuf_addc(out, '(');
 		}
 	}
@@ -876,11 +882,11 @@ jsonb_diff_to_text(struct sbuf *out, const char *column_expr,
 		vpos = pos;
 		if (jsonb_diff_next(p, len, &pos, base, &d, err) != 1)
 			goto out;
-		jb_quote_sql(out, (const uint8_t *)d.path, d.path_len);
+		jsonb_quote_sql(out, (const uint8_t *)d.path, d.path_len);
 		if (d.op != JSONB_DIFF_REMOVE) {
 			sbuf_adds(out, ", ");
 			vpos = pos - d.value_len;
-			if (!jb_diff_value(out, &tmp, &d, base + vpos, err))
+			if (!jsonb_diff_value(out, &tmp, &d, base + vpos, err))
 				goto out;
 		}
 		if (i + 1 == n || fns.p[i + 1] != fns.p[i])

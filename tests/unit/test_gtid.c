@@ -1,4 +1,4 @@
-/* test_gtid.c: MySQL GTID sets and MariaDB GTID lists: text, binary, merges, containment. */
+/* test_gtid.c: MySQL GTID sets and MariaDB GTID lists: text, binary, merges. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +92,8 @@ test_text(void)
 		struct sbuf out = { 0 }, out2 = { 0 };
 		struct proto_err err = { 0 };
 
-		sbuf_adds(&out, ""); /* allocate: T_STREQ memcmp()s the pointer */
+		/* allocate: T_STREQ memcmp()s the pointer even for "" */
+		sbuf_adds(&out, "");
 		sbuf_adds(&out2, "");
 
 		T_CASE(texts[i].name);
@@ -322,7 +323,8 @@ test_binary(void)
 	T_CASE("encode tagged");
 	gtid_mysql_init(&s);
 	sbuf_reset(&out);
-	T_CHECK(gtid_mysql_parse(&s, U ":TAG_A:5," u ":1-3", &err), "%s", err.msg);
+	T_CHECK(gtid_mysql_parse(&s, U ":TAG_A:5," u ":1-3", &err), "%s",
+	    err.msg);
 	T_CHECK(gtid_mysql_encode(&s, &out), "encode failed");
 	T_CHECK(out.len == sizeof(block_tagged) &&
 	    memcmp(out.p, block_tagged, sizeof(block_tagged)) == 0,

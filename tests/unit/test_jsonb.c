@@ -1,4 +1,4 @@
-/* test_jsonb.c: binary JSON and JSON diff decoding against hand-built byte vectors. */
+/* test_jsonb.c: binary JSON and JSON diffs to text, on hand-built bytes. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,7 +9,9 @@
 
 #define BASE 1000 /* absolute offset given to the decoder: errors must add it */
 
-#define B(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
+/* B(bytes...): a byte array literal and its length, as two arguments */
+#define P(...) ((const uint8_t[]){ __VA_ARGS__ })
+#define B(...) P(__VA_ARGS__), sizeof(P(__VA_ARGS__))
 
 /* A document and the text MySQL prints for it. */
 struct doc_case {
@@ -60,7 +62,7 @@ static const struct doc_case docs[] = {
 	    B(0x01, 0, 0, 0, 0, 0x08, 0, 0, 0), "{}" },
 	{ "empty large array",
 	    B(0x03, 0, 0, 0, 0, 0x08, 0, 0, 0), "[]" },
-	/* {"a": 1, "b": [true, null]}: header 18, keys at 18 and 19, array at 20 */
+	/* {"a": 1, "b": [true, null]}: header 18, keys at 18, 19, array 20 */
 	{ "small object with nested array",
 	    B(0x00, 0x02, 0x00, 0x1e, 0x00,
 		0x12, 0x00, 0x01, 0x00, 0x13, 0x00, 0x01, 0x00,
@@ -193,7 +195,7 @@ static const struct bad_case bads[] = {
 	{ "bad inlined literal",
 	    B(0x02, 0x01, 0x00, 0x07, 0x00, 0x04, 0x09, 0x00),
 	    PROTO_MALFORMED, BASE + 6 },
-	/* three entries share one 3-byte string: more bytes than the document */
+	/* three entries share one 3-byte string: more than the doc holds */
 	{ "entries sharing one value",
 	    B(0x02, 0x03, 0x00, 0x10, 0x00,
 		0x0c, 0x0d, 0x00, 0x0c, 0x0d, 0x00, 0x0c, 0x0d, 0x00,
