@@ -30,8 +30,12 @@ struct vcase {
  * (binlog_format=ROW, utf8mb4) for tables of every column type at their
  * boundaries, each value's bytes cut out of the binlog, and the binlog text
  * being exactly what `TZ=UTC mariadb-binlog --base64-output=decode-rows -v`
- * printed for it. The old TIME/DATETIME/TIMESTAMP formats come from tables
- * created with mysql56_temporal_format=OFF. A few values the server never
+ * printed for it. Strings cover latin1, utf8mb3/mb4, utf16, ucs2, utf32,
+ * sjis and gbk columns (10.11 prints every charset's bytes as they are, only
+ * bytes below 0x20 escaped). The old TIME/DATETIME/TIMESTAMP formats come
+ * from tables created with mysql56_temporal_format=OFF (and fraction 0: with
+ * fractions MariaDB writes its "hires" layouts, which the table map does
+ * not describe, see the hires cases below). A few values the server never
  * writes (NaN, infinities, negative zero DECIMALs, a VARCHAR holding every
  * byte value) were patched into such a binlog and printed by the same tool.
  * The JSON texts are ours (see value_print_json()).
@@ -1105,6 +1109,36 @@ static const struct vcase verified[] = {
 	{MYSQL_T_TIMESTAMP, 0, -1, 0, "00ca9a3b", BV_TIMESTAMP,
 	    "1000000000",
 	    "\"2001-09-09T01:46:40Z\""},
+	{MYSQL_T_STRING, 65044, -1, 0, "0800610062d83dde00", BV_STRING,
+	    "'\\x00a\\x00b\330=\336\\x00'",
+	    "{\"base64\":\"AGEAYtg93gA=\"}"},
+	{MYSQL_T_VARCHAR, 600, -1, 0, "0a00007800270079005c007a", BV_STRING,
+	    "'\\x00x\\x00'\\x00y\\x00\\\\x00z'",
+	    "\"\\u0000x\\u0000'\\u0000y\\u0000\\\\\\u0000z\""},
+	{MYSQL_T_STRING, 52768, -1, 0, "0400000003a9", BV_STRING,
+	    "'\\x00\\x00\\x03\251'",
+	    "{\"base64\":\"AAADqQ==\"}"},
+	{MYSQL_T_BLOB, 2, -1, 0, "040000e9000a", BV_BLOB,
+	    "'\\x00\351\\x00\\x0a'",
+	    "{\"base64\":\"AOkACg==\"}"},
+	{MYSQL_T_STRING, 65064, -1, 0, "03b1b2b3", BV_STRING,
+	    "'\261\262\263'",
+	    "{\"base64\":\"sbKz\"}"},
+	{MYSQL_T_VARCHAR, 20, -1, 0, "04d6d0cec4", BV_STRING,
+	    "'\326\320\316\304'",
+	    "{\"base64\":\"1tDOxA==\"}"},
+	{MYSQL_T_STRING, 65044, -1, 0, "00", BV_STRING,
+	    "''",
+	    "\"\""},
+	{MYSQL_T_VARCHAR, 600, -1, 0, "0000", BV_STRING,
+	    "''",
+	    "\"\""},
+	{MYSQL_T_STRING, 52768, -1, 0, "0000", BV_STRING,
+	    "''",
+	    "\"\""},
+	{MYSQL_T_STRING, 65064, -1, 0, "00", BV_STRING,
+	    "''",
+	    "\"\""},
 };
 
 /* Values no MariaDB binlog carries, or whose signedness or collation is known. */
