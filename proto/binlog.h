@@ -347,6 +347,7 @@ struct binlog_rows_event {
 	uint32_t ncols;
 	const uint8_t *cols_before; /* present-columns bitmap (before image / insert image) */
 	const uint8_t *cols_after;  /* update after image; NULL otherwise */
+	uint32_t n_before, n_after; /* columns set in each bitmap */
 	const uint8_t *body;        /* row data */
 	size_t body_len;
 	uint64_t body_offset;       /* absolute offset of body[0] (for errors) */

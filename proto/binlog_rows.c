@@ -640,16 +640,14 @@ fail:
 
 /* ------------------------------------------------------------------ rows */
 
-static unsigned
+/* Columns set in a bitmap of nbits (once per event, so a plain loop). */
+static uint32_t
 popcount_bits(const uint8_t *bm, uint32_t nbits)
 {
-	unsigned n = 0;
-	uint32_t i;
+	uint32_t n = 0;
 
-	for (i = 0; i + 8 <= nbits; i += 8)
-		n += (unsigned)__builtin_popcount(bm[i / 8]);
-	if (i < nbits)
-		n += (unsigned)__builtin_popcount(bm[i / 8] & ((1u << (nbits - i)) - 1));
+	for (uint32_t i = 0; i < nbits; i++)
+		n += (bm[i / 8] >> (i % 8)) & 1;
 	return n;
 }
 
@@ -726,9 +724,12 @@ binlog_decode_rows(struct binlog_decoder *d, struct cur *c, uint8_t post,
 	bm = (r->ncols + 7) / 8;
 	if (!cur_bytes(c, bm, &r->cols_before, "rows event columns bitmap"))
 		return false;
+	r->n_before = popcount_bits(r->cols_before, r->ncols);
 	if ((r->kind == BINLOG_ROWS_UPDATE || r->kind == BINLOG_ROWS_PARTIAL_UPDATE) &&
 	    !cur_bytes(c, bm, &r->cols_after, "rows event after-image bitmap"))
 		return false;
+	if (r->cols_after != NULL)
+		r->n_after = popcount_bits(r->cols_after, r->ncols);
 	if (r->compressed) {
 		const uint8_t *out;
 		size_t out_len;
@@ -749,7 +750,8 @@ binlog_decode_rows(struct binlog_decoder *d, struct cur *c, uint8_t post,
 /* Decode one row image; vals may be NULL to skip over it. */
 static bool
 decode_image(const struct binlog_rows_event *r, struct cur *c,
-    const uint8_t *present, bool after, struct binlog_row *row)
+    const uint8_t *present, uint32_t npresent, bool after,
+    struct binlog_row *row)
 {
 	const struct binlog_table *t = r->table;
 	const uint8_t *nulls, *partial = NULL;
@@ -773,7 +775,7 @@ decode_image(const struct binlog_rows_event *r, struct cur *c,
 				return false;
 		}
 	}
-	if (!cur_bytes(c, (popcount_bits(present, t->ncols) + 7) / 8, &nulls,
+	if (!cur_bytes(c, (npresent + 7) / 8, &nulls,
 	    "row null bitmap"))
 		return false;
 	for (i = 0; i < t->ncols; i++) {
@@ -833,17 +835,17 @@ binlog_rows_next(const struct binlog_rows_event *r, size_t *pos,
 	c.pos = *pos;
 	switch (r->kind) {
 	case BINLOG_ROWS_WRITE:
-		if (!decode_image(r, &c, r->cols_before, false, after))
+		if (!decode_image(r, &c, r->cols_before, r->n_before, false, after))
 			return -1;
 		break;
 	case BINLOG_ROWS_DELETE:
-		if (!decode_image(r, &c, r->cols_before, false, before))
+		if (!decode_image(r, &c, r->cols_before, r->n_before, false, before))
 			return -1;
 		break;
 	case BINLOG_ROWS_UPDATE:
 	case BINLOG_ROWS_PARTIAL_UPDATE:
-		if (!decode_image(r, &c, r->cols_before, false, before) ||
-		    !decode_image(r, &c, r->cols_after, true, after))
+		if (!decode_image(r, &c, r->cols_before, r->n_before, false, before) ||
+		    !decode_image(r, &c, r->cols_after, r->n_after, true, after))
 			return -1;
 		break;
 	}
