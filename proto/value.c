@@ -1,4 +1,4 @@
-/* value.c: one column value of a row image decoded into a typed slot, table driven per type family. */
+/* value.c: row image column values decoded into typed slots, by type family. */
 #include "proto/binlog.h"
 #include "proto/value.h"
 
@@ -18,10 +18,10 @@
  *   NEWDECIMAL                    (precision << 8) | scale
  *   STRING, ENUM, SET             (b0 << 8) | b1 as written in the map;
  *                                 if ((b0 & 0x30) != 0x30) {
- *                                         real = b0 | 0x30;
- *                                         len = b1 | (((b0 & 0x30) ^ 0x30) << 4);
+ *                                   real = b0 | 0x30;
+ *                                   len = b1 | (((b0 & 0x30) ^ 0x30) << 4);
  *                                 } else {
- *                                         real = b0; len = b1;
+ *                                   real = b0; len = b1;
  *                                 }
  *                                 STRING: prefix 1 byte if len < 256, else 2;
  *                                 ENUM: len = pack length 1-2 (index);
@@ -56,7 +56,7 @@ enum vfam {
 	VF_TIMESTAMP2,
 	VF_VARCHAR, /* 1 or 2 byte length from meta */
 	VF_STRING,  /* CHAR/BINARY: 1 or 2 byte length from decoded meta */
-	VF_LENBYTES, /* 1-4 byte length from meta: BLOB, JSON, GEOMETRY, VECTOR */
+	VF_LENBYTES, /* 1-4 byte length (meta): BLOB, JSON, GEOMETRY, VECTOR */
 	VF_BIT,
 	VF_ENUM,
 	VF_SET,
@@ -111,6 +111,8 @@ static const struct vtype vtypes[256] = {
 
 /* Bytes of the fractional part of TIME2/DATETIME2/TIMESTAMP2 per fsp. */
 static const uint8_t frac_bytes[7] = {0, 1, 1, 2, 2, 3, 3};
+/* Microseconds per unit of that stored fraction. */
+static const uint32_t frac_unit[7] = {0, 10000, 10000, 100, 100, 1, 1};
 
 /* MariaDB hires TIME and DATETIME sizes per precision (big-endian packed). */
 static const uint8_t time_hires_bytes[7] = {3, 4, 4, 5, 5, 5, 6};
@@ -161,8 +163,8 @@ value_time_hires(struct cur *c, size_t start, const struct vtype *t,
 }
 
 /*
- * MariaDB hires DATETIME (precision 1-6): big-endian
- * ((((((year*13+month)*32+day)*24+hour)*60+min)*60+sec)*10^6+usec) / 10^(6-dec).
+ * MariaDB hires DATETIME (precision 1-6): big-endian, in 10^-dec seconds,
+ * ((((((year*13+month)*32+day)*24+hour)*60+min)*60+sec)*10^6+usec)/10^(6-dec)
  */
 static bool
 value_datetime_hires(struct cur *c, size_t start, const struct vtype *t,
@@ -296,7 +298,7 @@ value_datetime2(struct cur *c, size_t start, const struct vtype *t,
 	raw -= 0x8000000000ULL;
 	if (fsp > 0) {
 		us = (uint32_t)be_read(p + 5, frac_bytes[fsp]);
-		us *= frac_bytes[fsp] == 1 ? 10000 : frac_bytes[fsp] == 2 ? 100 : 1;
+		us *= frac_unit[fsp];
 	}
 	ymd = raw >> 17;
 	hms = raw & 0x1ffff;
@@ -346,8 +348,9 @@ value_temporal(const struct vtype *t, unsigned meta, struct cur *c,
 		if (!cur_bytes(c, 3, &p, "DATE value"))
 			return false;
 		x = le_read(p, 3);
-		v->tm = (struct binlog_tm){.year = (int32_t)(x >> 9),
-		    .month = (uint8_t)((x >> 5) & 15), .day = (uint8_t)(x & 31)};
+		v->tm.year = (int32_t)(x >> 9);
+		v->tm.month = (uint8_t)((x >> 5) & 15);
+		v->tm.day = (uint8_t)(x & 31);
 		if (v->tm.month > 12 || v->tm.year > 9999)
 			return value_bad(c, start, t, PROTO_MALFORMED,
 			    "impossible DATE value", x);
@@ -410,7 +413,7 @@ value_temporal(const struct vtype *t, unsigned meta, struct cur *c,
 			return false;
 		v->ts.sec = (uint32_t)be_read(p, 4);
 		x = be_read(p + 4, frac_bytes[meta]);
-		x *= frac_bytes[meta] == 1 ? 10000 : frac_bytes[meta] == 2 ? 100 : 1;
+		x *= frac_unit[meta];
 		if (x > 999999)
 			return value_bad(c, start, t, PROTO_MALFORMED,
 			    "impossible TIMESTAMP fraction", x);
@@ -565,6 +568,6 @@ binlog_value_decode(const struct binlog_col *col, struct cur *c,
 		    meta);
 	}
 	c->pos = start;
-	return cur_fail(c, PROTO_UNSUPPORTED, "unknown column type %u (meta %u)",
-	    col->type, meta);
+	return cur_fail(c, PROTO_UNSUPPORTED,
+	    "unknown column type %u (meta %u)", col->type, meta);
 }

@@ -1,4 +1,4 @@
-/* value_print.c: decoded column values as mariadb-binlog -v text and as JSON. */
+/* value_print.c: decoded column values as mariadb-binlog -v text, and JSON. */
 #include "proto/value.h"
 #include "proto/jsonb.h"
 
@@ -243,7 +243,8 @@ value_print_binlog(struct sbuf *out, const struct binlog_col *col,
 		print_quoted(out, v->bytes.p, v->bytes.len);
 		return true;
 	case BV_BIT:
-		print_bits(out, v->u, (col->meta >> 8) * 8 + (col->meta & 0xff));
+		print_bits(out, v->u,
+		    (col->meta >> 8) * 8 + (col->meta & 0xff));
 		return true;
 	case BV_YEAR:
 		/* printed as 1900 + the stored byte: YEAR 0000 shows 1900 */

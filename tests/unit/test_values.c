@@ -1,4 +1,4 @@
-/* test_values.c: column values decoded and printed, against what mariadb-binlog 10.11 prints. */
+/* test_values.c: column values decoded and printed as mariadb-binlog does. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +65,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_DOUBLE, 8, -1, 0, "0100000000000000", BV_DOUBLE,
 	    "4.9406564584124654418e-324",
 	    "4.94065645841247e-324"},
-	{MYSQL_T_NEWDECIMAL, 16670, -1, 0, "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 16670, -1, 0,
+	    "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+	    BV_DECIMAL,
 	    "-0.000000000000000000000000000000",
 	    "\"-0.000000000000000000000000000000\""},
 	{MYSQL_T_NEWDECIMAL, 2560, -1, 0, "7fffffffff", BV_DECIMAL,
@@ -77,9 +79,34 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 2562, -1, 0, "7fffffffff", BV_DECIMAL,
 	    "-0.00",
 	    "\"-0.00\""},
-	{MYSQL_T_VARCHAR, 300, -1, 0, "ef00eff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdd", BV_STRING,
-	    "'\357\360\361\362\363\364\365\366\367\370\371\372\373\374\375\376\377\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x0e\\x0f\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\\x18\\x19\\x1a\\x1b\\x1c\\x1d\\x1e\\x1f !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\177\200\201\202\203\204\205\206\207\210\211\212\213\214\215\216\217\220\221\222\223\224\225\226\227\230\231\232\233\234\235\236\237\240\241\242\243\244\245\246\247\250\251\252\253\254\255\256\257\260\261\262\263\264\265\266\267\270\271\272\273\274\275\276\277\300\301\302\303\304\305\306\307\310\311\312\313\314\315\316\317\320\321\322\323\324\325\326\327\330\331\332\333\334\335'",
-	    "{\"base64\":\"7/Dx8vP09fb3+Pn6+/z9/v8AAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoOEhYaHiImKi4yNjo+QkZKTlJWWl5iZmpucnZ6foKGio6SlpqeoqaqrrK2ur7CxsrO0tba3uLm6u7y9vr/AwcLDxMXGx8jJysvMzc7P0NHS09TV1tfY2drb3N0=\"}"},
+	{MYSQL_T_VARCHAR, 300, -1, 0,
+	    "ef00eff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405060708090a0b0c"
+	    "0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c"
+	    "2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c"
+	    "4d4e4f505152535455565758595a5b5c5d5e5f606162636465666768696a6b6c"
+	    "6d6e6f707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c"
+	    "8d8e8f909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabac"
+	    "adaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcc"
+	    "cdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdd",
+	    BV_STRING,
+	    "'\357\360\361\362\363\364\365\366\367\370\371\372\373\374\375"
+	    "\376\377\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x09\\x0a"
+	    "\\x0b\\x0c\\x0d\\x0e\\x0f\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x1"
+	    "7\\x18\\x19\\x1a\\x1b\\x1c\\x1d\\x1e\\x1f !\"#$%&'()*+,-./012345"
+	    "6789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrst"
+	    "uvwxyz{|}~\177\200\201\202\203\204\205\206\207\210\211\212\213"
+	    "\214\215\216\217\220\221\222\223\224\225\226\227\230\231\232\233"
+	    "\234\235\236\237\240\241\242\243\244\245\246\247\250\251\252\253"
+	    "\254\255\256\257\260\261\262\263\264\265\266\267\270\271\272\273"
+	    "\274\275\276\277\300\301\302\303\304\305\306\307\310\311\312\313"
+	    "\314\315\316\317\320\321\322\323\324\325\326\327\330\331\332\333"
+	    "\334\335'",
+	    "{\"base64\":\"7/Dx8vP09fb3+Pn6+/z9/v8AAQIDBAUGBwgJCgsMDQ4PEBESEx"
+	    "QVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0"
+	    "RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5vcHFyc3"
+	    "R1dnd4eXp7fH1+f4CBgoOEhYaHiImKi4yNjo+QkZKTlJWWl5iZmpucnZ6foKGio6"
+	    "SlpqeoqaqrrK2ur7CxsrO0tba3uLm6u7y9vr/AwcLDxMXGx8jJysvMzc7P0NHS09"
+	    "TV1tfY2drb3N0=\"}"},
 	{MYSQL_T_TINY, 0, -1, 0, "ff", BV_INT,
 	    "-1 (255)",
 	    "-1"},
@@ -284,9 +311,13 @@ static const struct vcase verified[] = {
 	{MYSQL_T_DOUBLE, 8, -1, 0, "0000000000000040", BV_DOUBLE,
 	    "2",
 	    "2"},
-	{MYSQL_T_NEWDECIMAL, 16670, -1, 0, "85f5e0ff3b9ac9ff3b9ac9ff3b9ac9ff3b9ac9ff3b9ac9ff3b9ac9ff03e7", BV_DECIMAL,
-	    "99999999999999999999999999999999999.999999999999999999999999999999",
-	    "\"99999999999999999999999999999999999.999999999999999999999999999999\""},
+	{MYSQL_T_NEWDECIMAL, 16670, -1, 0,
+	    "85f5e0ff3b9ac9ff3b9ac9ff3b9ac9ff3b9ac9ff3b9ac9ff3b9ac9ff03e7",
+	    BV_DECIMAL,
+	    "99999999999999999999999999999999999.9999999999999999999999999999"
+	    "99",
+	    "\"99999999999999999999999999999999999.99999999999999999999999999"
+	    "9999\""},
 	{MYSQL_T_NEWDECIMAL, 2560, -1, 0, "893b9ac9ff", BV_DECIMAL,
 	    "9999999999",
 	    "\"9999999999\""},
@@ -305,7 +336,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 4874, -1, 0, "bb9ac9ff3b9ac9ff09", BV_DECIMAL,
 	    "999999999.9999999999",
 	    "\"999999999.9999999999\""},
-	{MYSQL_T_NEWDECIMAL, 7680, -1, 0, "807b1b3a0c14149aa4350dfb38d2", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 7680, -1, 0,
+	    "807b1b3a0c14149aa4350dfb38d2",
+	    BV_DECIMAL,
 	    "123456789012345678901234567890",
 	    "\"123456789012345678901234567890\""},
 	{MYSQL_T_NEWDECIMAL, 1026, -1, 0, "e363", BV_DECIMAL,
@@ -314,9 +347,13 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 2313, -1, 0, "bb9ac9ff", BV_DECIMAL,
 	    "0.999999999",
 	    "\"0.999999999\""},
-	{MYSQL_T_NEWDECIMAL, 16670, -1, 0, "7a0a1f00c4653600c4653600c4653600c4653600c4653600c4653600fc18", BV_DECIMAL,
-	    "-99999999999999999999999999999999999.999999999999999999999999999999",
-	    "\"-99999999999999999999999999999999999.999999999999999999999999999999\""},
+	{MYSQL_T_NEWDECIMAL, 16670, -1, 0,
+	    "7a0a1f00c4653600c4653600c4653600c4653600c4653600c4653600fc18",
+	    BV_DECIMAL,
+	    "-99999999999999999999999999999999999.999999999999999999999999999"
+	    "999",
+	    "\"-99999999999999999999999999999999999.9999999999999999999999999"
+	    "99999\""},
 	{MYSQL_T_NEWDECIMAL, 2560, -1, 0, "76c4653600", BV_DECIMAL,
 	    "-9999999999",
 	    "\"-9999999999\""},
@@ -335,7 +372,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 4874, -1, 0, "44653600c4653600f6", BV_DECIMAL,
 	    "-999999999.9999999999",
 	    "\"-999999999.9999999999\""},
-	{MYSQL_T_NEWDECIMAL, 7680, -1, 0, "7f84e4c5f3ebeb655bcaf204c72d", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 7680, -1, 0,
+	    "7f84e4c5f3ebeb655bcaf204c72d",
+	    BV_DECIMAL,
 	    "-123456789012345678901234567890",
 	    "\"-123456789012345678901234567890\""},
 	{MYSQL_T_NEWDECIMAL, 1026, -1, 0, "1c9c", BV_DECIMAL,
@@ -344,7 +383,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 2313, -1, 0, "44653600", BV_DECIMAL,
 	    "-0.999999999",
 	    "\"-0.999999999\""},
-	{MYSQL_T_NEWDECIMAL, 16670, -1, 0, "800000000000000000000000000000000000000000000000000000000000", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 16670, -1, 0,
+	    "800000000000000000000000000000000000000000000000000000000000",
+	    BV_DECIMAL,
 	    "0.000000000000000000000000000000",
 	    "\"0.000000000000000000000000000000\""},
 	{MYSQL_T_NEWDECIMAL, 2560, -1, 0, "8000000000", BV_DECIMAL,
@@ -365,7 +406,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 4874, -1, 0, "800000000000000000", BV_DECIMAL,
 	    "0.0000000000",
 	    "\"0.0000000000\""},
-	{MYSQL_T_NEWDECIMAL, 7680, -1, 0, "8000000000000000000000000000", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 7680, -1, 0,
+	    "8000000000000000000000000000",
+	    BV_DECIMAL,
 	    "0",
 	    "\"0\""},
 	{MYSQL_T_NEWDECIMAL, 1026, -1, 0, "8000", BV_DECIMAL,
@@ -374,7 +417,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 2313, -1, 0, "80000000", BV_DECIMAL,
 	    "0.000000000",
 	    "\"0.000000000\""},
-	{MYSQL_T_NEWDECIMAL, 16670, -1, 0, "7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 16670, -1, 0,
+	    "7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe",
+	    BV_DECIMAL,
 	    "-0.000000000000000000000000000001",
 	    "\"-0.000000000000000000000000000001\""},
 	{MYSQL_T_NEWDECIMAL, 2560, -1, 0, "7ffffffffe", BV_DECIMAL,
@@ -395,7 +440,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 4874, -1, 0, "7ffffffffffffffffe", BV_DECIMAL,
 	    "-0.0000000001",
 	    "\"-0.0000000001\""},
-	{MYSQL_T_NEWDECIMAL, 7680, -1, 0, "7ffffffffffffffffffffffffffe", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 7680, -1, 0,
+	    "7ffffffffffffffffffffffffffe",
+	    BV_DECIMAL,
 	    "-1",
 	    "\"-1\""},
 	{MYSQL_T_NEWDECIMAL, 1026, -1, 0, "7ffe", BV_DECIMAL,
@@ -404,7 +451,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 2313, -1, 0, "7ffffffe", BV_DECIMAL,
 	    "-0.000000001",
 	    "\"-0.000000001\""},
-	{MYSQL_T_NEWDECIMAL, 16670, -1, 0, "800000000000000000000000000000011dcd650000000000000000000000", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 16670, -1, 0,
+	    "800000000000000000000000000000011dcd650000000000000000000000",
+	    BV_DECIMAL,
 	    "1.500000000000000000000000000000",
 	    "\"1.500000000000000000000000000000\""},
 	{MYSQL_T_NEWDECIMAL, 2560, -1, 0, "8100000000", BV_DECIMAL,
@@ -425,7 +474,9 @@ static const struct vcase verified[] = {
 	{MYSQL_T_NEWDECIMAL, 4874, -1, 0, "8000000105f5e10000", BV_DECIMAL,
 	    "1.1000000000",
 	    "\"1.1000000000\""},
-	{MYSQL_T_NEWDECIMAL, 7680, -1, 0, "8000000000010000000000000000", BV_DECIMAL,
+	{MYSQL_T_NEWDECIMAL, 7680, -1, 0,
+	    "8000000000010000000000000000",
+	    BV_DECIMAL,
 	    "1000000000000000000",
 	    "\"1000000000000000000\""},
 	{MYSQL_T_NEWDECIMAL, 1026, -1, 0, "8105", BV_DECIMAL,
@@ -755,18 +806,70 @@ static const struct vcase verified[] = {
 	{MYSQL_T_STRING, 65028, -1, 0, "0178", BV_STRING,
 	    "'x'",
 	    "\"x\""},
-	{MYSQL_T_STRING, 65279, -1, 0, "ff797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979797979", BV_STRING,
-	    "'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy'",
-	    "\"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\""},
+	{MYSQL_T_STRING, 65279, -1, 0,
+	    "ff79797979797979797979797979797979797979797979797979797979797979"
+	    "7979797979797979797979797979797979797979797979797979797979797979"
+	    "7979797979797979797979797979797979797979797979797979797979797979"
+	    "7979797979797979797979797979797979797979797979797979797979797979"
+	    "7979797979797979797979797979797979797979797979797979797979797979"
+	    "7979797979797979797979797979797979797979797979797979797979797979"
+	    "7979797979797979797979797979797979797979797979797979797979797979"
+	    "7979797979797979797979797979797979797979797979797979797979797979",
+	    BV_STRING,
+	    "'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "'",
+	    "\"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "y\""},
 	{MYSQL_T_VARCHAR, 40, -1, 0, "0a6162636465666768696a", BV_STRING,
 	    "'abcdefghij'",
 	    "\"abcdefghij\""},
-	{MYSQL_T_VARCHAR, 255, -1, 0, "ff656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565656565", BV_STRING,
-	    "'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'",
-	    "\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\""},
-	{MYSQL_T_VARCHAR, 256, -1, 0, "000166666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666", BV_STRING,
-	    "'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'",
-	    "\"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\""},
+	{MYSQL_T_VARCHAR, 255, -1, 0,
+	    "ff65656565656565656565656565656565656565656565656565656565656565"
+	    "6565656565656565656565656565656565656565656565656565656565656565"
+	    "6565656565656565656565656565656565656565656565656565656565656565"
+	    "6565656565656565656565656565656565656565656565656565656565656565"
+	    "6565656565656565656565656565656565656565656565656565656565656565"
+	    "6565656565656565656565656565656565656565656565656565656565656565"
+	    "6565656565656565656565656565656565656565656565656565656565656565"
+	    "6565656565656565656565656565656565656565656565656565656565656565",
+	    BV_STRING,
+	    "'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "'",
+	    "\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+	    "e\""},
+	{MYSQL_T_VARCHAR, 256, -1, 0,
+	    "0001666666666666666666666666666666666666666666666666666666666666"
+	    "6666666666666666666666666666666666666666666666666666666666666666"
+	    "6666666666666666666666666666666666666666666666666666666666666666"
+	    "6666666666666666666666666666666666666666666666666666666666666666"
+	    "6666666666666666666666666666666666666666666666666666666666666666"
+	    "6666666666666666666666666666666666666666666666666666666666666666"
+	    "6666666666666666666666666666666666666666666666666666666666666666"
+	    "6666666666666666666666666666666666666666666666666666666666666666"
+	    "6666",
+	    BV_STRING,
+	    "'fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "f'",
+	    "\"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	    "ff\""},
 	{MYSQL_T_STRING, 65032, -1, 0, "026162", BV_STRING,
 	    "'ab'",
 	    "\"ab\""},
@@ -788,9 +891,13 @@ static const struct vcase verified[] = {
 	{MYSQL_T_STRING, 65279, -1, 0, "06636166786539", BV_STRING,
 	    "'cafxe9'",
 	    "\"cafxe9\""},
-	{MYSQL_T_STRING, 61072, -1, 0, "1700c3bc6ec3af63c3b664c3a920e4b8ade6968720f09d849e", BV_STRING,
-	    "'\303\274n\303\257c\303\266d\303\251 \344\270\255\346\226\207 \360\235\204\236'",
-	    "\"\303\274n\303\257c\303\266d\303\251 \344\270\255\346\226\207 \360\235\204\236\""},
+	{MYSQL_T_STRING, 61072, -1, 0,
+	    "1700c3bc6ec3af63c3b664c3a920e4b8ade6968720f09d849e",
+	    BV_STRING,
+	    "'\303\274n\303\257c\303\266d\303\251 \344\270\255\346\226\207 "
+	    "\360\235\204\236'",
+	    "\"\303\274n\303\257c\303\266d\303\251 \344\270\255\346\226\207 "
+	    "\360\235\204\236\""},
 	{MYSQL_T_VARCHAR, 40, -1, 0, "035c2722", BV_STRING,
 	    "'\\'\"'",
 	    "\"\\\\'\\\"\""},
@@ -860,9 +967,26 @@ static const struct vcase verified[] = {
 	{MYSQL_T_BLOB, 4, -1, 0, "020000007b7d", BV_BLOB,
 	    "'{}'",
 	    "\"{}\""},
-	{MYSQL_T_BLOB, 1, -1, 0, "ff616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161616161", BV_BLOB,
-	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
-	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""},
+	{MYSQL_T_BLOB, 1, -1, 0,
+	    "ff61616161616161616161616161616161616161616161616161616161616161"
+	    "6161616161616161616161616161616161616161616161616161616161616161"
+	    "6161616161616161616161616161616161616161616161616161616161616161"
+	    "6161616161616161616161616161616161616161616161616161616161616161"
+	    "6161616161616161616161616161616161616161616161616161616161616161"
+	    "6161616161616161616161616161616161616161616161616161616161616161"
+	    "6161616161616161616161616161616161616161616161616161616161616161"
+	    "6161616161616161616161616161616161616161616161616161616161616161",
+	    BV_BLOB,
+	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "'",
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "a\""},
 	{MYSQL_T_BLOB, 4, -1, 0, "050000006464646464", BV_BLOB,
 	    "'ddddd'",
 	    "\"ddddd\""},
@@ -878,7 +1002,10 @@ static const struct vcase verified[] = {
 	{MYSQL_T_BLOB, 4, -1, 0, "0c000000f09f9880f09f9880f09f9880", BV_BLOB,
 	    "'\360\237\230\200\360\237\230\200\360\237\230\200'",
 	    "\"\360\237\230\200\360\237\230\200\360\237\230\200\""},
-	{MYSQL_T_BLOB, 4, -1, 0, "1f0000007b2261223a205b312c20322e352c202278225d2c202262223a206e756c6c7d", BV_BLOB,
+	{MYSQL_T_BLOB, 4, -1, 0,
+	    "1f0000007b2261223a205b312c20322e352c202278225d2c202262223a206e75"
+	    "6c6c7d",
+	    BV_BLOB,
 	    "'{\"a\": [1, 2.5, \"x\"], \"b\": null}'",
 	    "\"{\\\"a\\\": [1, 2.5, \\\"x\\\"], \\\"b\\\": null}\""},
 	{MYSQL_T_BLOB, 1, -1, 0, "0200ff", BV_BLOB,
@@ -924,10 +1051,12 @@ static const struct vcase verified[] = {
 	    "b'000000000000000000000000000000000'",
 	    "0"},
 	{MYSQL_T_BIT, 1799, -1, 0, "0000000000000000", BV_BIT,
-	    "b'000000000000000000000000000000000000000000000000000000000000000'",
+	    "b'00000000000000000000000000000000000000000000000000000000000000"
+	    "0'",
 	    "0"},
 	{MYSQL_T_BIT, 2048, -1, 0, "0000000000000000", BV_BIT,
-	    "b'0000000000000000000000000000000000000000000000000000000000000000'",
+	    "b'00000000000000000000000000000000000000000000000000000000000000"
+	    "00'",
 	    "0"},
 	{MYSQL_T_BIT, 1, -1, 0, "01", BV_BIT,
 	    "b'1'",
@@ -948,10 +1077,12 @@ static const struct vcase verified[] = {
 	    "b'111111111111111111111111111111111'",
 	    "8589934591"},
 	{MYSQL_T_BIT, 1799, -1, 0, "7fffffffffffffff", BV_BIT,
-	    "b'111111111111111111111111111111111111111111111111111111111111111'",
+	    "b'11111111111111111111111111111111111111111111111111111111111111"
+	    "1'",
 	    "9223372036854775807"},
 	{MYSQL_T_BIT, 2048, -1, 0, "ffffffffffffffff", BV_BIT,
-	    "b'1111111111111111111111111111111111111111111111111111111111111111'",
+	    "b'11111111111111111111111111111111111111111111111111111111111111"
+	    "11'",
 	    "18446744073709551615"},
 	{MYSQL_T_BIT, 7, -1, 0, "40", BV_BIT,
 	    "b'1000000'",
@@ -969,10 +1100,12 @@ static const struct vcase verified[] = {
 	    "b'100000000000000000000000000000000'",
 	    "4294967296"},
 	{MYSQL_T_BIT, 1799, -1, 0, "4000000000000000", BV_BIT,
-	    "b'100000000000000000000000000000000000000000000000000000000000000'",
+	    "b'10000000000000000000000000000000000000000000000000000000000000"
+	    "0'",
 	    "4611686018427387904"},
 	{MYSQL_T_BIT, 2048, -1, 0, "8000000000000000", BV_BIT,
-	    "b'1000000000000000000000000000000000000000000000000000000000000000'",
+	    "b'10000000000000000000000000000000000000000000000000000000000000"
+	    "00'",
 	    "9223372036854775808"},
 	{MYSQL_T_BIT, 7, -1, 0, "55", BV_BIT,
 	    "b'1010101'",
@@ -990,10 +1123,12 @@ static const struct vcase verified[] = {
 	    "b'000000000000000000000000000000001'",
 	    "1"},
 	{MYSQL_T_BIT, 1799, -1, 0, "0000000000000002", BV_BIT,
-	    "b'000000000000000000000000000000000000000000000000000000000000010'",
+	    "b'00000000000000000000000000000000000000000000000000000000000001"
+	    "0'",
 	    "2"},
 	{MYSQL_T_BIT, 2048, -1, 0, "0000000000000003", BV_BIT,
-	    "b'0000000000000000000000000000000000000000000000000000000000000011'",
+	    "b'00000000000000000000000000000000000000000000000000000000000000"
+	    "11'",
 	    "3"},
 	{MYSQL_T_ENUM, 63233, -1, 0, "01", BV_ENUM,
 	    "1",
@@ -1008,7 +1143,8 @@ static const struct vcase verified[] = {
 	    "b'000000000000000000000000'",
 	    "0"},
 	{MYSQL_T_SET, 63496, -1, 0, "0000000000000000", BV_SET,
-	    "b'0000000000000000000000000000000000000000000000000000000000000000'",
+	    "b'00000000000000000000000000000000000000000000000000000000000000"
+	    "00'",
 	    "0"},
 	{MYSQL_T_ENUM, 63234, -1, 0, "0100", BV_ENUM,
 	    "1",
@@ -1026,7 +1162,8 @@ static const struct vcase verified[] = {
 	    "b'000000010000000000000001'",
 	    "65537"},
 	{MYSQL_T_SET, 63496, -1, 0, "0100000000000080", BV_SET,
-	    "b'0000000100000000000000000000000000000000000000000000000010000000'",
+	    "b'00000001000000000000000000000000000000000000000000000000100000"
+	    "00'",
 	    "9223372036854775809"},
 	{MYSQL_T_ENUM, 63234, -1, 0, "0101", BV_ENUM,
 	    "257",
@@ -1044,20 +1181,36 @@ static const struct vcase verified[] = {
 	    "b'000000001000000100000000'",
 	    "33024"},
 	{MYSQL_T_SET, 63496, -1, 0, "8000008001000000", BV_SET,
-	    "b'1000000000000000000000001000000000000001000000000000000000000000'",
+	    "b'10000000000000000000000010000000000000010000000000000000000000"
+	    "00'",
 	    "6442451072"},
 	{MYSQL_T_ENUM, 63234, -1, 0, "0001", BV_ENUM,
 	    "256",
 	    "256"},
-	{MYSQL_T_GEOMETRY, 4, -1, 0, "19000000000000000101000000000000000000f03f0000000000000040", BV_GEOMETRY,
-	    "'\\x00\\x00\\x00\\x00\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\360?\\x00\\x00\\x00\\x00\\x00\\x00\\x00@'",
+	{MYSQL_T_GEOMETRY, 4, -1, 0,
+	    "19000000000000000101000000000000000000f03f0000000000000040",
+	    BV_GEOMETRY,
+	    "'\\x00\\x00\\x00\\x00\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x"
+	    "00\\x00\\x00\360?\\x00\\x00\\x00\\x00\\x00\\x00\\x00@'",
 	    "{\"base64\":\"AAAAAAEBAAAAAAAAAAAA8D8AAAAAAAAAQA==\"}"},
-	{MYSQL_T_GEOMETRY, 4, -1, 0, "19000000000000000101000000000000000000f8bf0000000000000000", BV_GEOMETRY,
-	    "'\\x00\\x00\\x00\\x00\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\370\277\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00'",
+	{MYSQL_T_GEOMETRY, 4, -1, 0,
+	    "19000000000000000101000000000000000000f8bf0000000000000000",
+	    BV_GEOMETRY,
+	    "'\\x00\\x00\\x00\\x00\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x"
+	    "00\\x00\\x00\370\277\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00'",
 	    "{\"base64\":\"AAAAAAEBAAAAAAAAAAAA+L8AAAAAAAAAAA==\"}"},
-	{MYSQL_T_GEOMETRY, 4, -1, 0, "3d000000e610000001020000000300000000000000000000000000000000000000000000000000f03f000000000000f03f00000000000000400000000000000040", BV_GEOMETRY,
-	    "'\346\\x10\\x00\\x00\\x01\\x02\\x00\\x00\\x00\\x03\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\360?\\x00\\x00\\x00\\x00\\x00\\x00\360?\\x00\\x00\\x00\\x00\\x00\\x00\\x00@\\x00\\x00\\x00\\x00\\x00\\x00\\x00@'",
-	    "{\"base64\":\"5hAAAAECAAAAAwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADwPwAAAAAAAPA/AAAAAAAAAEAAAAAAAAAAQA==\"}"},
+	{MYSQL_T_GEOMETRY, 4, -1, 0,
+	    "3d000000e6100000010200000003000000000000000000000000000000000000"
+	    "00000000000000f03f000000000000f03f000000000000004000000000000000"
+	    "40",
+	    BV_GEOMETRY,
+	    "'\346\\x10\\x00\\x00\\x01\\x02\\x00\\x00\\x00\\x03\\x00\\x00\\x0"
+	    "0\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x"
+	    "00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\360?\\x00\\x00\\"
+	    "x00\\x00\\x00\\x00\360?\\x00\\x00\\x00\\x00\\x00\\x00\\x00@\\x00"
+	    "\\x00\\x00\\x00\\x00\\x00\\x00@'",
+	    "{\"base64\":\"5hAAAAECAAAAAwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADwPw"
+	    "AAAAAAAPA/AAAAAAAAAEAAAAAAAAAAQA==\"}"},
 	{MYSQL_T_TIME, 0, -1, 0, "590a80", BV_TIME,
 	    "'-838:59:59'",
 	    "\"-838:59:59\""},
@@ -1141,7 +1294,7 @@ static const struct vcase verified[] = {
 	    "\"\""},
 };
 
-/* Values no MariaDB binlog carries, or whose signedness or collation is known. */
+/* Values a MariaDB binlog does not carry, or of known signedness/collation. */
 static const struct vcase ours[] = {
 	/* signedness known: JSON reads it, the binlog text does not */
 	{MYSQL_T_TINY, 0, 1, 0, "ff", BV_UINT, "-1 (255)", "255"},
@@ -1168,8 +1321,8 @@ static const struct vcase ours[] = {
 	/* invalid UTF-8 in a text column: base64 too */
 	{MYSQL_T_VARCHAR, 300, -1, 8, "0200c0af", BV_STRING, "'\300\257'",
 	    "{\"base64\":\"wK8=\"}"},
-	{MYSQL_T_VARCHAR, 300, -1, 45, "0300eda080", BV_STRING, "'\355\240\200'",
-	    "{\"base64\":\"7aCA\"}"},
+	{MYSQL_T_VARCHAR, 300, -1, 45, "0300eda080", BV_STRING,
+	    "'\355\240\200'", "{\"base64\":\"7aCA\"}"},
 	{MYSQL_T_VARCHAR, 300, -1, 45, "0400f4908080", BV_STRING,
 	    "'\364\220\200\200'", "{\"base64\":\"9JCAgA==\"}"},
 	/* MySQL binary JSON: {"a": 1}, a string with a newline, empty */
@@ -1258,7 +1411,8 @@ static const struct vcase ours[] = {
 	/* BIT(1) 0 and BIT(64) high bit */
 	{MYSQL_T_BIT, 0x0001, -1, 0, "00", BV_BIT, "b'0'", "0"},
 	{MYSQL_T_BIT, 0x0800, -1, 0, "8000000000000000", BV_BIT,
-	    "b'1000000000000000000000000000000000000000000000000000000000000000'",
+	    "b'10000000000000000000000000000000"
+	    "00000000000000000000000000000000'",
 	    "9223372036854775808"},
 };
 
@@ -1523,7 +1677,7 @@ static const struct dcase decs[] = {
 	{9, 0, "7fffffff", "0"}, /* and loses it without (bin2decimal) */
 	{19, 0, "800000000000000001", "1"},
 	{10, 0, "803b9aca00", NULL},    /* group 1000000000 */
-	{10, 0, "8a00000000", NULL},    /* leading digit 10 in a 1-digit group */
+	{10, 0, "8a00000000", NULL},    /* 10 in a 1-digit leading group */
 	{4, 4, "a710", NULL},           /* 4-digit fraction 10000 */
 	{10, 2, "800004d2", NULL},      /* one byte short */
 	{10, 2, "800004d23200", NULL},  /* one byte long */
@@ -1671,7 +1825,8 @@ check_json_string(void)
 		{"\xc3\xa9\xf0\x9f\x98\x80", 6, "\"\xc3\xa9\xf0\x9f\x98\x80\""},
 		{"\xe9t\xe9", 3, "\"\\u00e9t\\u00e9\""},
 		{"\xc0\xaf", 2, "\"\\u00c0\\u00af\""},         /* overlong */
-		{"\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\""}, /* surrogate */
+		/* a surrogate */
+		{"\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\""},
 		{"\xf0\x9f\x98", 3, "\"\\u00f0\\u009f\\u0098\""}, /* cut */
 	};
 	struct sbuf out = {0};
