@@ -215,6 +215,7 @@ value_print_binlog(struct sbuf *out, const struct binlog_col *col,
 {
 	char buf[64], *s = buf;
 	size_t start;
+	unsigned n;
 
 	switch (v->kind) {
 	case BV_NULL:
@@ -243,8 +244,11 @@ value_print_binlog(struct sbuf *out, const struct binlog_col *col,
 		print_quoted(out, v->bytes.p, v->bytes.len);
 		return true;
 	case BV_BIT:
-		print_bits(out, v->u,
-		    (col->meta >> 8) * 8 + (col->meta & 0xff));
+		n = (col->meta >> 8) * 8 + (col->meta & 0xff);
+		if (n < 1 || n > 64)
+			return proto_fail(err, PROTO_MALFORMED, 0,
+			    "BIT metadata 0x%04x: not 1-64 bits", col->meta);
+		print_bits(out, v->u, n);
 		return true;
 	case BV_YEAR:
 		/* printed as 1900 + the stored byte: YEAR 0000 shows 1900 */
@@ -277,7 +281,11 @@ value_print_binlog(struct sbuf *out, const struct binlog_col *col,
 		sbuf_u64(out, v->u);
 		return true;
 	case BV_SET:
-		print_set_binlog(out, v->u, col->meta & 0xff);
+		n = col->meta & 0xff;
+		if (n < 1 || n > 8)
+			return proto_fail(err, PROTO_MALFORMED, 0,
+			    "SET metadata 0x%04x: pack length not 1-8", col->meta);
+		print_set_binlog(out, v->u, n);
 		return true;
 	case BV_JSON:
 		/* mysqlbinlog prints the JSON text, quoted */
