@@ -210,11 +210,21 @@ vec_crc32(const uint8_t *p, size_t n)
 	return (uint32_t)crc32(crc32(0L, Z_NULL, 0), p, (uInt)n);
 }
 
-/* Recompute the trailing CRC32 of a whole event of len bytes in place. */
+/*
+ * Recompute the trailing CRC32 of a whole event of len bytes in place. A
+ * FORMAT_DESCRIPTION is checksummed as if its BINLOG_IN_USE flag (0x1)
+ * were clear: the server clears that flag in place when it closes the
+ * file, without rewriting the CRC (libbinlogevents, event_checksum_test()).
+ */
 static inline void
 vec_crc_fix(uint8_t *ev, size_t len)
 {
+	uint8_t flags = ev[VEC_H_FLAGS];
+
+	if (ev[VEC_H_TYPE] == 15)
+		ev[VEC_H_FLAGS] &= (uint8_t)~0x01;
 	vec_put_le(ev + len - 4, vec_crc32(ev, len - 4), 4);
+	ev[VEC_H_FLAGS] = flags;
 }
 
 /*
