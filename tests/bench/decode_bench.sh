@@ -189,19 +189,17 @@ generate() {
 }
 
 # Run CMD... once with stdout to OUT, fail on a non-zero exit, and print
-# the wall-clock time in seconds.
+# "WALL CPU": its wall-clock and CPU (user + system) times in seconds.
 time_once() {
-	local out=$1 t0 t1 rc
+	local out=$1 rc TIMEFORMAT='%3R %3U %3S'
 	shift
-	t0=$EPOCHREALTIME
-	"$@" >"$out" 2>"$work/err"
+	{ time "$@" >"$out" 2>"$work/err"; } 2>"$work/time"
 	rc=$?
-	t1=$EPOCHREALTIME
 	if [ $rc -ne 0 ]; then
 		head -n 5 "$work/err" >&2
 		fail "'$*' exited with status $rc"
 	fi
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+	awk '{ printf "%.3f %.3f", $1, $2 + $3 }' "$work/time"
 }
 
 # Print the smaller of two times; an empty second one counts as infinite.
@@ -263,10 +261,12 @@ got=$(cat "$work/text.counts")
     fail "myshift-binlog text output has rows events and rows '$got', mariadb-binlog '$want_ev $want_rows'"
 
 # Interleave the three commands so that a slow moment hurts none more;
-# every --stats run must count the rows mariadb-binlog counts.
-t_stats="" t_ref="" t_text=""
+# every --stats run must count the rows mariadb-binlog counts.  CPU times
+# are kept too: other jobs on the machine disturb them less than wall time.
+t_stats="" t_ref="" t_text="" c_stats="" c_ref=""
 for _ in $(seq 1 "$runs"); do
-	t=$(time_once "$work/stats.out" "$bin" --stats "${files[@]}") || exit 1
+	tc=$(time_once "$work/stats.out" "$bin" --stats "${files[@]}") || exit 1
+	read -r t c <<<"$tc"
 	got=$(stats_rows "$work/stats.out")
 	if [ "$got" != "$want_ev $want_rows" ]; then
 		cat "$work/stats.out" >&2
@@ -274,10 +274,14 @@ for _ in $(seq 1 "$runs"); do
 		    "mariadb-binlog '$want_ev $want_rows'"
 	fi
 	t_stats=$(min_time "$t" "$t_stats")
-	t=$(time_once /dev/null env TZ=UTC mariadb-binlog \
+	c_stats=$(min_time "$c" "$c_stats")
+	tc=$(time_once /dev/null env TZ=UTC mariadb-binlog \
 	    --base64-output=decode-rows -v "${files[@]}") || exit 1
+	read -r t c <<<"$tc"
 	t_ref=$(min_time "$t" "$t_ref")
-	t=$(time_once /dev/null "$bin" "${files[@]}") || exit 1
+	c_ref=$(min_time "$c" "$c_ref")
+	tc=$(time_once /dev/null "$bin" "${files[@]}") || exit 1
+	read -r t c <<<"$tc"
 	t_text=$(min_time "$t" "$t_text")
 done
 
@@ -288,4 +292,6 @@ echo "decode: myshift-binlog $(rate "$bytes" "$t_stats") MB/s," \
     "ratio $(div "$t_ref" "$t_stats" 1)x (target >= ${target_ratio}x)"
 echo "text: myshift-binlog $(rate "$bytes" "$t_text") MB/s (full -v text to /dev/null)," \
     "ratio $(div "$t_ref" "$t_text" 1)x to mariadb-binlog"
+echo "cpu: myshift-binlog --stats ${c_stats} s, mariadb-binlog ${c_ref} s (user+system)," \
+    "ratio $(div "$c_ref" "$c_stats" 1)x"
 exit 0
