@@ -1,0 +1,666 @@
+/* replica.c: the replica session: setup, COM_REGISTER_SLAVE, binlog dump, transaction-exact resume. */
+#include "src/replica.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "proto/gtid.h"
+#include "proto/packet.h"
+#include "src/log.h"
+
+/* Session states; replica_set_state() logs every change. */
+enum replica_state {
+	R_IDLE,
+	R_CONNECTING, /* conn logging in */
+	R_SETUP,      /* setup queries, one at a time (step) */
+	R_REGISTER,   /* COM_REGISTER_SLAVE sent */
+	R_STREAM,     /* binlog events flowing */
+	R_RETRY,      /* waiting to reconnect */
+	R_DONE,
+};
+
+static const char *const rstate_names[] = {
+	"IDLE", "CONNECTING", "SETUP", "REGISTER", "STREAM", "RETRY", "DONE",
+};
+
+/* Errors from the source that no reconnect can cure. */
+#define ER_MASTER_FATAL_ERROR_READING_BINLOG 1236
+#define ER_ACCESS_DENIED 1045
+
+struct replica {
+	struct event_base *base;
+	struct replica_opts o;
+	struct replica_cb cb;
+	void *arg;
+	enum replica_state state;
+	struct conn *conn;
+	struct event *retry_ev;   /* reconnect timer, also frees a dead conn */
+	struct binlog_decoder *dec;
+	unsigned step;            /* setup query index */
+	bool mariadb;
+	uint8_t checksum;
+	uint32_t source_server_id;
+	char source_uuid[64];     /* first seen; a change is final */
+	/* resume point: end of the last complete group */
+	char file[256];
+	uint64_t pos;
+	bool gtid_mode;
+	struct gtid_maria_set mset;
+	struct gtid_mysql_set yset;
+	/* the group being received */
+	char cur_file[256];
+	bool in_group, group_has_begin, group_standalone;
+	bool have_gtid;
+	struct gtid_maria mg;
+	uint8_t ysid[16];
+	int64_t ygno;
+	uint64_t delivered;       /* events passed on since the last commit */
+	/* failures */
+	time_t first_failure;     /* 0: healthy */
+	unsigned backoff;
+	unsigned reconnects;
+	uint64_t events, bytes;
+	bool stopping;
+};
+
+static void replica_connect(struct replica *r);
+
+static void
+replica_set_state(struct replica *r, enum replica_state s)
+{
+	if (r->state == s)
+		return;
+	log_debug("replica: %s -> %s", rstate_names[r->state], rstate_names[s]);
+	r->state = s;
+}
+
+static void
+finish(struct replica *r, int status, const char *msg)
+{
+	if (r->state == R_DONE)
+		return;
+	replica_set_state(r, R_DONE);
+	if (r->in_group && r->delivered > 0 && r->cb.discard != NULL)
+		r->cb.discard(r->arg);
+	r->in_group = false;
+	r->cb.done(r->arg, status, msg);
+}
+
+/* Drop the connection (never from inside its own callback: deferred free). */
+static void
+drop_conn(struct replica *r)
+{
+	struct timeval zero = { 0, 0 };
+
+	if (r->conn == NULL)
+		return;
+	/* the retry event frees it once the conn's callbacks have unwound */
+	event_del(r->retry_ev);
+	event_add(r->retry_ev, &zero);
+}
+
+/* A failure: give up (final) or schedule a reconnect with backoff. */
+static void
+fail_link(struct replica *r, bool final, const char *msg)
+{
+	time_t now = time(NULL);
+	unsigned window = r->o.retry_window ? r->o.retry_window : 43200;
+	struct timeval tv;
+
+	if (r->state == R_DONE)
+		return;
+	if (r->in_group && r->delivered > 0 && r->cb.discard != NULL)
+		r->cb.discard(r->arg);
+	r->in_group = false;
+	r->delivered = 0;
+	if (final || r->stopping) {
+		drop_conn(r);
+		finish(r, r->stopping && !final ? 0 : 1, msg);
+		return;
+	}
+	if (r->first_failure == 0)
+		r->first_failure = now;
+	if ((unsigned)(now - r->first_failure) >= window) {
+		char buf[1200];
+		snprintf(buf, sizeof(buf), "%s (still failing after the retry window of %u s)",
+		    msg, window);
+		drop_conn(r);
+		finish(r, 1, buf);
+		return;
+	}
+	r->backoff = r->backoff ? r->backoff * 2 : 1;
+	if (r->backoff > 30)
+		r->backoff = 30;
+	log_warn("%s; reconnecting in %u s from %s:%" PRIu64, msg, r->backoff,
+	    r->file[0] ? r->file : "(first binlog)", r->pos);
+	replica_set_state(r, R_RETRY);
+	event_del(r->retry_ev);
+	tv.tv_sec = r->backoff;
+	tv.tv_usec = 0;
+	event_add(r->retry_ev, &tv);
+}
+
+static void
+on_conn_error(struct conn *c, void *arg, enum conn_error_kind kind, const char *msg)
+{
+	struct replica *r = arg;
+	unsigned code = conn_error_code(c);
+	char buf[1400];
+
+	switch (kind) {
+	case CONN_E_AUTH:
+	case CONN_E_TLS:
+		fail_link(r, true, msg);
+		return;
+	case CONN_E_SERVER:
+		if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
+			snprintf(buf, sizeof(buf), "%s: the source no longer has the binlog "
+			    "or GTID to resume from (purged, or a different server): "
+			    "start again with a fresh snapshot or a position the source "
+			    "still has (SHOW BINARY LOGS)", msg);
+			fail_link(r, true, buf);
+			return;
+		}
+		fail_link(r, code == ER_ACCESS_DENIED, msg);
+		return;
+	default:
+		fail_link(r, false, msg);
+		return;
+	}
+}
+
+/* ------------------------------------------------------------- groups */
+
+/* Whether a QUERY starts (1), ends (2) a group, or neither (0). */
+static int
+query_kind(const struct binlog_query *q)
+{
+	const char *s = q->query.p;
+	size_t n = q->query.len;
+
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n')) {
+		s++;
+		n--;
+	}
+	if ((n == 5 && strncasecmp(s, "BEGIN", 5) == 0) ||
+	    (n >= 8 && strncasecmp(s, "XA START", 8) == 0) ||
+	    (n >= 8 && strncasecmp(s, "XA BEGIN", 8) == 0))
+		return 1;
+	if ((n == 6 && strncasecmp(s, "COMMIT", 6) == 0) ||
+	    (n >= 8 && strncasecmp(s, "ROLLBACK", 8) == 0) ||
+	    (n >= 10 && strncasecmp(s, "XA PREPARE", 10) == 0) ||
+	    (n >= 9 && strncasecmp(s, "XA COMMIT", 9) == 0) ||
+	    (n >= 11 && strncasecmp(s, "XA ROLLBACK", 11) == 0))
+		return 2;
+	return 0;
+}
+
+/* The group is complete at the end of ev: move the resume point. */
+static void
+group_end(struct replica *r, const struct binlog_event *ev)
+{
+	r->in_group = false;
+	r->group_has_begin = false;
+	r->delivered = 0;
+	if (r->have_gtid) {
+		bool ok = r->mariadb ? gtid_maria_add(&r->mset, &r->mg) :
+		    gtid_mysql_add(&r->yset, r->ysid, "", r->ygno);
+		if (!ok)
+			log_error("replica: out of memory adding a GTID");
+		r->have_gtid = false;
+	}
+	snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
+	if (ev->h.log_pos != 0)
+		r->pos = ev->h.log_pos;
+	if (r->cb.commit != NULL)
+		r->cb.commit(r->arg, r->file, r->pos);
+}
+
+/* Track group boundaries for ev (before it is passed on). */
+static void
+group_track(struct replica *r, const struct binlog_event *ev, bool *ends)
+{
+	*ends = false;
+	switch (ev->h.type) {
+	case BINLOG_MARIA_GTID_EVENT:
+		r->in_group = true;
+		r->group_has_begin = false;
+		r->group_standalone = (ev->mgtid.flags & BINLOG_MARIA_FL_STANDALONE) != 0;
+		r->have_gtid = true;
+		r->mg.domain_id = ev->mgtid.domain_id;
+		r->mg.server_id = ev->mgtid.server_id;
+		r->mg.seq_no = ev->mgtid.seq_no;
+		break;
+	case BINLOG_GTID_EVENT:
+		r->in_group = true;
+		r->group_has_begin = false;
+		r->have_gtid = true;
+		memcpy(r->ysid, ev->gtid.sid, 16);
+		r->ygno = ev->gtid.gno;
+		break;
+	case BINLOG_ANONYMOUS_GTID_EVENT:
+		r->in_group = true;
+		r->group_has_begin = false;
+		r->have_gtid = false;
+		break;
+	case BINLOG_QUERY_EVENT:
+	case BINLOG_MARIA_QUERY_COMPRESSED_EVENT:
+		switch (query_kind(&ev->query)) {
+		case 1:
+			r->in_group = true;
+			r->group_has_begin = true;
+			break;
+		case 2:
+			*ends = true;
+			break;
+		default:
+			/* DDL or a statement outside BEGIN: a group of its own */
+			if (!r->group_has_begin)
+				*ends = true;
+			break;
+		}
+		break;
+	case BINLOG_XID_EVENT:
+	case BINLOG_XA_PREPARE_EVENT:
+		*ends = true;
+		break;
+	case BINLOG_TRANSACTION_PAYLOAD_EVENT:
+		*ends = true; /* the whole transaction is inside */
+		break;
+	case BINLOG_ROTATE_EVENT:
+	case BINLOG_FORMAT_DESCRIPTION_EVENT:
+	case BINLOG_MARIA_GTID_LIST_EVENT:
+	case BINLOG_MARIA_BINLOG_CHECKPOINT_EVENT:
+	case BINLOG_PREVIOUS_GTIDS_EVENT:
+	case BINLOG_STOP_EVENT:
+		if (!r->in_group)
+			*ends = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* One event from the stream. */
+static void
+on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
+{
+	struct replica *r = arg;
+	struct binlog_event ev;
+	struct proto_err err = { 0 };
+	uint64_t start;
+	bool ends;
+	char msg[700];
+
+	(void)c;
+	if (p == NULL) {
+		/* end of a non-blocking dump */
+		log_info("replica: reached the end of the source's binlog at %s:%" PRIu64,
+		    r->file, r->pos);
+		drop_conn(r);
+		finish(r, 0, NULL);
+		return;
+	}
+	if (n < BINLOG_HEADER_LEN) {
+		fail_link(r, false, "replica: event shorter than its header in the stream");
+		return;
+	}
+	start = le32(p + 13) >= n ? le32(p + 13) - n : 0;
+	if (!binlog_decode(r->dec, p, n, start, &ev, &err)) {
+		snprintf(msg, sizeof(msg), "replica: cannot decode event at %s:%" PRIu64
+		    ": %s", r->cur_file, start, err.msg);
+		/* a damaged or unknown event is never skipped: stop */
+		fail_link(r, true, msg);
+		return;
+	}
+	r->events++;
+	r->bytes += n;
+	r->first_failure = 0;
+	r->backoff = 0;
+	if (ev.h.type == BINLOG_HEARTBEAT_EVENT || ev.h.type == BINLOG_HEARTBEAT_EVENT_V2)
+		return;
+	if (ev.h.type == BINLOG_ROTATE_EVENT) {
+		snprintf(r->cur_file, sizeof(r->cur_file), "%.*s",
+		    (int)ev.rotate.file.len, ev.rotate.file.p);
+		if (ev.h.log_pos == 0 || (ev.h.flags & BINLOG_F_ARTIFICIAL)) {
+			/* the fake rotate naming where the dump starts */
+			if (!r->in_group) {
+				snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
+				r->pos = ev.rotate.position;
+			}
+		}
+	}
+	group_track(r, &ev, &ends);
+	if (r->in_group || ends)
+		r->delivered++;
+	if (r->cb.event(r->arg, r->dec, &ev, p, n, r->cur_file) != 0) {
+		r->stopping = true;
+		drop_conn(r);
+		finish(r, 0, NULL);
+		return;
+	}
+	if (ends) {
+		if (ev.h.type == BINLOG_ROTATE_EVENT && ev.h.log_pos != 0) {
+			/* a real rotate: resume at the start of the next file */
+			r->in_group = false;
+			r->delivered = 0;
+			snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
+			r->pos = ev.rotate.position;
+			if (r->cb.commit != NULL)
+				r->cb.commit(r->arg, r->file, r->pos);
+		} else if (!(ev.h.flags & BINLOG_F_ARTIFICIAL) && ev.h.log_pos != 0)
+			group_end(r, &ev);
+	}
+	if (r->stopping && !r->in_group) {
+		drop_conn(r);
+		finish(r, 0, NULL);
+	}
+}
+
+/* ------------------------------------------------------------- setup */
+
+static void on_setup_result(struct conn *c, void *arg, const struct conn_result *res);
+
+/* The next setup query for this step, or NULL when setup is done. */
+static const char *
+setup_sql(struct replica *r, char *buf, size_t len)
+{
+	struct sbuf g = { 0 };
+
+	switch (r->step) {
+	case 0:
+		return "SELECT @@version, @@server_id, @@global.binlog_checksum";
+	case 1:
+		return r->mariadb ? "SELECT 'mariadb'" : "SELECT @@server_uuid";
+	case 2:
+		return "SET @master_binlog_checksum = @@global.binlog_checksum, "
+		       "@source_binlog_checksum = @@global.binlog_checksum";
+	case 3:
+		snprintf(buf, len, "SET @master_heartbeat_period = %llu",
+		    (unsigned long long)(r->o.heartbeat ? r->o.heartbeat : 15) * 1000000000ULL);
+		return buf;
+	case 4:
+		return r->mariadb ? "SET @mariadb_slave_capability = 4" : "SELECT 1";
+	case 5:
+		if (!r->mariadb || !r->gtid_mode)
+			return "SELECT 1";
+		gtid_maria_print(&r->mset, &g);
+		snprintf(buf, len, "SET @slave_connect_state = '%.*s', "
+		    "@slave_gtid_strict_mode = 0, @slave_gtid_ignore_duplicates = 0",
+		    (int)g.len, g.p ? g.p : "");
+		sbuf_free(&g);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+static void
+on_dump_registered(struct conn *c, void *arg, const struct conn_result *res)
+{
+	struct replica *r = arg;
+	struct sbuf out = { 0 };
+	char msg[800];
+	uint16_t flags;
+	int rc;
+
+	if (res->err != NULL) {
+		snprintf(msg, sizeof(msg), "replica: COM_REGISTER_SLAVE refused: %s (error %u)",
+		    res->err->message, res->err->code);
+		fail_link(r, res->err->code == 1045 || res->err->code == 1227, msg);
+		return;
+	}
+	flags = r->o.stop_never ? 0 : BINLOG_DUMP_NON_BLOCK;
+	if (r->mariadb) {
+		flags |= BINLOG_SEND_ANNOTATE_ROWS_EVENT;
+		pkt_com_binlog_dump(&out, (uint32_t)(r->gtid_mode ? 4 : r->pos), flags,
+		    r->o.server_id, r->gtid_mode ? "" : r->file);
+	} else if (r->gtid_mode) {
+		struct sbuf sid = { 0 };
+		if (!gtid_mysql_encode(&r->yset, &sid)) {
+			fail_link(r, true, "replica: cannot encode the GTID set");
+			return;
+		}
+		pkt_com_binlog_dump_gtid(&out, flags | BINLOG_THROUGH_GTID, r->o.server_id,
+		    "", 4, (const uint8_t *)sid.p, sid.len);
+		sbuf_free(&sid);
+	} else
+		pkt_com_binlog_dump(&out, (uint32_t)r->pos, flags, r->o.server_id, r->file);
+	if (r->pos > UINT32_MAX && !r->gtid_mode) {
+		sbuf_free(&out);
+		fail_link(r, true, "replica: binlog position above 4 GB needs GTID mode");
+		return;
+	}
+	binlog_decoder_forget_tables(r->dec);
+	binlog_decoder_set_checksum(r->dec, r->checksum);
+	snprintf(r->cur_file, sizeof(r->cur_file), "%s", r->file);
+	replica_set_state(r, R_STREAM);
+	rc = conn_stream(c, (const uint8_t *)out.p, out.len, on_stream);
+	sbuf_free(&out);
+	if (rc != 0)
+		fail_link(r, false, "replica: cannot start the binlog dump");
+	else if (r->gtid_mode)
+		log_info("replica: streaming from GTID position");
+	else
+		log_info("replica: streaming from %s:%" PRIu64, r->file[0] ? r->file :
+		    "(first binlog)", r->pos);
+}
+
+static void
+next_setup(struct replica *r)
+{
+	char buf[8192];
+	const char *sql = setup_sql(r, buf, sizeof(buf));
+	struct sbuf out = { 0 };
+	const struct conn_opts *co = &r->o.conn;
+
+	if (sql != NULL) {
+		if (conn_query(r->conn, sql, on_setup_result) != 0)
+			fail_link(r, false, "replica: connection not ready for setup");
+		return;
+	}
+	replica_set_state(r, R_REGISTER);
+	pkt_com_register_slave(&out, r->o.server_id, "myshift", co->user ? co->user : "",
+	    "", 0);
+	if (conn_command(r->conn, (const uint8_t *)out.p, out.len, on_dump_registered) != 0)
+		fail_link(r, false, "replica: cannot register");
+	sbuf_free(&out);
+}
+
+static void
+on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
+{
+	struct replica *r = arg;
+	char msg[900];
+
+	(void)c;
+	if (res->err != NULL) {
+		snprintf(msg, sizeof(msg), "replica: setup step %u refused by the source: "
+		    "%s (error %u)", r->step, res->err->message, res->err->code);
+		fail_link(r, true, msg);
+		return;
+	}
+	if (r->step == 0) {
+		const char *ver, *sid, *cks;
+		if (res->rows == NULL || res->rows->nrows != 1 || res->rows->ncols != 3) {
+			fail_link(r, true, "replica: unexpected answer to the version query");
+			return;
+		}
+		ver = res->rows->vals[0];
+		sid = res->rows->vals[1];
+		cks = res->rows->vals[2];
+		r->mariadb = (ver && strstr(ver, "MariaDB") != NULL) ||
+		    conn_handshake(c)->mariadb;
+		r->source_server_id = sid ? (uint32_t)strtoul(sid, NULL, 10) : 0;
+		if (r->source_server_id == r->o.server_id) {
+			snprintf(msg, sizeof(msg), "replica: server_id %u is the source's own "
+			    "server_id: choose another one", r->o.server_id);
+			fail_link(r, true, msg);
+			return;
+		}
+		r->checksum = cks && strcasecmp(cks, "CRC32") == 0 ? BINLOG_CHECKSUM_CRC32 :
+		    BINLOG_CHECKSUM_OFF;
+		if (r->gtid_mode && r->reconnects == 0 && r->o.start_gtid != NULL) {
+			struct proto_err err = { 0 };
+			bool ok = r->mariadb ?
+			    gtid_maria_parse(&r->mset, r->o.start_gtid, &err) :
+			    gtid_mysql_parse(&r->yset, r->o.start_gtid, &err);
+			if (!ok) {
+				snprintf(msg, sizeof(msg), "replica: bad start GTID '%s': %s",
+				    r->o.start_gtid, err.msg);
+				fail_link(r, true, msg);
+				return;
+			}
+		}
+	} else if (r->step == 1 && !r->mariadb) {
+		const char *u = res->rows && res->rows->nrows ? res->rows->vals[0] : NULL;
+		if (u != NULL) {
+			if (r->source_uuid[0] && strcmp(r->source_uuid, u) != 0) {
+				snprintf(msg, sizeof(msg), "replica: the source's server_uuid "
+				    "changed from %s to %s: this is a different server, "
+				    "positions do not carry over; start again from a snapshot",
+				    r->source_uuid, u);
+				fail_link(r, true, msg);
+				return;
+			}
+			snprintf(r->source_uuid, sizeof(r->source_uuid), "%s", u);
+		}
+	}
+	r->step++;
+	next_setup(r);
+}
+
+static void
+on_conn_ready(struct conn *c, void *arg)
+{
+	struct replica *r = arg;
+
+	(void)c;
+	replica_set_state(r, R_SETUP);
+	r->step = 0;
+	next_setup(r);
+}
+
+/* Retry timer: free a dead connection, then connect again if waiting. */
+static void
+on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct replica *r = arg;
+
+	(void)fd;
+	(void)what;
+	if (r->conn != NULL && (conn_state(r->conn) == CONN_CLOSED ||
+	    r->state == R_DONE || r->state == R_RETRY)) {
+		conn_free(r->conn);
+		r->conn = NULL;
+	}
+	if (r->state == R_RETRY && r->conn == NULL) {
+		r->reconnects++;
+		replica_connect(r);
+	}
+}
+
+static void
+replica_connect(struct replica *r)
+{
+	r->conn = conn_new(r->base, &r->o.conn, on_conn_ready, on_conn_error, r);
+	if (r->conn == NULL) {
+		finish(r, 1, "replica: out of memory");
+		return;
+	}
+	replica_set_state(r, R_CONNECTING);
+	if (conn_start(r->conn) != 0)
+		return; /* the error callback ran */
+}
+
+struct replica *
+replica_new(struct event_base *base, const struct replica_opts *o,
+    const struct replica_cb *cb, void *arg)
+{
+	struct replica *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->base = base;
+	r->o = *o;
+	r->cb = *cb;
+	r->arg = arg;
+	r->dec = binlog_decoder_new();
+	r->retry_ev = event_new(base, -1, 0, on_retry, r);
+	if (r->dec == NULL || r->retry_ev == NULL) {
+		replica_free(r);
+		return NULL;
+	}
+	if (r->o.conn.read_timeout == 0)
+		r->o.conn.read_timeout = 2 * (o->heartbeat ? o->heartbeat : 15) + 5;
+	gtid_maria_init(&r->mset);
+	gtid_mysql_init(&r->yset);
+	r->gtid_mode = o->start_gtid != NULL;
+	if (o->start_file != NULL)
+		snprintf(r->file, sizeof(r->file), "%s", o->start_file);
+	r->pos = o->start_pos ? o->start_pos : 4;
+	return r;
+}
+
+int
+replica_start(struct replica *r)
+{
+	if (r->o.server_id == 0) {
+		finish(r, 1, "replica: server_id 0 cannot register as a replica");
+		return -1;
+	}
+	replica_connect(r);
+	return 0;
+}
+
+void
+replica_stop(struct replica *r)
+{
+	r->stopping = true;
+	if (r->state == R_RETRY || r->state == R_IDLE) {
+		event_del(r->retry_ev);
+		finish(r, 0, NULL);
+	} else if (r->state != R_STREAM || !r->in_group) {
+		drop_conn(r);
+		finish(r, 0, NULL);
+	}
+}
+
+void
+replica_free(struct replica *r)
+{
+	if (r == NULL)
+		return;
+	if (r->conn != NULL)
+		conn_free(r->conn);
+	if (r->retry_ev != NULL)
+		event_free(r->retry_ev);
+	binlog_decoder_free(r->dec);
+	gtid_maria_free(&r->mset);
+	gtid_mysql_free(&r->yset);
+	free(r);
+}
+
+uint64_t
+replica_events(const struct replica *r)
+{
+	return r->events;
+}
+
+uint64_t
+replica_bytes(const struct replica *r)
+{
+	return r->bytes;
+}
+
+unsigned
+replica_reconnects(const struct replica *r)
+{
+	return r->reconnects;
+}

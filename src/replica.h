@@ -1,0 +1,61 @@
+/* replica.h: a replica session on the source: register, dump the binlog, resume after every disconnect. */
+#ifndef SRC_REPLICA_H
+#define SRC_REPLICA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/binlog.h"
+#include "src/conn.h"
+
+struct event_base;
+struct replica;
+
+struct replica_opts {
+	struct conn_opts conn;
+	uint32_t server_id;        /* ours; must differ from the source's */
+	unsigned heartbeat;        /* seconds between source heartbeats; 0: 15 */
+	unsigned retry_window;     /* seconds to keep reconnecting; 0: 43200 */
+	const char *start_file;    /* NULL: the source's first binlog (or GTID mode) */
+	uint64_t start_pos;        /* 0: 4 */
+	const char *start_gtid;    /* GTID set to start after; NULL: file mode */
+	bool stop_never;           /* false: end at the source's current end */
+};
+
+/* What a consumer gets, all on the loop thread. */
+struct replica_cb {
+	/*
+	 * One event as the source sent it (raw: header, body, checksum), and
+	 * decoded. file is the binlog it belongs to; artificial events
+	 * (fake ROTATE, fake GTID_LIST, FDE re-sent mid-file) have
+	 * ev->h.log_pos == 0 or BINLOG_F_ARTIFICIAL. Heartbeats are not
+	 * passed on. Return 0, or -1 to stop the stream (done is called).
+	 */
+	int (*event)(void *arg, struct binlog_decoder *d,
+	    const struct binlog_event *ev, const uint8_t *raw, size_t len,
+	    const char *file);
+	/* The group the last events belong to is complete; the resume point moved. */
+	void (*commit)(void *arg, const char *file, uint64_t pos);
+	/*
+	 * The link was lost inside a transaction: the events passed on since
+	 * the last commit are void and will be sent again, whole.
+	 */
+	void (*discard)(void *arg);
+	/* The stream is over: status 0 at the end of a non-blocking dump, else msg says why. */
+	void (*done)(void *arg, int status, const char *msg);
+};
+
+struct replica *replica_new(struct event_base *base, const struct replica_opts *o,
+    const struct replica_cb *cb, void *arg);
+int replica_start(struct replica *r) __attribute__((warn_unused_result));
+/* Stop after the current event; done(0) follows. */
+void replica_stop(struct replica *r);
+void replica_free(struct replica *r);
+
+/* Statistics. */
+uint64_t replica_events(const struct replica *r);
+uint64_t replica_bytes(const struct replica *r);
+unsigned replica_reconnects(const struct replica *r);
+
+#endif
