@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "proto/gtid.h"
 #include "proto/jsonb.h"
@@ -26,6 +27,8 @@ printer_init(struct printer *p, enum print_mode mode, FILE *out)
 void
 printer_free(struct printer *p)
 {
+	if (p->spill != NULL)
+		fclose(p->spill);
 	sbuf_free(&p->buf);
 	free(p->before);
 	free(p->after);
@@ -45,11 +48,65 @@ printer_flush(struct printer *p)
 	return true;
 }
 
+#define HOLD_LIMIT (64u << 20)
+
+/* Move held output to the spill file (a transaction larger than memory allows). */
+static void
+spill(struct printer *p)
+{
+	if (p->spill == NULL && (p->spill = tmpfile()) == NULL) {
+		p->buf.oom = true; /* reported as a write error at commit */
+		return;
+	}
+	if (fwrite(p->buf.p, 1, p->buf.len, p->spill) != p->buf.len)
+		p->buf.oom = true;
+	p->buf.len = 0;
+}
+
 static void
 maybe_flush(struct printer *p)
 {
+	if (p->hold) {
+		if (p->buf.len >= HOLD_LIMIT)
+			spill(p);
+		return;
+	}
 	if (p->buf.len >= (1u << 20))
 		(void)printer_flush(p);
+}
+
+bool
+printer_commit(struct printer *p)
+{
+	char tmp[65536];
+	size_t n;
+
+	if (p->buf.oom)
+		return false;
+	if (p->spill != NULL && ftell(p->spill) > 0) {
+		rewind(p->spill);
+		while ((n = fread(tmp, 1, sizeof(tmp), p->spill)) > 0)
+			if (fwrite(tmp, 1, n, p->out) != n)
+				return false;
+		rewind(p->spill);
+		if (ftruncate(fileno(p->spill), 0) != 0)
+			return false;
+	}
+	if (!printer_flush(p))
+		return false;
+	return fflush(p->out) == 0;
+}
+
+void
+printer_discard(struct printer *p)
+{
+	p->buf.len = 0;
+	p->stmt_rows = 0;
+	if (p->spill != NULL) {
+		rewind(p->spill);
+		if (ftruncate(fileno(p->spill), 0) != 0)
+			p->buf.oom = true;
+	}
 }
 
 void

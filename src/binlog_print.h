@@ -33,6 +33,9 @@ struct printer {
 	struct print_tstat *tstats;
 	size_t ntstats, tstats_cap;
 	uint64_t ignored;
+	/* live streams: output held until its transaction is complete */
+	bool hold;
+	FILE *spill; /* held output past HOLD_LIMIT bytes */
 };
 
 void printer_init(struct printer *p, enum print_mode mode, FILE *out);
@@ -53,6 +56,11 @@ bool printer_event(struct printer *p, struct binlog_decoder *d,
 
 /* Write out buffered text; false on a write error. */
 bool printer_flush(struct printer *p);
+
+/* Live streams: the held output of a complete transaction goes out. */
+bool printer_commit(struct printer *p);
+/* Live streams: the held output is void (the transaction comes again). */
+void printer_discard(struct printer *p);
 
 /* Print the statistics table (stats mode) with the time taken. */
 void printer_stats(struct printer *p, double seconds, unsigned nfiles);
