@@ -86,6 +86,17 @@ print_quoted(struct sbuf *out, const uint8_t *p, size_t len)
 
 	sbuf_addc(out, '\'');
 	for (; p < end; p++) {
+		/* skip 8 bytes at a time while none is below 0x20 */
+		while (end - p >= 8) {
+			uint64_t x;
+			memcpy(&x, p, 8);
+			if (((x - 0x2020202020202020ULL) & ~x &
+			    0x8080808080808080ULL) != 0)
+				break;
+			p += 8;
+		}
+		if (p == end)
+			break;
 		if (*p > 0x1f)
 			continue;
 		sbuf_add(out, run, (size_t)(p - run));
