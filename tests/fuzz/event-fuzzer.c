@@ -1,4 +1,4 @@
-/* event-fuzzer.c: libFuzzer target over the binlog decoder, rows, payloads and value printers. */
+/* event-fuzzer.c: libFuzzer target: binlog events, rows, payloads, printers. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

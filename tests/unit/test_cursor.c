@@ -1,4 +1,4 @@
-/* test_cursor.c: the bounded cursor of proto/cursor.h, at exact lengths and one short. */
+/* test_cursor.c: the bounded cursor of proto/cursor.h, exact and one short. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 
 #define BASE 1000 /* absolute offset of the test buffers */
 
-/* A fresh cursor over a heap copy of exactly n bytes (so ASan sees over-reads). */
+/* A cursor over a heap copy of exactly n bytes (ASan sees over-reads). */
 struct fix {
 	uint8_t *buf;
 	struct cur c;
@@ -62,7 +62,8 @@ test_fixed_readers(void)
 	T_CASE("cur_u8 exact");
 	fix_open(&f, bytes, 1);
 	ok = cur_u8(&f.c, &u8, "u8");
-	T_CHECK(ok && u8 == 0x01 && f.c.pos == 1, "u8 %02x pos %zu", u8, f.c.pos);
+	T_CHECK(ok && u8 == 0x01 && f.c.pos == 1, "u8 %02x pos %zu", u8,
+	    f.c.pos);
 	T_CHECK(cur_left(&f.c) == 0, "left %zu", cur_left(&f.c));
 	T_CHECK(f.err.code == PROTO_OK, "code %d", f.err.code);
 	fix_close(&f);
@@ -192,8 +193,8 @@ test_offsets(void)
 
 		cur_init(&c, &b, 1, 5, NULL);
 		T_CHECK(!cur_u16(&c, NULL, "x"), "short without err");
-		T_CHECK(!cur_fail(&c, PROTO_MALFORMED, "x"), "fail without err");
-		T_CHECK(!proto_fail(NULL, PROTO_MALFORMED, 1, "x"), "proto_fail");
+		T_CHECK(!cur_fail(&c, PROTO_MALFORMED, "x"), "no err");
+		T_CHECK(!proto_fail(NULL, PROTO_MALFORMED, 1, "x"), "NULL");
 	}
 
 	T_CASE("proto_fail");
@@ -204,7 +205,8 @@ test_offsets(void)
 		T_CHECK(!proto_fail(&e, PROTO_CHECKSUM, 123456789012ull,
 		    "crc %s", "bad"), "returns false");
 		T_CHECK(e.code == PROTO_CHECKSUM && e.offset == 123456789012ull,
-		    "code %d offset %llu", e.code, (unsigned long long)e.offset);
+		    "code %d offset %llu", e.code,
+		    (unsigned long long)e.offset);
 		T_CHECK(strcmp(e.msg, "crc bad") == 0, "msg %s", e.msg);
 		T_CHECK(!proto_fail(&e, PROTO_NOMEM, 1, "later"), "second");
 		T_CHECK(e.code == PROTO_CHECKSUM && e.offset == 123456789012ull,
@@ -225,7 +227,7 @@ test_offsets(void)
 	}
 }
 
-/* Views and skips: exact, short, and sizes that would overflow pointer maths. */
+/* Views and skips: exact, short, and sizes that would overflow pointers. */
 static void
 test_views(void)
 {

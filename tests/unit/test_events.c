@@ -1,4 +1,4 @@
-/* test_events.c: every binlog event the decoder handles, from hand-built vectors. */
+/* test_events.c: every binlog event the decoder handles, from built vectors. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -276,12 +276,14 @@ check_cuts_alg(const struct vec *v, size_t start, const char *name,
 		ok = binlog_decode(d, buf, n, off, &ev, &err);
 		if (ok) {
 			/* errors in decompressed data may point past n */
-			bool far = ev.h.type == BINLOG_TRANSACTION_PAYLOAD_EVENT ||
-			    ev.h.type >= BINLOG_MARIA_QUERY_COMPRESSED_EVENT;
+			uint8_t t = ev.h.type;
+			bool far = t == BINLOG_TRANSACTION_PAYLOAD_EVENT ||
+			    t >= BINLOG_MARIA_QUERY_COMPRESSED_EVENT;
+			uint64_t lim = far ? UINT64_MAX - off : n;
 
 			decoded_b++;
 			if (exercise(d, &ev, &err) < 0 &&
-			    !err_inside(&err, off, far ? UINT64_MAX - off : n) &&
+			    !err_inside(&err, off, lim) &&
 			    bad_b == SIZE_MAX) {
 				bad_b = body;
 				first_b = err;
@@ -348,7 +350,8 @@ check_header(const struct binlog_event *ev, const struct vec *v, size_t start)
 static bool
 str_is(struct binlog_str s, const char *want)
 {
-	return s.len == strlen(want) && (s.len == 0 || memcmp(s.p, want, s.len) == 0);
+	return s.len == strlen(want) &&
+	    (s.len == 0 || memcmp(s.p, want, s.len) == 0);
 }
 
 #define T_STR(s, want)                                                         \
@@ -763,7 +766,7 @@ check_query_fixed(const struct binlog_query *q, const char *db,
 	T_STR(q->query, text);
 }
 
-/* The MySQL 8.0 status variables, codes 0-20, in the order MySQL writes them. */
+/* The MySQL 8.0 status variables, codes 0-20, in the order MySQL writes. */
 static void
 test_query_mysql(void)
 {
@@ -870,7 +873,7 @@ test_query_mysql(void)
 		T_CHECK(q->has_sql_require_pk && q->sql_require_pk == 1,
 		    "sql_require_pk");
 		T_CHECK(q->has_default_table_encryption &&
-		    q->default_table_encryption == 1, "default_table_encryption");
+		    q->default_table_encryption == 1, "table encryption");
 		T_CHECK(!q->has_hrnow && !q->has_xid && !q->has_gtid_flags3 &&
 		    !q->has_character_set_collations, "MariaDB vars set");
 		T_CHECK(q->unknown_status_code == -1, "unknown_status_code %d",
@@ -967,7 +970,7 @@ test_query_mysql(void)
 	vec_free(&v);
 	vec_free(&sv);
 
-	/* broken blocks: a value running past the block, a block past the body */
+	/* broken: a value running past the block, a block past the body */
 	T_CASE("query status var overruns its block");
 	vec_init(&sv);
 	vec_u8(&sv, 1);
@@ -1012,7 +1015,7 @@ test_query_mysql(void)
 	vec_free(&v);
 }
 
-/* MariaDB: codes 128-131 after the shared ones, and 131 written first (11.5+). */
+/* MariaDB: codes 128-131 after the shared ones; 131 written first (11.5+). */
 static void
 test_query_mariadb(void)
 {
@@ -1042,10 +1045,10 @@ test_query_mariadb(void)
 	vec_u24(&sv, 123456);
 	vec_u8(&sv, 129); /* Q_XID */
 	vec_u64(&sv, 0xa1a2a3a4a5a6a7a8ull);
-	vec_u8(&sv, 130); /* Q_GTID_FLAGS3, COMMIT_ALTER: + start alter seq_no */
+	vec_u8(&sv, 130); /* Q_GTID_FLAGS3; COMMIT_ALTER: + sa_seq_no 8 */
 	vec_u8(&sv, BINLOG_MARIA_FL_COMMIT_ALTER);
 	vec_u64(&sv, 777);
-	vec_u8(&sv, 131); /* Q_CHARACTER_SET_COLLATIONS: count, (cs 2, coll 2)* */
+	vec_u8(&sv, 131); /* Q_CHARACTER_SET_COLLATIONS: n, n*(cs 2, coll 2) */
 	vec_u8(&sv, 2);
 	vec_u16(&sv, 33);
 	vec_u16(&sv, 192);
@@ -1061,7 +1064,8 @@ test_query_mariadb(void)
 		check_header(&ev, &v, s);
 		check_query_fixed(q, "test", text);
 		T_CHECK(q->has_flags2 && q->flags2 == 0x4000, "flags2");
-		T_CHECK(q->has_sql_mode && q->sql_mode == 0x1000000, "sql_mode");
+		T_CHECK(q->has_sql_mode && q->sql_mode == 0x1000000,
+		    "sql_mode");
 		T_CHECK(q->has_charset && q->charset_client == 33 &&
 		    q->collation_server == 8, "charset");
 		T_STR(q->catalog, "std");
@@ -1120,8 +1124,8 @@ test_query_mariadb(void)
 	vec_u16(&sv, 2304);
 	vec_u16(&sv, 45);
 	stream_maria(&v, VEC_CRC32);
-	s = put_query(&v, BINLOG_QUERY_EVENT, &sv, "d", "CREATE TABLE t (a INT)",
-	    22);
+	s = put_query(&v, BINLOG_QUERY_EVENT, &sv, "d",
+	    "CREATE TABLE t (a INT)", 22);
 	d = prime(&v, s, BINLOG_CHECKSUM_UNDEF);
 	if (d != NULL) {
 		T_CHECK(decode_at(d, &v, s, &ev, &err), "decode: %s", err.msg);
@@ -1179,7 +1183,8 @@ test_small_events(void)
 			continue;
 		T_CHECK(decode_at(d, &v, s, &ev, &err), "decode: %s", err.msg);
 		check_header(&ev, &v, s);
-		T_CHECK(ev.intvar.type == t && ev.intvar.value == (1ull << 40) + t,
+		T_CHECK(ev.intvar.type == t &&
+		    ev.intvar.value == (1ull << 40) + t,
 		    "intvar %u %llu", ev.intvar.type,
 		    (unsigned long long)ev.intvar.value);
 		binlog_decoder_free(d);
@@ -1206,7 +1211,7 @@ test_small_events(void)
 	save_seed(&v, "rand");
 	vec_free(&v);
 
-	/* ROWS_QUERY: a length byte (the length mod 256, ignored), text to the end */
+	/* ROWS_QUERY: a length byte (length mod 256, ignored), then the text */
 	T_CASE("rows_query");
 	{
 		char text[301];
@@ -1266,7 +1271,8 @@ test_small_events(void)
 	save_seed(&v, "incident");
 	vec_free(&v);
 
-	/* XA_PREPARE: one_phase 1, format_id 4, gtrid_len 4, bqual_len 4, data */
+	/* XA_PREPARE: one_phase 1, format_id 4, gtrid_len 4, bqual_len 4,
+	 * data */
 	T_CASE("xa_prepare");
 	stream_mysql(&v, VEC_CRC32);
 	s = vec_begin(&v, BINLOG_XA_PREPARE_EVENT, 0);
@@ -1599,7 +1605,8 @@ check_plain_table(const struct binlog_table *t, uint64_t id,
 	T_CHECK(t != NULL, "no table");
 	if (t == NULL)
 		return;
-	T_CHECK(t->table_id == id, "table_id %llx", (unsigned long long)t->table_id);
+	T_CHECK(t->table_id == id, "table_id %llx",
+	    (unsigned long long)t->table_id);
 	T_CHECK(t->flags == 1, "flags %u", t->flags);
 	T_STR(t->db, "shop");
 	T_STR(t->table, "orders");
@@ -1613,8 +1620,8 @@ check_plain_table(const struct binlog_table *t, uint64_t id,
 
 		T_CHECK(col->map_type == c[i].type, "col %u map_type %u", i,
 		    col->map_type);
-		T_CHECK(col->type == real_type(&c[i]), "col %u type %u, want %u",
-		    i, col->type, real_type(&c[i]));
+		T_CHECK(col->type == real_type(&c[i]),
+		    "col %u type %u, want %u", i, col->type, real_type(&c[i]));
 		T_CHECK(col->nullable == c[i].nullable, "col %u nullable", i);
 		T_CHECK(col->is_unsigned == -1, "col %u is_unsigned %d", i,
 		    col->is_unsigned);
@@ -1802,7 +1809,8 @@ check_opt_table(const struct binlog_table *t, bool compact)
 			    "col %u charset %u, want %u", i, t->cols[i].charset,
 			    cs[i]);
 	}
-	T_CHECK(t->cols[3].type == MYSQL_T_ENUM && t->cols[4].type == MYSQL_T_SET,
+	T_CHECK(t->cols[3].type == MYSQL_T_ENUM &&
+	    t->cols[4].type == MYSQL_T_SET,
 	    "enum/set types %u %u", t->cols[3].type, t->cols[4].type);
 	T_CHECK(t->cols[0].is_unsigned == 1 && t->cols[2].is_unsigned == 0 &&
 	    t->cols[6].is_unsigned == 1 && t->cols[8].is_unsigned == 0,
@@ -1842,8 +1850,8 @@ test_table_map_optional(void)
 	size_t s;
 
 	for (int compact = 1; compact >= 0; compact--) {
-		T_CASE(compact ? "table_map optional metadata (default charset)" :
-		    "table_map optional metadata (column charset)");
+		T_CASE(compact ? "table_map optional (default charset)" :
+		    "table_map optional (column charset)");
 		vec_init(&o);
 		put_opt_metadata(&o, compact);
 		stream_mysql(&v, VEC_CRC32);
@@ -2080,7 +2088,7 @@ test_rows_v2(void)
 
 	/*
 	 * UPDATE v2, minimal images with gaps, extra row info:
-	 *   NDB info: type 0, length L (counting itself and format), format, data
+	 *   NDB info: type 0, length L (counting itself, format), format, data
 	 *   partition: type 1, partition_id 2, source_partition_id 2 (UPDATE)
 	 */
 	T_CASE("update_rows v2 minimal, extra info");
@@ -2641,7 +2649,7 @@ struct mgtid {
 	bool lt;                 /* logical timestamps (5.7+) */
 	int64_t lc, seq;
 	bool ts;                 /* commit timestamps (8.0.1+) */
-	uint64_t imm_ts, orig_ts; /* orig_ts != imm_ts: written with the high bit */
+	uint64_t imm_ts, orig_ts; /* differ: written with the high bit */
 	bool len;                /* transaction length (8.0.2+) */
 	uint64_t trx_len;
 	bool ver;                /* server versions (8.0.14+) */
@@ -3322,12 +3330,14 @@ test_maria_gtid(void)
 			    "case %zu: xa data", i);
 		}
 		if (g->extra >= 0) {
-			T_CHECK(x->has_flags_extra && x->flags_extra == g->extra,
-			    "case %zu: flags_extra %d/%x", i, x->has_flags_extra,
-			    x->flags_extra);
+			T_CHECK(x->has_flags_extra &&
+			    x->flags_extra == g->extra,
+			    "case %zu: flags_extra %d/%x", i,
+			    x->has_flags_extra, x->flags_extra);
 			if (g->extra & BINLOG_MARIA_FL_EXTRA_MULTI_ENGINE)
 				T_CHECK(x->extra_engines == g->engines,
-				    "case %zu: engines %u", i, x->extra_engines);
+				    "case %zu: engines %u", i,
+				    x->extra_engines);
 			if (g->extra & (BINLOG_MARIA_FL_COMMIT_ALTER |
 			    BINLOG_MARIA_FL_ROLLBACK_ALTER))
 				T_CHECK(x->sa_seq_no == g->sa_seq_no,
@@ -3345,11 +3355,12 @@ test_maria_gtid(void)
 		binlog_decoder_free(d);
 		check_cuts(&v, s, "mariadb gtid cuts");
 		if (i == 0 || i == 8)
-			save_seed(&v, i ? "gtid_mariadb_extra" : "gtid_mariadb");
+			save_seed(&v,
+			    i ? "gtid_mariadb_extra" : "gtid_mariadb");
 		vec_free(&v);
 	}
 
-	/* flags_extra promising sa_seq_no the event does not have (MDEV-33672) */
+	/* flags_extra promising a sa_seq_no that is not there (MDEV-33672) */
 	T_CASE("mariadb gtid flags_extra past the end");
 	stream_maria(&v, VEC_CRC32);
 	s = vec_begin(&v, BINLOG_MARIA_GTID_EVENT, 0);
@@ -3401,7 +3412,8 @@ test_gtid_list(void)
 			continue;
 		T_CHECK(decode_at(d, &v, s, &ev, &err), "decode: %s", err.msg);
 		check_header(&ev, &v, s);
-		T_CHECK(ev.gtid_list.count == 2, "count %u", ev.gtid_list.count);
+		T_CHECK(ev.gtid_list.count == 2, "count %u",
+		    ev.gtid_list.count);
 		T_CHECK(ev.gtid_list.flags == (fake ? 1 : 0), "flags %u",
 		    ev.gtid_list.flags);
 		T_CHECK(ev.gtid_list.list == v.p + list, "list pointer");
@@ -3572,7 +3584,8 @@ test_compressed_query(void)
 			binlog_decoder_free(d);
 		}
 		check_cuts(&v, s, "query_compressed cuts");
-		save_seed(&v, big ? "query_compressed_big" : "query_compressed");
+		save_seed(&v,
+		    big ? "query_compressed_big" : "query_compressed");
 		vec_free(&v);
 		vec_free(&z);
 	}
@@ -3606,8 +3619,8 @@ test_compressed_query(void)
 		if (k == 3)
 			z.p[0] = 0x85; /* 5 length bytes */
 		stream_maria(&v, VEC_CRC32);
-		s = put_query(&v, BINLOG_MARIA_QUERY_COMPRESSED_EVENT, NULL, "d",
-		    z.p, z.len);
+		s = put_query(&v, BINLOG_MARIA_QUERY_COMPRESSED_EVENT, NULL,
+		    "d", z.p, z.len);
 		d = prime(&v, s, BINLOG_CHECKSUM_UNDEF);
 		if (d != NULL) {
 			T_CHECK(!decode_at(d, &v, s, &ev, &err),
@@ -3748,7 +3761,8 @@ test_unknown_types(void)
 		T_CHECK(err.code == PROTO_UNSUPPORTED ||
 		    err.code == PROTO_MALFORMED, "code %d", err.code);
 		T_CHECK(err_inside(&err, v.base + s, ev_len(&v, s)),
-		    "offset %llu, event at %llu", (unsigned long long)err.offset,
+		    "offset %llu, event at %llu",
+		    (unsigned long long)err.offset,
 		    (unsigned long long)(v.base + s));
 		T_CHECK(strstr(err.msg, "200") != NULL,
 		    "message does not name the type: %s", err.msg);
@@ -3836,7 +3850,8 @@ test_checksums(void)
 		if (d == NULL)
 			continue;
 		memset(&err, 0, sizeof(err));
-		ok = binlog_decode(d, v.p + s, v.len - s, v.base + s, &ev, &err);
+		ok = binlog_decode(d, v.p + s, v.len - s, v.base + s, &ev,
+		    &err);
 		if (flip >= VEC_H_SIZE && flip < VEC_H_SIZE + 4) {
 			/* a changed size fails as a size */
 			T_CHECK(!ok, "flip %zu", flip);

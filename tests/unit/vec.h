@@ -1,4 +1,4 @@
-/* vec.h: a byte-vector builder for hand-made binlog events in tests and fuzzers. */
+/* vec.h: a byte-vector builder for hand-made binlog events (tests, fuzzers). */
 #ifndef TESTS_VEC_H
 #define TESTS_VEC_H
 
@@ -21,7 +21,7 @@ struct vec {
 	size_t len, cap;
 	uint64_t base;
 	bool crc;          /* events get a CRC32 trailer (set by vec_fde_*()) */
-	bool zero_log_pos; /* inner events of a TRANSACTION_PAYLOAD: log_pos 0 */
+	bool zero_log_pos; /* inner events of a payload: log_pos 0 */
 	uint32_t timestamp, server_id; /* header defaults for vec_begin() */
 	size_t ev;         /* start of the open event */
 };
@@ -106,15 +106,60 @@ vec_be(struct vec *v, uint64_t x, unsigned n)
 		v->p[v->len++] = (uint8_t)(x >> (8 * (n - 1 - i)));
 }
 
-static inline void vec_u8(struct vec *v, uint64_t x) { vec_uint(v, x, 1); }
-static inline void vec_u16(struct vec *v, uint64_t x) { vec_uint(v, x, 2); }
-static inline void vec_u24(struct vec *v, uint64_t x) { vec_uint(v, x, 3); }
-static inline void vec_u32(struct vec *v, uint64_t x) { vec_uint(v, x, 4); }
-static inline void vec_u48(struct vec *v, uint64_t x) { vec_uint(v, x, 6); }
-static inline void vec_u64(struct vec *v, uint64_t x) { vec_uint(v, x, 8); }
-static inline void vec_be16(struct vec *v, uint64_t x) { vec_be(v, x, 2); }
-static inline void vec_be24(struct vec *v, uint64_t x) { vec_be(v, x, 3); }
-static inline void vec_be32(struct vec *v, uint64_t x) { vec_be(v, x, 4); }
+static inline void
+vec_u8(struct vec *v, uint64_t x)
+{
+	vec_uint(v, x, 1);
+}
+
+static inline void
+vec_u16(struct vec *v, uint64_t x)
+{
+	vec_uint(v, x, 2);
+}
+
+static inline void
+vec_u24(struct vec *v, uint64_t x)
+{
+	vec_uint(v, x, 3);
+}
+
+static inline void
+vec_u32(struct vec *v, uint64_t x)
+{
+	vec_uint(v, x, 4);
+}
+
+static inline void
+vec_u48(struct vec *v, uint64_t x)
+{
+	vec_uint(v, x, 6);
+}
+
+static inline void
+vec_u64(struct vec *v, uint64_t x)
+{
+	vec_uint(v, x, 8);
+}
+
+static inline void
+vec_be16(struct vec *v, uint64_t x)
+{
+	vec_be(v, x, 2);
+}
+
+static inline void
+vec_be24(struct vec *v, uint64_t x)
+{
+	vec_be(v, x, 3);
+}
+
+static inline void
+vec_be32(struct vec *v, uint64_t x)
+{
+	vec_be(v, x, 4);
+}
+
 
 /*
  * Packed (length-encoded) integer: 0-250 in one byte, 0xfc + 2 bytes,
@@ -268,7 +313,8 @@ vec_end_crc(struct vec *v, bool crc)
 	e = v->p + v->ev;
 	n = v->len - v->ev;
 	vec_put_le(e + VEC_H_SIZE, n, 4);
-	vec_put_le(e + VEC_H_LOG_POS, v->zero_log_pos ? 0 : v->base + v->len, 4);
+	vec_put_le(e + VEC_H_LOG_POS, v->zero_log_pos ? 0 : v->base + v->len,
+	    4);
 	if (crc)
 		vec_crc_fix(e, n);
 	return n;
