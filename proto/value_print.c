@@ -345,6 +345,32 @@ utf8_seq(const uint8_t *p, size_t left)
 	return n;
 }
 
+/*
+ * Collations (MariaDB 10.11 and MySQL ids) of the ucs2, utf16, utf16le and
+ * utf32 charsets, as id ranges: their strings are not UTF-8 even when the
+ * bytes happen to be valid UTF-8 ("\0a" is utf16 "a").
+ */
+static const uint16_t wide_collations[][2] = {
+	{35, 35}, {54, 56}, {60, 62}, {90, 90}, {101, 124}, {128, 151},
+	{159, 183}, {640, 642}, {672, 674}, {736, 738}, {1059, 1059},
+	{1078, 1080}, {1084, 1086}, {1114, 1114}, {1125, 1125}, {1147, 1147},
+	{1152, 1152}, {1174, 1174}, {1184, 1184}, {1206, 1206},
+};
+
+/* Is the collation one of a ucs2/utf16/utf32 charset? */
+static bool
+collation_is_wide(uint32_t id)
+{
+	for (size_t i = 0; i < sizeof(wide_collations) /
+	    sizeof(wide_collations[0]); i++) {
+		if (id < wide_collations[i][0])
+			return false;
+		if (id <= wide_collations[i][1])
+			return true;
+	}
+	return false;
+}
+
 static bool
 utf8_valid(const uint8_t *p, size_t len)
 {
@@ -503,8 +529,10 @@ civil_from_days(int64_t z, struct binlog_tm *tm)
  * - FLOAT/DOUBLE as the shortest round-tripping number; DECIMAL as a string
  *   so that no digit is lost;
  * - CHAR/VARCHAR/TEXT as a JSON string when the bytes are valid UTF-8 and
- *   the column is not binary (collation 63), else {"base64":"..."}:
- *   bytes are never altered, and base64 says plainly they are not text;
+ *   the column is neither binary (collation 63) nor ucs2/utf16/utf32, else
+ *   {"base64":"..."} (value.h's contract): bytes are never converted, and
+ *   base64 says plainly they are not UTF-8 text. A latin1 'é' is base64; an
+ *   unknown collation (0) counts as text;
  *   BLOB of binary collation, GEOMETRY and VECTOR always as base64;
  * - BIT, ENUM (1-based index), SET (bitmask), YEAR (0 or 1901-2155) as
  *   numbers;
@@ -550,7 +578,8 @@ value_print_json(struct sbuf *out, const struct binlog_col *col,
 		return true;
 	case BV_STRING:
 	case BV_BLOB:
-		if (col->charset != 63 && utf8_valid(v->bytes.p, v->bytes.len))
+		if (col->charset != 63 && !collation_is_wide(col->charset) &&
+		    utf8_valid(v->bytes.p, v->bytes.len))
 			json_string(out, v->bytes.p, v->bytes.len);
 		else
 			json_base64(out, v->bytes.p, v->bytes.len);

@@ -1318,6 +1318,15 @@ static const struct vcase ours[] = {
 	{MYSQL_T_BLOB, 2, -1, 63, "0000", BV_BLOB, "''", "{\"base64\":\"\"}"},
 	{MYSQL_T_BLOB, 3, -1, 63, "030000ffee01", BV_BLOB,
 	    "'\377\356\\x01'", "{\"base64\":\"/+4B\"}"},
+	/* ucs2/utf16/utf32 text is not UTF-8 even when the bytes parse so */
+	{MYSQL_T_STRING, 0xfe14, -1, 54, "0400610062", BV_STRING,
+	    "'\\x00a\\x00b'", "{\"base64\":\"AGEAYg==\"}"},
+	{MYSQL_T_VARCHAR, 600, -1, 35, "02000078", BV_STRING, "'\\x00x'",
+	    "{\"base64\":\"AHg=\"}"},
+	{MYSQL_T_STRING, 0xce20, -1, 160, "040000000061", BV_STRING,
+	    "'\\x00\\x00\\x00a'", "{\"base64\":\"AAAAYQ==\"}"},
+	{MYSQL_T_STRING, 0xfe14, -1, 45, "0400610062", BV_STRING,
+	    "'\\x00a\\x00b'", "\"\\u0000a\\u0000b\""},
 	/* invalid UTF-8 in a text column: base64 too */
 	{MYSQL_T_VARCHAR, 300, -1, 8, "0200c0af", BV_STRING, "'\300\257'",
 	    "{\"base64\":\"wK8=\"}"},
