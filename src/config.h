@@ -1,0 +1,64 @@
+/* config.h: myshift.ini, one declarative table of keys; every error reported at once with its line. */
+#ifndef SRC_CONFIG_H
+#define SRC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One server link ([source] or [destination]). */
+struct cfg_link {
+	char *host;
+	int port;
+	char *user;
+	char *password;        /* from password, password_file or the environment */
+	char *password_file;
+	char *ssl_mode;
+	char *ssl_ca, *ssl_cert, *ssl_key;
+	char *server_public_key;
+	bool get_server_public_key;
+	int connect_timeout;
+};
+
+struct cfg {
+	char *path;
+	struct cfg_link source, destination;
+	/* [replication] */
+	int server_id;
+	char *start;           /* current | FILE:POS | GTID set */
+	int retry_window;
+	int heartbeat;
+	/* [filter] (comma-separated lists, wildcards * and ?) */
+	char *include_databases, *exclude_databases;
+	char *include_tables, *exclude_tables; /* db.table patterns */
+	char *exclude_columns;                 /* db.table.column patterns */
+	char *rename_databases;                /* old:new,... */
+	char *rename_tables;                   /* db.old:db.new,... */
+	/* [apply] */
+	long long queue_bytes;
+	int batch_transactions;
+	long long batch_bytes;
+	int batch_wait_ms;
+	char *state_schema;
+	bool foreign_key_checks;
+	/* [status] */
+	char *status_listen;   /* host:port, "" off */
+	int status_interval;
+	/* [log] */
+	char *log_level;
+	char *log_file;
+};
+
+/*
+ * Load and validate path. On failure returns NULL and *errors holds every
+ * problem, one per line, each naming the file and line (malloc'ed).
+ * Environment: MYSHIFT_SOURCE_PASSWORD / MYSHIFT_DESTINATION_PASSWORD
+ * when no password is in the file.
+ */
+struct cfg *cfg_load(const char *path, char **errors);
+void cfg_free(struct cfg *c);
+
+/* Print every key as "section.key default" (for the docs check). */
+void cfg_print_keys(void);
+
+#endif
