@@ -34,6 +34,8 @@ fmt_frac(char *s, uint32_t usec, unsigned frac)
 {
 	if (frac == 0)
 		return s;
+	if (frac > 6)
+		frac = 6;
 	*s++ = '.';
 	return fmt_uint(s, usec / pow10_6[6 - frac], frac);
 }
