@@ -1313,6 +1313,16 @@ static const struct vcase verified[] = {
 	{MYSQL_T_TIME2, 6, -1, 0, "7ffffeffffff", BV_TIME,
 	    "'-00:00:01.000001'",
 	    "\"-00:00:01.000001\""},
+	{MYSQL_T_SET, 63496, -1, 0, "ffffffffffffffff", BV_SET,
+	    "b'11111111111111111111111111111111111111111111111111111111111111"
+	    "11'",
+	    "18446744073709551615"},
+	{MYSQL_T_VARCHAR, 10, -1, 0, "0461620000", BV_STRING,
+	    "'ab\\x00\\x00'",
+	    "\"ab\\u0000\\u0000\""},
+	{MYSQL_T_STRING, 65028, -1, 0, "020061", BV_STRING,
+	    "'\\x00a'",
+	    "\"\\u0000a\""},
 };
 
 /* Values a MariaDB binlog does not carry, or of known signedness/collation. */
