@@ -32,10 +32,13 @@ struct vcase {
  * being exactly what `TZ=UTC mariadb-binlog --base64-output=decode-rows -v`
  * printed for it. Strings cover latin1, utf8mb3/mb4, utf16, ucs2, utf32,
  * sjis and gbk columns (10.11 prints every charset's bytes as they are, only
- * bytes below 0x20 escaped). The old TIME/DATETIME/TIMESTAMP formats come
- * from tables created with mysql56_temporal_format=OFF (and fraction 0: with
- * fractions MariaDB writes its "hires" layouts, which the table map does
- * not describe, see the hires cases below). A few values the server never
+ * bytes below 0x20 escaped; CHAR and BINARY values arrive without their
+ * trailing pad, spaces or 0x00 bytes, VARBINARY keeps its trailing 0x00
+ * bytes, and the decoder never adds or removes one). The old
+ * TIME/DATETIME/TIMESTAMP formats come from tables created with
+ * mysql56_temporal_format=OFF (and fraction 0: with fractions MariaDB writes
+ * its "hires" layouts, which the table map does not describe, see the hires
+ * cases below). A few values the server never
  * writes (NaN, infinities, negative zero DECIMALs, a VARCHAR holding every
  * byte value) were patched into such a binlog and printed by the same tool.
  * The JSON texts are ours (see value_print_json()).
