@@ -33,4 +33,10 @@ PROTO_WUR bool auth_rsa_encrypt(uint8_t **out, size_t *out_len,
 PROTO_WUR bool auth_ed25519(uint8_t out[64], const char *password,
     const uint8_t *scramble, size_t scramble_len, struct proto_err *err);
 
+/*
+ * The client_ed25519 public key A for a password: what MariaDB stores
+ * (base64, without padding) for IDENTIFIED VIA ed25519 USING PASSWORD().
+ */
+void auth_ed25519_pubkey(uint8_t out[32], const char *password);
+
 #endif

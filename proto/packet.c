@@ -1,4 +1,4 @@
-/* packet.c: MySQL client/server protocol packets: framing, handshake, replies, commands. */
+/* packet.c: MySQL protocol packets: framing, handshake, replies, commands. */
 #include "proto/packet.h"
 
 #include <string.h>
@@ -20,7 +20,7 @@ pkt_put_le(struct sbuf *out, uint64_t v, unsigned n)
 	sbuf_add(out, b, n);
 }
 
-/* Append a length-encoded integer: < 251 itself, else 0xfc/0xfd/0xfe + 2/3/8. */
+/* Append a length-encoded integer: < 251 itself, else 0xfc/fd/fe + 2/3/8. */
 static void
 pkt_put_lenenc(struct sbuf *out, uint64_t v)
 {
@@ -362,7 +362,8 @@ pkt_handshake_parse(const uint8_t *p, size_t n, struct pkt_handshake *hs,
 		if (8 + n2 > sizeof(hs->scramble)) {
 			c.pos = (size_t)(part2 - c.p);
 			return cur_fail(&c, PROTO_UNSUPPORTED,
-			    "auth plugin data of %zu bytes, at most %zu handled",
+			    "auth plugin data of %zu bytes, at most %zu "
+			    "handled",
 			    8 + n2, sizeof(hs->scramble));
 		}
 		memcpy(hs->scramble + 8, part2, n2);

@@ -1,4 +1,4 @@
-/* test_packet.c: framing, replies, handshake, login, result sets and commands against byte vectors. */
+/* test_packet.c: every packet parser and builder against byte vectors. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #define P(...) ((const uint8_t[]){ __VA_ARGS__ })
 #define B(...) P(__VA_ARGS__), sizeof(P(__VA_ARGS__))
 
-/* Compare a built buffer with the expected bytes, naming the first difference. */
+/* Compare a built buffer with the expected bytes; name the first difference. */
 static void
 check_bytes(const struct sbuf *got, const uint8_t *want, size_t n)
 {
