@@ -2397,6 +2397,24 @@ test_rows_broken(void)
 	}
 	vec_free(&v);
 
+	/* after binlog_decoder_forget_tables() the map is gone */
+	T_CASE("rows after forget_tables");
+	stream_t1(&v, false);
+	s = vec_begin(&v, BINLOG_WRITE_ROWS_EVENT, 0);
+	put_rows_head(&v, T1_ID, 0, true, NULL, 4, &all, NULL);
+	put_t1_row(&v, all, 0x0e, 1, NULL, 0, NULL);
+	vec_end(&v);
+	d = prime(&v, s, BINLOG_CHECKSUM_UNDEF);
+	if (d != NULL) {
+		T_CHECK(binlog_decoder_table(d, T1_ID) != NULL, "mapped");
+		binlog_decoder_forget_tables(d);
+		T_CHECK(binlog_decoder_table(d, T1_ID) == NULL, "still mapped");
+		T_CHECK(!decode_at(d, &v, s, &ev, &err),
+		    "rows of a forgotten table decoded");
+		binlog_decoder_free(d);
+	}
+	vec_free(&v);
+
 	/* width differs from the table's column count */
 	T_CASE("rows width mismatch");
 	stream_t1(&v, false);
