@@ -628,16 +628,16 @@ pkt_text_row(const uint8_t *p, size_t n, uint32_t ncols, const char **vals,
 	return true;
 }
 
-/* COM_QUERY:  0 1 0x03;  1 . statement text (the rest) */
+/* PKT_COM_QUERY:  0 1 0x03;  1 . statement text (the rest) */
 void
 pkt_com_query(struct sbuf *out, const char *sql, size_t len)
 {
-	sbuf_addc(out, COM_QUERY);
+	sbuf_addc(out, PKT_COM_QUERY);
 	sbuf_add(out, sql, len);
 }
 
 /*
- * COM_REGISTER_SLAVE:
+ * PKT_COM_REGISTER_SLAVE:
  *   0  1  0x15
  *   1  4  server id
  *   5  1  host name length, then the name (at most 255 bytes)
@@ -651,7 +651,7 @@ void
 pkt_com_register_slave(struct sbuf *out, uint32_t server_id, const char *host,
     const char *user, const char *password, uint16_t port)
 {
-	sbuf_addc(out, COM_REGISTER_SLAVE);
+	sbuf_addc(out, PKT_COM_REGISTER_SLAVE);
 	pkt_put_le(out, server_id, 4);
 	pkt_put_str1(out, host);
 	pkt_put_str1(out, user);
@@ -662,7 +662,7 @@ pkt_com_register_slave(struct sbuf *out, uint32_t server_id, const char *host,
 }
 
 /*
- * COM_BINLOG_DUMP:
+ * PKT_COM_BINLOG_DUMP:
  *   0   1  0x12
  *   1   4  binlog position
  *   5   2  flags
@@ -673,7 +673,7 @@ void
 pkt_com_binlog_dump(struct sbuf *out, uint32_t pos, uint16_t flags,
     uint32_t server_id, const char *file)
 {
-	sbuf_addc(out, COM_BINLOG_DUMP);
+	sbuf_addc(out, PKT_COM_BINLOG_DUMP);
 	pkt_put_le(out, pos, 4);
 	pkt_put_le(out, flags, 2);
 	pkt_put_le(out, server_id, 4);
@@ -682,14 +682,14 @@ pkt_com_binlog_dump(struct sbuf *out, uint32_t pos, uint16_t flags,
 }
 
 /*
- * COM_BINLOG_DUMP_GTID (MySQL):
+ * PKT_COM_BINLOG_DUMP_GTID (MySQL):
  *   0   1  0x1e
  *   1   2  flags
  *   3   4  server id
  *   7   4  binlog file name length
  *  11   n  binlog file name
  *   .   8  binlog position
- *   .   4  SID block length       (flags & BINLOG_THROUGH_GTID)
+ *   .   4  SID block length       (flags & PKT_DUMP_THROUGH_GTID)
  *   .   .  SID block (the encoded GTID set)
  */
 void
@@ -698,14 +698,14 @@ pkt_com_binlog_dump_gtid(struct sbuf *out, uint16_t flags, uint32_t server_id,
 {
 	size_t flen = file ? strlen(file) : 0;
 
-	sbuf_addc(out, COM_BINLOG_DUMP_GTID);
+	sbuf_addc(out, PKT_COM_BINLOG_DUMP_GTID);
 	pkt_put_le(out, flags, 2);
 	pkt_put_le(out, server_id, 4);
 	pkt_put_le(out, flen, 4);
 	if (flen)
 		sbuf_add(out, file, flen);
 	pkt_put_le(out, pos, 8);
-	if (flags & BINLOG_THROUGH_GTID) {
+	if (flags & PKT_DUMP_THROUGH_GTID) {
 		pkt_put_le(out, sid_len, 4);
 		if (sid_len)
 			sbuf_add(out, sid_block, sid_len);

@@ -37,22 +37,22 @@
 /* CLIENT_MYSQL (bit 0) clear on a MariaDB server: extended caps follow. */
 
 /* Server status flags. */
-#define SERVER_STATUS_IN_TRANS 0x0001u
-#define SERVER_STATUS_AUTOCOMMIT 0x0002u
-#define SERVER_MORE_RESULTS_EXISTS 0x0008u
+#define PKT_STATUS_IN_TRANS 0x0001u
+#define PKT_STATUS_AUTOCOMMIT 0x0002u
+#define PKT_STATUS_MORE_RESULTS 0x0008u
 
 /* Commands. */
-#define COM_QUIT 0x01
-#define COM_QUERY 0x03
-#define COM_PING 0x0e
-#define COM_BINLOG_DUMP 0x12
-#define COM_REGISTER_SLAVE 0x15
-#define COM_BINLOG_DUMP_GTID 0x1e
+#define PKT_COM_QUIT 0x01
+#define PKT_COM_QUERY 0x03
+#define PKT_COM_PING 0x0e
+#define PKT_COM_BINLOG_DUMP 0x12
+#define PKT_COM_REGISTER_SLAVE 0x15
+#define PKT_COM_BINLOG_DUMP_GTID 0x1e
 
-/* COM_BINLOG_DUMP flags. */
-#define BINLOG_DUMP_NON_BLOCK 0x01
-#define BINLOG_SEND_ANNOTATE_ROWS_EVENT 0x02 /* MariaDB */
-#define BINLOG_THROUGH_GTID 0x04             /* MySQL COM_BINLOG_DUMP_GTID */
+/* PKT_COM_BINLOG_DUMP flags. */
+#define PKT_DUMP_NON_BLOCK 0x01
+#define PKT_DUMP_SEND_ANNOTATE_ROWS 0x02 /* MariaDB */
+#define PKT_DUMP_THROUGH_GTID 0x04             /* MySQL PKT_COM_BINLOG_DUMP_GTID */
 
 /* Read a packet header: payload length and sequence id (needs 4 bytes). */
 static inline void

@@ -141,12 +141,13 @@ on_event(void *arg, struct binlog_decoder *d, const struct binlog_event *ev,
 }
 
 static void
-on_commit(void *arg, const char *file, uint64_t pos)
+on_commit(void *arg, const char *file, uint64_t pos, const char *gtid)
 {
 	struct live *l = arg;
 
 	(void)file;
 	(void)pos;
+	(void)gtid;
 	if (l->o->raw) {
 		l->raw_commit = l->raw_size;
 		return;

@@ -1,5 +1,5 @@
-/* config.c: reading myshift.ini through inih into a validated, immutable struct cfg. */
-#include "src/config.h"
+/* cfg.c: reading myshift.ini through inih into a validated, immutable struct cfg. */
+#include "src/cfg.h"
 
 #include <errno.h>
 #include <ini.h>

@@ -1,4 +1,4 @@
-/* config.h: myshift.ini, one declarative table of keys; every error reported at once with its line. */
+/* cfg.h: myshift.ini, one declarative table of keys; every error reported at once with its line. */
 #ifndef SRC_CONFIG_H
 #define SRC_CONFIG_H
 

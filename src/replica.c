@@ -1,4 +1,4 @@
-/* replica.c: the replica session: setup, COM_REGISTER_SLAVE, binlog dump, transaction-exact resume. */
+/* replica.c: the replica session: setup, PKT_COM_REGISTER_SLAVE, binlog dump, transaction-exact resume. */
 #include "src/replica.h"
 
 #include <inttypes.h>
@@ -19,7 +19,7 @@ enum replica_state {
 	R_IDLE,
 	R_CONNECTING, /* conn logging in */
 	R_SETUP,      /* setup queries, one at a time (step) */
-	R_REGISTER,   /* COM_REGISTER_SLAVE sent */
+	R_REGISTER,   /* PKT_COM_REGISTER_SLAVE sent */
 	R_STREAM,     /* binlog events flowing */
 	R_RETRY,      /* waiting to reconnect */
 	R_DONE,
@@ -67,6 +67,7 @@ struct replica {
 	unsigned reconnects;
 	uint64_t events, bytes;
 	bool stopping;
+	struct sbuf gtext;        /* GTID set text at the last commit */
 };
 
 static void replica_connect(struct replica *r);
@@ -218,8 +219,14 @@ group_end(struct replica *r, const struct binlog_event *ev)
 	snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
 	if (ev->h.log_pos != 0)
 		r->pos = ev->h.log_pos;
+	sbuf_reset(&r->gtext);
+	if (r->mariadb)
+		gtid_maria_print(&r->mset, &r->gtext);
+	else
+		gtid_mysql_print(&r->yset, &r->gtext);
+	sbuf_addc(&r->gtext, '\0');
 	if (r->cb.commit != NULL)
-		r->cb.commit(r->arg, r->file, r->pos);
+		r->cb.commit(r->arg, r->file, r->pos, r->gtext.p ? r->gtext.p : "");
 }
 
 /* Track group boundaries for ev (before it is passed on). */
@@ -353,7 +360,8 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 			snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
 			r->pos = ev.rotate.position;
 			if (r->cb.commit != NULL)
-				r->cb.commit(r->arg, r->file, r->pos);
+				r->cb.commit(r->arg, r->file, r->pos,
+				    r->gtext.p ? r->gtext.p : "");
 		} else if (!(ev.h.flags & BINLOG_F_ARTIFICIAL) && ev.h.log_pos != 0)
 			group_end(r, &ev);
 	}
@@ -411,14 +419,14 @@ on_dump_registered(struct conn *c, void *arg, const struct conn_result *res)
 	int rc;
 
 	if (res->err != NULL) {
-		snprintf(msg, sizeof(msg), "replica: COM_REGISTER_SLAVE refused: %s (error %u)",
+		snprintf(msg, sizeof(msg), "replica: PKT_COM_REGISTER_SLAVE refused: %s (error %u)",
 		    res->err->message, res->err->code);
 		fail_link(r, res->err->code == 1045 || res->err->code == 1227, msg);
 		return;
 	}
-	flags = r->o.stop_never ? 0 : BINLOG_DUMP_NON_BLOCK;
+	flags = r->o.stop_never ? 0 : PKT_DUMP_NON_BLOCK;
 	if (r->mariadb) {
-		flags |= BINLOG_SEND_ANNOTATE_ROWS_EVENT;
+		flags |= PKT_DUMP_SEND_ANNOTATE_ROWS;
 		pkt_com_binlog_dump(&out, (uint32_t)(r->gtid_mode ? 4 : r->pos), flags,
 		    r->o.server_id, r->gtid_mode ? "" : r->file);
 	} else if (r->gtid_mode) {
@@ -427,7 +435,7 @@ on_dump_registered(struct conn *c, void *arg, const struct conn_result *res)
 			fail_link(r, true, "replica: cannot encode the GTID set");
 			return;
 		}
-		pkt_com_binlog_dump_gtid(&out, flags | BINLOG_THROUGH_GTID, r->o.server_id,
+		pkt_com_binlog_dump_gtid(&out, flags | PKT_DUMP_THROUGH_GTID, r->o.server_id,
 		    "", 4, (const uint8_t *)sid.p, sid.len);
 		sbuf_free(&sid);
 	} else
@@ -642,9 +650,30 @@ replica_free(struct replica *r)
 	if (r->retry_ev != NULL)
 		event_free(r->retry_ev);
 	binlog_decoder_free(r->dec);
+	sbuf_free(&r->gtext);
 	gtid_maria_free(&r->mset);
 	gtid_mysql_free(&r->yset);
 	free(r);
+}
+
+void
+replica_pause(struct replica *r)
+{
+	if (r->conn != NULL && conn_state(r->conn) == CONN_STREAM)
+		conn_pause(r->conn);
+}
+
+void
+replica_resume(struct replica *r)
+{
+	if (r->conn != NULL && conn_state(r->conn) == CONN_STREAM)
+		conn_resume(r->conn);
+}
+
+uint8_t
+replica_checksum(const struct replica *r)
+{
+	return r->checksum;
 }
 
 uint64_t

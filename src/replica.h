@@ -35,8 +35,12 @@ struct replica_cb {
 	int (*event)(void *arg, struct binlog_decoder *d,
 	    const struct binlog_event *ev, const uint8_t *raw, size_t len,
 	    const char *file);
-	/* The group the last events belong to is complete; the resume point moved. */
-	void (*commit)(void *arg, const char *file, uint64_t pos);
+	/*
+	 * The group the last events belong to is complete; the resume point
+	 * moved to file:pos; gtid is the GTID set received so far ("" when the
+	 * source has no GTIDs or the dump is by position only).
+	 */
+	void (*commit)(void *arg, const char *file, uint64_t pos, const char *gtid);
 	/*
 	 * The link was lost inside a transaction: the events passed on since
 	 * the last commit are void and will be sent again, whole.
@@ -49,9 +53,16 @@ struct replica_cb {
 struct replica *replica_new(struct event_base *base, const struct replica_opts *o,
     const struct replica_cb *cb, void *arg);
 int replica_start(struct replica *r) __attribute__((warn_unused_result));
+/* Stop reading (a full queue) and go on. */
+void replica_pause(struct replica *r);
+void replica_resume(struct replica *r);
+
 /* Stop after the current event; done(0) follows. */
 void replica_stop(struct replica *r);
 void replica_free(struct replica *r);
+
+/* The checksum algorithm negotiated on the current connection. */
+uint8_t replica_checksum(const struct replica *r);
 
 /* Statistics. */
 uint64_t replica_events(const struct replica *r);

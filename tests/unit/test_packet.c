@@ -212,7 +212,7 @@ test_ok(void)
 	    caps41, &ok, &err);
 	T_CHECK(r, "%s", err.msg);
 	T_CHECK(ok.affected_rows == 0 && ok.last_insert_id == 0 &&
-	    ok.status == SERVER_STATUS_AUTOCOMMIT && ok.warnings == 0 &&
+	    ok.status == PKT_STATUS_AUTOCOMMIT && ok.warnings == 0 &&
 	    ok.info.len == 0, "fields");
 
 	T_CASE("OK with lenenc counts, warnings and info");
@@ -382,7 +382,7 @@ test_handshake(void)
 	T_CHECK(!(hs.capabilities & CAP_LONG_PASSWORD), "CLIENT_MYSQL set");
 	T_CHECK(hs.mariadb_capabilities == 0x1d, "ext %08x",
 	    hs.mariadb_capabilities);
-	T_CHECK(hs.charset == 8 && hs.status == SERVER_STATUS_AUTOCOMMIT,
+	T_CHECK(hs.charset == 8 && hs.status == PKT_STATUS_AUTOCOMMIT,
 	    "charset %u status %u", hs.charset, hs.status);
 	T_CHECK(hs.scramble_len == 20 &&
 	    memcmp(hs.scramble, mariadb_scramble, 20) == 0, "scramble len %u",
@@ -781,17 +781,17 @@ test_commands(void)
 	struct sbuf out = { 0 };
 	char host[300];
 
-	T_CASE("COM_QUERY");
+	T_CASE("PKT_COM_QUERY");
 	pkt_com_query(&out, "SELECT 1", 8);
 	check_bytes(&out, B(0x03, 'S', 'E', 'L', 'E', 'C', 'T', ' ', '1'));
 
-	T_CASE("COM_REGISTER_SLAVE");
+	T_CASE("PKT_COM_REGISTER_SLAVE");
 	sbuf_reset(&out);
 	pkt_com_register_slave(&out, 0x01020304, "h", "repl", "", 3306);
 	check_bytes(&out, B(0x15, 0x04, 0x03, 0x02, 0x01, 1, 'h', 4, 'r', 'e',
 	    'p', 'l', 0, 0xea, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0));
 
-	T_CASE("COM_REGISTER_SLAVE clamps a name to 255 bytes");
+	T_CASE("PKT_COM_REGISTER_SLAVE clamps a name to 255 bytes");
 	sbuf_reset(&out);
 	memset(host, 'h', sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
@@ -799,29 +799,29 @@ test_commands(void)
 	T_CHECK(out.len == 1 + 4 + 1 + 255 + 1 + 1 + 2 + 8 &&
 	    (uint8_t)out.p[5] == 255, "len %zu", out.len);
 
-	T_CASE("COM_BINLOG_DUMP");
+	T_CASE("PKT_COM_BINLOG_DUMP");
 	sbuf_reset(&out);
-	pkt_com_binlog_dump(&out, 0x1234, BINLOG_DUMP_NON_BLOCK |
-	    BINLOG_SEND_ANNOTATE_ROWS_EVENT, 4242, "bin.000001");
+	pkt_com_binlog_dump(&out, 0x1234, PKT_DUMP_NON_BLOCK |
+	    PKT_DUMP_SEND_ANNOTATE_ROWS, 4242, "bin.000001");
 	check_bytes(&out, B(0x12, 0x34, 0x12, 0x00, 0x00, 0x03, 0x00, 0x92,
 	    0x10, 0x00, 0x00, 'b', 'i', 'n', '.', '0', '0', '0', '0', '0',
 	    '1'));
 
-	T_CASE("COM_BINLOG_DUMP without a file name");
+	T_CASE("PKT_COM_BINLOG_DUMP without a file name");
 	sbuf_reset(&out);
 	pkt_com_binlog_dump(&out, 4, 0, 1, "");
 	check_bytes(&out, B(0x12, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0));
 
-	T_CASE("COM_BINLOG_DUMP_GTID with a SID block");
+	T_CASE("PKT_COM_BINLOG_DUMP_GTID with a SID block");
 	sbuf_reset(&out);
-	pkt_com_binlog_dump_gtid(&out, BINLOG_THROUGH_GTID, 7, "b.1", 4,
+	pkt_com_binlog_dump_gtid(&out, PKT_DUMP_THROUGH_GTID, 7, "b.1", 4,
 	    P(1, 0, 0, 0, 0, 0, 0, 0), 8);
 	check_bytes(&out, B(0x1e, 0x04, 0x00, 7, 0, 0, 0, 3, 0, 0, 0, 'b', '.',
 	    '1', 4, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0));
 
-	T_CASE("COM_BINLOG_DUMP_GTID without THROUGH_GTID: no SID block");
+	T_CASE("PKT_COM_BINLOG_DUMP_GTID without THROUGH_GTID: no SID block");
 	sbuf_reset(&out);
-	pkt_com_binlog_dump_gtid(&out, BINLOG_DUMP_NON_BLOCK, 7, "",
+	pkt_com_binlog_dump_gtid(&out, PKT_DUMP_NON_BLOCK, 7, "",
 	    0x0102030405060708ull, P(1), 1);
 	check_bytes(&out, B(0x1e, 0x01, 0x00, 7, 0, 0, 0, 0, 0, 0, 0, 8, 7, 6,
 	    5, 4, 3, 2, 1));

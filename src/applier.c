@@ -1,0 +1,1776 @@
+/* applier.c: source transactions to destination transactions: typed prepared statements, batches, checkpoints. */
+#include "src/applier.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <mysqld_error.h>
+
+#include "proto/binlog.h"
+#include "proto/jsonb.h"
+#include "proto/sbuf.h"
+#include "proto/value.h"
+#include "src/dest.h"
+#include "src/log.h"
+#include "src/schema.h"
+#include "src/sqlclass.h"
+
+#if defined(LIBMARIADB)
+typedef my_bool db_bool;
+#else
+typedef bool db_bool;
+#endif
+
+#define ROW_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
+#define MAX_MULTI_ROWS 256
+#define MAX_PARAMS 65535
+
+/* ------------------------------------------------------------- arena */
+
+/* Scratch memory for converted values; reset after each statement. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	uint8_t data[];
+};
+
+struct arena {
+	struct arena_block *head;
+};
+
+static void *
+arena_alloc(struct arena *ar, size_t n)
+{
+	struct arena_block *b = ar->head;
+
+	n = (n + 15) & ~(size_t)15;
+	if (b == NULL || b->cap - b->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		b = malloc(sizeof(*b) + cap);
+		if (b == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = ar->head;
+		ar->head = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static void
+arena_reset(struct arena *ar)
+{
+	struct arena_block *b = ar->head, *next;
+
+	if (b == NULL)
+		return;
+	for (next = b->next; next != NULL; next = b) {
+		b = next->next;
+		free(next);
+		if (b == NULL)
+			break;
+	}
+	ar->head->next = NULL;
+	ar->head->used = 0;
+}
+
+static void
+arena_free(struct arena *ar)
+{
+	struct arena_block *b = ar->head, *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	ar->head = NULL;
+}
+
+/* ------------------------------------------------------------ state */
+
+enum stmt_kind { SK_INSERT, SK_UPDATE, SK_DELETE };
+
+/* A prepared statement for one table, kind, image shape and row count. */
+struct schema_stmt {
+	struct schema_stmt *next;
+	enum stmt_kind kind;
+	uint32_t nrows;
+	uint8_t shape[2][64];    /* columns used: [0] SET/VALUES, [1] WHERE (bitmaps) */
+	MYSQL_STMT *st;
+	uint32_t nparams;
+};
+
+struct applier {
+	const struct cfg *cfg;
+	struct queue *q;
+	const struct filter *f;
+	pthread_t thread;
+	pthread_mutex_t lock;    /* stats and stop flag */
+	struct applier_stats stats;
+	volatile int stop;
+	enum applier_status status;
+	char msg[4096];
+
+	struct dest d;
+	struct binlog_decoder *dec;
+	struct schema_cache sc;
+	struct arena ar;
+	MYSQL_BIND *binds;
+	uint32_t nbinds;
+	struct binlog_value *vals; /* rows x ncols */
+	size_t nvals;
+	MYSQL_STMT *ckpt_st;
+
+	/* the source transaction being received */
+	struct qitem *trx_head, *trx_tail;
+	size_t trx_bytes;
+	bool streaming;          /* too big to hold: applied as it arrives */
+
+	/* the destination transaction */
+	bool in_trx;
+	unsigned batch_trx;
+	size_t batch_bytes;
+	struct timespec batch_start;
+	/* position of the last complete source group applied (not yet committed) */
+	char file[512];
+	uint64_t pos;
+	char gtid[4096];
+	uint32_t group_ts;
+	uint64_t total_trx;
+	bool fk_checks;          /* current session foreign_key_checks */
+	char cur_db[200];        /* current USE database */
+};
+
+static void
+set_fatal(struct applier *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+set_fatal(struct applier *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->status != APPLIER_RUNNING)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+	a->status = APPLIER_FATAL;
+}
+
+/* A destination error: transient ones restart from the checkpoint. */
+static void
+set_dest_error(struct applier *a, const char *context)
+{
+	if (a->status != APPLIER_RUNNING)
+		return;
+	snprintf(a->msg, sizeof(a->msg), "%s%s%s", context ? context : "",
+	    context ? ": " : "", a->d.err);
+	a->status = dest_transient(&a->d) ? APPLIER_RETRY : APPLIER_FATAL;
+}
+
+static void
+free_stmts(struct schema_table *t)
+{
+	struct schema_stmt *s, *next;
+
+	for (s = t->stmts; s != NULL; s = next) {
+		next = s->next;
+		mysql_stmt_close(s->st);
+		free(s);
+	}
+	t->stmts = NULL;
+}
+
+/* --------------------------------------------------------- checkpoint */
+
+static bool
+state_schema_create(struct dest *d, const char *schema)
+{
+	return dest_execf(d, "CREATE DATABASE IF NOT EXISTS `%s`", schema) &&
+	    dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`checkpoint` ("
+		"id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
+		"source_file VARCHAR(512) NOT NULL, "
+		"source_pos BIGINT UNSIGNED NOT NULL, "
+		"source_gtid TEXT NOT NULL, "
+		"transactions BIGINT UNSIGNED NOT NULL DEFAULT 0, "
+		"source_ts INT UNSIGNED NOT NULL DEFAULT 0, "
+		"ddl_file VARCHAR(512) NULL, ddl_pos BIGINT UNSIGNED NULL, "
+		"ddl_fingerprint VARCHAR(64) NULL, "
+		"updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) "
+		"ON UPDATE CURRENT_TIMESTAMP(6)) ENGINE=InnoDB", schema);
+}
+
+bool
+ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
+{
+	struct dest d = { 0 };
+	char sql[512];
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = false;
+
+	memset(out, 0, sizeof(*out));
+	if (!dest_connect(&d, &c->destination, "destination") ||
+	    !state_schema_create(&d, c->state_schema)) {
+		snprintf(err, errlen, "%s", d.err);
+		dest_close(&d);
+		return false;
+	}
+	snprintf(sql, sizeof(sql), "SELECT source_file, source_pos, source_gtid, "
+	    "transactions FROM `%s`.`checkpoint` WHERE id = 1", c->state_schema);
+	if (mysql_real_query(d.my, sql, strlen(sql)) == 0 &&
+	    (res = mysql_store_result(d.my)) != NULL) {
+		if ((row = mysql_fetch_row(res)) != NULL) {
+			out->found = true;
+			snprintf(out->file, sizeof(out->file), "%s", row[0] ? row[0] : "");
+			out->pos = row[1] ? strtoull(row[1], NULL, 10) : 4;
+			snprintf(out->gtid, sizeof(out->gtid), "%s", row[2] ? row[2] : "");
+			out->transactions = row[3] ? strtoull(row[3], NULL, 10) : 0;
+		}
+		mysql_free_result(res);
+		ok = true;
+	} else
+		snprintf(err, errlen, "%s: reading the checkpoint: %s", d.where,
+		    mysql_error(d.my));
+	dest_close(&d);
+	return ok;
+}
+
+/* Append an SQL string literal (for the few statements built as text). */
+static void
+add_literal(struct sbuf *b, const char *s)
+{
+	sbuf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			sbuf_addc(b, *s);
+		sbuf_addc(b, *s);
+	}
+	sbuf_addc(b, '\'');
+}
+
+bool
+ckpt_init(const struct cfg *c, const struct ckpt *start, char *err, size_t errlen)
+{
+	struct dest d = { 0 };
+	struct sbuf q = { 0 };
+	bool ok;
+
+	if (!dest_connect(&d, &c->destination, "destination")) {
+		snprintf(err, errlen, "%s", d.err);
+		return false;
+	}
+	sbuf_printf(&q, "INSERT IGNORE INTO `%s`.`checkpoint` (id, source_file, "
+	    "source_pos, source_gtid) VALUES (1, ", c->state_schema);
+	add_literal(&q, start->file);
+	sbuf_printf(&q, ", %" PRIu64 ", ", start->pos);
+	add_literal(&q, start->gtid);
+	sbuf_addc(&q, ')');
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_exec(&d, q.p);
+	if (!ok)
+		snprintf(err, errlen, "%s", d.err);
+	sbuf_free(&q);
+	dest_close(&d);
+	return ok;
+}
+
+/* Prepare the checkpoint upsert of this connection. */
+static bool
+ckpt_prepare(struct applier *a)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO `%s`.`checkpoint` (id, source_file, "
+	    "source_pos, source_gtid, transactions, source_ts) VALUES (1, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE source_file = VALUES(source_file), "
+	    "source_pos = VALUES(source_pos), source_gtid = VALUES(source_gtid), "
+	    "transactions = VALUES(transactions), source_ts = VALUES(source_ts), "
+	    "ddl_file = NULL, ddl_pos = NULL, ddl_fingerprint = NULL",
+	    a->cfg->state_schema);
+	a->ckpt_st = mysql_stmt_init(a->d.my);
+	if (a->ckpt_st == NULL || mysql_stmt_prepare(a->ckpt_st, sql, strlen(sql)) != 0) {
+		snprintf(a->d.err, sizeof(a->d.err), "%s: preparing the checkpoint: %s",
+		    a->d.where, a->ckpt_st ? mysql_stmt_error(a->ckpt_st) : "out of memory");
+		a->d.errnum = a->ckpt_st ? mysql_stmt_errno(a->ckpt_st) : 0;
+		return false;
+	}
+	return true;
+}
+
+/* Write the checkpoint of the last applied group (inside the open transaction). */
+static bool
+ckpt_write(struct applier *a)
+{
+	MYSQL_BIND b[5];
+	unsigned long flen = strlen(a->file), glen = strlen(a->gtid);
+	unsigned long long pos = a->pos, trx = a->total_trx;
+	unsigned long ts = a->group_ts;
+
+	memset(b, 0, sizeof(b));
+	b[0].buffer_type = MYSQL_TYPE_STRING;
+	b[0].buffer = a->file;
+	b[0].buffer_length = flen;
+	b[1].buffer_type = MYSQL_TYPE_LONGLONG;
+	b[1].buffer = &pos;
+	b[1].is_unsigned = 1;
+	b[2].buffer_type = MYSQL_TYPE_STRING;
+	b[2].buffer = a->gtid;
+	b[2].buffer_length = glen;
+	b[3].buffer_type = MYSQL_TYPE_LONGLONG;
+	b[3].buffer = &trx;
+	b[3].is_unsigned = 1;
+	b[4].buffer_type = MYSQL_TYPE_LONG;
+	b[4].buffer = &ts;
+	b[4].is_unsigned = 1;
+	if (mysql_stmt_bind_param(a->ckpt_st, b) != 0 || mysql_stmt_execute(a->ckpt_st) != 0) {
+		a->d.errnum = mysql_stmt_errno(a->ckpt_st);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: writing the checkpoint: %s (error %u)",
+		    a->d.where, mysql_stmt_error(a->ckpt_st), a->d.errnum);
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------ session */
+
+static bool
+session_rows(struct applier *a)
+{
+	a->fk_checks = a->cfg->foreign_key_checks;
+	return dest_execf(&a->d, "SET SESSION sql_mode = '%s', time_zone = '+00:00', "
+	    "foreign_key_checks = %d, unique_checks = 1, autocommit = 1, "
+	    "group_concat_max_len = 1073741824", ROW_SQL_MODE, a->fk_checks ? 1 : 0);
+}
+
+static bool
+dest_begin(struct applier *a)
+{
+	if (a->in_trx)
+		return true;
+	if (mysql_query(a->d.my, "BEGIN") != 0) {
+		a->d.errnum = mysql_errno(a->d.my);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: BEGIN: %s", a->d.where,
+		    mysql_error(a->d.my));
+		return false;
+	}
+	a->in_trx = true;
+	a->batch_trx = 0;
+	a->batch_bytes = 0;
+	clock_gettime(CLOCK_MONOTONIC, &a->batch_start);
+	return true;
+}
+
+static void
+publish(struct applier *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->stats.transactions = a->total_trx;
+	a->stats.last_source_ts = a->group_ts;
+	snprintf(a->stats.file, sizeof(a->stats.file), "%.255s", a->file);
+	a->stats.pos = a->pos;
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Write the checkpoint and commit the open batch. */
+static bool
+flush_batch(struct applier *a)
+{
+	if (!a->in_trx)
+		return true;
+	if (!ckpt_write(a))
+		return false;
+	if (mysql_commit(a->d.my) != 0) {
+		a->d.errnum = mysql_errno(a->d.my);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: COMMIT: %s (error %u)", a->d.where,
+		    mysql_error(a->d.my), a->d.errnum);
+		return false;
+	}
+	a->in_trx = false;
+	pthread_mutex_lock(&a->lock);
+	a->stats.commits++;
+	pthread_mutex_unlock(&a->lock);
+	publish(a);
+	return true;
+}
+
+static void
+rollback(struct applier *a)
+{
+	if (a->in_trx && a->d.my != NULL)
+		(void)mysql_rollback(a->d.my);
+	a->in_trx = false;
+}
+
+/* ------------------------------------------------------------- values */
+
+static MYSQL_TIME *
+new_time(struct applier *a)
+{
+	MYSQL_TIME *t = arena_alloc(&a->ar, sizeof(*t));
+
+	if (t != NULL)
+		memset(t, 0, sizeof(*t));
+	return t;
+}
+
+/*
+ * One typed parameter from a decoded value. Strings go as binary so the
+ * server copies their bytes without charset conversion; BINARY(n) gets
+ * back the trailing zero bytes the server strips from the binlog.
+ */
+static bool
+bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
+    const struct schema_col *sc, const struct binlog_value *v)
+{
+	MYSQL_TIME *t;
+	struct sbuf tmp = { 0 };
+	struct proto_err err = { 0 };
+	uint8_t *p;
+
+	memset(b, 0, sizeof(*b));
+	switch (v->kind) {
+	case BV_NULL:
+		b->buffer_type = MYSQL_TYPE_NULL;
+		return true;
+	case BV_INT:
+		b->buffer_type = MYSQL_TYPE_LONGLONG;
+		b->buffer = (void *)&v->i;
+		if (v->i < 0 && col->is_unsigned != 0 && sc != NULL && sc->is_unsigned) {
+			/* no signedness in the binlog: the destination column says */
+			uint64_t *x = arena_alloc(&a->ar, sizeof(*x));
+			unsigned bits = col->type == MYSQL_T_TINY ? 8 :
+			    col->type == MYSQL_T_SHORT ? 16 : col->type == MYSQL_T_INT24 ?
+			    24 : col->type == MYSQL_T_LONG ? 32 : 64;
+			if (x == NULL)
+				return false;
+			*x = bits == 64 ? (uint64_t)v->i :
+			    (uint64_t)v->i & ((1ULL << bits) - 1);
+			b->buffer = x;
+			b->is_unsigned = 1;
+		}
+		return true;
+	default:
+		break;
+	}
+	switch (v->kind) {
+	case BV_UINT:
+	case BV_BIT:
+	case BV_ENUM:
+	case BV_SET:
+	case BV_YEAR:
+		b->buffer_type = MYSQL_TYPE_LONGLONG;
+		b->buffer = (void *)&v->u;
+		b->is_unsigned = 1;
+		return true;
+	case BV_FLOAT:
+		b->buffer_type = MYSQL_TYPE_FLOAT;
+		b->buffer = (void *)&v->f;
+		return true;
+	case BV_DOUBLE:
+		b->buffer_type = MYSQL_TYPE_DOUBLE;
+		b->buffer = (void *)&v->d;
+		return true;
+	case BV_DECIMAL:
+		if (!decimal_to_text(&tmp, v->dec.p, v->dec.len, v->dec.precision,
+		    v->dec.scale, &err))
+			return false;
+		p = arena_alloc(&a->ar, tmp.len + 1);
+		if (p == NULL) {
+			sbuf_free(&tmp);
+			return false;
+		}
+		memcpy(p, tmp.p, tmp.len);
+		b->buffer_type = MYSQL_TYPE_NEWDECIMAL;
+		b->buffer = p;
+		b->buffer_length = tmp.len;
+		sbuf_free(&tmp);
+		return true;
+	case BV_STRING:
+	case BV_BLOB:
+	case BV_GEOMETRY:
+	case BV_VECTOR:
+		b->buffer_type = MYSQL_TYPE_BLOB;
+		b->buffer = (void *)v->bytes.p;
+		b->buffer_length = v->bytes.len;
+		if (sc != NULL && sc->binary_fixed && v->bytes.len < sc->octet_len) {
+			p = arena_alloc(&a->ar, sc->octet_len);
+			if (p == NULL)
+				return false;
+			memcpy(p, v->bytes.p, v->bytes.len);
+			memset(p + v->bytes.len, 0, sc->octet_len - v->bytes.len);
+			b->buffer = p;
+			b->buffer_length = sc->octet_len;
+		}
+		return true;
+	case BV_JSON:
+		if (!jsonb_to_text(&tmp, v->bytes.p, v->bytes.len, 0, &err))
+			return false;
+		p = arena_alloc(&a->ar, tmp.len + 1);
+		if (p == NULL) {
+			sbuf_free(&tmp);
+			return false;
+		}
+		memcpy(p, tmp.p ? tmp.p : "", tmp.len);
+		b->buffer_type = MYSQL_TYPE_STRING;
+		b->buffer = p;
+		b->buffer_length = tmp.len;
+		sbuf_free(&tmp);
+		return true;
+	case BV_DATE:
+	case BV_DATETIME:
+	case BV_TIME:
+		if ((t = new_time(a)) == NULL)
+			return false;
+		t->year = (unsigned)(v->tm.year < 0 ? 0 : v->tm.year);
+		t->month = v->tm.month;
+		t->day = v->tm.day;
+		t->hour = v->tm.hour;
+		t->minute = v->tm.minute;
+		t->second = v->tm.second;
+		t->second_part = v->tm.usec;
+		t->neg = v->tm.neg;
+		t->time_type = v->kind == BV_DATE ? MYSQL_TIMESTAMP_DATE :
+		    v->kind == BV_TIME ? MYSQL_TIMESTAMP_TIME : MYSQL_TIMESTAMP_DATETIME;
+		b->buffer_type = v->kind == BV_DATE ? MYSQL_TYPE_DATE :
+		    v->kind == BV_TIME ? MYSQL_TYPE_TIME : MYSQL_TYPE_DATETIME;
+		b->buffer = t;
+		return true;
+	case BV_TIMESTAMP:
+		if ((t = new_time(a)) == NULL)
+			return false;
+		t->time_type = MYSQL_TIMESTAMP_DATETIME;
+		if (v->ts.sec != 0 || v->ts.usec != 0) {
+			/* session time_zone is +00:00: the UTC datetime is exact */
+			time_t s = (time_t)v->ts.sec;
+			struct tm tm;
+			gmtime_r(&s, &tm);
+			t->year = (unsigned)tm.tm_year + 1900;
+			t->month = (unsigned)tm.tm_mon + 1;
+			t->day = (unsigned)tm.tm_mday;
+			t->hour = (unsigned)tm.tm_hour;
+			t->minute = (unsigned)tm.tm_min;
+			t->second = (unsigned)tm.tm_sec;
+			t->second_part = v->ts.usec;
+		}
+		b->buffer_type = MYSQL_TYPE_DATETIME;
+		b->buffer = t;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---------------------------------------------------------- statements */
+
+static bool
+bm_get(const uint8_t *bm, uint32_t i)
+{
+	return (bm[i / 8] >> (i % 8)) & 1;
+}
+
+static void
+bm_set(uint8_t *bm, uint32_t i)
+{
+	bm[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+/* Columns that may be written or compared: present, not generated, not filtered. */
+static void
+usable_columns(struct applier *a, const struct binlog_rows_event *r,
+    const struct schema_table *st, const uint8_t *present, uint8_t out[64],
+    const char *src_db, const char *src_table)
+{
+	memset(out, 0, 64);
+	for (uint32_t i = 0; i < r->ncols && i < 512; i++) {
+		if (!bm_get(present, i) || st->cols[i].generated)
+			continue;
+		if (filter_column(a->f, src_db, src_table, st->cols[i].name))
+			continue;
+		bm_set(out, i);
+	}
+}
+
+/* The WHERE shape: the key when the image has it, else every usable column. */
+static bool
+where_shape(const struct schema_table *st, const uint8_t usable[64], uint8_t out[64])
+{
+	bool key_ok = st->nkey > 0;
+
+	for (uint32_t k = 0; k < st->nkey; k++)
+		if (!bm_get(usable, st->key[k]))
+			key_ok = false;
+	memset(out, 0, 64);
+	if (key_ok) {
+		for (uint32_t k = 0; k < st->nkey; k++)
+			bm_set(out, st->key[k]);
+		return true;
+	}
+	memcpy(out, usable, 64);
+	return false;
+}
+
+static void
+add_table_name(struct sbuf *q, const struct schema_table *st)
+{
+	dest_quote(q, st->db);
+	sbuf_addc(q, '.');
+	dest_quote(q, st->name);
+}
+
+/* Find or prepare the statement of this shape. */
+static struct schema_stmt *
+stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
+    const uint8_t set[64], const uint8_t where[64], bool keyed, uint32_t nrows)
+{
+	struct schema_stmt *s;
+	struct sbuf q = { 0 };
+	bool first;
+
+	for (s = st->stmts; s != NULL; s = s->next)
+		if (s->kind == kind && s->nrows == nrows &&
+		    memcmp(s->shape[0], set, 64) == 0 && memcmp(s->shape[1], where, 64) == 0)
+			return s;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->kind = kind;
+	s->nrows = nrows;
+	memcpy(s->shape[0], set, 64);
+	memcpy(s->shape[1], where, 64);
+	switch (kind) {
+	case SK_INSERT:
+		sbuf_adds(&q, "INSERT INTO ");
+		add_table_name(&q, st);
+		sbuf_adds(&q, " (");
+		first = true;
+		for (uint32_t i = 0; i < st->ncols; i++)
+			if (bm_get(set, i)) {
+				if (!first)
+					sbuf_addc(&q, ',');
+				first = false;
+				dest_quote(&q, st->cols[i].name);
+				s->nparams++;
+			}
+		sbuf_adds(&q, ") VALUES ");
+		for (uint32_t r = 0; r < nrows; r++) {
+			sbuf_adds(&q, r ? ",(" : "(");
+			for (uint32_t k = 0; k < s->nparams; k++)
+				sbuf_adds(&q, k ? ",?" : "?");
+			sbuf_addc(&q, ')');
+		}
+		s->nparams *= nrows;
+		break;
+	case SK_UPDATE:
+	case SK_DELETE:
+		if (kind == SK_UPDATE) {
+			sbuf_adds(&q, "UPDATE ");
+			add_table_name(&q, st);
+			sbuf_adds(&q, " SET ");
+			first = true;
+			for (uint32_t i = 0; i < st->ncols; i++)
+				if (bm_get(set, i)) {
+					if (!first)
+						sbuf_addc(&q, ',');
+					first = false;
+					dest_quote(&q, st->cols[i].name);
+					sbuf_adds(&q, "=?");
+					s->nparams++;
+				}
+		} else {
+			sbuf_adds(&q, "DELETE FROM ");
+			add_table_name(&q, st);
+		}
+		sbuf_adds(&q, " WHERE ");
+		first = true;
+		for (uint32_t i = 0; i < st->ncols; i++)
+			if (bm_get(where, i)) {
+				if (!first)
+					sbuf_adds(&q, " AND ");
+				first = false;
+				dest_quote(&q, st->cols[i].name);
+				sbuf_adds(&q, keyed ? "=?" : "<=>?");
+				s->nparams++;
+			}
+		if (first)
+			sbuf_adds(&q, "1=1");
+		if (!keyed)
+			sbuf_adds(&q, " LIMIT 1");
+		break;
+	}
+	s->st = mysql_stmt_init(a->d.my);
+	if (q.oom || s->st == NULL || mysql_stmt_prepare(s->st, q.p, q.len) != 0) {
+		a->d.errnum = s->st ? mysql_stmt_errno(s->st) : 0;
+		snprintf(a->d.err, sizeof(a->d.err), "%s: preparing %.200s: %s", a->d.where,
+		    q.p ? q.p : "", s->st ? mysql_stmt_error(s->st) : "out of memory");
+		if (s->st)
+			mysql_stmt_close(s->st);
+		free(s);
+		sbuf_free(&q);
+		return NULL;
+	}
+	sbuf_free(&q);
+	s->next = st->stmts;
+	st->stmts = s;
+	return s;
+}
+
+static bool
+ensure_binds(struct applier *a, uint32_t n)
+{
+	MYSQL_BIND *nb;
+
+	if (n <= a->nbinds)
+		return true;
+	nb = realloc(a->binds, (size_t)n * sizeof(*nb));
+	if (nb == NULL)
+		return false;
+	a->binds = nb;
+	a->nbinds = n;
+	return true;
+}
+
+static bool
+ensure_vals(struct applier *a, size_t n)
+{
+	struct binlog_value *nv;
+
+	if (n <= a->nvals)
+		return true;
+	nv = realloc(a->vals, n * sizeof(*nv));
+	if (nv == NULL)
+		return false;
+	a->vals = nv;
+	a->nvals = n;
+	return true;
+}
+
+/* Bind the columns in shape from one image into binds starting at *k. */
+static bool
+bind_image(struct applier *a, const struct binlog_table *t, const struct schema_table *st,
+    const uint8_t shape[64], const struct binlog_value *vals, uint32_t *k)
+{
+	for (uint32_t i = 0; i < st->ncols; i++) {
+		if (!bm_get(shape, i))
+			continue;
+		if (vals[i].kind == BV_ABSENT || vals[i].kind == BV_JSON_DIFF) {
+			set_fatal(a, "column %u of %s.%s: %s", i + 1, t->db.p, t->table.p,
+			    vals[i].kind == BV_JSON_DIFF ? "partial JSON updates "
+			    "(binlog_row_value_options=PARTIAL_JSON) are not replayed yet: "
+			    "set binlog_row_value_options='' on the source" :
+			    "value missing from the row image");
+			return false;
+		}
+		if (!bind_value(a, &a->binds[(*k)++], &t->cols[i], &st->cols[i], &vals[i])) {
+			set_fatal(a, "column %u of %s.%s: cannot convert the value",
+			    i + 1, t->db.p, t->table.p);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Execute s with the binds; check affected rows for UPDATE/DELETE. */
+static bool
+stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
+    const struct binlog_event *ev, uint64_t expect)
+{
+	my_ulonglong n;
+
+	if (mysql_stmt_bind_param(s->st, a->binds) != 0 || mysql_stmt_execute(s->st) != 0) {
+		a->d.errnum = mysql_stmt_errno(s->st);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: applying %s on %s.%s (event at %s:%"
+		    PRIu64 "): %s (error %u)", a->d.where,
+		    s->kind == SK_INSERT ? "INSERT" : s->kind == SK_UPDATE ? "UPDATE" :
+		    "DELETE", t->db.p, t->table.p, a->file, ev->offset,
+		    mysql_stmt_error(s->st), a->d.errnum);
+		arena_reset(&a->ar);
+		return false;
+	}
+	arena_reset(&a->ar);
+	n = mysql_stmt_affected_rows(s->st);
+	if (s->kind != SK_INSERT && n != expect) {
+		a->d.errnum = 0;
+		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on %s.%s (event at offset %"
+		    PRIu64 ") matched %llu rows instead of %llu: the row is missing on the "
+		    "destination (the data has drifted; run myshift verify)", a->d.where,
+		    s->kind == SK_UPDATE ? "UPDATE" : "DELETE", t->db.p, t->table.p,
+		    ev->offset, (unsigned long long)n, (unsigned long long)expect);
+		return false;
+	}
+	return true;
+}
+
+/* Apply one rows event. */
+static bool
+apply_rows(struct applier *a, const struct binlog_event *ev)
+{
+	const struct binlog_rows_event *r = &ev->rows;
+	const struct binlog_table *t = r->table;
+	struct schema_table *st;
+	char db[200], tn[200];
+	uint8_t use_before[64], use_after[64], where[64], none[64];
+	struct binlog_row before, after;
+	struct proto_err err = { 0 };
+	size_t pos = 0;
+	bool keyed;
+	bool fk;
+	int rc;
+
+	if (!filter_table(a->f, t->db.p, t->table.p))
+		return true;
+	if (r->ncols > 512) {
+		set_fatal(a, "%s.%s has %u columns; at most 512 are supported", t->db.p,
+		    t->table.p, r->ncols);
+		return false;
+	}
+	filter_map(a->f, t->db.p, t->table.p, db, sizeof(db), tn, sizeof(tn));
+	st = schema_get(&a->sc, &a->d, db, tn);
+	if (st == NULL) {
+		set_dest_error(a, "rows event");
+		if (a->status == APPLIER_FATAL)
+			snprintf(a->msg + strlen(a->msg), sizeof(a->msg) - strlen(a->msg),
+			    " (rows of %s.%s at %s:%" PRIu64 ")", t->db.p, t->table.p,
+			    a->file, ev->offset);
+		return false;
+	}
+	if (st->triggers > 0) {
+		set_fatal(a, "destination table `%s`.`%s` has %u trigger(s): the source's "
+		    "triggers already produced their rows, so replaying onto it would "
+		    "apply them twice; drop the destination triggers (re-create them at "
+		    "cutover)", db, tn, st->triggers);
+		return false;
+	}
+	if (st->ncols != r->ncols) {
+		set_fatal(a, "%s.%s at %s:%" PRIu64 ": the source row has %u columns, the "
+		    "destination table `%s`.`%s` has %u: the schemas differ", t->db.p,
+		    t->table.p, a->file, ev->offset, r->ncols, db, tn, st->ncols);
+		return false;
+	}
+	for (uint32_t i = 0; i < r->ncols; i++)
+		if (!schema_type_ok(t->cols[i].type, st->cols[i].data_type)) {
+			set_fatal(a, "%s.%s at %s:%" PRIu64 ": column %u (%s) is type %u on "
+			    "the source but %s on the destination: the schemas differ",
+			    t->db.p, t->table.p, a->file, ev->offset, i + 1, st->cols[i].name,
+			    t->cols[i].type, st->cols[i].data_type);
+			return false;
+		}
+	fk = a->cfg->foreign_key_checks && !(r->flags & BINLOG_ROWS_F_NO_FOREIGN_KEY_CHECKS);
+	if (fk != a->fk_checks) {
+		if (!dest_execf(&a->d, "SET SESSION foreign_key_checks = %d", fk ? 1 : 0)) {
+			set_dest_error(a, NULL);
+			return false;
+		}
+		a->fk_checks = fk;
+	}
+	if (!ensure_vals(a, (size_t)r->ncols * (MAX_MULTI_ROWS + 1)) ||
+	    !ensure_binds(a, MAX_PARAMS)) {
+		set_fatal(a, "out of memory");
+		return false;
+	}
+	memset(none, 0, sizeof(none));
+	usable_columns(a, r, st, r->cols_before, use_before, t->db.p, t->table.p);
+	if (r->cols_after)
+		usable_columns(a, r, st, r->cols_after, use_after, t->db.p, t->table.p);
+	keyed = where_shape(st, use_before, where);
+
+	if (r->kind == BINLOG_ROWS_WRITE) {
+		/* consecutive rows go out as multi-row INSERTs */
+		uint32_t per = 0;
+		for (uint32_t i = 0; i < st->ncols; i++)
+			per += bm_get(use_before, i);
+		for (;;) {
+			uint32_t n = 0, k = 0;
+			uint32_t cap = per ? MAX_PARAMS / per : MAX_MULTI_ROWS;
+			struct schema_stmt *s;
+			if (cap > MAX_MULTI_ROWS)
+				cap = MAX_MULTI_ROWS;
+			if (cap == 0)
+				cap = 1;
+			while (n < cap) {
+				after.vals = a->vals + (size_t)n * r->ncols;
+				rc = binlog_rows_next(r, &pos, NULL, &after, &err);
+				if (rc < 0) {
+					set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file,
+					    err.offset, err.msg);
+					return false;
+				}
+				if (rc == 0)
+					break;
+				n++;
+			}
+			if (n == 0)
+				break;
+			/* round down to a power of two to keep few statement shapes */
+			{
+				uint32_t pw = 1, done = 0;
+				while (done < n) {
+					pw = 1;
+					while (pw * 2 <= n - done)
+						pw *= 2;
+					s = stmt_get(a, st, SK_INSERT, use_before, none, true, pw);
+					if (s == NULL) {
+						set_dest_error(a, NULL);
+						return false;
+					}
+					k = 0;
+					for (uint32_t j = 0; j < pw; j++)
+						if (!bind_image(a, t, st, use_before,
+						    a->vals + (size_t)(done + j) * r->ncols, &k))
+							return false;
+					if (!stmt_run(a, s, t, ev, 0)) {
+						set_dest_error(a, NULL);
+						return false;
+					}
+					done += pw;
+				}
+			}
+			pthread_mutex_lock(&a->lock);
+			a->stats.rows += n;
+			pthread_mutex_unlock(&a->lock);
+			if (n < cap)
+				break;
+		}
+		return true;
+	}
+	before.vals = a->vals;
+	after.vals = a->vals + r->ncols;
+	while ((rc = binlog_rows_next(r, &pos, &before, &after, &err)) == 1) {
+		struct schema_stmt *s;
+		uint32_t k = 0;
+		if (r->kind == BINLOG_ROWS_DELETE) {
+			s = stmt_get(a, st, SK_DELETE, none, where, keyed, 1);
+			if (s == NULL) {
+				set_dest_error(a, NULL);
+				return false;
+			}
+			if (!bind_image(a, t, st, where, before.vals, &k))
+				return false;
+		} else {
+			uint8_t set[64];
+			bool any = false;
+			memcpy(set, use_after, 64);
+			for (uint32_t i = 0; i < 64; i++)
+				any |= set[i] != 0;
+			if (!any)
+				continue; /* every changed column is filtered out */
+			s = stmt_get(a, st, SK_UPDATE, set, where, keyed, 1);
+			if (s == NULL) {
+				set_dest_error(a, NULL);
+				return false;
+			}
+			if (!bind_image(a, t, st, set, after.vals, &k) ||
+			    !bind_image(a, t, st, where, before.vals, &k))
+				return false;
+		}
+		if (!stmt_run(a, s, t, ev, 1)) {
+			set_dest_error(a, NULL);
+			return false;
+		}
+		pthread_mutex_lock(&a->lock);
+		a->stats.rows++;
+		pthread_mutex_unlock(&a->lock);
+	}
+	if (rc < 0) {
+		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
+		return false;
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------- DDL */
+
+/* Collation id to (collation, charset) names of the destination. */
+struct coll {
+	char name[64];
+	char charset[32];
+};
+
+static struct coll *collations; /* read-only after the first load; one per process */
+static pthread_mutex_t coll_lock = PTHREAD_MUTEX_INITIALIZER;
+#define MAX_COLLATION 4096
+
+static bool
+collations_load(struct applier *a)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	struct coll *c;
+	bool ok = true;
+
+	pthread_mutex_lock(&coll_lock);
+	if (collations != NULL) {
+		pthread_mutex_unlock(&coll_lock);
+		return true;
+	}
+	c = calloc(MAX_COLLATION, sizeof(*c));
+	if (c == NULL || mysql_query(a->d.my, "SELECT ID, COLLATION_NAME, "
+	    "CHARACTER_SET_NAME FROM information_schema.COLLATIONS") != 0 ||
+	    (res = mysql_store_result(a->d.my)) == NULL) {
+		free(c);
+		pthread_mutex_unlock(&coll_lock);
+		a->d.errnum = mysql_errno(a->d.my);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: reading collations: %s", a->d.where,
+		    mysql_error(a->d.my));
+		return false;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		unsigned long id = row[0] ? strtoul(row[0], NULL, 10) : 0;
+		if (id == 0 || id >= MAX_COLLATION || row[1] == NULL || row[2] == NULL)
+			continue;
+		snprintf(c[id].name, sizeof(c[id].name), "%s", row[1]);
+		snprintf(c[id].charset, sizeof(c[id].charset), "%s", row[2]);
+	}
+	mysql_free_result(res);
+	collations = c;
+	pthread_mutex_unlock(&coll_lock);
+	return ok;
+}
+
+static const struct coll *
+coll_get(unsigned id)
+{
+	if (collations == NULL || id == 0 || id >= MAX_COLLATION ||
+	    collations[id].name[0] == '\0')
+		return NULL;
+	return &collations[id];
+}
+
+/* The session of a QUERY event: sql_mode, charsets, time zone, timestamp, checks. */
+static bool
+session_query(struct applier *a, const struct binlog_event *ev)
+{
+	const struct binlog_query *q = &ev->query;
+	struct sbuf s = { 0 };
+	bool ok;
+
+	sbuf_printf(&s, "SET SESSION TIMESTAMP = %u", ev->h.timestamp);
+	if (q->has_sql_mode)
+		sbuf_printf(&s, ", sql_mode = %" PRIu64, q->sql_mode);
+	if (q->has_flags2)
+		sbuf_printf(&s, ", foreign_key_checks = %d, unique_checks = %d",
+		    (q->flags2 & (1u << 26)) ? 0 : 1, (q->flags2 & (1u << 27)) ? 0 : 1);
+	if (q->has_charset) {
+		const struct coll *cl = coll_get(q->charset_client);
+		const struct coll *cc = coll_get(q->collation_connection);
+		const struct coll *cs = coll_get(q->collation_server);
+		if (cl == NULL || cc == NULL || cs == NULL) {
+			sbuf_free(&s);
+			set_fatal(a, "statement at %s:%" PRIu64 " uses collation ids %u/%u/%u, "
+			    "some of which the destination does not have", a->file, ev->offset,
+			    q->charset_client, q->collation_connection, q->collation_server);
+			return false;
+		}
+		sbuf_printf(&s, ", character_set_client = %s, collation_connection = %s, "
+		    "collation_server = %s", cl->charset, cc->name, cs->name);
+	}
+	if (q->has_charset_database) {
+		const struct coll *cd = coll_get(q->charset_database);
+		if (cd != NULL)
+			sbuf_printf(&s, ", collation_database = %s", cd->name);
+	}
+	if (q->has_time_zone) {
+		sbuf_adds(&s, ", time_zone = ");
+		{
+			char tz[128];
+			snprintf(tz, sizeof(tz), "%.*s", (int)q->time_zone.len, q->time_zone.p);
+			add_literal(&s, tz);
+		}
+	} else
+		sbuf_adds(&s, ", time_zone = DEFAULT");
+	if (q->has_auto_increment)
+		sbuf_printf(&s, ", auto_increment_increment = %u, auto_increment_offset = %u",
+		    q->auto_increment_increment, q->auto_increment_offset);
+	if (q->has_explicit_defaults_ts)
+		sbuf_printf(&s, ", explicit_defaults_for_timestamp = %u",
+		    q->explicit_defaults_ts);
+	sbuf_addc(&s, '\0');
+	ok = !s.oom && dest_exec(&a->d, s.p);
+	sbuf_free(&s);
+	if (!ok)
+		set_dest_error(a, "setting the session of a DDL statement");
+	return ok;
+}
+
+/* Back to the row-apply session after a statement. */
+static bool
+session_restore(struct applier *a)
+{
+	if (!dest_execf(&a->d, "SET SESSION TIMESTAMP = DEFAULT, sql_mode = '%s', "
+	    "time_zone = '+00:00', foreign_key_checks = %d, unique_checks = 1, "
+	    "character_set_client = utf8mb4, collation_connection = utf8mb4_general_ci, "
+	    "auto_increment_increment = 1, auto_increment_offset = 1", ROW_SQL_MODE,
+	    a->cfg->foreign_key_checks ? 1 : 0)) {
+		set_dest_error(a, NULL);
+		return false;
+	}
+	a->fk_checks = a->cfg->foreign_key_checks;
+	return true;
+}
+
+/*
+ * A fingerprint of the destination schemas a DDL touches: if it differs
+ * from the one recorded before the DDL, the DDL was applied already.
+ */
+static bool
+fingerprint(struct applier *a, const struct sql_info *in, const char *defdb,
+    char *out, size_t outlen)
+{
+	struct sbuf q = { 0 }, dbs = { 0 };
+	char *v = NULL;
+	bool ok;
+
+	sbuf_addc(&dbs, '(');
+	add_literal(&dbs, defdb ? defdb : "");
+	for (unsigned i = 0; i < in->nrefs; i++) {
+		char db[200], tn[200];
+		const char *src = in->refs[i].db[0] ? in->refs[i].db : defdb ? defdb : "";
+		filter_map(a->f, src, NULL, db, sizeof(db), tn, sizeof(tn));
+		sbuf_addc(&dbs, ',');
+		add_literal(&dbs, db);
+		if (in->object == SQLO_DATABASE) {
+			sbuf_addc(&dbs, ',');
+			filter_map(a->f, in->refs[i].name, NULL, db, sizeof(db), tn, sizeof(tn));
+			add_literal(&dbs, db);
+		}
+	}
+	sbuf_addc(&dbs, ')');
+	sbuf_addc(&dbs, '\0');
+	sbuf_printf(&q, "SELECT MD5(IFNULL(GROUP_CONCAT(x ORDER BY x SEPARATOR '|'), '')) FROM ("
+	    "SELECT CONCAT_WS(',', 'S', SCHEMA_NAME, DEFAULT_COLLATION_NAME) x "
+	    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN %s "
+	    "UNION ALL SELECT CONCAT_WS(',', 'T', TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, "
+	    "IFNULL(ENGINE, ''), IFNULL(TABLE_COLLATION, ''), IFNULL(CREATE_OPTIONS, ''), "
+	    "TABLE_COMMENT) FROM information_schema.TABLES WHERE TABLE_SCHEMA IN %s "
+	    "UNION ALL SELECT CONCAT_WS(',', 'C', TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, "
+	    "ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, IFNULL(COLUMN_DEFAULT, '~'), "
+	    "IFNULL(COLLATION_NAME, ''), EXTRA, COLUMN_COMMENT) "
+	    "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN %s "
+	    "UNION ALL SELECT CONCAT_WS(',', 'I', TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, "
+	    "SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, IFNULL(SUB_PART, '')) "
+	    "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN %s "
+	    "UNION ALL SELECT CONCAT_WS(',', 'R', ROUTINE_SCHEMA, ROUTINE_TYPE, ROUTINE_NAME, "
+	    "MD5(IFNULL(ROUTINE_DEFINITION, ''))) FROM information_schema.ROUTINES "
+	    "WHERE ROUTINE_SCHEMA IN %s "
+	    "UNION ALL SELECT CONCAT_WS(',', 'G', TRIGGER_SCHEMA, TRIGGER_NAME, "
+	    "MD5(ACTION_STATEMENT)) FROM information_schema.TRIGGERS "
+	    "WHERE TRIGGER_SCHEMA IN %s "
+	    "UNION ALL SELECT CONCAT_WS(',', 'E', EVENT_SCHEMA, EVENT_NAME, "
+	    "MD5(IFNULL(EVENT_DEFINITION, ''))) FROM information_schema.EVENTS "
+	    "WHERE EVENT_SCHEMA IN %s "
+	    "UNION ALL SELECT CONCAT_WS(',', 'V', TABLE_SCHEMA, TABLE_NAME, "
+	    "MD5(VIEW_DEFINITION)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN %s"
+	    ") s", dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && !dbs.oom && dest_value(&a->d, q.p, &v);
+	sbuf_free(&q);
+	sbuf_free(&dbs);
+	if (!ok) {
+		set_dest_error(a, "computing a schema fingerprint");
+		return false;
+	}
+	snprintf(out, outlen, "%s", v ? v : "");
+	free(v);
+	return true;
+}
+
+/* Whether a DDL's objects pass the filters: 1 all, 0 none, -1 a mix. */
+static int
+ddl_selected(struct applier *a, const struct sql_info *in, const char *defdb)
+{
+	unsigned yes = 0, no = 0;
+
+	for (unsigned i = 0; i < in->nrefs; i++) {
+		const char *db = in->refs[i].db[0] ? in->refs[i].db : defdb ? defdb : "";
+		bool pass;
+		if (in->object == SQLO_DATABASE)
+			pass = filter_database(a->f, in->refs[i].name);
+		else if (in->refs[i].is_table)
+			pass = filter_table(a->f, db, in->refs[i].name);
+		else
+			pass = filter_database(a->f, db);
+		if (pass)
+			yes++;
+		else
+			no++;
+	}
+	if (in->nrefs == 0)
+		return defdb && *defdb && !filter_database(a->f, defdb) ? 0 : 1;
+	return no == 0 ? 1 : yes == 0 ? 0 : -1;
+}
+
+/*
+ * A DDL (or account statement): committed batch before, then the statement
+ * with the source's session, then its own checkpoint. Replayed after a
+ * crash, it is recognised by the schema fingerprint recorded before it.
+ */
+static bool
+apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_info *in,
+    const char *end_file, uint64_t end_pos)
+{
+	const struct binlog_query *q = &ev->query;
+	char defdb[200] = "", dstdb[200], tn[200], fp0[64], fp1[64];
+	char *sql = NULL, *have_fp = NULL, *have_file = NULL, *have_pos = NULL;
+	struct sbuf s = { 0 };
+	int sel;
+	bool ok = false, skip = false;
+
+	snprintf(defdb, sizeof(defdb), "%.*s", (int)q->db.len, q->db.p);
+	if (in->temporary) {
+		log_info("%s:%" PRIu64 ": temporary table statement not replayed: %.*s",
+		    a->file, ev->offset, (int)(q->query.len > 80 ? 80 : q->query.len),
+		    q->query.p);
+		return true;
+	}
+	sel = ddl_selected(a, in, defdb);
+	if (sel == 0) {
+		log_debug("%s:%" PRIu64 ": DDL on filtered objects not replayed", a->file,
+		    ev->offset);
+		return true;
+	}
+	if (sel < 0) {
+		set_fatal(a, "DDL at %s:%" PRIu64 " names both replicated and filtered "
+		    "objects; replay it by hand and restart from the next position: %.*s",
+		    a->file, ev->offset, (int)(q->query.len > 200 ? 200 : q->query.len),
+		    q->query.p);
+		return false;
+	}
+	if (filter_renames(a->f)) {
+		sql = sql_rewrite(q->query.p, q->query.len, defdb, a->f);
+		if (sql == NULL) {
+			set_fatal(a, "out of memory");
+			return false;
+		}
+	} else {
+		sql = malloc(q->query.len + 1);
+		if (sql == NULL) {
+			set_fatal(a, "out of memory");
+			return false;
+		}
+		memcpy(sql, q->query.p, q->query.len);
+		sql[q->query.len] = '\0';
+	}
+	/* was this DDL applied before a crash? */
+	sbuf_printf(&s, "SELECT CONCAT_WS(' ', IFNULL(ddl_fingerprint, '-'), IFNULL(ddl_file, '-'), "
+	    "IFNULL(ddl_pos, 0)) FROM `%s`.`checkpoint` WHERE id = 1", a->cfg->state_schema);
+	sbuf_addc(&s, '\0');
+	if (!dest_value(&a->d, s.p, &have_fp)) {
+		set_dest_error(a, NULL);
+		goto out;
+	}
+	if (!fingerprint(a, in, defdb, fp0, sizeof(fp0)))
+		goto out;
+	if (have_fp != NULL) {
+		char f[64], file[520];
+		unsigned long long p = 0;
+		if (sscanf(have_fp, "%63s %519s %llu", f, file, &p) == 3 &&
+		    strcmp(file, end_file) == 0 && p == end_pos && strcmp(f, fp0) != 0) {
+			log_info("%s:%" PRIu64 ": DDL already applied before a restart (schema "
+			    "changed since): not applied twice", a->file, ev->offset);
+			skip = true;
+		}
+	}
+	(void)have_file;
+	(void)have_pos;
+	if (!skip) {
+		sbuf_reset(&s);
+		sbuf_printf(&s, "UPDATE `%s`.`checkpoint` SET ddl_fingerprint = '%s', ddl_file = ",
+		    a->cfg->state_schema, fp0);
+		add_literal(&s, end_file);
+		sbuf_printf(&s, ", ddl_pos = %" PRIu64 " WHERE id = 1", end_pos);
+		sbuf_addc(&s, '\0');
+		if (!dest_exec(&a->d, s.p)) {
+			set_dest_error(a, NULL);
+			goto out;
+		}
+		if (defdb[0]) {
+			filter_map(a->f, defdb, NULL, dstdb, sizeof(dstdb), tn, sizeof(tn));
+			if (strcmp(dstdb, a->cur_db) != 0) {
+				if (mysql_select_db(a->d.my, dstdb) == 0)
+					snprintf(a->cur_db, sizeof(a->cur_db), "%s", dstdb);
+				else if (mysql_errno(a->d.my) != ER_BAD_DB_ERROR) {
+					a->d.errnum = mysql_errno(a->d.my);
+					snprintf(a->d.err, sizeof(a->d.err), "%s: USE %s: %s", a->d.where,
+					    dstdb, mysql_error(a->d.my));
+					set_dest_error(a, NULL);
+					goto out;
+				}
+			}
+		}
+		if (!session_query(a, ev))
+			goto out;
+		if (mysql_real_query(a->d.my, sql, strlen(sql)) != 0) {
+			a->d.errnum = mysql_errno(a->d.my);
+			snprintf(a->d.err, sizeof(a->d.err), "%s: replaying the statement at %s:%"
+			    PRIu64 " failed: %.300s (error %u): %.200s", a->d.where, a->file,
+			    ev->offset, mysql_error(a->d.my), a->d.errnum, sql);
+			set_dest_error(a, NULL);
+			goto out;
+		}
+		{
+			MYSQL_RES *res;
+			do {
+				if ((res = mysql_store_result(a->d.my)) != NULL)
+					mysql_free_result(res);
+			} while (mysql_next_result(a->d.my) == 0);
+		}
+		if (!session_restore(a))
+			goto out;
+		pthread_mutex_lock(&a->lock);
+		a->stats.ddl++;
+		pthread_mutex_unlock(&a->lock);
+	}
+	(void)fp1;
+	schema_flush(&a->sc, free_stmts);
+	ok = true;
+out:
+	free(sql);
+	free(have_fp);
+	sbuf_free(&s);
+	return ok;
+}
+
+/* ----------------------------------------------------------- the loop */
+
+static bool
+is_rows_type(uint8_t t)
+{
+	return (t >= BINLOG_WRITE_ROWS_EVENT_V1 && t <= BINLOG_DELETE_ROWS_EVENT_V1) ||
+	    (t >= BINLOG_WRITE_ROWS_EVENT && t <= BINLOG_DELETE_ROWS_EVENT) ||
+	    t == BINLOG_PARTIAL_UPDATE_ROWS_EVENT ||
+	    (t >= BINLOG_MARIA_WRITE_ROWS_COMPRESSED_EVENT_V1 &&
+	    t <= BINLOG_MARIA_DELETE_ROWS_COMPRESSED_EVENT);
+}
+
+/* A QUERY that is not DDL: refuse statement-based changes, run savepoints. */
+static bool
+check_query(struct applier *a, const struct binlog_event *ev, struct sql_info *in)
+{
+	const struct binlog_query *q = &ev->query;
+	char defdb[200];
+
+	snprintf(defdb, sizeof(defdb), "%.*s", (int)q->db.len, q->db.p);
+	sql_classify(q->query.p, q->query.len, defdb, in);
+	switch (in->kind) {
+	case SQL_DML:
+		set_fatal(a, "statement-based change at %s:%" PRIu64 " (%.*s): myshift "
+		    "replays row events only; set binlog_format=ROW on the source "
+		    "(SET GLOBAL binlog_format='ROW', and in its configuration), then "
+		    "restart myshift; nothing after the last complete transaction was "
+		    "applied", a->file, ev->offset,
+		    (int)(q->query.len > 120 ? 120 : q->query.len), q->query.p);
+		return false;
+	case SQL_XA:
+		set_fatal(a, "XA transaction at %s:%" PRIu64 " (%.*s): XA transactions "
+		    "are not replayed yet", a->file, ev->offset,
+		    (int)(q->query.len > 80 ? 80 : q->query.len), q->query.p);
+		return false;
+	case SQL_OTHER:
+		set_fatal(a, "statement at %s:%" PRIu64 " is not understood, so it is not "
+		    "skipped: %.*s", a->file, ev->offset,
+		    (int)(q->query.len > 160 ? 160 : q->query.len), q->query.p);
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* Apply one decoded event of the current group. */
+static bool apply_event(struct applier *a, const struct binlog_event *ev);
+
+static bool
+apply_payload(struct applier *a, const struct binlog_event *ev)
+{
+	struct binlog_payload_iter *it;
+	struct binlog_event inner;
+	struct proto_err err = { 0 };
+	int rc;
+
+	if ((it = binlog_payload_open(a->dec, ev, &err)) == NULL) {
+		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
+		return false;
+	}
+	while ((rc = binlog_payload_next(it, &inner, &err)) == 1)
+		if (!apply_event(a, &inner))
+			break;
+	binlog_payload_close(it);
+	if (rc < 0) {
+		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
+		return false;
+	}
+	return a->status == APPLIER_RUNNING;
+}
+
+static bool
+apply_event(struct applier *a, const struct binlog_event *ev)
+{
+	struct sql_info in;
+
+	switch (ev->h.type) {
+	case BINLOG_QUERY_EVENT:
+	case BINLOG_MARIA_QUERY_COMPRESSED_EVENT:
+		if (!check_query(a, ev, &in))
+			return false;
+		switch (in.kind) {
+		case SQL_EMPTY:
+		case SQL_BEGIN:
+		case SQL_COMMIT:
+		case SQL_ROLLBACK:
+			return true;
+		case SQL_SAVEPOINT:
+			if (!dest_begin(a))
+				goto dest_err;
+			if (mysql_real_query(a->d.my, ev->query.query.p, ev->query.query.len) != 0) {
+				a->d.errnum = mysql_errno(a->d.my);
+				snprintf(a->d.err, sizeof(a->d.err), "%s: %.*s: %s", a->d.where,
+				    (int)ev->query.query.len, ev->query.query.p, mysql_error(a->d.my));
+				goto dest_err;
+			}
+			return true;
+		case SQL_ADMIN:
+			log_info("%s:%" PRIu64 ": maintenance statement not replayed: %.*s",
+			    a->file, ev->offset, (int)(ev->query.query.len > 80 ? 80 :
+			    ev->query.query.len), ev->query.query.p);
+			return true;
+		case SQL_DDL:
+		case SQL_ACCOUNT:
+			/* implicit commit: the batch before it goes first */
+			if (!flush_batch(a))
+				goto dest_err;
+			return apply_ddl(a, ev, &in, a->file, a->pos);
+		default:
+			return false;
+		}
+	case BINLOG_TABLE_MAP_EVENT:
+		return true;
+	case BINLOG_TRANSACTION_PAYLOAD_EVENT:
+		return apply_payload(a, ev);
+	case BINLOG_INCIDENT_EVENT:
+		set_fatal(a, "the source logged an incident at %s:%" PRIu64 " (type %u: %.*s): "
+		    "changes may be missing from its binlog; resynchronise with a new "
+		    "snapshot", a->file, ev->offset, ev->incident.type,
+		    (int)ev->incident.message.len, ev->incident.message.p);
+		return false;
+	default:
+		if (is_rows_type(ev->h.type)) {
+			if (!dest_begin(a))
+				goto dest_err;
+			a->batch_bytes += ev->h.event_size;
+			return apply_rows(a, ev);
+		}
+		/* GTID, XID, INTVAR, RAND, USER_VAR, ANNOTATE, ROTATE, FDE, ...: nothing to replay */
+		return true;
+	}
+dest_err:
+	set_dest_error(a, NULL);
+	return false;
+}
+
+/* Decode and apply one raw event (header log_pos names its end). */
+static bool
+apply_raw(struct applier *a, const struct qitem *it)
+{
+	struct binlog_event ev;
+	struct proto_err err = { 0 };
+	uint32_t end = it->len >= 17 ? le32(it->data + 13) : 0;
+	uint64_t start = end >= it->len ? end - it->len : 0;
+
+	if (!binlog_decode(a->dec, it->data, it->len, start, &ev, &err)) {
+		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
+		return false;
+	}
+	if (ev.h.type == BINLOG_ROTATE_EVENT)
+		snprintf(a->file, sizeof(a->file), "%.*s", (int)ev.rotate.file.len,
+		    ev.rotate.file.p);
+	if (ev.h.timestamp != 0 && !(ev.h.flags & BINLOG_F_ARTIFICIAL))
+		a->group_ts = ev.h.timestamp;
+	return apply_event(a, &ev);
+}
+
+static void
+trx_clear(struct applier *a)
+{
+	struct qitem *it, *next;
+
+	for (it = a->trx_head; it != NULL; it = next) {
+		next = it->next;
+		free(it);
+	}
+	a->trx_head = a->trx_tail = NULL;
+	a->trx_bytes = 0;
+}
+
+/*
+ * Before a held group is applied: a statement-based change in it stops
+ * everything with the batch before it committed and nothing of it applied.
+ */
+static bool
+trx_precheck(struct applier *a)
+{
+	struct binlog_event ev;
+	struct proto_err err = { 0 };
+	struct sql_info in;
+
+	for (struct qitem *it = a->trx_head; it != NULL; it = it->next) {
+		uint8_t t = it->len > 4 ? it->data[4] : 0;
+		if (t != BINLOG_QUERY_EVENT && t != BINLOG_MARIA_QUERY_COMPRESSED_EVENT)
+			continue;
+		if (!binlog_decode(a->dec, it->data, it->len, 0, &ev, &err))
+			continue; /* reported when applied */
+		sql_classify(ev.query.query.p, ev.query.query.len, "", &in);
+		if (in.kind == SQL_DML || in.kind == SQL_XA || in.kind == SQL_OTHER) {
+			if (!flush_batch(a)) {
+				set_dest_error(a, NULL);
+				return false;
+			}
+			(void)check_query(a, &ev, &in);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Apply the held group (its events are complete). */
+static bool
+trx_apply(struct applier *a)
+{
+	for (struct qitem *it = a->trx_head; it != NULL; it = it->next)
+		if (!apply_raw(a, it))
+			return false;
+	return true;
+}
+
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* A group is complete at file:pos with gtid. */
+static bool
+on_commit(struct applier *a, const struct qitem *it)
+{
+	const char *file = (const char *)it->data;
+	const char *gtid = file + strlen(file) + 1;
+
+	if (!a->streaming) {
+		if (!trx_precheck(a) || !trx_apply(a))
+			return false;
+	}
+	trx_clear(a);
+	snprintf(a->file, sizeof(a->file), "%s", file);
+	a->pos = it->pos;
+	if ((size_t)(gtid - file) < it->len)
+		snprintf(a->gtid, sizeof(a->gtid), "%s", gtid);
+	a->total_trx++;
+	if (a->streaming) {
+		a->streaming = false;
+		if (!flush_batch(a))
+			goto err;
+		return true;
+	}
+	if (!a->in_trx) {
+		/* nothing open (a DDL group, or filtered rows): checkpoint now */
+		if (!ckpt_write(a))
+			goto err;
+		publish(a);
+		return true;
+	}
+	a->batch_trx++;
+	if (a->batch_trx >= (unsigned)a->cfg->batch_transactions ||
+	    a->batch_bytes >= (size_t)a->cfg->batch_bytes ||
+	    elapsed_ms(&a->batch_start) > 1000) {
+		if (!flush_batch(a))
+			goto err;
+	}
+	return true;
+err:
+	set_dest_error(a, NULL);
+	return false;
+}
+
+static bool
+on_event(struct applier *a, struct qitem *it)
+{
+	if (a->streaming) {
+		bool ok = apply_raw(a, it);
+		free(it);
+		return ok;
+	}
+	if (a->trx_tail != NULL)
+		a->trx_tail->next = it;
+	else
+		a->trx_head = it;
+	a->trx_tail = it;
+	a->trx_bytes += it->len;
+	if (a->trx_bytes > (size_t)a->cfg->batch_bytes) {
+		/* too big to hold: commit the batch, then apply as it arrives */
+		if (!flush_batch(a)) {
+			set_dest_error(a, NULL);
+			return false;
+		}
+		if (!trx_precheck(a) || !dest_begin(a)) {
+			if (a->status == APPLIER_RUNNING)
+				set_dest_error(a, NULL);
+			return false;
+		}
+		a->streaming = true;
+		if (!trx_apply(a))
+			return false;
+		trx_clear(a);
+	}
+	return true;
+}
+
+static bool
+setup(struct applier *a)
+{
+	if (!dest_connect(&a->d, &a->cfg->destination, "destination") ||
+	    !session_rows(a) || !collations_load(a) ||
+	    !state_schema_create(&a->d, a->cfg->state_schema) || !ckpt_prepare(a)) {
+		set_dest_error(a, NULL);
+		if (a->status == APPLIER_FATAL && !dest_transient(&a->d) &&
+		    a->d.errnum >= 2000 && a->d.errnum < 3000)
+			a->status = APPLIER_RETRY; /* client-side: cannot connect */
+		return false;
+	}
+	return true;
+}
+
+static void *
+applier_main(void *arg)
+{
+	struct applier *a = arg;
+	struct qitem *it;
+
+	if (!setup(a))
+		goto out;
+	while (a->status == APPLIER_RUNNING) {
+		int wait;
+		if (a->stop && !a->streaming && a->trx_head == NULL) {
+			if (!flush_batch(a))
+				set_dest_error(a, NULL);
+			else
+				a->status = APPLIER_DONE;
+			break;
+		}
+		wait = a->in_trx && !a->streaming ? a->cfg->batch_wait_ms : 200;
+		it = queue_pop(a->q, wait);
+		if (it == NULL) {
+			if (a->in_trx && !a->streaming && !flush_batch(a))
+				set_dest_error(a, NULL);
+			continue;
+		}
+		switch (it->kind) {
+		case QI_START:
+			binlog_decoder_forget_tables(a->dec);
+			binlog_decoder_set_checksum(a->dec, it->len ? it->data[0] : 0);
+			binlog_decoder_set_verify(a->dec, false); /* the reader verified */
+			free(it);
+			break;
+		case QI_EVENT:
+			(void)on_event(a, it);
+			break;
+		case QI_COMMIT:
+			(void)on_commit(a, it);
+			free(it);
+			break;
+		case QI_DISCARD:
+			trx_clear(a);
+			if (a->streaming) {
+				rollback(a);
+				a->streaming = false;
+			}
+			free(it);
+			break;
+		case QI_END:
+			if (!a->streaming && a->trx_head == NULL && !flush_batch(a))
+				set_dest_error(a, NULL);
+			else if (a->status == APPLIER_RUNNING)
+				a->status = APPLIER_DONE;
+			free(it);
+			break;
+		}
+	}
+out:
+	if (a->status != APPLIER_DONE)
+		rollback(a);
+	trx_clear(a);
+	return NULL;
+}
+
+struct applier *
+applier_start(const struct cfg *c, struct queue *q, const struct filter *f, char *err,
+    size_t errlen)
+{
+	struct applier *a = calloc(1, sizeof(*a));
+
+	if (a == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	a->cfg = c;
+	a->q = q;
+	a->f = f;
+	a->status = APPLIER_RUNNING;
+	pthread_mutex_init(&a->lock, NULL);
+	a->dec = binlog_decoder_new();
+	if (a->dec == NULL || pthread_create(&a->thread, NULL, applier_main, a) != 0) {
+		snprintf(err, errlen, "cannot start the applier thread");
+		binlog_decoder_free(a->dec);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+applier_stop(struct applier *a)
+{
+	a->stop = 1;
+}
+
+enum applier_status
+applier_join(struct applier *a, char *msg, size_t msglen)
+{
+	pthread_join(a->thread, NULL);
+	snprintf(msg, msglen, "%s", a->msg);
+	return a->status;
+}
+
+void
+applier_get_stats(struct applier *a, struct applier_stats *out)
+{
+	pthread_mutex_lock(&a->lock);
+	*out = a->stats;
+	pthread_mutex_unlock(&a->lock);
+}
+
+void
+applier_free(struct applier *a)
+{
+	if (a == NULL)
+		return;
+	schema_flush(&a->sc, free_stmts);
+	if (a->ckpt_st != NULL)
+		mysql_stmt_close(a->ckpt_st);
+	dest_close(&a->d);
+	binlog_decoder_free(a->dec);
+	arena_free(&a->ar);
+	free(a->binds);
+	free(a->vals);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}

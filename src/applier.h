@@ -1,0 +1,58 @@
+/* applier.h: the applier thread: replays queued source transactions on the destination, exactly once. */
+#ifndef SRC_APPLIER_H
+#define SRC_APPLIER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "src/cfg.h"
+#include "src/filter.h"
+#include "src/queue.h"
+
+struct applier;
+
+/* Live figures, read by other threads (status). */
+struct applier_stats {
+	uint64_t transactions;   /* source transactions applied */
+	uint64_t rows;           /* row changes applied */
+	uint64_t ddl;            /* DDL statements applied */
+	uint64_t commits;        /* destination commits */
+	uint32_t last_source_ts; /* source timestamp of the last applied event */
+	char file[256];
+	uint64_t pos;
+};
+
+/* How the applier stopped. */
+enum applier_status {
+	APPLIER_RUNNING = -1,
+	APPLIER_DONE = 0,    /* the stream ended (or stop) after a complete batch */
+	APPLIER_RETRY = 1,   /* a transient failure: restart from the checkpoint */
+	APPLIER_FATAL = 2,   /* an error no retry cures: msg says what to do */
+};
+
+/* Start the thread; NULL with err filled on failure. */
+struct applier *applier_start(const struct cfg *c, struct queue *q,
+    const struct filter *f, char *err, size_t errlen);
+/* Wait for the thread; returns its status and message. */
+enum applier_status applier_join(struct applier *a, char *msg, size_t msglen);
+/* Ask the thread to stop at the next transaction boundary. */
+void applier_stop(struct applier *a);
+void applier_get_stats(struct applier *a, struct applier_stats *out);
+void applier_free(struct applier *a);
+
+/* The checkpoint: where applying resumes. */
+struct ckpt {
+	bool found;
+	char file[512];
+	uint64_t pos;
+	char gtid[4096];
+	uint64_t transactions;
+};
+
+/* Read the checkpoint row (creating the state schema); false with err. */
+bool ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen);
+/* Write the first checkpoint (the start position) if there is none. */
+bool ckpt_init(const struct cfg *c, const struct ckpt *start, char *err,
+    size_t errlen);
+
+#endif

@@ -1,0 +1,206 @@
+/* dest.c: connecting to the destination with the C client library and running statements. */
+#include "src/dest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "proto/sbuf.h"
+
+static void
+set_err(struct dest *d, const char *what)
+{
+	d->errnum = mysql_errno(d->my);
+	snprintf(d->err, sizeof(d->err), "%s: %s: %s (error %u)", d->where, what,
+	    mysql_error(d->my), d->errnum);
+}
+
+/* TLS options, spelled differently by the two client libraries. */
+static void
+set_tls(struct dest *d, const struct cfg_link *l)
+{
+	const char *mode = l->ssl_mode ? l->ssl_mode : "preferred";
+
+#if defined(LIBMARIADB)
+	my_bool yes = 1, no = 0;
+
+	if (l->ssl_ca)
+		mysql_optionsv(d->my, MYSQL_OPT_SSL_CA, l->ssl_ca);
+	if (l->ssl_cert)
+		mysql_optionsv(d->my, MYSQL_OPT_SSL_CERT, l->ssl_cert);
+	if (l->ssl_key)
+		mysql_optionsv(d->my, MYSQL_OPT_SSL_KEY, l->ssl_key);
+	if (strcasecmp(mode, "disabled") == 0) {
+		mysql_optionsv(d->my, MYSQL_OPT_SSL_ENFORCE, &no);
+		mysql_optionsv(d->my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
+		return;
+	}
+	if (strcasecmp(mode, "preferred") != 0)
+		mysql_optionsv(d->my, MYSQL_OPT_SSL_ENFORCE, &yes);
+	mysql_optionsv(d->my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT,
+	    strncasecmp(mode, "verify", 6) == 0 ? &yes : &no);
+#else
+	unsigned m = SSL_MODE_PREFERRED;
+
+	if (l->ssl_ca)
+		mysql_options(d->my, MYSQL_OPT_SSL_CA, l->ssl_ca);
+	if (l->ssl_cert)
+		mysql_options(d->my, MYSQL_OPT_SSL_CERT, l->ssl_cert);
+	if (l->ssl_key)
+		mysql_options(d->my, MYSQL_OPT_SSL_KEY, l->ssl_key);
+	if (strcasecmp(mode, "disabled") == 0)
+		m = SSL_MODE_DISABLED;
+	else if (strcasecmp(mode, "required") == 0)
+		m = SSL_MODE_REQUIRED;
+	else if (strcasecmp(mode, "verify_ca") == 0)
+		m = SSL_MODE_VERIFY_CA;
+	else if (strcasecmp(mode, "verify_identity") == 0)
+		m = SSL_MODE_VERIFY_IDENTITY;
+	mysql_options(d->my, MYSQL_OPT_SSL_MODE, &m);
+#endif
+}
+
+bool
+dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
+{
+	unsigned timeout = (unsigned)(l->connect_timeout > 0 ? l->connect_timeout : 10);
+	unsigned rw_timeout = 600;
+
+	dest_close(d);
+	d->link = l;
+	snprintf(d->where, sizeof(d->where), "%s %s:%d", name, l->host, l->port);
+	d->my = mysql_init(NULL);
+	if (d->my == NULL) {
+		snprintf(d->err, sizeof(d->err), "%s: out of memory", d->where);
+		return false;
+	}
+	mysql_options(d->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(d->my, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+	mysql_options(d->my, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+	mysql_options(d->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	set_tls(d, l);
+	if (l->server_public_key)
+		mysql_options(d->my, MYSQL_SERVER_PUBLIC_KEY, l->server_public_key);
+	if (mysql_real_connect(d->my, l->host, l->user, l->password ? l->password : "",
+	    NULL, (unsigned)l->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
+		set_err(d, "cannot connect");
+		mysql_close(d->my);
+		d->my = NULL;
+		return false;
+	}
+	return true;
+}
+
+void
+dest_close(struct dest *d)
+{
+	if (d->my != NULL)
+		mysql_close(d->my);
+	d->my = NULL;
+}
+
+bool
+dest_exec(struct dest *d, const char *sql)
+{
+	MYSQL_RES *res;
+
+	if (mysql_real_query(d->my, sql, strlen(sql)) != 0) {
+		char what[160];
+		snprintf(what, sizeof(what), "%.120s", sql);
+		set_err(d, what);
+		return false;
+	}
+	do {
+		res = mysql_store_result(d->my);
+		if (res != NULL)
+			mysql_free_result(res);
+	} while (mysql_next_result(d->my) == 0);
+	return true;
+}
+
+bool
+dest_execf(struct dest *d, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		snprintf(d->err, sizeof(d->err), "%s: statement too long", d->where);
+		return false;
+	}
+	return dest_exec(d, buf);
+}
+
+bool
+dest_value(struct dest *d, const char *sql, char **out)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	unsigned long *len;
+
+	*out = NULL;
+	if (mysql_real_query(d->my, sql, strlen(sql)) != 0) {
+		char what[160];
+		snprintf(what, sizeof(what), "%.120s", sql);
+		set_err(d, what);
+		return false;
+	}
+	res = mysql_store_result(d->my);
+	if (res == NULL) {
+		if (mysql_errno(d->my) != 0) {
+			set_err(d, "reading a result");
+			return false;
+		}
+		return true;
+	}
+	row = mysql_fetch_row(res);
+	len = mysql_fetch_lengths(res);
+	if (row != NULL && row[0] != NULL) {
+		*out = malloc(len[0] + 1);
+		if (*out != NULL) {
+			memcpy(*out, row[0], len[0]);
+			(*out)[len[0]] = '\0';
+		}
+	}
+	mysql_free_result(res);
+	return true;
+}
+
+bool
+dest_transient(const struct dest *d)
+{
+	switch (d->errnum) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+	case ER_SERVER_SHUTDOWN:
+	case 1927: /* ER_CONNECTION_KILLED (MariaDB) */
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+dest_quote(struct sbuf *b, const char *name)
+{
+	sbuf_addc(b, '`');
+	for (const char *p = name; *p; p++) {
+		if (*p == '`')
+			sbuf_addc(b, '`');
+		sbuf_addc(b, *p);
+	}
+	sbuf_addc(b, '`');
+}

@@ -1,0 +1,41 @@
+/* dest.h: a blocking client connection to the destination (libmariadb or libmysqlclient), on a worker thread. */
+#ifndef SRC_DEST_H
+#define SRC_DEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mysql.h>
+
+#include "src/cfg.h"
+
+struct dest {
+	MYSQL *my;
+	char where[300];   /* "destination 127.0.0.1:3306" */
+	char err[2048];    /* last error, with where */
+	unsigned errnum;
+	const struct cfg_link *link;
+};
+
+/* Connect and log in; false with d->err set. */
+bool dest_connect(struct dest *d, const struct cfg_link *link, const char *name)
+    __attribute__((warn_unused_result));
+void dest_close(struct dest *d);
+
+/* Run a statement that returns no rows; false with d->err. */
+bool dest_exec(struct dest *d, const char *sql) __attribute__((warn_unused_result));
+bool dest_execf(struct dest *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), warn_unused_result));
+/* Run a query whose first column of the first row is returned (malloc'ed), NULL if no row. */
+bool dest_value(struct dest *d, const char *sql, char **out)
+    __attribute__((warn_unused_result));
+
+/* Whether the last error is one a reconnect and retry may cure (lost link, deadlock). */
+bool dest_transient(const struct dest *d);
+
+/* Append name quoted with backticks (doubled inside). */
+struct sbuf;
+void dest_quote(struct sbuf *b, const char *name);
+
+#endif

@@ -1,0 +1,116 @@
+/* myshift.c: the command line: myshift run|check-config ... -c myshift.ini. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "src/cfg.h"
+#include "src/log.h"
+#include "src/run.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: myshift COMMAND [-c FILE]\n"
+	    "Move a live MySQL/MariaDB database to another server, and keep it in sync.\n\n"
+	    "commands:\n"
+	    "  run            replay the source's binlog onto the destination, exactly once,\n"
+	    "                 resuming from the checkpoint kept on the destination\n"
+	    "  check-config   load and validate the configuration, then exit\n"
+	    "  config-keys    list every configuration key and its default\n\n"
+	    "options:\n"
+	    "  -c, --config=FILE   configuration file (myshift.ini)\n"
+	    "  -h, --help          this help\n"
+	    "  -V, --version       print the version\n"
+	    "See myshift(1) and myshift.ini(5).\n");
+}
+
+static const struct option opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static enum log_level
+level_of(const char *s)
+{
+	if (s == NULL)
+		return LOG_INFO;
+	if (!strcasecmp(s, "error"))
+		return LOG_ERROR;
+	if (!strcasecmp(s, "warn"))
+		return LOG_WARN;
+	if (!strcasecmp(s, "debug"))
+		return LOG_DEBUG;
+	return LOG_INFO;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = "myshift.ini", *cmd;
+	struct cfg *c;
+	char *errors = NULL;
+	int ch, rc;
+
+	log_set_ident("myshift");
+	if (argc >= 2 && argv[1][0] != '-') {
+		cmd = argv[1];
+		argv++;
+		argc--;
+	} else
+		cmd = NULL;
+	while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("myshift %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (cmd == NULL || optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "config-keys") == 0) {
+		cfg_print_keys();
+		return 0;
+	}
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check-config") != 0) {
+		fprintf(stderr, "myshift: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return 2;
+	}
+	c = cfg_load(path, &errors);
+	if (c == NULL) {
+		fprintf(stderr, "%s", errors ? errors : "myshift: cannot load the configuration\n");
+		free(errors);
+		return 2;
+	}
+	if (strcmp(cmd, "check-config") == 0) {
+		printf("%s: ok\n", path);
+		cfg_free(c);
+		return 0;
+	}
+	log_set_level(level_of(c->log_level));
+	if (c->log_file && *c->log_file && log_open(c->log_file) != 0) {
+		fprintf(stderr, "myshift: cannot open log file %s\n", c->log_file);
+		cfg_free(c);
+		return 2;
+	}
+	rc = run_main(c);
+	cfg_free(c);
+	return rc;
+}

@@ -1,0 +1,437 @@
+/* run.c: one migration stream: checkpoint -> replica -> queue -> applier, and the supervision around it. */
+#include "src/run.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "src/applier.h"
+#include "src/dest.h"
+#include "src/filter.h"
+#include "src/log.h"
+#include "src/queue.h"
+#include "src/replica.h"
+
+struct run {
+	const struct cfg *cfg;
+	struct event_base *base;
+	struct replica *rep;
+	struct applier *app;
+	struct queue *q;
+	struct qitem *pend_head, *pend_tail; /* waiting for room in the queue */
+	bool paused;
+	struct event *resume_ev, *tick_ev, *sig_term, *sig_int, *sig_hup;
+	bool stopping;      /* a signal asked to stop */
+	bool ended;         /* QI_END queued */
+	int stream_status;  /* replica done: 0 end, 1 error */
+	char stream_msg[1400];
+	time_t last_report;
+	uint64_t last_trx;
+};
+
+static volatile sig_atomic_t got_signal;
+
+/* Queue an item in order; park it when the queue is full. */
+static void
+enqueue(struct run *r, struct qitem *it)
+{
+	if (r->pend_head == NULL && queue_try_push(r->q, it))
+		return;
+	if (r->pend_tail != NULL)
+		r->pend_tail->next = it;
+	else
+		r->pend_head = it;
+	r->pend_tail = it;
+	if (!r->paused) {
+		r->paused = true;
+		replica_pause(r->rep);
+	}
+}
+
+/* Move parked items into the queue while it has room. */
+static void
+drain_pending(struct run *r)
+{
+	while (r->pend_head != NULL) {
+		struct qitem *it = r->pend_head, *next = it->next;
+		it->next = NULL;
+		if (!queue_try_push(r->q, it)) {
+			it->next = next;
+			return;
+		}
+		r->pend_head = next;
+		if (next == NULL)
+			r->pend_tail = NULL;
+	}
+	if (r->paused) {
+		r->paused = false;
+		replica_resume(r->rep);
+	}
+}
+
+/* From the applier thread: the queue has room again. */
+static void
+on_space(void *arg)
+{
+	struct run *r = arg;
+
+	event_active(r->resume_ev, EV_READ, 0);
+}
+
+static void
+on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	drain_pending(arg);
+}
+
+static void
+push(struct run *r, enum qitem_kind kind, uint64_t pos, const void *data, size_t len)
+{
+	struct qitem *it = qitem_new(kind, pos, data, len);
+
+	if (it == NULL) {
+		log_error("out of memory queueing an event");
+		abort(); /* nothing sane is left to do; the checkpoint is intact */
+	}
+	enqueue(r, it);
+}
+
+static int
+on_rep_event(void *arg, struct binlog_decoder *d, const struct binlog_event *ev,
+    const uint8_t *raw, size_t len, const char *file)
+{
+	struct run *r = arg;
+
+	(void)d;
+	(void)file;
+	if (ev->h.type == BINLOG_ROTATE_EVENT && (ev->h.log_pos == 0 ||
+	    (ev->h.flags & BINLOG_F_ARTIFICIAL))) {
+		/* a new connection: the checksum of its stream, before the FDE comes */
+		uint8_t alg = replica_checksum(r->rep);
+		push(r, QI_START, 0, &alg, 1);
+	}
+	push(r, QI_EVENT, 0, raw, len);
+	return 0;
+}
+
+static void
+on_rep_commit(void *arg, const char *file, uint64_t pos, const char *gtid)
+{
+	struct run *r = arg;
+	size_t fl = strlen(file), gl = strlen(gtid);
+	char *buf = malloc(fl + gl + 2);
+
+	if (buf == NULL) {
+		log_error("out of memory");
+		abort();
+	}
+	memcpy(buf, file, fl + 1);
+	memcpy(buf + fl + 1, gtid, gl + 1);
+	push(r, QI_COMMIT, pos, buf, fl + gl + 2);
+	free(buf);
+}
+
+static void
+on_rep_discard(void *arg)
+{
+	push(arg, QI_DISCARD, 0, NULL, 0);
+}
+
+static void
+on_rep_done(void *arg, int status, const char *msg)
+{
+	struct run *r = arg;
+
+	r->stream_status = status;
+	snprintf(r->stream_msg, sizeof(r->stream_msg), "%s", msg ? msg : "");
+	if (!r->ended) {
+		push(r, QI_END, (uint64_t)status, NULL, 0);
+		r->ended = true;
+	}
+}
+
+/* Once a second: signals, the applier's fate, progress lines. */
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct run *r = arg;
+	struct applier_stats st;
+	time_t now = time(NULL);
+
+	(void)fd;
+	(void)what;
+	if (got_signal == SIGHUP) {
+		got_signal = 0;
+		if (log_reopen() != 0)
+			log_error("cannot reopen the log file");
+	}
+	applier_get_stats(r->app, &st);
+	if (now - r->last_report >= r->cfg->status_interval) {
+		log_info("applied %" PRIu64 " transactions (%.0f/s), %" PRIu64 " rows, %"
+		    PRIu64 " DDL; at %s:%" PRIu64 "; lag %ld s; queue %zu bytes",
+		    st.transactions, r->last_report ?
+		    (double)(st.transactions - r->last_trx) / (double)(now - r->last_report) : 0.0,
+		    st.rows, st.ddl, st.file, st.pos,
+		    st.last_source_ts ? (long)(now - (time_t)st.last_source_ts) : 0L,
+		    queue_bytes(r->q));
+		r->last_report = now;
+		r->last_trx = st.transactions;
+	}
+	if (r->ended && r->pend_head == NULL && !queue_ready(r->q))
+		event_base_loopexit(r->base, NULL);
+}
+
+static void
+on_stop_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct run *r = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		got_signal = SIGHUP;
+		return;
+	}
+	if (r->stopping)
+		return;
+	log_info("signal %d: finishing the current transaction, then stopping", (int)sig);
+	r->stopping = true;
+	replica_stop(r->rep);
+}
+
+/* The first position: "current", "FILE:POS" or a GTID set. */
+static bool
+start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen)
+{
+	const char *s = c->start ? c->start : "current";
+	const char *colon = strrchr(s, ':');
+	struct dest d = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	memset(start, 0, sizeof(*start));
+	if (strcasecmp(s, "current") != 0) {
+		if (colon != NULL && strchr(s, '-') == NULL && colon[1] != '\0' &&
+		    strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+			snprintf(start->file, sizeof(start->file), "%.*s", (int)(colon - s), s);
+			start->pos = strtoull(colon + 1, NULL, 10);
+			return true;
+		}
+		snprintf(start->gtid, sizeof(start->gtid), "%s", s);
+		return true;
+	}
+	if (!dest_connect(&d, &c->source, "source")) {
+		snprintf(err, errlen, "%s", d.err);
+		return false;
+	}
+	if (mysql_query(d.my, "SHOW MASTER STATUS") != 0 ||
+	    (res = mysql_store_result(d.my)) == NULL) {
+		snprintf(err, errlen, "%s: SHOW MASTER STATUS: %s (the user needs the "
+		    "REPLICATION CLIENT or BINLOG MONITOR privilege)", d.where, mysql_error(d.my));
+		dest_close(&d);
+		return false;
+	}
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL) {
+		snprintf(err, errlen, "%s: binary logging is off on the source: enable "
+		    "log_bin with binlog_format=ROW", d.where);
+		mysql_free_result(res);
+		dest_close(&d);
+		return false;
+	}
+	snprintf(start->file, sizeof(start->file), "%s", row[0]);
+	start->pos = row[1] ? strtoull(row[1], NULL, 10) : 4;
+	mysql_free_result(res);
+	dest_close(&d);
+	return true;
+}
+
+static void
+link_opts(struct conn_opts *o, const struct cfg_link *l, const char *name)
+{
+	memset(o, 0, sizeof(*o));
+	o->name = name;
+	o->host = l->host;
+	o->port = (uint16_t)l->port;
+	o->user = l->user;
+	o->password = l->password;
+	o->ssl_mode = l->ssl_mode ? (enum conn_ssl_mode)conn_ssl_mode_parse(l->ssl_mode) :
+	    CONN_SSL_PREFERRED;
+	o->ssl_ca = l->ssl_ca;
+	o->ssl_cert = l->ssl_cert;
+	o->ssl_key = l->ssl_key;
+	o->server_public_key = l->server_public_key;
+	o->get_server_public_key = l->get_server_public_key;
+	o->connect_timeout = (unsigned)l->connect_timeout;
+}
+
+/* One life of the pipeline, from the checkpoint to a stop or failure. */
+static enum applier_status
+run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
+{
+	struct run r;
+	struct ckpt ck, start;
+	struct replica_opts ro;
+	struct replica_cb cb = { on_rep_event, on_rep_commit, on_rep_discard, on_rep_done };
+	struct timeval one = { 1, 0 };
+	enum applier_status st;
+	char err[2048];
+
+	memset(&r, 0, sizeof(r));
+	r.cfg = c;
+	if (!ckpt_read(c, &ck, err, sizeof(err))) {
+		snprintf(msg, msglen, "%s", err);
+		return APPLIER_RETRY;
+	}
+	if (!ck.found) {
+		if (!start_position(c, &start, err, sizeof(err))) {
+			snprintf(msg, msglen, "%s", err);
+			return APPLIER_RETRY;
+		}
+		if (!ckpt_init(c, &start, err, sizeof(err)) ||
+		    !ckpt_read(c, &ck, err, sizeof(err))) {
+			snprintf(msg, msglen, "%s", err);
+			return APPLIER_RETRY;
+		}
+		log_info("first run: starting at %s", start.file[0] ? start.file : start.gtid);
+	}
+	log_info("resuming from %s:%" PRIu64 " (%" PRIu64 " transactions applied so far)",
+	    ck.file[0] ? ck.file : "(gtid)", ck.pos, ck.transactions);
+	memset(&ro, 0, sizeof(ro));
+	link_opts(&ro.conn, &c->source, "source");
+	ro.server_id = (uint32_t)c->server_id;
+	ro.heartbeat = (unsigned)c->heartbeat;
+	ro.retry_window = (unsigned)c->retry_window;
+	ro.stop_never = true;
+	if (ck.file[0]) {
+		ro.start_file = ck.file;
+		ro.start_pos = ck.pos;
+	} else
+		ro.start_gtid = ck.gtid;
+
+	r.base = event_base_new();
+	r.q = queue_new((size_t)c->queue_bytes);
+	if (r.base == NULL || r.q == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return APPLIER_FATAL;
+	}
+	r.rep = replica_new(r.base, &ro, &cb, &r);
+	r.app = applier_start(c, r.q, f, err, sizeof(err));
+	if (r.rep == NULL || r.app == NULL) {
+		snprintf(msg, msglen, "%s", r.app ? "out of memory" : err);
+		if (r.app) {
+			applier_stop(r.app);
+			push(&r, QI_END, 0, NULL, 0);
+			(void)applier_join(r.app, err, sizeof(err));
+			applier_free(r.app);
+		}
+		replica_free(r.rep);
+		queue_free(r.q);
+		event_base_free(r.base);
+		return APPLIER_FATAL;
+	}
+	queue_set_on_space(r.q, on_space, &r);
+	r.resume_ev = event_new(r.base, -1, 0, on_resume, &r);
+	r.tick_ev = event_new(r.base, -1, EV_PERSIST, on_tick, &r);
+	r.sig_term = evsignal_new(r.base, SIGTERM, on_stop_signal, &r);
+	r.sig_int = evsignal_new(r.base, SIGINT, on_stop_signal, &r);
+	r.sig_hup = evsignal_new(r.base, SIGHUP, on_stop_signal, &r);
+	event_add(r.tick_ev, &one);
+	event_add(r.sig_term, NULL);
+	event_add(r.sig_int, NULL);
+	event_add(r.sig_hup, NULL);
+	if (replica_start(r.rep) == 0)
+		event_base_dispatch(r.base);
+	/* the applier may still be working through the queue */
+	if (!r.ended) {
+		replica_stop(r.rep);
+		r.pend_head = r.pend_tail = NULL;
+		queue_push_force(r.q, qitem_new(QI_END, 0, NULL, 0));
+	}
+	while (r.pend_head != NULL) {
+		struct qitem *it = r.pend_head;
+		r.pend_head = it->next;
+		it->next = NULL;
+		queue_push_force(r.q, it);
+	}
+	st = applier_join(r.app, msg, msglen);
+	if (st == APPLIER_DONE && r.stream_status != 0) {
+		snprintf(msg, msglen, "%s", r.stream_msg);
+		st = APPLIER_FATAL;
+	}
+	{
+		struct applier_stats as;
+		applier_get_stats(r.app, &as);
+		log_info("stopped at %s:%" PRIu64 " after %" PRIu64 " transactions",
+		    as.file[0] ? as.file : ck.file, as.pos ? as.pos : ck.pos, as.transactions);
+	}
+	applier_free(r.app);
+	replica_free(r.rep);
+	event_free(r.resume_ev);
+	event_free(r.tick_ev);
+	event_free(r.sig_term);
+	event_free(r.sig_int);
+	event_free(r.sig_hup);
+	queue_free(r.q);
+	event_base_free(r.base);
+	if (st == APPLIER_DONE && !r.stopping && r.stream_status == 0)
+		st = APPLIER_RETRY; /* the stream ended without being asked to */
+	if (r.stopping && st != APPLIER_FATAL)
+		st = APPLIER_DONE;
+	return st;
+}
+
+int
+run_main(const struct cfg *c)
+{
+	char msg[4096];
+	char *ferr = NULL;
+	struct filter *f;
+	unsigned backoff = 1;
+	time_t first_failure = 0;
+
+	evthread_use_pthreads();
+	signal(SIGPIPE, SIG_IGN);
+	f = filter_new(c->include_databases, c->exclude_databases, c->include_tables,
+	    c->exclude_tables, c->exclude_columns, c->rename_databases, c->rename_tables,
+	    c->state_schema, &ferr);
+	if (f == NULL) {
+		log_error("%s: [filter]: %s", c->path, ferr ? ferr : "out of memory");
+		free(ferr);
+		return 2;
+	}
+	for (;;) {
+		enum applier_status st;
+		msg[0] = '\0';
+		st = run_once(c, f, msg, sizeof(msg));
+		if (st == APPLIER_DONE) {
+			filter_free(f);
+			return 0;
+		}
+		if (st == APPLIER_FATAL) {
+			log_error("%s", msg);
+			filter_free(f);
+			return 1;
+		}
+		if (first_failure == 0)
+			first_failure = time(NULL);
+		if (time(NULL) - first_failure > c->retry_window) {
+			log_error("%s (still failing after the retry window)", msg);
+			filter_free(f);
+			return 1;
+		}
+		log_warn("%s; restarting from the checkpoint in %u s", msg, backoff);
+		for (unsigned i = 0; i < backoff * 10 && got_signal == 0; i++)
+			usleep(100000);
+		backoff = backoff < 30 ? backoff * 2 : 30;
+	}
+}

@@ -1,0 +1,10 @@
+/* run.h: `myshift run`: the reader on the event loop feeding the applier thread, restarted from the checkpoint on failures. */
+#ifndef SRC_RUN_H
+#define SRC_RUN_H
+
+#include "src/cfg.h"
+
+/* Run until stopped (SIGTERM/SIGINT) or a final error; the exit status. */
+int run_main(const struct cfg *c);
+
+#endif

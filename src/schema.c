@@ -1,0 +1,321 @@
+/* schema.c: reading and caching destination table definitions. */
+#include "src/schema.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/binlog.h"
+#include "proto/sbuf.h"
+
+/* Append 'text' as an SQL string literal (for information_schema lookups). */
+static void
+add_literal(struct sbuf *b, const char *s)
+{
+	sbuf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			sbuf_addc(b, *s);
+		sbuf_addc(b, *s);
+	}
+	sbuf_addc(b, '\'');
+}
+
+static void
+table_free(struct schema_table *t)
+{
+	for (uint32_t i = 0; i < t->ncols; i++)
+		free(t->cols[i].name);
+	free(t->cols);
+	free(t->key);
+	free(t->db);
+	free(t->name);
+	free(t);
+}
+
+void
+schema_flush(struct schema_cache *sc, void (*free_stmts)(struct schema_table *))
+{
+	struct schema_table *t, *next;
+
+	for (t = sc->tables; t != NULL; t = next) {
+		next = t->next;
+		if (free_stmts != NULL)
+			free_stmts(t);
+		table_free(t);
+	}
+	sc->tables = NULL;
+}
+
+static bool
+run(struct dest *d, const char *sql, MYSQL_RES **res)
+{
+	if (mysql_real_query(d->my, sql, strlen(sql)) != 0 ||
+	    (*res = mysql_store_result(d->my)) == NULL) {
+		d->errnum = mysql_errno(d->my);
+		snprintf(d->err, sizeof(d->err), "%s: reading table definitions: %s (error %u)",
+		    d->where, mysql_error(d->my), d->errnum);
+		return false;
+	}
+	return true;
+}
+
+/* Columns in ordinal order. */
+static bool
+load_columns(struct schema_table *t, struct dest *d)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	uint32_t n;
+	bool ok;
+
+	sbuf_adds(&q, "SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE, "
+	    "IFNULL(CHARACTER_OCTET_LENGTH, 0), EXTRA, COLUMN_TYPE "
+	    "FROM information_schema.COLUMNS "
+	    "WHERE TABLE_SCHEMA = ");
+	add_literal(&q, t->db);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	add_literal(&q, t->name);
+	sbuf_adds(&q, " ORDER BY ORDINAL_POSITION");
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && run(d, q.p, &res);
+	sbuf_free(&q);
+	if (!ok)
+		return false;
+	n = (uint32_t)mysql_num_rows(res);
+	t->cols = calloc(n ? n : 1, sizeof(*t->cols));
+	if (t->cols == NULL) {
+		mysql_free_result(res);
+		return false;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL && t->ncols < n) {
+		struct schema_col *c = &t->cols[t->ncols++];
+		c->name = strdup(row[0] ? row[0] : "");
+		snprintf(c->data_type, sizeof(c->data_type), "%s", row[1] ? row[1] : "");
+		for (char *p = c->data_type; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		c->nullable = row[2] && strcmp(row[2], "YES") == 0;
+		c->octet_len = row[3] ? (uint32_t)strtoul(row[3], NULL, 10) : 0;
+		c->generated = row[4] && (strstr(row[4], "GENERATED") != NULL ||
+		    strstr(row[4], "VIRTUAL") != NULL || strstr(row[4], "PERSISTENT") != NULL ||
+		    strstr(row[4], "STORED") != NULL);
+		c->binary_fixed = strcmp(c->data_type, "binary") == 0;
+		c->is_unsigned = row[5] && strstr(row[5], "unsigned") != NULL;
+	}
+	mysql_free_result(res);
+	return true;
+}
+
+static long
+col_index(const struct schema_table *t, const char *name)
+{
+	for (uint32_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* The primary key, else the first unique key of NOT NULL whole columns. */
+static bool
+load_key(struct schema_table *t, struct dest *d)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char cur[256] = "";
+	uint32_t *cand;
+	uint32_t ncand = 0;
+	bool cand_ok = false, ok, done = false;
+
+	sbuf_adds(&q, "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE, IFNULL(SUB_PART, 0) "
+	    "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ");
+	add_literal(&q, t->db);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	add_literal(&q, t->name);
+	sbuf_adds(&q, " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME <> 'PRIMARY', "
+	    "INDEX_NAME, SEQ_IN_INDEX");
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && run(d, q.p, &res);
+	sbuf_free(&q);
+	if (!ok)
+		return false;
+	cand = calloc(t->ncols ? t->ncols : 1, sizeof(*cand));
+	if (cand == NULL) {
+		mysql_free_result(res);
+		return false;
+	}
+	while (!done && (row = mysql_fetch_row(res)) != NULL) {
+		long ci = row[1] ? col_index(t, row[1]) : -1;
+		if (strcmp(cur, row[0] ? row[0] : "") != 0) {
+			if (cand_ok && ncand > 0) {
+				done = true;
+				break;
+			}
+			snprintf(cur, sizeof(cur), "%s", row[0] ? row[0] : "");
+			ncand = 0;
+			cand_ok = true;
+		}
+		if (ci < 0 || t->cols[ci].nullable || strcmp(row[3], "0") != 0 ||
+		    ncand >= t->ncols)
+			cand_ok = false;
+		else
+			cand[ncand++] = (uint32_t)ci;
+	}
+	mysql_free_result(res);
+	if (cand_ok && ncand > 0) {
+		t->key = cand;
+		t->nkey = ncand;
+		t->has_pk = strcmp(cur, "PRIMARY") == 0;
+	} else
+		free(cand);
+	return true;
+}
+
+static bool
+load_counts(struct schema_table *t, struct dest *d)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok;
+
+	sbuf_adds(&q, "SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS "
+	    "WHERE EVENT_OBJECT_SCHEMA = ");
+	add_literal(&q, t->db);
+	sbuf_adds(&q, " AND EVENT_OBJECT_TABLE = ");
+	add_literal(&q, t->name);
+	sbuf_adds(&q, "), (SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS "
+	    "WHERE (CONSTRAINT_SCHEMA = ");
+	add_literal(&q, t->db);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	add_literal(&q, t->name);
+	sbuf_adds(&q, ") OR (UNIQUE_CONSTRAINT_SCHEMA = ");
+	add_literal(&q, t->db);
+	sbuf_adds(&q, " AND REFERENCED_TABLE_NAME = ");
+	add_literal(&q, t->name);
+	sbuf_adds(&q, "))");
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && run(d, q.p, &res);
+	sbuf_free(&q);
+	if (!ok)
+		return false;
+	row = mysql_fetch_row(res);
+	if (row != NULL) {
+		t->triggers = row[0] ? (unsigned)strtoul(row[0], NULL, 10) : 0;
+		t->has_fk = row[1] && strcmp(row[1], "0") != 0;
+	}
+	mysql_free_result(res);
+	return true;
+}
+
+struct schema_table *
+schema_get(struct schema_cache *sc, struct dest *d, const char *db, const char *name)
+{
+	struct schema_table *t;
+
+	for (t = sc->tables; t != NULL; t = t->next)
+		if (strcmp(t->name, name) == 0 && strcmp(t->db, db) == 0)
+			return t;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->db = strdup(db);
+	t->name = strdup(name);
+	if (t->db == NULL || t->name == NULL || !load_columns(t, d) ||
+	    !load_key(t, d) || !load_counts(t, d)) {
+		table_free(t);
+		return NULL;
+	}
+	if (t->ncols == 0) {
+		snprintf(d->err, sizeof(d->err), "%s: table `%s`.`%s` does not exist on the "
+		    "destination", d->where, db, name);
+		d->errnum = 0;
+		table_free(t);
+		return NULL;
+	}
+	t->next = sc->tables;
+	sc->tables = t;
+	return t;
+}
+
+static bool
+one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+bool
+schema_type_ok(uint8_t t, const char *dt)
+{
+	static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
+		"bigint", NULL };
+	static const char *const texts[] = { "tinyblob", "blob", "mediumblob", "longblob",
+		"tinytext", "text", "mediumtext", "longtext", "json", NULL };
+	static const char *const strs[] = { "char", "binary", "inet6", "inet4", "uuid",
+		NULL };
+	static const char *const geos[] = { "geometry", "point", "linestring", "polygon",
+		"multipoint", "multilinestring", "multipolygon", "geometrycollection",
+		"geomcollection", NULL };
+
+	switch (t) {
+	case MYSQL_T_TINY:
+		return strcmp(dt, "tinyint") == 0;
+	case MYSQL_T_SHORT:
+		return strcmp(dt, "smallint") == 0;
+	case MYSQL_T_INT24:
+		return strcmp(dt, "mediumint") == 0;
+	case MYSQL_T_LONG:
+		return strcmp(dt, "int") == 0;
+	case MYSQL_T_LONGLONG:
+		return strcmp(dt, "bigint") == 0;
+	case MYSQL_T_FLOAT:
+		return strcmp(dt, "float") == 0;
+	case MYSQL_T_DOUBLE:
+		return strcmp(dt, "double") == 0;
+	case MYSQL_T_NEWDECIMAL:
+	case MYSQL_T_DECIMAL:
+		return strcmp(dt, "decimal") == 0;
+	case MYSQL_T_YEAR:
+		return strcmp(dt, "year") == 0;
+	case MYSQL_T_DATE:
+	case MYSQL_T_NEWDATE:
+		return strcmp(dt, "date") == 0;
+	case MYSQL_T_TIME:
+	case MYSQL_T_TIME2:
+		return strcmp(dt, "time") == 0;
+	case MYSQL_T_DATETIME:
+	case MYSQL_T_DATETIME2:
+		return strcmp(dt, "datetime") == 0;
+	case MYSQL_T_TIMESTAMP:
+	case MYSQL_T_TIMESTAMP2:
+		return strcmp(dt, "timestamp") == 0;
+	case MYSQL_T_VARCHAR:
+	case MYSQL_T_VAR_STRING:
+		return strcmp(dt, "varchar") == 0 || strcmp(dt, "varbinary") == 0;
+	case MYSQL_T_STRING:
+		return one_of(dt, strs);
+	case MYSQL_T_ENUM:
+		return strcmp(dt, "enum") == 0;
+	case MYSQL_T_SET:
+		return strcmp(dt, "set") == 0;
+	case MYSQL_T_BIT:
+		return strcmp(dt, "bit") == 0;
+	case MYSQL_T_BLOB:
+	case MYSQL_T_TINY_BLOB:
+	case MYSQL_T_MEDIUM_BLOB:
+	case MYSQL_T_LONG_BLOB:
+		return one_of(dt, texts);
+	case MYSQL_T_JSON:
+		return strcmp(dt, "json") == 0 || strcmp(dt, "longtext") == 0;
+	case MYSQL_T_GEOMETRY:
+		return one_of(dt, geos);
+	default:
+		(void)ints;
+		return false;
+	}
+}

@@ -1,0 +1,54 @@
+/* schema.h: destination table definitions (columns, key, triggers) read from information_schema. */
+#ifndef SRC_SCHEMA_H
+#define SRC_SCHEMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "src/dest.h"
+
+struct schema_col {
+	char *name;
+	char data_type[32];  /* lower case: "int", "varchar", "binary", ... */
+	bool nullable;
+	bool is_unsigned;    /* integer column declared UNSIGNED */
+	bool generated;      /* virtual or stored generated: never written */
+	bool binary_fixed;   /* BINARY(n): values are padded with 0x00 to octet_len */
+	uint32_t octet_len;
+};
+
+struct schema_stmt; /* prepared statements cached per table (applier.c) */
+
+struct schema_table {
+	struct schema_table *next;
+	char *db, *name;
+	uint32_t ncols;
+	struct schema_col *cols;
+	uint32_t nkey;       /* 0: no usable key (match the full before image) */
+	uint32_t *key;       /* column indexes of the primary key or a NOT NULL unique key */
+	bool has_pk;
+	unsigned triggers;
+	bool has_fk;         /* references or is referenced by a foreign key */
+	struct schema_stmt *stmts;
+};
+
+struct schema_cache {
+	struct schema_table *tables;
+};
+
+/*
+ * The definition of db.name on the destination (cached); NULL with d->err
+ * set if it cannot be read or the table does not exist.
+ */
+struct schema_table *schema_get(struct schema_cache *sc, struct dest *d,
+    const char *db, const char *name);
+/* Forget every cached definition (after DDL); free_stmts frees the statements. */
+void schema_flush(struct schema_cache *sc, void (*free_stmts)(struct schema_table *));
+
+/*
+ * Whether a column of binlog type map_type (struct binlog_col.type) can be
+ * stored in a destination column of data_type.
+ */
+bool schema_type_ok(uint8_t map_type, const char *data_type);
+
+#endif
