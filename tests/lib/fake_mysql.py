@@ -38,6 +38,8 @@ binlog file, optionally FILE:POS.
   garble@POS[:MODE] damage the event starting at POS: flip (a body byte,
                     stale CRC; default), crc, type (unknown type, CRC
                     fixed), len (wrong event size, CRC fixed), trunc
+                    (packet 10 bytes short), short (10 bytes: less
+                    than an event header)
   refuse[:CODE[:MESSAGE]]  answer the dump with ERR (default 1236)
   close@greeting    close at once after accept
   silent@greeting   accept and say nothing
@@ -528,7 +530,7 @@ class Fault:
             self.pos = "end"
             return
         if self.kind == "garble":
-            m = re.fullmatch(r"(?:(.+):)?(\d+)(?::(flip|crc|type|len|trunc))?", where)
+            m = re.fullmatch(r"(?:(.+):)?(\d+)(?::(flip|crc|type|len|trunc|short))?", where)
             if not m:
                 raise ValueError("bad garble spec '%s'" % spec)
             self.file, self.pos, self.mode = m.group(1), int(m.group(2)), m.group(3) or "flip"
@@ -760,6 +762,7 @@ class Session:
                               for _ in range(20))
         self.stream_bytes = 0
         self.fault = None
+        self.out = bytearray()
 
     def log(self, text):
         self.srv.log(self.cid, text)
@@ -818,7 +821,19 @@ class Session:
         except (OSError, ssl.SSLError) as e:
             raise Closed("send: %s" % e)
 
+    def queue(self, data):
+        """Buffer stream bytes like MySQL's net buffer; written when full or flushed."""
+        self.out += data
+        if len(self.out) >= self.srv.args.net_buffer:
+            self.flush()
+
+    def flush(self):
+        if self.out:
+            data, self.out = bytes(self.out), bytearray()
+            self.send_raw(data)
+
     def send(self, payload):
+        self.flush()
         self.send_raw(self.wire(payload))
 
     def send_ok(self):
@@ -844,7 +859,7 @@ class Session:
                 self.log("fault %s" % f.spec)
                 if f.kind == "silent":
                     self.hang()
-                return
+                raise Closed("closed at greeting by fault")
             if self.handshake():
                 self.commands()
         except Closed as e:
@@ -861,6 +876,7 @@ class Session:
 
     def hang(self):
         """Say nothing until the client gives up."""
+        self.flush()
         self.log("silent")
         while True:
             r, _, _ = select.select([self.sock], [], [], 1.0)
@@ -870,7 +886,7 @@ class Session:
                         break
                 except (OSError, ssl.SSLError):
                     break
-        self.log("closed reason='client gave up on the silence'")
+        raise Closed("the client gave up on the silence")
 
     def greeting(self, plugin):
         caps = SERVER_CAPS if self.srv.ssl_ctx else SERVER_CAPS & ~CLIENT_SSL
@@ -1383,7 +1399,6 @@ class Session:
         first = True
         while True:
             b = srv.binlogs[idx]
-            last = idx == len(srv.binlogs) - 1
             self.cur_name = b.name
             self.send_fake_rotate(b.name, pos, b.server_id or srv.server_id)
             clear = clear_fde_for_gtid if exclude is not None and first else pos > 4
@@ -1399,7 +1414,7 @@ class Session:
             first = False
             while True:
                 pos = self.send_events(b, pos, exclude)
-                if not last:
+                if idx < len(srv.binlogs) - 1:
                     break
                 # the active file: its end is the end of the binlog
                 if non_block:
@@ -1408,10 +1423,6 @@ class Session:
                     self.send_eof()
                     return
                 pos = self.wait_new_events(b, pos)
-                if pos is None:
-                    return
-                if idx < len(srv.binlogs) - 1:
-                    break
             idx += 1
             pos = 4
 
@@ -1421,15 +1432,19 @@ class Session:
             self.srv.fault_fired(f)
             self.log("fault %s at the end of the binlog" % f.spec)
             self.hang()
-            raise Closed("silent fault")
 
     def wait_new_events(self, b, pos):
         """Heartbeats until the file grows; the position to continue from."""
         self.check_silent_at_end()
+        self.flush()
         last_sent = time.monotonic()
         while True:
-            if b.refresh() and b.end > pos:
-                return pos
+            if b.refresh():
+                with self.srv.lock:
+                    self.srv.auto_next()
+                if b.end > pos:
+                    self.log("grown file=%s end=%d" % (b.name, b.end))
+                    return pos
             r, _, _ = select.select([self.sock], [], [], 0.05)
             if r:
                 try:
@@ -1442,9 +1457,6 @@ class Session:
             if self.hb_period > 0 and now - last_sent >= self.hb_period:
                 self.send_heartbeat(b, pos)
                 last_sent = now
-
-    def event_packet(self, ev):
-        return self.wire(b"\x00" + ev)
 
     def stream(self, ev, name=None, start=None):
         """Send one event packet; faults at a file position or byte count fire here."""
@@ -1459,7 +1471,8 @@ class Session:
             part = data[:self.wire_prefix(len(payload), 1 + k)] if k > 0 else b""
             self.srv.fault_fired(f)
             self.log("fault %s file=%s event_start=%d sent_event_bytes=%d" % (f.spec, name, start, k))
-            self.send_raw(part)
+            self.queue(part)
+            self.flush()
             self.end_by_fault(f)
         data = self.wire(payload)
         if f is not None and f.kind == "cutbytes" and self.stream_bytes + len(data) > f.pos:
@@ -1467,15 +1480,15 @@ class Session:
             self.srv.fault_fired(f)
             self.log("fault %s file=%s event_start=%s sent_packet_bytes=%d" % (
                 f.spec, name or self.cur_name, start if start is not None else "-", n))
-            self.send_raw(data[:n])
+            self.queue(data[:n])
+            self.flush()
             self.end_by_fault(f)
         self.stream_bytes += len(data)
-        self.send_raw(data)
+        self.queue(data)
 
     def end_by_fault(self, f):
         if f.kind == "silent":
             self.hang()
-            raise Closed("silent fault")
         if f.kind == "reset":
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.sock.close()
@@ -1515,6 +1528,7 @@ class Session:
         if self.srv.args.log_heartbeats:
             self.log("heartbeat file=%s pos=%d" % (b.name, pos))
         self.stream(ev)
+        self.flush()
 
     def garble(self, ev, mode):
         ev = bytearray(ev)
@@ -1534,6 +1548,8 @@ class Session:
             ev = bytearray(fix_crc(bytes(ev), self.alg))
         elif mode == "trunc":
             ev = ev[:max(HDR, len(ev) - 10)]
+        elif mode == "short":
+            ev = ev[:10]
         return bytes(ev)
 
     def send_events(self, b, pos, exclude):
@@ -1713,6 +1729,9 @@ def main(argv):
     ap.add_argument("--log-events", action="store_true", help="log every event sent")
     ap.add_argument("--log-heartbeats", action="store_true", help="log every heartbeat sent")
     ap.add_argument("--fault", action="append", default=[], help="see the module doc")
+    ap.add_argument("--net-buffer", type=int, default=16384,
+                    help="stream bytes buffered before a write, like MySQL's "
+                         "net_buffer_length (1: one write per packet)")
     args = ap.parse_args(argv)
     try:
         srv = Server(args)
