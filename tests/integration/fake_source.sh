@@ -445,6 +445,55 @@ t_stream_rows() {
 	    problem "no clear error for --server-id 1: $(errors same_id)"
 }
 
+t_stream_start_position() {
+	fake_start --no-auto-next --binlog "$REC=master-bin.000001" \
+	    --user "repl:mysql_native_password=$PW" || return
+	replica from1099 --start-file master-bin.000001 --start-position "${TX[4]}"
+	expect_rc 0 from1099
+	reference file_from1099 --start-position "${TX[4]}" "$REC"
+	cmp -s "$W/file_from1099.out" "$W/from1099.out" ||
+	    problem "text differs from the file's: $(diff "$W/file_from1099.out" "$W/from1099.out" | head -n 4 | tr '\n' '|' | cut -c1-300)"
+	expect_dumps "master-bin.000001:${TX[4]}"
+	# the FDE came with log_pos 0 (MySQL: the dump starts past it)
+	log_has "dump-start file=master-bin.000001 pos=${TX[4]}" 1
+}
+
+t_stream_big_events() {
+	# ROWS_QUERY events of 16 MB - 1 (a packet of exactly 0xffffff
+	# payload bytes, then an empty one) and of 32 MB + 100 (three
+	# packets); cuts inside both and inside a packet boundary
+	local p2
+	python3 "$FAKE" rows-query "$REC" "$W/big.bin" --event "572:$((0xffffff - 1))" \
+	    --event "1253:$((2 * 0xffffff + 100))" || { problem "rows-query failed"; return; }
+	p2=$((1253 + 0xffffff - 1))
+	fake_start --no-auto-next --binlog "$W/big.bin=master-bin.000001" \
+	    --fault cut@8000572 --fault "cut@$((p2 + 20000000))" \
+	    --fault "cutbytes@$((0xffffff + 4 + 2))" \
+	    --user "repl:mysql_native_password=$PW" || return
+	replica big --retry-window 60
+	expect_rc 0 big
+	reference big_ref "$W/big.bin"
+	cmp -s "$W/big_ref.out" "$W/big.out" ||
+	    problem "text differs from the file's ($(stat -c %s "$W/big.out") bytes, $(stat -c %s "$W/big_ref.out") expected)"
+	log_has 'fault cut' 3
+	expect_dumps ":4 master-bin.000001:${TX[2]} master-bin.000001:$((TX[4] + 0xffffff - 1)) master-bin.000001:$((TX[4] + 0xffffff - 1))"
+	rm -f "$W/big.bin" "$W/big.out" "$W/big_ref.out"
+}
+
+t_stream_checksum_none() {
+	python3 "$FAKE" strip-checksums "$REC" "$W/nocrc.bin" ||
+	    { problem "strip-checksums failed"; return; }
+	reference nocrc_ref "$W/nocrc.bin"
+	fake_start --no-auto-next --binlog "$W/nocrc.bin=master-bin.000001" --fault cut@1800 \
+	    --user "repl:mysql_native_password=$PW" || return
+	replica nocrc --retry-window 60
+	expect_rc 0 nocrc
+	log_has 'checksum=NONE' 2
+	cmp -s "$W/nocrc_ref.out" "$W/nocrc.out" ||
+	    problem "text differs from the file's: $(diff "$W/nocrc_ref.out" "$W/nocrc.out" | head -n 4 | tr '\n' '|' | cut -c1-300)"
+	same_rows file nocrc
+}
+
 t_stream_raw() {
 	fake_start --no-auto-next --binlog "$REC=master-bin.000001" \
 	    --user "repl:mysql_native_password=$PW" || return
@@ -686,6 +735,58 @@ t_silence_end() {
 	same_rows file silence_end
 }
 
+# ---------------------------------------------------- source restarts
+
+# restart_source UUID NAME: cut the stream in TX5, replace the fake by a
+# new one on the same port with server_uuid UUID, let NAME run to the end.
+restart_source() {
+	local uuid=$1 name=$2 pid port
+	fake_start --server-uuid "$UUID" --binlog "$REC=master-bin.000001" --fault cut@1800 \
+	    --user "repl:mysql_native_password=$PW" || return
+	port=$FAKE_PORT
+	MYSQL_PWD=$PW timeout 90 "$MYSHIFT_BINLOG" --host 127.0.0.1 --port "$port" \
+	    --user repl --retry-window 60 >"$W/$name.out" 2>"$W/$name.err" &
+	pid=$!
+	wait_until -t 30 grep -q 'fault cut@1800' "$FAKE_LOG" || problem "no cut"
+	fake_stop
+	fake_start --port "$port" --server-uuid "$uuid" --binlog "$REC=master-bin.000001" \
+	    --user "repl:mysql_native_password=$PW" || { kill "$pid"; return; }
+	wait "$pid"
+	RC=$?
+	check_sane "$name"
+}
+
+t_source_restart() {
+	restart_source "$UUID" restart
+	expect_rc 0 restart
+	expect_dumps "master-bin.000001:${TX[5]}"
+	same_rows file restart
+}
+
+t_source_replaced() {
+	# another server behind the same address: positions mean nothing
+	restart_source "$UUID2" replaced
+	expect_rc 1 replaced
+	grep -q "server_uuid changed from $UUID to $UUID2" "$W/replaced.err" ||
+	    problem "no clear error: $(errors replaced)"
+	log_has 'COM_BINLOG_DUMP ' 0
+	reference before_1389 --stop-position "${TX[5]}" "$REC"
+	same_rows before_1389 replaced
+}
+
+t_err_transient() {
+	# a dump refused with an error that is not final: retried
+	fake_start --binlog "$REC=master-bin.000001" \
+	    --fault "refuse:1053:Server shutdown in progress" \
+	    --user "repl:mysql_native_password=$PW" || return
+	replica transient --retry-window 60
+	expect_rc 0 transient
+	grep -q 'Server shutdown in progress (error 1053)' "$W/transient.err" ||
+	    problem "the error is not reported: $(errors transient)"
+	expect_dumps ":4 :4"
+	same_rows file transient
+}
+
 # ----------------------------------------------------------- ERR 1236
 
 t_err1236() {
@@ -730,6 +831,9 @@ run_case auth-sha256 t_auth_sha256
 run_case auth-sha256-default t_auth_sha256_default
 run_case auth-wrong-password t_auth_wrong
 run_case stream-rows t_stream_rows
+run_case stream-start-position t_stream_start_position
+run_case stream-big-events t_stream_big_events
+run_case stream-checksum-none t_stream_checksum_none
 run_case stream-raw t_stream_raw
 run_case stream-grow-heartbeat t_stream_grow
 run_case gtid-start t_gtid_start
@@ -745,6 +849,9 @@ run_case garble-trunc t_garble_trunc
 run_case garble-short t_garble_short
 run_case silence-mid-transaction t_silence_mid
 run_case silence-at-end t_silence_end
+run_case source-restart t_source_restart
+run_case source-replaced t_source_replaced
+run_case err-transient t_err_transient
 run_case err1236 t_err1236
 run_case err1236-after-cut t_err1236_after_cut
 

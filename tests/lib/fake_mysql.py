@@ -51,6 +51,10 @@ Tools:
       cut a binlog at transaction boundaries into BASE.000001, ...: each
       later file gets the FDE, a PREVIOUS_GTIDS, rewritten log_pos and
       CRCs; all but the last end with a ROTATE to the next
+  fake_mysql.py rows-query IN OUT --event POS:SIZE ...
+      insert ROWS_QUERY events of SIZE bytes (16 MB packet splits)
+  fake_mysql.py strip-checksums IN OUT
+      the same binlog as written with binlog_checksum=NONE
   fake_mysql.py gtidset-encode SET  /  gtidset-decode HEX
       the SID-block encoding of COM_BINLOG_DUMP_GTID and PREVIOUS_GTIDS
 
@@ -470,7 +474,8 @@ def make_event(typ, server_id, log_pos, flags, body, alg, timestamp=0):
 
 
 def fix_crc(ev, alg):
-    if alg == 1 and len(ev) >= HDR + 4:
+    """Recompute an event's CRC32; a FORMAT_DESCRIPTION always has one."""
+    if (alg == 1 or ev[4] == FDE) and len(ev) >= HDR + 4:
         ev = ev[:-4] + le(crc32(ev[:-4]), 4)
     return ev
 
@@ -1682,9 +1687,80 @@ def tool_split(argv):
     return 0
 
 
+def tool_rows_query(argv):
+    ap = argparse.ArgumentParser(prog="fake_mysql.py rows-query")
+    ap.add_argument("input")
+    ap.add_argument("output")
+    ap.add_argument("--event", action="append", required=True,
+                    help="POS:SIZE: a ROWS_QUERY event of SIZE bytes before the event at POS")
+    a = ap.parse_args(argv)
+    b = Binlog(a.input, os.path.basename(a.input))
+    inserts = {}
+    for spec in a.event:
+        pos, size = (int(x) for x in spec.split(":"))
+        if b.event_at(pos) is None or pos <= b.fde[1]:
+            sys.stderr.write("rows-query: %d is not the start of an event after the FDE\n" % pos)
+            return 2
+        text_len = size - HDR - 1 - (4 if b.alg == 1 else 0)
+        if text_len < 0:
+            sys.stderr.write("rows-query: %d bytes is too small\n" % size)
+            return 2
+        line = b"".join(bytes([48 + (i % 43)]) for i in range(79)) + b"\n"
+        text = (line * (text_len // len(line) + 1))[:text_len]
+        inserts[pos] = (size, text)
+    out = bytearray(b.data[:4])
+    shift = 0
+    for s, e, t in b.events:
+        ev = bytearray(b.data[s:e])
+        if s in inserts:
+            size, text = inserts[s]
+            ts = int.from_bytes(ev[:4], "little")
+            out += make_event(29, b.server_id, s + shift + size, 0, b"\x00" + text, b.alg, ts)
+            shift += size
+        lp = int.from_bytes(ev[13:17], "little")
+        if lp and shift:
+            ev[13:17] = le(lp + shift, 4)
+            ev = bytearray(fix_crc(bytes(ev), b.alg))
+        out += ev
+    with open(a.output, "wb") as f:
+        f.write(out)
+    return 0
+
+
+def tool_strip_checksums(argv):
+    ap = argparse.ArgumentParser(prog="fake_mysql.py strip-checksums")
+    ap.add_argument("input")
+    ap.add_argument("output")
+    a = ap.parse_args(argv)
+    b = Binlog(a.input, os.path.basename(a.input))
+    if b.alg != 1:
+        sys.stderr.write("strip-checksums: %s has no CRC32 checksums\n" % a.input)
+        return 2
+    out = bytearray(b.data[:4])
+    for s, e, t in b.events:
+        ev = bytearray(b.data[s:e])
+        if t == FDE:
+            ev[-5] = 0  # binlog_checksum=NONE; the FDE keeps its own CRC
+        else:
+            ev = ev[:-4]
+            ev[9:13] = le(len(ev), 4)
+        if int.from_bytes(ev[13:17], "little"):
+            ev[13:17] = le(len(out) + len(ev), 4)
+        if t == FDE:
+            ev = bytearray(fix_crc(bytes(ev), 1))
+        out += ev
+    with open(a.output, "wb") as f:
+        f.write(out)
+    return 0
+
+
 def main(argv):
+    if argv and argv[0] == "strip-checksums":
+        return tool_strip_checksums(argv[1:])
     if argv and argv[0] == "gtidify":
         return tool_gtidify(argv[1:])
+    if argv and argv[0] == "rows-query":
+        return tool_rows_query(argv[1:])
     if argv and argv[0] == "split":
         return tool_split(argv[1:])
     if argv and argv[0] == "gtidset-encode":
