@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct filter;
 
@@ -73,5 +74,23 @@ void sql_classify(const char *sql, size_t len, const char *default_db,
  */
 char *sql_rewrite(const char *sql, size_t len, const char *default_db,
     const struct filter *f);
+
+/*
+ * sql_mode bits (the QUERY event's Q_SQL_MODE_CODE status variable, same
+ * values on MySQL and MariaDB) that change how a statement is tokenized:
+ * "x" is an identifier under ANSI_QUOTES, and backslash is an ordinary
+ * character in strings under NO_BACKSLASH_ESCAPES.
+ */
+#define SQL_MODE_ANSI_QUOTES 0x4ULL
+#define SQL_MODE_NO_BACKSLASH_ESCAPES 0x100000ULL
+
+/* sql_classify() of a statement that ran under sql_mode. */
+void sql_classify_mode(const char *sql, size_t len, const char *default_db,
+    uint64_t sql_mode, struct sql_info *out);
+/* sql_rewrite() of a statement that ran under sql_mode. */
+char *sql_rewrite_mode(const char *sql, size_t len, const char *default_db,
+    uint64_t sql_mode, const struct filter *f);
+/* A short name of kind for messages ("DDL", "DML", ...). */
+const char *sql_kind_name(enum sql_kind kind);
 
 #endif
