@@ -32,7 +32,15 @@
  *
  * Seeds: MYSHIFT_SEED_DIR=DIR tests/unit/test_events writes every test
  * stream as a binlog file into DIR; the MariaDB test suite's binlogs
- * (/usr/share/mysql/mysql-test/std_data/ *.0000* *binlog*) are real ones.
+ * (/usr/share/mysql/mysql-test/std_data, the files named like *.0000NN
+ * or *binlog*) are real ones.
+ *
+ * Build and run (by hand; configure --enable-fuzzing does the same):
+ *   clang -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+ *       tests/fuzz/event-fuzzer.c proto/[a-z]*.c -lz -lzstd -lcrypto
+ *   ./a.out -max_len=65536 -malloc_limit_mb=1024 CORPUS SEEDS
+ * Replay inputs without libFuzzer: add -DEVENT_FUZZER_MAIN, use gcc or
+ * clang with -fsanitize=address,undefined, pass the files as arguments.
  */
 
 #define MAX_EVENTS 2048
