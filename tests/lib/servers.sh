@@ -26,6 +26,8 @@
 #
 # Environment: MYSHIFT_TEST_TMP (parent of scratch dirs, default /tmp),
 # MYSHIFT_TEST_KEEP=1 keeps the scratch dir after the test,
+# MYSHIFT_SAVE_BINLOGS=DIR copies the servers' binlogs of up to 1 MB into
+# DIR at cleanup (tests/run makes fuzzing seeds of them),
 # SRV_START_TIMEOUT (seconds, default 60).
 
 SRV_ROOT=
@@ -287,6 +289,17 @@ srv_binlogs() {
 	done <"$dir/$1-bin.index"
 }
 
+# Copy NAME's binlogs of up to 1 MB to $MYSHIFT_SAVE_BINLOGS.
+_srv_save_binlogs() {
+	local f
+	mkdir -p "$MYSHIFT_SAVE_BINLOGS" || return 0
+	for f in "$(_srv_get "$1" BINLOG_DIR)"/"$1"-bin.[0-9]*; do
+		[ -f "$f" ] && [ "$(stat -c %s "$f")" -le 1048576 ] &&
+		    cp "$f" "$MYSHIFT_SAVE_BINLOGS/${SRV_ROOT##*/}-${f##*/}"
+	done
+	return 0
+}
+
 # srv_cleanup_all: stop every server this test started, release the ports
 # and remove the scratch dir (kept if MYSHIFT_TEST_KEEP=1).
 srv_cleanup_all() {
@@ -295,6 +308,7 @@ srv_cleanup_all() {
 		srv_stop "$name"
 		port=$(_srv_get "$name" PORT)
 		[ -n "$port" ] && rm -rf "$SRV_PORT_LOCKS/$port"
+		[ -n "${MYSHIFT_SAVE_BINLOGS:-}" ] && _srv_save_binlogs "$name"
 	done
 	SRV_NAMES=()
 	if [ -n "$SRV_ROOT" ]; then
