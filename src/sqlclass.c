@@ -383,24 +383,31 @@ sp_punct(struct sqlp *p, char c)
 	return true;
 }
 
-/* Consume "IF EXISTS" or "IF NOT EXISTS" and note it. */
+/* Consume "IF EXISTS" or "IF NOT EXISTS"; note it for the statement if note. */
+static void
+sp_if_exists_note(struct sqlp *p, bool note)
+{
+	if (!sp_is(p, &p->t, "IF"))
+		return;
+	if (sp_peek_is(p, 1, "EXISTS")) {
+		sp_next(p);
+		sp_next(p);
+		if (note)
+			p->info->if_exists = true;
+	} else if (sp_peek_is(p, 1, "NOT") && sp_peek_is(p, 2, "EXISTS")) {
+		sp_next(p);
+		sp_next(p);
+		sp_next(p);
+		if (note)
+			p->info->if_not_exists = true;
+	}
+}
+
+/* IF [NOT] EXISTS of the statement itself. */
 static void
 sp_if_exists(struct sqlp *p)
 {
-	struct tok t1 = sp_peek(p, 1), t2 = sp_peek(p, 2);
-
-	if (!sp_is(p, &p->t, "IF"))
-		return;
-	if (sp_is(p, &t1, "EXISTS")) {
-		sp_next(p);
-		sp_next(p);
-		p->info->if_exists = true;
-	} else if (sp_is(p, &t1, "NOT") && sp_is(p, &t2, "EXISTS")) {
-		sp_next(p);
-		sp_next(p);
-		sp_next(p);
-		p->info->if_not_exists = true;
-	}
+	sp_if_exists_note(p, true);
 }
 
 /* Set the verb from a string. */
@@ -1079,7 +1086,7 @@ sp_scan(struct sqlp *p, const struct scope *sc, enum scan_mode mode,
 			sp_insert_target(p, sc, record);
 		} else if (sp_is(p, &t, "TABLE") || sp_is(p, &t, "TABLES")) {
 			sp_next(p);
-			sp_if_exists(p);
+			sp_if_exists_note(p, false);
 			while (!p->fail && sp_at_name(p)) {
 				struct qname q;
 
@@ -1156,7 +1163,7 @@ sp_scan(struct sqlp *p, const struct scope *sc, enum scan_mode mode,
 			char db[NAME_BYTES + 1];
 
 			sp_next(p);
-			sp_if_exists(p);
+			sp_if_exists_note(p, false);
 			if (sp_at_name(p) && sp_ident(p, &dt, db, false))
 				sp_database(p, &dt, db, false);
 		} else if (mode != SCAN_ALTER_EVENT && sp_is(p, &t, "RENAME") &&

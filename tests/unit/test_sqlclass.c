@@ -140,6 +140,9 @@ static const struct {
 	{ "CREATE PROCEDURE IF NOT EXISTS shop.p(IN a INT)\nBEGIN\n  SELECT 1;"
 	    "\n  UPDATE t SET x = a;\nEND", "d", SQL_DDL, SQLO_PROCEDURE,
 	    "CREATE", INE, "o:shop.p" },
+	{ "CREATE PROCEDURE p() BEGIN DROP TABLE IF EXISTS t; CREATE TABLE IF "
+	    "NOT EXISTS u (a INT); DROP DATABASE IF EXISTS x; END", "d",
+	    SQL_DDL, SQLO_PROCEDURE, "CREATE", 0, "o:d.p" },
 	{ "CREATE DEFINER=`root`@`%` TRIGGER tr BEFORE INSERT ON t FOR EACH "
 	    "ROW SET NEW.a = 1", "shop", SQL_DDL, SQLO_TRIGGER, "CREATE", 0,
 	    "o:shop.tr t:shop.t" },
