@@ -15,7 +15,10 @@
 #              password never printed, no retry).
 #   stream-*   the live stream prints what decoding the file prints (rows
 #              inside TRANSACTION_PAYLOAD included); --json; --raw copies;
-#              the setup queries and commands the fake received.
+#              the setup queries and commands the fake received; a start
+#              position; events split over 16 MB packets; a source with
+#              binlog_checksum=NONE; --stop-never with heartbeats while the
+#              binlog grows.
 #   gtid-*     COM_BINLOG_DUMP_GTID: the SID block received equals the
 #              requested set, the output starts after it; file choice from
 #              PREVIOUS_GTIDS; the set sent again after a reconnect.
@@ -26,7 +29,10 @@
 #              position; nothing after the last good transaction printed.
 #   silence-*  a source that stops talking is detected (--heartbeat 1: 7 s)
 #              and the replica reconnects; heartbeats keep an idle link up.
-#   err1236-*  ERR 1236 on the dump: the clear final error, no retry.
+#   source-*   the source restarts (the replica resumes) or another server
+#              answers at its address (server_uuid changed: final error).
+#   err-*      a dump refused with a transient error is retried; ERR 1236
+#              gives the clear final error, no retry.
 #
 # Environment: MYSHIFT_BINLOG (the binary), top_srcdir; MYSHIFT_STD_DATA
 # (default /usr/share/mysql/mysql-test/std_data); FAKE_SOURCE_CASES (a
