@@ -467,10 +467,15 @@ filter_new(const char *include_databases, const char *exclude_databases,
 		filter_err(err, "filter: out of memory");
 		return NULL;
 	}
-	if (state_schema != NULL && state_schema[0] != '\0' &&
-	    !filter_part("state_schema", state_schema, state_schema,
-	    strlen(state_schema), false, f->state_schema, err))
-		goto fail;
+	/* cfg.c validates the name; here it is only compared */
+	if (state_schema != NULL) {
+		if (strlen(state_schema) > NAME_MAX_BYTES) {
+			filter_err(err, "state_schema: \"%s\" is longer than "
+			    "%d bytes", state_schema, NAME_MAX_BYTES);
+			goto fail;
+		}
+		strcpy(f->state_schema, state_schema);
+	}
 	if (!filter_parse("include_databases", include_databases, 1, true,
 	    "db", &f->inc_db, NULL, NULL, err) ||
 	    !filter_parse("exclude_databases", exclude_databases, 1, true,

@@ -56,6 +56,8 @@ static const struct {
 	    false, false },
 	{ "state schema other name", { .state = "st" }, "st", "x", false,
 	    false },
+	{ "state schema with a dash", { .state = "my-state" }, "my-state", "x",
+	    false, false },
 	{ "state schema is case-sensitive", { .state = "myshift" },
 	    "MyShift", "x", true, true },
 	{ "include db exact", { .inc_db = "shop" }, "shop", "orders", true, true },
@@ -122,6 +124,28 @@ static const struct {
 	    "abcxb", true, false },
 	{ "several stars", { .inc_tbl = "*.*o*r*" }, "d", "orders", true,
 	    true },
+	{ "64 characters", { .inc_db =
+	    "a123456789012345678901234567890123456789012345678901234567890123" },
+	    "a123456789012345678901234567890123456789012345678901234567890123",
+	    "t", true, true },
+	{ "64 two-byte characters", { .inc_db =
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" },
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+	    "t", true, true },
 	{ "renames do not change filtering", { .exc_db = "shop2", .ren_db =
 	    "shop:shop2" }, "shop", "t", true, true },
 };
@@ -246,7 +270,13 @@ static const struct {
 	    "\"s.a\" and \"u.b\" are both renamed to \"t.x\"" },
 	{ "table rename into mysql", { .ren_tbl = "s.a:mysql.a" },
 	    "system or state" },
-	{ "state schema with a dot", { .state = "a.b" }, "state_schema" },
+	{ "state schema too long", { .state =
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+	    "state_schema" },
+	{ "rename into a dashed state schema", { .ren_db = "a:my-state",
+	    .state = "my-state" }, "character '-'" },
 };
 
 int
