@@ -116,6 +116,7 @@ struct applier {
 	pthread_mutex_t lock;    /* stats and stop flag */
 	struct applier_stats stats;
 	volatile int stop;
+	volatile int finished;   /* the thread has left its loop */
 	enum applier_status status;
 	char msg[4096];
 
@@ -1440,8 +1441,16 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 			    a->file, ev->offset, (int)(ev->query.query.len > 80 ? 80 :
 			    ev->query.query.len), ev->query.query.p);
 			return true;
-		case SQL_DDL:
 		case SQL_ACCOUNT:
+			if (!a->cfg->replicate_accounts) {
+				log_info("%s:%" PRIu64 ": account statement not replayed "
+				    "([apply] replicate_accounts = false): %.*s", a->file,
+				    ev->offset, (int)(ev->query.query.len > 60 ? 60 :
+				    ev->query.query.len), ev->query.query.p);
+				return true;
+			}
+			/* FALLTHROUGH */
+		case SQL_DDL:
 			/* implicit commit: the batch before it goes first */
 			if (!flush_batch(a))
 				goto dest_err;
@@ -1708,7 +1717,16 @@ out:
 	if (a->status != APPLIER_DONE)
 		rollback(a);
 	trx_clear(a);
+	__atomic_store_n(&a->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+enum applier_status
+applier_state(struct applier *a)
+{
+	if (!__atomic_load_n(&a->finished, __ATOMIC_ACQUIRE))
+		return APPLIER_RUNNING;
+	return a->status;
 }
 
 struct applier *

@@ -35,6 +35,8 @@ struct applier *applier_start(const struct cfg *c, struct queue *q,
     const struct filter *f, char *err, size_t errlen);
 /* Wait for the thread; returns its status and message. */
 enum applier_status applier_join(struct applier *a, char *msg, size_t msglen);
+/* APPLIER_RUNNING while the thread works; its final status once it stopped. */
+enum applier_status applier_state(struct applier *a);
 /* Ask the thread to stop at the next transaction boundary. */
 void applier_stop(struct applier *a);
 void applier_get_stats(struct applier *a, struct applier_stats *out);

@@ -187,6 +187,13 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		r->last_report = now;
 		r->last_trx = st.transactions;
 	}
+	if (applier_state(r->app) != APPLIER_RUNNING) {
+		/* the applier stopped (error or done): the stream has no reader */
+		if (!r->ended)
+			replica_stop(r->rep);
+		event_base_loopexit(r->base, NULL);
+		return;
+	}
 	if (r->ended && r->pend_head == NULL && !queue_ready(r->q))
 		event_base_loopexit(r->base, NULL);
 }
