@@ -76,6 +76,59 @@ char *sql_rewrite(const char *sql, size_t len, const char *default_db,
     const struct filter *f);
 
 /*
+ * Details of sql_classify():
+ * - refs: a database (CREATE/ALTER/DROP DATABASE, USE) has its name in both
+ *   db and name; ALTER DATABASE without a name gives the default database.
+ *   CREATE TABLE a LIKE b gives a, b; ALTER TABLE a RENAME b and ALTER
+ *   TABLE a EXCHANGE PARTITION p WITH TABLE b give a, b; ALTER EVENT a
+ *   RENAME TO b gives a, b. Tables named in FOREIGN KEY ... REFERENCES,
+ *   MERGE UNION=(...), view, routine, trigger and event bodies are renamed
+ *   by sql_rewrite() but not listed. GRANT/REVOKE ON db.* gives db and name
+ *   "*"; ON *.* and role grants give none. DML (statement-based) lists the
+ *   tables in its table positions, CALL the routine. ANALYZE/OPTIMIZE/REPAIR/
+ *   CHECK/CHECKSUM TABLE and FLUSH TABLES list their tables.
+ * - verb: the first keyword upper-cased, except "START TRANSACTION",
+ *   "ROLLBACK TO", "RELEASE SAVEPOINT", "XA START" (also for XA BEGIN),
+ *   "XA END", "XA PREPARE", "XA COMMIT", "XA ROLLBACK", "XA RECOVER",
+ *   "SET PASSWORD", "SET DEFAULT ROLE". SET STATEMENT ... FOR stmt is
+ *   classified as stmt.
+ * - SQL_OTHER: statements not listed in enum sql_kind (SET, SHOW, USE,
+ *   KILL, RESET, PURGE, CHANGE MASTER, LOCK TABLES, BEGIN NOT ATOMIC, ...),
+ *   several statements in one text (except inside routine, trigger and
+ *   event bodies), unterminated strings, identifiers or comments, names
+ *   longer than 192 bytes, nesting deeper than 128 parentheses, and any
+ *   CREATE/ALTER/DROP/RENAME/TRUNCATE whose header is not understood.
+ *   DDL on servers, tablespaces, logfile groups, resource groups, spatial
+ *   reference systems and packages is SQL_DDL with object SQLO_OTHER and
+ *   no refs (not rewritten).
+ *
+ * Details of sql_rewrite():
+ * - A qualified name that maps to another name has both parts replaced by
+ *   `db`.`name`; bytes between the parts (blanks, comments) are kept.
+ * - An unqualified table name resolves against default_db (inside a
+ *   routine or event body: the routine's database; inside a trigger body:
+ *   its table's database). It is left as written when the statement, run
+ *   in the destination database of that scope (the applier's USE of the
+ *   mapped default database; the mapped routine database), finds the
+ *   mapped table under the same name: that is, when no table rename
+ *   applies. Otherwise it becomes `db`.`table`. With an empty default_db
+ *   unqualified names are left alone.
+ * - Routine, event and trigger names: only the database part is renamed;
+ *   a trigger follows its table (CREATE TRIGGER on a table moved to
+ *   another database names the trigger in that database). DROP TRIGGER
+ *   db.tr cannot know the table and maps db by rename_databases only.
+ * - In FROM/JOIN/UPDATE lists, a table whose name (not only database)
+ *   changes is given its old name as an alias (`new` AS `old`) when it
+ *   has none, so that old.col still resolves; db.old.col then becomes
+ *   `old`.col. No alias is added in single-table DELETE FROM, INSERT/
+ *   REPLACE targets, or before a PARTITION (...) clause.
+ * - Names inside strings (PREPARE texts, COMMENT '...') are never changed;
+ *   unqualified names equal to a WITH common table expression are left.
+ * - A statement sql_classify() calls SQL_OTHER is copied unchanged, except
+ *   USE db, which is renamed.
+ */
+
+/*
  * sql_mode bits (the QUERY event's Q_SQL_MODE_CODE status variable, same
  * values on MySQL and MariaDB) that change how a statement is tokenized:
  * "x" is an identifier under ANSI_QUOTES, and backslash is an ordinary
