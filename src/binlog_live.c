@@ -128,8 +128,13 @@ on_event(void *arg, struct binlog_decoder *d, const struct binlog_event *ev,
 	struct live *l = arg;
 	struct proto_err err = { 0 };
 
-	if (l->o->raw)
-		return raw_event(l, ev, raw, len, file);
+	if (l->o->raw) {
+		if (raw_event(l, ev, raw, len, file) != 0) {
+			l->status = 1;
+			return -1;
+		}
+		return 0;
+	}
 	if (ev->h.log_pos == 0 || (ev->h.flags & BINLOG_F_ARTIFICIAL))
 		return 0;
 	if (!printer_event(l->p, d, ev, &err)) {

@@ -807,6 +807,24 @@ on_read(struct bufferevent *bev, void *arg)
 			}
 			continue;
 		}
+		if (c->state == CONN_GREETING) {
+			/*
+			 * The greeting may switch the link to TLS, which replaces
+			 * the bufferevent: take it out of the plain buffer first.
+			 */
+			uint8_t *copy = malloc(len ? len : 1);
+			if (copy == NULL) {
+				fail(c, CONN_E_PROTOCOL, "out of memory");
+				return;
+			}
+			memcpy(copy, p, len);
+			evbuffer_drain(in, PKT_HEADER_LEN + (size_t)len);
+			on_packet(c, copy, len);
+			free(copy);
+			if (c->state == CONN_CLOSED || c->bev != bev)
+				return;
+			continue;
+		}
 		on_packet(c, p, len);
 		if (c->state == CONN_CLOSED || c->bev != bev)
 			return; /* the callback failed or replaced the link */

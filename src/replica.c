@@ -116,6 +116,8 @@ fail_link(struct replica *r, bool final, const char *msg)
 
 	if (r->state == R_DONE)
 		return;
+	if (r->conn != NULL && conn_state(r->conn) != CONN_CLOSED)
+		conn_pause(r->conn);
 	if (r->in_group && r->delivered > 0 && r->cb.discard != NULL)
 		r->cb.discard(r->arg);
 	r->in_group = false;
@@ -303,9 +305,11 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 	struct proto_err err = { 0 };
 	uint64_t start;
 	bool ends;
-	char msg[700];
+	char msg[700], old_file[256] = "";
 
 	(void)c;
+	if (r->state != R_STREAM)
+		return; /* failed or stopping: what is still buffered is not used */
 	if (p == NULL) {
 		/* end of a non-blocking dump */
 		log_info("replica: reached the end of the source's binlog at %s:%" PRIu64,
@@ -318,7 +322,8 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 		fail_link(r, false, "replica: event shorter than its header in the stream");
 		return;
 	}
-	start = le32(p + 13) >= n ? le32(p + 13) - n : 0;
+	/* the event's own size names its start, even when the packet is short */
+	start = le32(p + 13) >= le32(p + 9) ? le32(p + 13) - le32(p + 9) : 0;
 	if (!binlog_decode(r->dec, p, n, start, &ev, &err)) {
 		snprintf(msg, sizeof(msg), "replica: cannot decode event at %s:%" PRIu64
 		    ": %s", r->cur_file, start, err.msg);
@@ -333,6 +338,9 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 	if (ev.h.type == BINLOG_HEARTBEAT_EVENT || ev.h.type == BINLOG_HEARTBEAT_EVENT_V2)
 		return;
 	if (ev.h.type == BINLOG_ROTATE_EVENT) {
+		/* a real rotate is the last event of the old file */
+		if (ev.h.log_pos != 0 && !(ev.h.flags & BINLOG_F_ARTIFICIAL))
+			snprintf(old_file, sizeof(old_file), "%s", r->cur_file);
 		snprintf(r->cur_file, sizeof(r->cur_file), "%.*s",
 		    (int)ev.rotate.file.len, ev.rotate.file.p);
 		if (ev.h.log_pos == 0 || (ev.h.flags & BINLOG_F_ARTIFICIAL)) {
@@ -346,7 +354,8 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 	group_track(r, &ev, &ends);
 	if (r->in_group || ends)
 		r->delivered++;
-	if (r->cb.event(r->arg, r->dec, &ev, p, n, r->cur_file) != 0) {
+	if (r->cb.event(r->arg, r->dec, &ev, p, n, old_file[0] ? old_file :
+	    r->cur_file) != 0) {
 		r->stopping = true;
 		drop_conn(r);
 		finish(r, 0, NULL);
