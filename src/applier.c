@@ -1134,7 +1134,8 @@ fingerprint(struct applier *a, const struct sql_info *in, const char *defdb,
 	for (unsigned i = 0; i < in->nrefs; i++) {
 		char db[200], tn[200];
 		const char *src = in->refs[i].db[0] ? in->refs[i].db : defdb ? defdb : "";
-		filter_map(a->f, src, NULL, db, sizeof(db), tn, sizeof(tn));
+		filter_map(a->f, src, in->refs[i].is_table ? in->refs[i].name : NULL, db,
+		    sizeof(db), tn, sizeof(tn));
 		sbuf_addc(&dbs, ',');
 		add_literal(&dbs, db);
 		if (in->object == SQLO_DATABASE) {
@@ -1231,7 +1232,7 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		    q->query.p);
 		return true;
 	}
-	sel = ddl_selected(a, in, defdb);
+	sel = in->kind == SQL_ACCOUNT ? 1 : ddl_selected(a, in, defdb);
 	if (sel == 0) {
 		log_debug("%s:%" PRIu64 ": DDL on filtered objects not replayed", a->file,
 		    ev->offset);
@@ -1245,7 +1246,8 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		return false;
 	}
 	if (filter_renames(a->f)) {
-		sql = sql_rewrite(q->query.p, q->query.len, defdb, a->f);
+		sql = sql_rewrite_mode(q->query.p, q->query.len, defdb,
+		    q->has_sql_mode ? q->sql_mode : 0, a->f);
 		if (sql == NULL) {
 			set_fatal(a, "out of memory");
 			return false;
@@ -1312,7 +1314,8 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 			a->d.errnum = mysql_errno(a->d.my);
 			snprintf(a->d.err, sizeof(a->d.err), "%s: replaying the statement at %s:%"
 			    PRIu64 " failed: %.300s (error %u): %.200s", a->d.where, a->file,
-			    ev->offset, mysql_error(a->d.my), a->d.errnum, sql);
+			    ev->offset, mysql_error(a->d.my), a->d.errnum,
+			    in->kind == SQL_ACCOUNT ? "(account statement, text not shown)" : sql);
 			set_dest_error(a, NULL);
 			goto out;
 		}
@@ -1359,7 +1362,8 @@ check_query(struct applier *a, const struct binlog_event *ev, struct sql_info *i
 	char defdb[200];
 
 	snprintf(defdb, sizeof(defdb), "%.*s", (int)q->db.len, q->db.p);
-	sql_classify(q->query.p, q->query.len, defdb, in);
+	sql_classify_mode(q->query.p, q->query.len, defdb,
+	    q->has_sql_mode ? q->sql_mode : 0, in);
 	switch (in->kind) {
 	case SQL_DML:
 		set_fatal(a, "statement-based change at %s:%" PRIu64 " (%.*s): myshift "
@@ -1443,10 +1447,10 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 			return true;
 		case SQL_ACCOUNT:
 			if (!a->cfg->replicate_accounts) {
-				log_info("%s:%" PRIu64 ": account statement not replayed "
-				    "([apply] replicate_accounts = false): %.*s", a->file,
-				    ev->offset, (int)(ev->query.query.len > 60 ? 60 :
-				    ev->query.query.len), ev->query.query.p);
+				/* the text may hold a password: name the verb only */
+				log_info("%s:%" PRIu64 ": account statement (%s) not replayed "
+				    "([apply] replicate_accounts = false)", a->file, ev->offset,
+				    in.verb[0] ? in.verb : "GRANT/USER");
 				return true;
 			}
 			/* FALLTHROUGH */
@@ -1534,7 +1538,8 @@ trx_precheck(struct applier *a)
 			continue;
 		if (!binlog_decode(a->dec, it->data, it->len, 0, &ev, &err))
 			continue; /* reported when applied */
-		sql_classify(ev.query.query.p, ev.query.query.len, "", &in);
+		sql_classify_mode(ev.query.query.p, ev.query.query.len, "",
+		    ev.query.has_sql_mode ? ev.query.sql_mode : 0, &in);
 		if (in.kind == SQL_DML || in.kind == SQL_XA || in.kind == SQL_OTHER) {
 			if (!flush_batch(a)) {
 				set_dest_error(a, NULL);
