@@ -53,10 +53,10 @@ static void
 test_fixed_readers(void)
 {
 	struct fix f;
-	uint8_t u8;
-	uint16_t u16;
-	uint32_t u32;
-	uint64_t u64;
+	uint8_t u8 = 0;
+	uint16_t u16 = 0;
+	uint32_t u32 = 0;
+	uint64_t u64 = 0;
 	bool ok;
 
 	T_CASE("cur_u8 exact");

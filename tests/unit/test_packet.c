@@ -738,15 +738,15 @@ test_result_set(void)
 
 	T_CASE("text row: empty string and 2-byte length");
 	{
-		uint8_t r[3 + 300 + 1];
-		r[0] = 0xfc;
-		r[1] = 0x2c;
-		r[2] = 0x01;
-		memset(r + 3, 'z', 300);
-		r[303] = 0x00;
-		T_CHECK(pkt_text_row(r, sizeof(r), 2, vals, lens, &err), "%s",
+		uint8_t tr[3 + 300 + 1];
+		tr[0] = 0xfc;
+		tr[1] = 0x2c;
+		tr[2] = 0x01;
+		memset(tr + 3, 'z', 300);
+		tr[303] = 0x00;
+		T_CHECK(pkt_text_row(tr, sizeof(tr), 2, vals, lens, &err), "%s",
 		    err.msg);
-		T_CHECK(lens[0] == 300 && vals[0] == (const char *)r + 3 &&
+		T_CHECK(lens[0] == 300 && vals[0] == (const char *)tr + 3 &&
 		    vals[1] != NULL && lens[1] == 0, "values");
 	}
 
