@@ -196,6 +196,7 @@ struct binlog_query {
 	uint32_t hrnow_usec;
 	uint64_t xid;
 	uint8_t gtid_flags3;
+	uint64_t gtid_sa_seq_no; /* with COMMIT/ROLLBACK ALTER in gtid_flags3 */
 	/* MariaDB Q_CHARACTER_SET_COLLATIONS raw bytes (count + pairs) */
 	const uint8_t *character_set_collations;
 	uint32_t character_set_collations_len;

@@ -330,7 +330,7 @@ decode_fde(struct binlog_decoder *d, struct cur *c, size_t total_body,
 			    "unknown checksum algorithm %u in FORMAT_DESCRIPTION",
 			    f->checksum_alg);
 	} else
-		f->checksum_alg = BINLOG_CHECKSUM_OFF;
+		f->checksum_alg = BINLOG_CHECKSUM_UNDEF; /* no checksums before 5.6.1 */
 	if (n > 255)
 		n = 255;
 	f->n_post_header = (uint16_t)n;
@@ -366,10 +366,10 @@ binlog_inflate(struct binlog_decoder *d, struct cur *c, size_t keep,
 
 	if (!cur_u8(c, &h, "compressed header"))
 		return false;
-	if ((h & 0xe0) != 0x80)
+	if ((h & 0x80) == 0 || (h & 0x70) != 0)
 		return cur_fail(c, PROTO_UNSUPPORTED,
-		    "unknown compression header byte 0x%02x (only zlib is known)",
-		    h);
+		    "unknown compression header byte 0x%02x (only zlib, algorithm 0, "
+		    "is known)", h);
 	lenlen = h & 0x07;
 	if (lenlen < 1 || lenlen > 4)
 		return cur_fail(c, PROTO_MALFORMED,
@@ -405,7 +405,8 @@ binlog_inflate(struct binlog_decoder *d, struct cur *c, size_t keep,
  *  17 DDL_LOGGED_WITH_XID 8 | 18 DEFAULT_COLLATION_FOR_UTF8MB4 2
  *  19 SQL_REQUIRE_PRIMARY_KEY 1 | 20 DEFAULT_TABLE_ENCRYPTION 1
  * MariaDB: 128 HRNOW 3 | 129 XID 8 | 130 GTID_FLAGS3 1
- *  131 CHARACTER_SET_COLLATIONS 1 count then count * 6 bytes
+ *  (130: with COMMIT/ROLLBACK ALTER flags, 8 more bytes of start alter seq_no)
+ *  131 CHARACTER_SET_COLLATIONS 1 count then count * 4 bytes
  * An unknown code ends parsing (the values have no generic length); it is
  * recorded so that an applier can refuse the statement.
  */
@@ -559,8 +560,13 @@ decode_status_vars(struct cur *c, struct binlog_query *q)
 				return false;
 			break;
 		case 130:
+			/* MariaDB: flags; with COMMIT/ROLLBACK ALTER the start alter seq_no */
 			q->has_gtid_flags3 = true;
 			if (!cur_u8(c, &q->gtid_flags3, "Q_GTID_FLAGS3"))
+				return false;
+			if ((q->gtid_flags3 & (BINLOG_MARIA_FL_COMMIT_ALTER |
+			    BINLOG_MARIA_FL_ROLLBACK_ALTER)) &&
+			    !cur_u64(c, &q->gtid_sa_seq_no, "Q_GTID_FLAGS3 start alter seq_no"))
 				return false;
 			break;
 		case 131:

@@ -234,6 +234,13 @@ is_character(uint8_t t)
 	}
 }
 
+/* MariaDB also counts GEOMETRY (a BLOB underneath) among character columns. */
+static bool
+is_character_maria(uint8_t t)
+{
+	return is_character(t) || t == MYSQL_T_GEOMETRY;
+}
+
 static bool
 is_enum_set(uint8_t t)
 {
@@ -378,8 +385,9 @@ is_set(uint8_t t)
  *  13 VECTOR_DIMENSIONALITY packed per vector column
  */
 static bool
-decode_optional_metadata(struct cur *c, struct binlog_table *t)
+decode_optional_metadata(struct cur *c, struct binlog_table *t, bool mariadb)
 {
+	bool (*is_char)(uint8_t) = mariadb ? is_character_maria : is_character;
 	struct binlog_str *vals = NULL;
 	size_t nvals = 0, capvals = 0;
 	uint32_t *start = NULL;
@@ -410,11 +418,11 @@ decode_optional_metadata(struct cur *c, struct binlog_table *t)
 				goto out;
 			break;
 		case 2:
-			if (!opt_default_charset(&f, t, is_character))
+			if (!opt_default_charset(&f, t, is_char))
 				goto out;
 			break;
 		case 3:
-			if (!opt_column_charset(&f, t, is_character))
+			if (!opt_column_charset(&f, t, is_char))
 				goto out;
 			break;
 		case 4:
@@ -624,7 +632,8 @@ binlog_decode_table_map(struct binlog_decoder *d, struct cur *c, uint8_t post,
 		for (uint32_t i = 0; i < t->ncols; i++)
 			if (is_numeric(t->cols[i].type))
 				t->cols[i].is_unsigned = 0;
-		if (!decode_optional_metadata(&b, t))
+		if (!decode_optional_metadata(&b, t,
+		    d->fde.flavor == BINLOG_FLAVOR_MARIADB))
 			goto fail;
 	}
 	if (!tmap_put(d, t)) {
