@@ -12,6 +12,7 @@
 #   file   text, from the first binlog (file and position resume)
 #   gtid   text, --start-gtid of the last setup DDL (GTID resume)
 #   raw    --raw --result-dir D from position 4
+#   stats  --stats, from the first binlog
 #
 # and the test, with writes going on in between, several times KILLs every
 # "Binlog Dump" thread on the server and several times restarts the server
@@ -25,7 +26,9 @@
 # once (parsed from the "### INSERT" @1 values; the count equals
 # SELECT COUNT(*)), its "###" lines must equal those of `myshift-binlog
 # FILE...` on the server's binlog files, and for the file stream also the
-# "# at" and event lines; the raw copies must equal the server's files.
+# "# at" and event lines; the raw copies must equal the server's files;
+# the --stats stream must count what `myshift-binlog --stats FILE...`
+# counts (events, rows, per type and per table).
 #
 # Then: --start-gtid of a GTID in the middle prints from the next
 # transaction on; --start-file/--start-position of an event in the middle
@@ -59,7 +62,7 @@ check_fail() {
 	ERRORS=$((ERRORS + 1))
 }
 
-STREAMS=(file gtid raw)
+STREAMS=(file gtid raw stats)
 declare -A PID=()
 writer_pid=
 # Stop what this test started (writer, replicas; by pid), then the servers.
@@ -125,6 +128,8 @@ start_streams() {
 	"${LIVE[@]}" --stop-never --retry-window 120 -v --raw --result-dir "$T/raw" \
 	    --start-position 4 >"$T/raw.out" 2>"$T/raw.err" &
 	PID[raw]=$!
+	"${LIVE[@]}" --stop-never --retry-window 120 -v --stats >"$T/stats.out" 2>"$T/stats.err" &
+	PID[stats]=$!
 }
 
 # writer: commit transactions until $T/stop exists.  Transaction k
@@ -298,8 +303,26 @@ server_count=$(srv_sql src "SELECT COUNT(*) FROM d.seq")
 echo "written: $server_count rows, last GTID $last_gtid, ${#files[@]} binlog files"
 [ "$server_count" -gt $((2 * BIG_ROWS)) ] || check_fail "only $server_count rows written"
 
+# drained: the --stats stream prints nothing until it stops, so: every
+# dump thread has sent all, and nothing waits in the stats stream's socket.
+drained() {
+	local q
+	[ "$(srv_sql src "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+	    WHERE COMMAND LIKE 'Binlog Dump%'
+	    AND STATE NOT LIKE 'Master has sent all binlog%'")" = 0 ] || return 1
+	q=$(ss -Htnp state established "( dport = :$src_PORT )" 2>/dev/null |
+	    grep -F "pid=${PID[stats]}," | awk '{ print $1 }')
+	[ "$q" = 0 ]
+}
 caught_up() {
 	case $1 in
+	stats)
+		if ! command -v ss >/dev/null; then
+			sleep 5
+			return 0
+		fi
+		# three times in a row, 0.2 s apart
+		drained && sleep 0.2 && drained && sleep 0.2 && drained ;;
 	raw) [ -f "$T/raw/${active##*/}" ] &&
 	    [ "$(stat -c %s "$T/raw/${active##*/}")" -ge "$active_size" ] ;;
 	*) grep -aqE "	GTID $last_gtid (trans|ddl)" "$T/$1.out" ;;
@@ -398,6 +421,23 @@ for f in "${files_raw[@]}"; do
 	fi
 done
 echo "raw copies checked: ${#files_raw[@]} files"
+
+# --stats: everything but the first line (files, time, rate) equal to the
+# files' --stats; the event count of the first line too.
+if [[ " ${STREAMS[*]} " == *" stats "* ]]; then
+	"$MYSHIFT_BINLOG" --stats "${files[@]}" >"$T/files.stats" 2>&1 ||
+	    fail "myshift-binlog --stats FILES failed: $(head -n 3 "$T/files.stats")"
+	ev_files=$(head -n 1 "$T/files.stats" | grep -oE 'events: [0-9]+')
+	ev_live=$(head -n 1 "$T/stats.out" | grep -oE 'events: [0-9]+')
+	[ -n "$ev_live" ] && [ "$ev_live" = "$ev_files" ] ||
+	    check_fail "stats stream: '$ev_live', the files: '$ev_files'"
+	if ! cmp -s <(tail -n +2 "$T/files.stats") <(tail -n +2 "$T/stats.out"); then
+		check_fail "stats stream: counts differ from --stats of the files (< files, > stream):"
+		diff <(tail -n +2 "$T/files.stats") <(tail -n +2 "$T/stats.out") | head -n 20 >&2
+	else
+		echo "stats stream: $ev_live, counts equal to the files'"
+	fi
+fi
 
 # --start-gtid of a GTID in the middle: the next transaction comes first.
 mapfile -t gtids < <(grep -aoE '	GTID [0-9]+-[0-9]+-[0-9]+ (trans|ddl)' "$T/files.out" |
