@@ -96,7 +96,35 @@ arena_free(struct arena *ar)
 
 /* ------------------------------------------------------------ state */
 
-enum stmt_kind { SK_INSERT, SK_UPDATE, SK_DELETE };
+enum stmt_kind {
+	SK_INSERT,
+	SK_UPDATE,
+	SK_DELETE,
+	SK_NET_DELETE, /* DELETE ... WHERE key IN (...) of a batch's net effect */
+	SK_UPSERT,     /* INSERT ... ON DUPLICATE KEY UPDATE of final row images */
+};
+
+/* A key's final state in the open batch (net-effect batching). */
+struct net_entry {
+	uint32_t hash;
+	bool present;
+	uint32_t klen;
+	uint8_t *key;
+	struct binlog_value *vals; /* final image (owned by the batch arena) */
+};
+
+/* The net effect of a batch on one table. */
+struct net_table {
+	struct net_table *next;
+	struct schema_table *st;
+	struct binlog_col *cols;   /* copy of the source column types */
+	uint32_t ncols;
+	uint8_t usable[64];        /* columns written: not generated, not filtered */
+	struct net_entry *e;
+	uint32_t n, cap;
+	uint32_t *slots;           /* open addressing: entry index + 1 */
+	uint32_t nslots;
+};
 
 /* A prepared statement for one table, kind, image shape and row count. */
 struct schema_stmt {
@@ -148,6 +176,11 @@ struct applier {
 	uint64_t total_trx;
 	bool fk_checks;          /* current session foreign_key_checks */
 	char cur_db[200];        /* current USE database */
+	/* net-effect batching */
+	struct net_table *net;
+	struct arena bar;        /* row images of the open batch */
+	struct sbuf keybuf;
+	bool group_in_order;     /* this group has savepoints: no batching */
 };
 
 static void
@@ -381,13 +414,16 @@ publish(struct applier *a)
 	pthread_mutex_unlock(&a->lock);
 }
 
+static bool net_flush_all(struct applier *a);
+static void net_free(struct applier *a);
+
 /* Write the checkpoint and commit the open batch. */
 static bool
 flush_batch(struct applier *a)
 {
 	if (!a->in_trx)
 		return true;
-	if (!ckpt_write(a))
+	if (!net_flush_all(a) || !ckpt_write(a))
 		return false;
 	if (mysql_commit(a->d.my) != 0) {
 		a->d.errnum = mysql_errno(a->d.my);
@@ -409,6 +445,12 @@ rollback(struct applier *a)
 	if (a->in_trx && a->d.my != NULL)
 		(void)mysql_rollback(a->d.my);
 	a->in_trx = false;
+	for (struct net_table *nt = a->net; nt != NULL; nt = nt->next) {
+		nt->n = 0;
+		if (nt->slots)
+			memset(nt->slots, 0, (size_t)nt->nslots * sizeof(*nt->slots));
+	}
+	arena_reset(&a->bar);
 }
 
 /* ------------------------------------------------------------- values */
@@ -670,6 +712,72 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 		}
 		s->nparams *= nrows;
 		break;
+	case SK_NET_DELETE:
+		sbuf_adds(&q, "DELETE FROM ");
+		add_table_name(&q, st);
+		sbuf_adds(&q, st->nkey > 1 ? " WHERE (" : " WHERE ");
+		for (uint32_t k = 0; k < st->nkey; k++) {
+			if (k)
+				sbuf_addc(&q, ',');
+			dest_quote(&q, st->cols[st->key[k]].name);
+		}
+		sbuf_adds(&q, st->nkey > 1 ? ") IN (" : " IN (");
+		for (uint32_t r = 0; r < nrows; r++) {
+			if (r)
+				sbuf_addc(&q, ',');
+			if (st->nkey > 1)
+				sbuf_addc(&q, '(');
+			for (uint32_t k = 0; k < st->nkey; k++)
+				sbuf_adds(&q, k ? ",?" : "?");
+			if (st->nkey > 1)
+				sbuf_addc(&q, ')');
+		}
+		sbuf_addc(&q, ')');
+		s->nparams = st->nkey * nrows;
+		break;
+	case SK_UPSERT:
+		sbuf_adds(&q, "INSERT INTO ");
+		add_table_name(&q, st);
+		sbuf_adds(&q, " (");
+		first = true;
+		for (uint32_t i = 0; i < st->ncols; i++)
+			if (bm_get(set, i)) {
+				if (!first)
+					sbuf_addc(&q, ',');
+				first = false;
+				dest_quote(&q, st->cols[i].name);
+				s->nparams++;
+			}
+		sbuf_adds(&q, ") VALUES ");
+		for (uint32_t r = 0; r < nrows; r++) {
+			sbuf_adds(&q, r ? ",(" : "(");
+			for (uint32_t k = 0; k < s->nparams; k++)
+				sbuf_adds(&q, k ? ",?" : "?");
+			sbuf_addc(&q, ')');
+		}
+		s->nparams *= nrows;
+		sbuf_adds(&q, " ON DUPLICATE KEY UPDATE ");
+		first = true;
+		for (uint32_t i = 0; i < st->ncols; i++) {
+			bool is_key = false;
+			for (uint32_t k = 0; k < st->nkey; k++)
+				is_key |= st->key[k] == i;
+			if (!bm_get(set, i) || is_key)
+				continue;
+			if (!first)
+				sbuf_addc(&q, ',');
+			first = false;
+			dest_quote(&q, st->cols[i].name);
+			sbuf_adds(&q, "=VALUES(");
+			dest_quote(&q, st->cols[i].name);
+			sbuf_addc(&q, ')');
+		}
+		if (first) {
+			dest_quote(&q, st->cols[st->key[0]].name);
+			sbuf_addc(&q, '=');
+			dest_quote(&q, st->cols[st->key[0]].name);
+		}
+		break;
 	case SK_UPDATE:
 	case SK_DELETE:
 		if (kind == SK_UPDATE) {
@@ -798,7 +906,7 @@ stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
 	}
 	arena_reset(&a->ar);
 	n = mysql_stmt_affected_rows(s->st);
-	if (s->kind != SK_INSERT && n != expect) {
+	if ((s->kind == SK_UPDATE || s->kind == SK_DELETE) && n != expect) {
 		a->d.errnum = 0;
 		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on %s.%s (event at offset %"
 		    PRIu64 ") matched %llu rows instead of %llu: the row is missing on the "
@@ -807,6 +915,390 @@ stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
 		    ev->offset, (unsigned long long)n, (unsigned long long)expect);
 		return false;
 	}
+	return true;
+}
+
+
+/* ------------------------------------------------ net-effect batching */
+
+/*
+ * Within one destination transaction, only the final state of each row
+ * matters. For tables whose only unique key is the primary key, with no
+ * foreign keys and full row images, the batch keeps each key's final image
+ * (or its absence) and writes them at commit: one DELETE ... IN (...) and
+ * multi-row INSERT ... ON DUPLICATE KEY UPDATE per table instead of one
+ * statement per row change. Deletes go first, so keys that compare equal
+ * under the column collation but differ in bytes still end right.
+ */
+
+static struct net_table *
+net_find(struct applier *a, struct schema_table *st)
+{
+	for (struct net_table *nt = a->net; nt != NULL; nt = nt->next)
+		if (nt->st == st)
+			return nt;
+	return NULL;
+}
+
+static bool
+net_eligible(struct applier *a, const struct binlog_rows_event *r,
+    const struct schema_table *st)
+{
+	if (!a->cfg->compact || a->group_in_order || a->streaming)
+		return false;
+	if (!st->has_pk || st->n_unique != 1 || st->has_fk || st->triggers)
+		return false;
+	if (r->kind == BINLOG_ROWS_PARTIAL_UPDATE || r->n_before != r->ncols)
+		return false;
+	if (r->cols_after != NULL && r->n_after != r->ncols)
+		return false;
+	return true;
+}
+
+/* Copy a row image into the batch arena (values own their bytes). */
+static struct binlog_value *
+net_copy(struct applier *a, const struct binlog_value *v, uint32_t n)
+{
+	struct binlog_value *out = arena_alloc(&a->bar, (size_t)n * sizeof(*out));
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, v, (size_t)n * sizeof(*out));
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *src = NULL;
+		size_t len = 0;
+		uint8_t *p;
+		switch (out[i].kind) {
+		case BV_STRING:
+		case BV_BLOB:
+		case BV_JSON:
+		case BV_GEOMETRY:
+		case BV_VECTOR:
+		case BV_JSON_DIFF:
+			src = out[i].bytes.p;
+			len = out[i].bytes.len;
+			break;
+		case BV_DECIMAL:
+			src = out[i].dec.p;
+			len = out[i].dec.len;
+			break;
+		default:
+			continue;
+		}
+		p = arena_alloc(&a->bar, len ? len : 1);
+		if (p == NULL)
+			return NULL;
+		memcpy(p, src, len);
+		if (out[i].kind == BV_DECIMAL)
+			out[i].dec.p = p;
+		else
+			out[i].bytes.p = p;
+	}
+	a->batch_bytes += (size_t)n * sizeof(*out);
+	return out;
+}
+
+/* The key of an image as bytes (kind and value of each key column). */
+static bool
+net_key(struct applier *a, const struct schema_table *st, const struct binlog_value *v)
+{
+	struct sbuf *b = &a->keybuf;
+
+	sbuf_reset(b);
+	for (uint32_t k = 0; k < st->nkey; k++) {
+		const struct binlog_value *x = &v[st->key[k]];
+		uint32_t len;
+		sbuf_addc(b, (char)x->kind);
+		switch (x->kind) {
+		case BV_STRING:
+		case BV_BLOB:
+		case BV_JSON:
+		case BV_GEOMETRY:
+		case BV_VECTOR:
+			len = x->bytes.len;
+			sbuf_add(b, &len, sizeof(len));
+			sbuf_add(b, x->bytes.p, len);
+			break;
+		case BV_DECIMAL:
+			sbuf_add(b, &x->dec.len, 1);
+			sbuf_add(b, x->dec.p, x->dec.len);
+			break;
+		case BV_DATE:
+		case BV_TIME:
+		case BV_DATETIME:
+			sbuf_add(b, &x->tm.year, sizeof(x->tm.year));
+			sbuf_add(b, &x->tm.month, 1);
+			sbuf_add(b, &x->tm.day, 1);
+			sbuf_add(b, &x->tm.hour, sizeof(x->tm.hour));
+			sbuf_add(b, &x->tm.minute, 1);
+			sbuf_add(b, &x->tm.second, 1);
+			sbuf_add(b, &x->tm.usec, sizeof(x->tm.usec));
+			sbuf_add(b, &x->tm.neg, 1);
+			break;
+		case BV_TIMESTAMP:
+			sbuf_add(b, &x->ts.sec, sizeof(x->ts.sec));
+			sbuf_add(b, &x->ts.usec, sizeof(x->ts.usec));
+			break;
+		case BV_FLOAT:
+			sbuf_add(b, &x->f, sizeof(x->f));
+			break;
+		case BV_NULL:
+		case BV_ABSENT:
+			return false; /* a key column is NOT NULL and present */
+		default:
+			sbuf_add(b, &x->u, sizeof(x->u));
+			break;
+		}
+	}
+	return !b->oom;
+}
+
+static uint32_t
+net_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Record the final state of the key in a->keybuf. */
+static bool
+net_put(struct applier *a, struct net_table *nt, bool present,
+    const struct binlog_value *vals)
+{
+	const uint8_t *key = (const uint8_t *)a->keybuf.p;
+	uint32_t klen = (uint32_t)a->keybuf.len, h = net_hash(key, klen), i;
+	struct net_entry *e;
+
+	if ((nt->n + 1) * 2 > nt->nslots) {
+		uint32_t ns = nt->nslots ? nt->nslots * 2 : 1024;
+		uint32_t *sl = calloc(ns, sizeof(*sl));
+		if (sl == NULL)
+			return false;
+		for (uint32_t j = 0; j < nt->n; j++) {
+			for (i = nt->e[j].hash & (ns - 1); sl[i]; i = (i + 1) & (ns - 1))
+				;
+			sl[i] = j + 1;
+		}
+		free(nt->slots);
+		nt->slots = sl;
+		nt->nslots = ns;
+	}
+	for (i = h & (nt->nslots - 1); nt->slots[i]; i = (i + 1) & (nt->nslots - 1)) {
+		e = &nt->e[nt->slots[i] - 1];
+		if (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0)
+			goto found;
+	}
+	if (nt->n == nt->cap) {
+		uint32_t nc = nt->cap ? nt->cap * 2 : 256;
+		struct net_entry *ne = realloc(nt->e, nc * sizeof(*ne));
+		if (ne == NULL)
+			return false;
+		nt->e = ne;
+		nt->cap = nc;
+	}
+	e = &nt->e[nt->n];
+	nt->slots[i] = ++nt->n;
+	e->hash = h;
+	e->klen = klen;
+	e->key = arena_alloc(&a->bar, klen ? klen : 1);
+	if (e->key == NULL)
+		return false;
+	memcpy(e->key, key, klen);
+found:
+	e->present = present;
+	/* a deleted key keeps the image naming it, for the DELETE's key values */
+	if ((e->vals = net_copy(a, vals, nt->ncols)) == NULL)
+		return false;
+	return true;
+}
+
+/* Write one table's net effect: deletes first, then upserts. */
+static bool
+net_flush_table(struct applier *a, struct net_table *nt)
+{
+	struct schema_table *st = nt->st;
+	uint8_t keyshape[64], none[64];
+	uint32_t per = 0;
+
+	memset(none, 0, sizeof(none));
+	memset(keyshape, 0, sizeof(keyshape));
+	for (uint32_t k = 0; k < st->nkey; k++)
+		bm_set(keyshape, st->key[k]);
+	for (uint32_t i = 0; i < st->ncols; i++)
+		per += bm_get(nt->usable, i);
+	for (int pass = 0; pass < 2; pass++) {
+		bool present = pass == 1;
+		uint32_t params = present ? per : st->nkey;
+		uint32_t cap = params ? MAX_PARAMS / params : MAX_MULTI_ROWS;
+		uint32_t j = 0;
+		if (cap > MAX_MULTI_ROWS)
+			cap = MAX_MULTI_ROWS;
+		while (j < nt->n) {
+			uint32_t idx[MAX_MULTI_ROWS], cnt = 0, done = 0;
+			while (j < nt->n && cnt < cap) {
+				if (nt->e[j].present == present)
+					idx[cnt++] = j;
+				j++;
+			}
+			while (done < cnt) {
+				uint32_t pw = 1, k = 0;
+				struct schema_stmt *s;
+				while (pw * 2 <= cnt - done)
+					pw *= 2;
+				s = stmt_get(a, st, present ? SK_UPSERT : SK_NET_DELETE,
+				    present ? nt->usable : none, none, true, pw);
+				if (s == NULL)
+					return false;
+				for (uint32_t r = 0; r < pw; r++) {
+					struct net_entry *e = &nt->e[idx[done + r]];
+					if (present) {
+						for (uint32_t i = 0; i < st->ncols; i++)
+							if (bm_get(nt->usable, i) &&
+							    !bind_value(a, &a->binds[k++], &nt->cols[i],
+							    &st->cols[i], &e->vals[i]))
+								goto conv;
+					} else {
+						for (uint32_t q = 0; q < st->nkey; q++) {
+							uint32_t i = st->key[q];
+							if (!bind_value(a, &a->binds[k++], &nt->cols[i],
+							    &st->cols[i], &e->vals[i]))
+								goto conv;
+						}
+					}
+				}
+				if (mysql_stmt_bind_param(s->st, a->binds) != 0 ||
+				    mysql_stmt_execute(s->st) != 0) {
+					a->d.errnum = mysql_stmt_errno(s->st);
+					snprintf(a->d.err, sizeof(a->d.err), "%s: writing the batch "
+					    "of `%s`.`%s`: %s (error %u)", a->d.where, st->db,
+					    st->name, mysql_stmt_error(s->st), a->d.errnum);
+					arena_reset(&a->ar);
+					return false;
+				}
+				arena_reset(&a->ar);
+				done += pw;
+			}
+		}
+	}
+	nt->n = 0;
+	memset(nt->slots, 0, (size_t)nt->nslots * sizeof(*nt->slots));
+	return true;
+conv:
+	arena_reset(&a->ar);
+	a->d.errnum = 0;
+	snprintf(a->d.err, sizeof(a->d.err), "%s: cannot convert a value of `%s`.`%s`",
+	    a->d.where, st->db, st->name);
+	return false;
+}
+
+/* Write every table's net effect (before a commit or an in-order statement). */
+static bool
+net_flush_all(struct applier *a)
+{
+	for (struct net_table *nt = a->net; nt != NULL; nt = nt->next)
+		if (nt->n > 0 && !net_flush_table(a, nt))
+			return false;
+	arena_reset(&a->bar);
+	return true;
+}
+
+static void
+net_free(struct applier *a)
+{
+	struct net_table *nt, *next;
+
+	for (nt = a->net; nt != NULL; nt = next) {
+		next = nt->next;
+		free(nt->cols);
+		free(nt->e);
+		free(nt->slots);
+		free(nt);
+	}
+	a->net = NULL;
+	arena_free(&a->bar);
+}
+
+/* Fold a rows event into the batch's net effect. */
+static bool
+net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    const uint8_t usable[64])
+{
+	const struct binlog_rows_event *r = &ev->rows;
+	struct net_table *nt = net_find(a, st);
+	struct binlog_row before, after;
+	struct proto_err err = { 0 };
+	size_t pos = 0;
+	uint64_t n = 0;
+	int rc;
+
+	if (nt == NULL) {
+		nt = calloc(1, sizeof(*nt));
+		if (nt == NULL || (nt->cols = malloc(r->ncols * sizeof(*nt->cols))) == NULL) {
+			free(nt);
+			set_fatal(a, "out of memory");
+			return false;
+		}
+		nt->st = st;
+		nt->ncols = r->ncols;
+		memcpy(nt->cols, r->table->cols, r->ncols * sizeof(*nt->cols));
+		memcpy(nt->usable, usable, 64);
+		nt->next = a->net;
+		a->net = nt;
+	} else if (memcmp(nt->usable, usable, 64) != 0 || nt->ncols != r->ncols) {
+		/* another shape (filters changed by DDL): write what we hold first */
+		if (nt->n > 0 && !net_flush_table(a, nt)) {
+			set_dest_error(a, NULL);
+			return false;
+		}
+		memcpy(nt->usable, usable, 64);
+	}
+	before.vals = a->vals;
+	after.vals = a->vals + r->ncols;
+	while ((rc = binlog_rows_next(r, &pos, &before, &after, &err)) == 1) {
+		bool ok = true;
+		n++;
+		if (r->kind == BINLOG_ROWS_WRITE)
+			ok = net_key(a, st, after.vals) && net_put(a, nt, true, after.vals);
+		else if (r->kind == BINLOG_ROWS_DELETE)
+			ok = net_key(a, st, before.vals) &&
+			    net_put(a, nt, false, before.vals);
+		else {
+			struct sbuf kb = { 0 };
+			ok = net_key(a, st, before.vals);
+			if (ok) {
+				sbuf_add(&kb, a->keybuf.p, a->keybuf.len);
+				ok = !kb.oom && net_key(a, st, after.vals);
+			}
+			if (ok && (kb.len != a->keybuf.len ||
+			    memcmp(kb.p, a->keybuf.p, kb.len) != 0)) {
+				/* the key changed: the old one is gone */
+				struct sbuf ka = a->keybuf;
+				a->keybuf = kb;
+				ok = net_put(a, nt, false, before.vals);
+				kb = a->keybuf;
+				a->keybuf = ka;
+			}
+			ok = ok && net_put(a, nt, true, after.vals);
+			sbuf_free(&kb);
+		}
+		if (!ok) {
+			set_fatal(a, "out of memory batching rows of %s.%s", r->table->db.p,
+			    r->table->table.p);
+			return false;
+		}
+	}
+	if (rc < 0) {
+		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
+		return false;
+	}
+	pthread_mutex_lock(&a->lock);
+	a->stats.rows += n;
+	pthread_mutex_unlock(&a->lock);
 	return true;
 }
 
@@ -882,6 +1374,18 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 	if (r->cols_after)
 		usable_columns(a, r, st, r->cols_after, use_after, t->db.p, t->table.p);
 	keyed = where_shape(st, use_before, where);
+
+	if (net_eligible(a, r, st))
+		return net_rows(a, ev, st, r->cols_after && r->kind != BINLOG_ROWS_WRITE ?
+		    use_after : use_before);
+	{
+		/* in order: what the batch holds for this table goes first */
+		struct net_table *nt = net_find(a, st);
+		if (nt != NULL && nt->n > 0 && !net_flush_table(a, nt)) {
+			set_dest_error(a, NULL);
+			return false;
+		}
+	}
 
 	if (r->kind == BINLOG_ROWS_WRITE) {
 		/* consecutive rows go out as multi-row INSERTs */
@@ -1294,15 +1798,20 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 			set_dest_error(a, NULL);
 			goto out;
 		}
-		if (defdb[0]) {
+		if (defdb[0] && in->object != SQLO_DATABASE) {
 			filter_map(a->f, defdb, NULL, dstdb, sizeof(dstdb), tn, sizeof(tn));
 			if (strcmp(dstdb, a->cur_db) != 0) {
 				if (mysql_select_db(a->d.my, dstdb) == 0)
 					snprintf(a->cur_db, sizeof(a->cur_db), "%s", dstdb);
-				else if (mysql_errno(a->d.my) != ER_BAD_DB_ERROR) {
+				else {
 					a->d.errnum = mysql_errno(a->d.my);
-					snprintf(a->d.err, sizeof(a->d.err), "%s: USE %s: %s", a->d.where,
-					    dstdb, mysql_error(a->d.my));
+					snprintf(a->d.err, sizeof(a->d.err), "%s: USE `%s` for the "
+					    "statement at %s:%" PRIu64 ": %s%s", a->d.where, dstdb,
+					    a->file, ev->offset, mysql_error(a->d.my),
+					    a->d.errnum == ER_BAD_DB_ERROR ? " (the destination must "
+					    "hold the source's schema as of the start position: load "
+					    "a snapshot first, or start where the database is created)" :
+					    "");
 					set_dest_error(a, NULL);
 					goto out;
 				}
@@ -1333,6 +1842,7 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		pthread_mutex_unlock(&a->lock);
 	}
 	(void)fp1;
+	net_free(a); /* empty after the flush above; its tables are about to go */
 	schema_flush(&a->sc, free_stmts);
 	ok = true;
 out:
@@ -1458,7 +1968,8 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 			/* implicit commit: the batch before it goes first */
 			if (!flush_batch(a))
 				goto dest_err;
-			return apply_ddl(a, ev, &in, a->file, a->pos);
+			/* the DDL event's own end names it when it is met again */
+			return apply_ddl(a, ev, &in, a->file, ev->h.log_pos);
 		default:
 			return false;
 		}
@@ -1519,6 +2030,7 @@ trx_clear(struct applier *a)
 	}
 	a->trx_head = a->trx_tail = NULL;
 	a->trx_bytes = 0;
+	a->group_in_order = false;
 }
 
 /*
@@ -1540,6 +2052,17 @@ trx_precheck(struct applier *a)
 			continue; /* reported when applied */
 		sql_classify_mode(ev.query.query.p, ev.query.query.len, "",
 		    ev.query.has_sql_mode ? ev.query.sql_mode : 0, &in);
+		if (in.kind == SQL_SAVEPOINT && !a->group_in_order) {
+			/*
+			 * ROLLBACK TO must find this group's rows on the server:
+			 * write what the batch holds, then apply the group in order.
+			 */
+			if (!net_flush_all(a)) {
+				set_dest_error(a, NULL);
+				return false;
+			}
+			a->group_in_order = true;
+		}
 		if (in.kind == SQL_DML || in.kind == SQL_XA || in.kind == SQL_OTHER) {
 			if (!flush_batch(a)) {
 				set_dest_error(a, NULL);
@@ -1786,6 +2309,8 @@ applier_free(struct applier *a)
 {
 	if (a == NULL)
 		return;
+	net_free(a);
+	sbuf_free(&a->keybuf);
 	schema_flush(&a->sc, free_stmts);
 	if (a->ckpt_st != NULL)
 		mysql_stmt_close(a->ckpt_st);

@@ -76,6 +76,7 @@ static const struct cfg_key keys[] = {
 	{ "apply", "state_schema", CFG_STR, "myshift", 0, 0, NULL, false, false, L(state_schema) },
 	{ "apply", "foreign_key_checks", CFG_BOOL, "true", 0, 0, NULL, false, false, L(foreign_key_checks) },
 	{ "apply", "replicate_accounts", CFG_BOOL, "false", 0, 0, NULL, false, false, L(replicate_accounts) },
+	{ "apply", "compact", CFG_BOOL, "true", 0, 0, NULL, false, true, L(compact) },
 	{ "status", "listen", CFG_STR, "", 0, 0, NULL, false, false, L(status_listen) },
 	{ "status", "interval", CFG_INT, "10", 1, 86400, NULL, false, true, L(status_interval) },
 	{ "log", "level", CFG_ENUM, "info", 0, 0, "error|warn|info|debug", false, true, L(log_level) },

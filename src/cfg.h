@@ -41,7 +41,8 @@ struct cfg {
 	int batch_wait_ms;
 	char *state_schema;
 	bool foreign_key_checks;
-	bool replicate_accounts;   /* CREATE USER, GRANT, ...: replay, or log and skip */
+	bool replicate_accounts;
+	bool compact;              /* net-effect batching of simple tables */   /* CREATE USER, GRANT, ...: replay, or log and skip */
 	/* [status] */
 	char *status_listen;   /* host:port, "" off */
 	int status_interval;

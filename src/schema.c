@@ -124,7 +124,7 @@ load_key(struct schema_table *t, struct dest *d)
 	struct sbuf q = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	char cur[256] = "";
+	char cur[256] = "", keyname[256] = "";
 	uint32_t *cand;
 	uint32_t ncand = 0;
 	bool cand_ok = false, ok, done = false;
@@ -146,17 +146,23 @@ load_key(struct schema_table *t, struct dest *d)
 		mysql_free_result(res);
 		return false;
 	}
-	while (!done && (row = mysql_fetch_row(res)) != NULL) {
+	/* indexes come PRIMARY first; the first usable one is the key */
+	while ((row = mysql_fetch_row(res)) != NULL) {
 		long ci = row[1] ? col_index(t, row[1]) : -1;
 		if (strcmp(cur, row[0] ? row[0] : "") != 0) {
-			if (cand_ok && ncand > 0) {
+			t->n_unique++;
+			if (!done && cand_ok && ncand > 0) {
 				done = true;
-				break;
+				snprintf(keyname, sizeof(keyname), "%s", cur);
 			}
 			snprintf(cur, sizeof(cur), "%s", row[0] ? row[0] : "");
-			ncand = 0;
-			cand_ok = true;
+			if (!done) {
+				ncand = 0;
+				cand_ok = true;
+			}
 		}
+		if (done)
+			continue;
 		if (ci < 0 || t->cols[ci].nullable || strcmp(row[3], "0") != 0 ||
 		    ncand >= t->ncols)
 			cand_ok = false;
@@ -164,10 +170,14 @@ load_key(struct schema_table *t, struct dest *d)
 			cand[ncand++] = (uint32_t)ci;
 	}
 	mysql_free_result(res);
-	if (cand_ok && ncand > 0) {
+	if (!done && cand_ok && ncand > 0) {
+		done = true;
+		snprintf(keyname, sizeof(keyname), "%s", cur);
+	}
+	if (done) {
 		t->key = cand;
 		t->nkey = ncand;
-		t->has_pk = strcmp(cur, "PRIMARY") == 0;
+		t->has_pk = strcmp(keyname, "PRIMARY") == 0;
 	} else
 		free(cand);
 	return true;

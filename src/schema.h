@@ -27,6 +27,7 @@ struct schema_table {
 	uint32_t nkey;       /* 0: no usable key (match the full before image) */
 	uint32_t *key;       /* column indexes of the primary key or a NOT NULL unique key */
 	bool has_pk;
+	unsigned n_unique;   /* unique indexes, the primary key included */
 	unsigned triggers;
 	bool has_fk;         /* references or is referenced by a foreign key */
 	struct schema_stmt *stmts;
