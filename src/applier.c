@@ -2171,12 +2171,40 @@ on_event(struct applier *a, struct qitem *it)
 	return true;
 }
 
+/* Start from the checkpoint's figures (counts carry over restarts). */
+static bool
+ckpt_resume(struct applier *a)
+{
+	char sql[300];
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	snprintf(sql, sizeof(sql), "SELECT source_file, source_pos, source_gtid, "
+	    "transactions FROM `%s`.`checkpoint` WHERE id = 1", a->cfg->state_schema);
+	if (mysql_query(a->d.my, sql) != 0 || (res = mysql_store_result(a->d.my)) == NULL) {
+		a->d.errnum = mysql_errno(a->d.my);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: reading the checkpoint: %s",
+		    a->d.where, mysql_error(a->d.my));
+		return false;
+	}
+	if ((row = mysql_fetch_row(res)) != NULL) {
+		snprintf(a->file, sizeof(a->file), "%s", row[0] ? row[0] : "");
+		a->pos = row[1] ? strtoull(row[1], NULL, 10) : 0;
+		snprintf(a->gtid, sizeof(a->gtid), "%s", row[2] ? row[2] : "");
+		a->total_trx = row[3] ? strtoull(row[3], NULL, 10) : 0;
+	}
+	mysql_free_result(res);
+	publish(a);
+	return true;
+}
+
 static bool
 setup(struct applier *a)
 {
 	if (!dest_connect(&a->d, &a->cfg->destination, "destination") ||
 	    !session_rows(a) || !collations_load(a) ||
-	    !state_schema_create(&a->d, a->cfg->state_schema) || !ckpt_prepare(a)) {
+	    !state_schema_create(&a->d, a->cfg->state_schema) || !ckpt_prepare(a) ||
+	    !ckpt_resume(a)) {
 		set_dest_error(a, NULL);
 		if (a->status == APPLIER_FATAL && !dest_transient(&a->d) &&
 		    a->d.errnum >= 2000 && a->d.errnum < 3000)
