@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <event2/thread.h>
 
 #include "src/applier.h"
@@ -35,6 +37,7 @@ struct run {
 	char stream_msg[1400];
 	time_t last_report;
 	uint64_t last_trx;
+	struct evhttp *http;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -215,6 +218,90 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	replica_stop(r->rep);
 }
 
+/* GET /status (JSON) and /metrics (Prometheus text) on [status] listen. */
+static void
+on_http(struct evhttp_request *req, void *arg)
+{
+	struct run *r = arg;
+	struct applier_stats st;
+	struct evbuffer *out;
+	const char *uri = evhttp_request_get_uri(req);
+	time_t now = time(NULL);
+	long lag;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
+		evhttp_send_error(req, 405, "GET only");
+		return;
+	}
+	applier_get_stats(r->app, &st);
+	lag = st.last_source_ts ? (long)(now - (time_t)st.last_source_ts) : -1;
+	out = evbuffer_new();
+	if (out == NULL) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	if (strcmp(uri, "/status") == 0 || strcmp(uri, "/") == 0) {
+		evbuffer_add_printf(out, "{\"phase\": \"streaming\", \"source_file\": \"%s\", "
+		    "\"source_pos\": %" PRIu64 ", \"transactions\": %" PRIu64 ", "
+		    "\"rows\": %" PRIu64 ", \"ddl\": %" PRIu64 ", \"commits\": %" PRIu64 ", "
+		    "\"lag_seconds\": %ld, \"queue_bytes\": %zu, \"stopping\": %s}\n",
+		    st.file, st.pos, st.transactions, st.rows, st.ddl, st.commits, lag,
+		    queue_bytes(r->q), r->stopping ? "true" : "false");
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+		    "application/json");
+	} else if (strcmp(uri, "/metrics") == 0) {
+		evbuffer_add_printf(out,
+		    "# TYPE myshift_transactions_applied_total counter\n"
+		    "myshift_transactions_applied_total %" PRIu64 "\n"
+		    "# TYPE myshift_rows_applied_total counter\n"
+		    "myshift_rows_applied_total %" PRIu64 "\n"
+		    "# TYPE myshift_ddl_applied_total counter\n"
+		    "myshift_ddl_applied_total %" PRIu64 "\n"
+		    "# TYPE myshift_commits_total counter\n"
+		    "myshift_commits_total %" PRIu64 "\n"
+		    "# TYPE myshift_lag_seconds gauge\n"
+		    "myshift_lag_seconds %ld\n"
+		    "# TYPE myshift_queue_bytes gauge\n"
+		    "myshift_queue_bytes %zu\n",
+		    st.transactions, st.rows, st.ddl, st.commits, lag, queue_bytes(r->q));
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+		    "text/plain; version=0.0.4");
+	} else {
+		evbuffer_free(out);
+		evhttp_send_error(req, 404, "try /status or /metrics");
+		return;
+	}
+	evhttp_send_reply(req, 200, "OK", out);
+	evbuffer_free(out);
+}
+
+/* Listen on host:port for status requests; false with a message. */
+static bool
+status_listen(struct run *r, char *msg, size_t msglen)
+{
+	const char *spec = r->cfg->status_listen;
+	const char *colon;
+	char host[256];
+	long port;
+
+	if (spec == NULL || *spec == '\0')
+		return true;
+	colon = strrchr(spec, ':');
+	if (colon == NULL || (size_t)(colon - spec) >= sizeof(host) ||
+	    (port = strtol(colon + 1, NULL, 10)) <= 0 || port > 65535) {
+		snprintf(msg, msglen, "[status] listen = %s: expected host:port", spec);
+		return false;
+	}
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
+	r->http = evhttp_new(r->base);
+	if (r->http == NULL || evhttp_bind_socket(r->http, host, (uint16_t)port) != 0) {
+		snprintf(msg, msglen, "[status] listen = %s: cannot listen there", spec);
+		return false;
+	}
+	evhttp_set_gencb(r->http, on_http, r);
+	return true;
+}
+
 /* The first position: "current", "FILE:POS" or a GTID set. */
 static bool
 start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen)
@@ -352,6 +439,25 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	r.sig_term = evsignal_new(r.base, SIGTERM, on_stop_signal, &r);
 	r.sig_int = evsignal_new(r.base, SIGINT, on_stop_signal, &r);
 	r.sig_hup = evsignal_new(r.base, SIGHUP, on_stop_signal, &r);
+	if (!status_listen(&r, msg, msglen)) {
+		log_error("%s", msg);
+		r.stopping = true;
+		push(&r, QI_END, 0, NULL, 0);
+		r.ended = true;
+		(void)applier_join(r.app, err, sizeof(err));
+		if (r.http != NULL)
+			evhttp_free(r.http);
+		applier_free(r.app);
+		replica_free(r.rep);
+		event_free(r.resume_ev);
+		event_free(r.tick_ev);
+		event_free(r.sig_term);
+		event_free(r.sig_int);
+		event_free(r.sig_hup);
+		queue_free(r.q);
+		event_base_free(r.base);
+		return APPLIER_FATAL;
+	}
 	event_add(r.tick_ev, &one);
 	event_add(r.sig_term, NULL);
 	event_add(r.sig_int, NULL);
@@ -381,6 +487,8 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 		log_info("stopped at %s:%" PRIu64 " after %" PRIu64 " transactions",
 		    as.file[0] ? as.file : ck.file, as.pos ? as.pos : ck.pos, as.transactions);
 	}
+	if (r.http != NULL)
+		evhttp_free(r.http);
 	applier_free(r.app);
 	replica_free(r.rep);
 	event_free(r.resume_ev);
