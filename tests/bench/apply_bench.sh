@@ -1,0 +1,548 @@
+#!/usr/bin/env bash
+# apply_bench.sh: how fast myshift run replays a backlog of sysbench
+# transactions onto a destination, against MariaDB's own replica (one
+# thread, and four optimistic parallel threads), all timed in this run.
+#
+# Usage: tests/bench/apply_bench.sh
+#
+# The backlog (generated once, then cached like decode_bench.sh's binlog):
+# a scratch source server (ROW, FULL images) gets sysbench oltp_write_only
+# prepare (4 tables of 100,000 rows by default); it is shut down and its
+# datadir copied: that copy is the initial state of every destination.  It
+# is started again (a new binlog file: the backlog starts there), then
+# sysbench oltp_write_only runs 80,000 transactions with 4 threads.  The
+# source's start and end positions, the number of transactions between them
+# (GTID sequence numbers) and CHECKSUM TABLE of every sbtest table at the end
+# are kept with the binlog files of the backlog and the datadir copy.
+#
+# Each round then replays the same backlog, served by a scratch source that
+# holds the cached binlog files, onto a fresh destination (the datadir copy
+# restored; binlog off, innodb_flush_log_at_trx_commit=2, 256 MB buffer
+# pool; identical for every method), with:
+#
+#   myshift      myshift run, [replication] start = the position after the
+#                prepare; timed from its launch until its checkpoint row
+#                (myshift.checkpoint) reaches the end position, then stopped
+#                with SIGTERM (it must exit 0)
+#   native 1     CHANGE MASTER TO ... MASTER_LOG_FILE/POS = the same
+#                position, slave_parallel_threads=0; timed from START SLAVE
+#                until MASTER_POS_WAIT(end) returns (Exec_Master_Log_Pos
+#                reaches the end)
+#   native 4     the same with slave_parallel_threads=4,
+#                slave_parallel_mode=optimistic
+#
+# and each run's destination must end equal to the source (CHECKSUM TABLE of
+# every sbtest table; myshift's checkpoint must also count every
+# transaction), so that a broken applier cannot look fast.  The waits run
+# inside the destination server (a compound statement polling the
+# checkpoint every 10 ms, MASTER_POS_WAIT), so the timing costs no
+# client processes.  The best of the rounds is printed as
+#
+#   apply: myshift N trx/s, native 1 thread N trx/s (ratio R, target >= 1.0),
+#       native 4 optimistic N trx/s (ratio R)
+#
+# with the CPU seconds that myshift, the destination server and the source
+# server used in each run (on 2 shared cores, CPU is the steadier figure).
+#
+# Environment:
+#   MYSHIFT              the binary to measure (default build/debug/myshift,
+#                        then ./myshift); a -O0 or sanitizer build is
+#                        replaced by an -O2 build of this tree in build/release
+#   APPLY_BENCH_TRX      transactions in the backlog (default 80000)
+#   APPLY_BENCH_TABLES   sysbench tables (default 4)
+#   APPLY_BENCH_ROWS     rows per table (default 100000)
+#   APPLY_BENCH_RUNS     rounds; the best of each method counts (default 2)
+#   APPLY_BENCH_VARIANTS more myshift runs per round with [apply] settings,
+#                        ';' between variants, ',' between key=value pairs,
+#                        e.g. "batch_transactions=1000;batch_wait_ms=0,batch_bytes=32M"
+#   APPLY_BENCH_NATIVE=0 skip the native replica (myshift runs only)
+#   APPLY_BENCH_PERF=DIR one more, untimed myshift run under
+#                        perf record -g (myshift and the destination server);
+#                        perf.data and a report (perf.txt) are left in DIR and
+#                        the top symbols printed
+#   APPLY_BENCH_TIMEOUT  seconds one replay may take (default 1800)
+#   APPLY_BENCH_CACHE    where generated backlogs are kept (default
+#                        build/bench-cache)
+#   APPLY_BENCH_FRESH=1  generate a new backlog even if one is cached
+#
+# Exit status: 0 when measured (also if the target is missed), 1 on an
+# error (a failed build, server, sysbench; myshift or a replica that stops
+# with an error, does not reach the end, exits non-zero on SIGTERM, or
+# leaves a destination that differs from the source), 77 if sysbench or
+# MariaDB is not installed.
+
+# shellcheck disable=SC2154 # NAME_PORT, NAME_PID, ... are set by srv_start
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/servers.sh
+. "$top/tests/lib/servers.sh"	# fail, skip, srv_*; its EXIT trap stops servers
+
+ntrx=${APPLY_BENCH_TRX:-80000}
+ntables=${APPLY_BENCH_TABLES:-4}
+nrows=${APPLY_BENCH_ROWS:-100000}
+runs=${APPLY_BENCH_RUNS:-2}
+variants=${APPLY_BENCH_VARIANTS:-}
+native=${APPLY_BENCH_NATIVE:-1}
+perf_dir=${APPLY_BENCH_PERF:-}
+timeout=${APPLY_BENCH_TIMEOUT:-1800}
+cache_root=${APPLY_BENCH_CACHE:-$top/build/bench-cache}
+target_ratio=1.0
+# Bump when the workload changes, so that old cached backlogs are not reused.
+workload=sbwo-apply1
+BENCH_PW='Apply-bench_pw1'
+
+for v in ntrx ntables nrows runs timeout; do
+	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || fail "$v (APPLY_BENCH_*) must be a positive integer"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/apply-bench.XXXX") || fail "cannot create a temp dir"
+sb_pid=
+ms_pid=
+perf_pid=
+# Stop what this script started (myshift, perf, sysbench, servers) and
+# remove temp files.
+# shellcheck disable=SC2317 # called by the EXIT trap
+bench_cleanup() {
+	local p
+	for p in "$perf_pid" "$ms_pid" "$sb_pid"; do
+		[ -n "$p" ] || continue
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	srv_cleanup_all
+	rm -rf "$work"
+	[ -z "${gen_tmp:-}" ] || rm -rf "$gen_tmp"
+}
+trap bench_cleanup EXIT
+
+# Print "A / B" with DIGITS decimals.
+div() {
+	awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { printf "%.*f", d, a / b }'
+}
+
+# Print the seconds from $1 to $2 ($EPOCHREALTIME values).
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# Print the larger of two rates; an empty second one counts as zero.
+max_rate() {
+	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 > b + 0) ? a : b }'
+}
+
+# Print the CPU time (user + system) of process PID in seconds, 0 if gone.
+cpu_of() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+	# fields after "(comm)": state is 3rd, utime 14th, stime 15th of the line
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' <<<"$s"
+}
+
+# Does BIN look unoptimized (-O0 or sanitizers)?  As in decode_bench.sh:
+# the compiler flags in DW_AT_producer, else its build directory's Makefile.
+binary_is_slow() {
+	local bin=$1 prods mk flags
+	prods=$(readelf --debug-dump=info "$bin" 2>/dev/null |
+	    grep -a 'DW_AT_producer' | grep -aE 'GNU C|clang' | sort -u)
+	if [ -z "$prods" ]; then
+		mk=$(dirname "$bin")/Makefile
+		[ -f "$mk" ] || return 1
+		flags=$(sed -n 's/^\(AM_\)\{0,1\}CFLAGS = //p' "$mk" | tr '\n' ' ')
+		prods="x $flags"
+	fi
+	echo "$prods" | awk '
+	    /-fsanitize/ { slow = 1 }
+	    { o = "-O0"; for (i = 1; i <= NF; i++) if ($i ~ /^-O/) o = $i
+	      if (o == "-O0") slow = 1 }
+	    END { exit slow ? 0 : 1 }'
+}
+
+# Build an -O2 myshift of this tree in build/release and print its path.
+build_release() {
+	local rel=$top/build/release
+	mkdir -p "$rel" || fail "cannot create $rel"
+	if [ ! -x "$top/configure" ]; then
+		(cd "$top" && autoreconf -fi) >"$rel/autoreconf.log" 2>&1 ||
+		    fail "autoreconf failed, see $rel/autoreconf.log"
+	fi
+	[ ! -f "$top/config.status" ] ||
+	    fail "$top is configured in place, so build/release cannot be;" \
+	    "run 'make distclean' there or set MYSHIFT to an -O2 build"
+	if [ ! -f "$rel/Makefile" ]; then
+		(cd "$rel" && ../../configure CFLAGS='-g -O2') >"$rel/configure.out" 2>&1 ||
+		    fail "configure failed, see $rel/configure.out"
+	fi
+	make -C "$rel" -j2 myshift >"$rel/make.out" 2>&1 ||
+	    fail "make myshift failed, see $rel/make.out"
+	echo "$rel/myshift"
+}
+
+# Pick the binary to measure, swapping an unoptimized one for build/release.
+find_binary() {
+	local bin=${MYSHIFT:-}
+	if [ -z "$bin" ]; then
+		for bin in "$top/build/debug/myshift" "$top/myshift" ""; do
+			[ -z "$bin" ] || [ ! -x "$bin" ] || break
+		done
+	fi
+	if [ -z "$bin" ]; then
+		echo "note: no myshift built; building -O2 in build/release" >&2
+		bin=$(build_release) || exit 1
+	fi
+	[ -x "$bin" ] || fail "$bin is not an executable"
+	bin=$(realpath "$bin")
+	if binary_is_slow "$bin"; then
+		echo "note: $bin is a -O0 or sanitizer build; building -O2 in build/release" >&2
+		bin=$(build_release) || exit 1
+		! binary_is_slow "$bin" || fail "$bin is still not an -O2 build"
+	fi
+	echo "$bin"
+}
+
+# The source's options.  The binlog base name has no '-': myshift takes a
+# [replication] start value with a '-' for a GTID set, so "src-bin.000002:385"
+# would not be read as a file and position.
+src_opts() {
+	echo "--log-bin=$SRV_ROOT/src/binlog/srcbin"
+}
+
+# Print the binlog files of server NAME (base name srcbin), oldest first.
+src_binlogs() {
+	local dir=$SRV_ROOT/src/binlog f
+	while read -r f; do
+		echo "$dir/${f##*/}"
+	done <"$dir/srcbin.index"
+}
+
+# Print "FILE POS" of server NAME's binlog end.
+master_pos() {
+	srv_sql "$1" "SHOW MASTER STATUS" | awk 'NR == 1 { print $1, $2 }'
+}
+
+# Print the sequence number of the GTID of domain 0 in GTID position $1.
+gtid_seq() {
+	awk -v g="$1" 'BEGIN {
+	    n = split(g, a, ",")
+	    for (i = 1; i <= n; i++) { split(a[i], p, "-"); if (p[1] == "0") s = p[3] }
+	    print s + 0 }'
+}
+
+# CHECKSUM TABLE of every sbtest table of server NAME, one "table sum" a line.
+checksums() {
+	local list="" i
+	for i in $(seq 1 "$ntables"); do
+		list+="${list:+,}sbtest.sbtest$i"
+	done
+	srv_sql "$1" "CHECKSUM TABLE $list"
+}
+
+# Write the backlog into directory $1: the source's datadir after the
+# sysbench prepare (datadir/), the binlog files from the position after it
+# (files), positions and transaction count (backlog), CHECKSUM TABLE at the
+# end (checksums), time taken (generate_seconds).
+generate() {
+	local out=$1 t0 sb log f p p2 gtid0 gtid1 ef ep n files started=0
+	command -v sysbench >/dev/null || skip "sysbench is not installed (apt-get install sysbench)"
+	t0=$SECONDS
+	srv_scratch
+	# Not durable, so that generating is quick: its speed is not measured.
+	srv_start src "$(src_opts)" --max_binlog_size=100M \
+	    --innodb_flush_log_at_trx_commit=0 --innodb_buffer_pool_size=256M
+	srv_sql src "SET sql_log_bin=0;
+	    CREATE USER myshift_bench@'127.0.0.1';
+	    GRANT ALL ON *.* TO myshift_bench@'127.0.0.1'" ||
+	    fail "cannot create the sysbench user"
+	srv_sql src "CREATE DATABASE sbtest" || fail "cannot create sbtest"
+	sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1
+	    --mysql-port="$src_PORT" --mysql-user=myshift_bench --mysql-db=sbtest
+	    --tables="$ntables" --table-size="$nrows")
+	log=$out/sysbench.log
+	"${sb[@]}" --threads=2 prepare >"$log" 2>&1 ||
+	    { tail -n 20 "$log" >&2; fail "sysbench prepare failed"; }
+	# The destinations' initial state: the datadir after a clean shutdown.
+	srv_stop src
+	cp -a "$src_DATADIR" "$out/datadir" || fail "cannot copy the datadir"
+	srv_restart src		# opens a new binlog file: the backlog's first
+	read -r f p < <(master_pos src)
+	[ -n "$p" ] || fail "no binlog position on the source"
+	gtid0=$(srv_sql src "SELECT @@gtid_binlog_pos")
+	"${sb[@]}" --threads=4 --events="$ntrx" --time=0 --report-interval=10 \
+	    run >>"$log" 2>&1 &
+	sb_pid=$!
+	wait "$sb_pid" || { sb_pid=; tail -n 20 "$log" >&2; fail "sysbench run failed"; }
+	sb_pid=
+	read -r ef ep < <(master_pos src)
+	gtid1=$(srv_sql src "SELECT @@gtid_binlog_pos")
+	n=$(($(gtid_seq "$gtid1") - $(gtid_seq "$gtid0")))
+	[ "$n" -ge "$ntrx" ] ||
+	    fail "the backlog has $n transactions (GTIDs $gtid0 to $gtid1), expected $ntrx"
+	checksums src >"$out/checksums" || fail "CHECKSUM TABLE failed on the source"
+	srv_stop src
+	files=()
+	while read -r p2; do
+		[ "${p2##*/}" = "$f" ] && started=1
+		[ $started = 1 ] && files+=("$p2")
+	done < <(src_binlogs)
+	[ ${#files[@]} -gt 0 ] || fail "binlog $f is not in the source's index"
+	cp "${files[@]}" "$out/" || fail "cannot copy the binlog"
+	printf '%s\n' "${files[@]##*/}" >"$out/files"
+	echo "$f $p $ef $ep $n" >"$out/backlog"
+	echo $((SECONDS - t0)) >"$out/generate_seconds"
+	srv_cleanup_all
+}
+
+# Give the destination a fresh copy of the initial datadir and start it.
+dst_restore() {
+	srv_stop dst
+	rm -rf "$dst_DATADIR" || fail "cannot remove $dst_DATADIR"
+	cp -a "$cache/datadir" "$dst_DATADIR" || fail "cannot restore the destination's datadir"
+	srv_restart dst
+	srv_sql dst "CREATE USER IF NOT EXISTS bench@'127.0.0.1' IDENTIFIED BY '$BENCH_PW';
+	    GRANT ALL ON *.* TO bench@'127.0.0.1'" || fail "cannot create the destination user"
+}
+
+# Fail unless the destination's tables equal the source's at the end.
+check_dst() {
+	local what=$1
+	checksums dst >"$work/dst.sums" || fail "$what: CHECKSUM TABLE failed on the destination"
+	if ! cmp -s "$work/dst.sums" "$cache/checksums"; then
+		diff "$cache/checksums" "$work/dst.sums" | sed 's/^/  /' >&2
+		fail "$what: the destination differs from the source (CHECKSUM TABLE; < source, > destination)"
+	fi
+}
+
+# Run one myshift replay with [apply] overrides $1 ("k=v,k=v"); set
+# $secs and $cpu ("myshift M s, destination D s, source S s").
+# With $2 = perf, run it under perf record instead (untimed).
+run_myshift() {
+	local over=$1 mode=${2:-} ini=$work/myshift.ini t0 t1 rc c_ms c_d0 c_s0 got kv p w_pid done_pid
+	{
+		printf '[source]\nhost = 127.0.0.1\nport = %s\nuser = bench\n' "$src_PORT"
+		printf '[destination]\nhost = 127.0.0.1\nport = %s\nuser = bench\n' "$dst_PORT"
+		printf '[replication]\nserver_id = 4242\nstart = %s:%s\n' "$start_file" "$start_pos"
+		printf '[apply]\n'
+		IFS=, read -ra kv <<<"$over"
+		for p in "${kv[@]}"; do
+			[ -n "$p" ] && printf '%s = %s\n' "${p%%=*}" "${p#*=}"
+		done
+		printf '[status]\ninterval = 5\n[log]\nfile = %s\n' "$work/myshift.log"
+	} >"$ini"
+	: >"$work/myshift.log"
+	c_d0=$(cpu_of "$dst_PID")
+	c_s0=$(cpu_of "$src_PID")
+	t0=$EPOCHREALTIME
+	MYSHIFT_SOURCE_PASSWORD=$BENCH_PW MYSHIFT_DESTINATION_PASSWORD=$BENCH_PW \
+	    "$bin" run -c "$ini" 2>"$work/myshift.err" &
+	ms_pid=$!
+	if [ "$mode" = perf ]; then
+		perf record -q -g -F 499 -o "$perf_dir/perf.data" -p "$ms_pid,$dst_PID" \
+		    >"$perf_dir/perf-record.log" 2>&1 &
+		perf_pid=$!
+	fi
+	# Wait inside the server: the checkpoint table appears, then its row
+	# reaches the end position (file names compare in order: same base
+	# name, six digits).
+	srv_sql dst - >"$work/wait.out" 2>&1 <<-EOF &
+	DELIMITER //
+	BEGIN NOT ATOMIC
+	  DECLARE t0 DOUBLE DEFAULT UNIX_TIMESTAMP(NOW(6));
+	  WHILE (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
+	      AND TABLE_NAME = 'checkpoint') = 0 AND UNIX_TIMESTAMP(NOW(6)) - t0 < $timeout DO
+	    DO SLEEP(0.01);
+	  END WHILE;
+	  WHILE NOT EXISTS (SELECT 1 FROM myshift.checkpoint WHERE id = 1 AND (source_file > '$end_file'
+	      OR (source_file = '$end_file' AND source_pos >= $end_pos)))
+	      AND UNIX_TIMESTAMP(NOW(6)) - t0 < $timeout DO
+	    DO SLEEP(0.01);
+	  END WHILE;
+	  SELECT transactions FROM myshift.checkpoint WHERE id = 1 AND (source_file > '$end_file'
+	      OR (source_file = '$end_file' AND source_pos >= $end_pos));
+	END//
+	EOF
+	w_pid=$!
+	wait -n -p done_pid "$ms_pid" "$w_pid"
+	rc=$?
+	t1=$EPOCHREALTIME
+	if [ "$done_pid" = "$ms_pid" ]; then
+		ms_pid=
+		kill "$w_pid" 2>/dev/null
+		wait "$w_pid" 2>/dev/null
+		tail -n 20 "$work/myshift.log" "$work/myshift.err" >&2
+		fail "myshift exited with status $rc before reaching $end_file:$end_pos"
+	fi
+	c_ms=$(cpu_of "$ms_pid")
+	secs=$(elapsed "$t0" "$t1")
+	cpu="myshift $c_ms s, destination $(awk -v a="$(cpu_of "$dst_PID")" -v b="$c_d0" \
+	    'BEGIN { printf "%.2f", a - b }') s, source $(awk -v a="$(cpu_of "$src_PID")" \
+	    -v b="$c_s0" 'BEGIN { printf "%.2f", a - b }') s"
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid"
+		wait "$perf_pid"
+		perf_pid=
+	fi
+	kill -TERM "$ms_pid"
+	wait "$ms_pid"
+	rc=$?
+	ms_pid=
+	if [ $rc -ne 0 ]; then
+		tail -n 20 "$work/myshift.log" "$work/myshift.err" >&2
+		fail "myshift exited with status $rc on SIGTERM (expected 0)"
+	fi
+	got=$(cat "$work/wait.out")
+	if ! [[ $got =~ ^[0-9]+$ ]]; then
+		tail -n 20 "$work/myshift.log" "$work/myshift.err" >&2
+		fail "myshift did not reach $end_file:$end_pos in ${timeout}s: $got"
+	fi
+	# The count also takes in the groups of one standalone event
+	# (Gtid_list, Binlog_checkpoint, Format_description, Rotate): a few
+	# per binlog file.
+	[ "$got" -ge "$backlog_trx" ] && [ "$got" -le $((backlog_trx + 8 * ${#cfiles[@]} + 8)) ] ||
+	    fail "myshift's checkpoint counts $got transactions, the backlog has $backlog_trx"
+	check_dst "myshift${over:+ [$over]}"
+}
+
+# One native replica replay with N parallel threads in MODE; set $secs and $cpu.
+run_native() {
+	local n=$1 mode=$2 t0 t1 got st c_d0 c_s0
+	srv_sql dst "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = $src_PORT,
+	    MASTER_USER = 'bench', MASTER_PASSWORD = '$BENCH_PW',
+	    MASTER_LOG_FILE = '$start_file', MASTER_LOG_POS = $start_pos, MASTER_USE_GTID = no;
+	    SET GLOBAL slave_parallel_threads = $n, slave_parallel_mode = '$mode'" ||
+	    fail "CHANGE MASTER failed"
+	c_d0=$(cpu_of "$dst_PID")
+	c_s0=$(cpu_of "$src_PID")
+	t0=$EPOCHREALTIME
+	got=$(srv_sql dst "START SLAVE;
+	    SELECT IFNULL(MASTER_POS_WAIT('$end_file', $end_pos, $timeout), 'NULL')" 2>&1)
+	t1=$EPOCHREALTIME
+	secs=$(elapsed "$t0" "$t1")
+	cpu="destination $(awk -v a="$(cpu_of "$dst_PID")" -v b="$c_d0" \
+	    'BEGIN { printf "%.2f", a - b }') s, source $(awk -v a="$(cpu_of "$src_PID")" \
+	    -v b="$c_s0" 'BEGIN { printf "%.2f", a - b }') s"
+	st=$(srv_sql dst "SHOW SLAVE STATUS\G" --skip-column-names 2>&1 |
+	    grep -E 'Last_(IO|SQL)_Err(no|or):|Exec_Master_Log_Pos:|Relay_Master_Log_File:')
+	if ! [[ $got =~ ^[0-9]+$ ]]; then
+		echo "$st" >&2
+		fail "native replica ($n threads, $mode) did not reach $end_file:$end_pos: $got"
+	fi
+	srv_sql dst "STOP SLAVE" || fail "STOP SLAVE failed"
+	check_dst "native replica ($n threads, $mode)"
+}
+
+bin=$(find_binary) || exit 1
+srv_require
+[ -z "$perf_dir" ] || command -v perf >/dev/null ||
+    fail "APPLY_BENCH_PERF is set but perf is not installed (apt-get install linux-perf)"
+
+cache=$cache_root/$workload-t${ntables}x${nrows}-n${ntrx}
+if [ "${APPLY_BENCH_FRESH:-0}" = 1 ] || [ ! -f "$cache/backlog" ]; then
+	echo "generating a backlog of $ntrx sysbench transactions into $cache ..."
+	mkdir -p "$cache_root" || fail "cannot create $cache_root"
+	gen_tmp=$(mktemp -d "$cache_root/.gen.XXXX") || fail "cannot create a dir in $cache_root"
+	generate "$gen_tmp"
+	rm -rf "$cache"
+	mv "$gen_tmp" "$cache" || fail "cannot rename $gen_tmp to $cache"
+	gen_tmp=
+	gen_note="generated in $(cat "$cache/generate_seconds") s"
+else
+	gen_note="cached, generated in $(cat "$cache/generate_seconds") s"
+fi
+read -r start_file start_pos end_file end_pos backlog_trx <"$cache/backlog"
+mapfile -t cfiles <"$cache/files"
+for f in "${cfiles[@]}"; do
+	[[ $f =~ ^srcbin\.[0-9]{6}$ ]] || fail "unexpected cached binlog name '$f' in $cache/files"
+done
+
+# The source: a scratch server whose binlog is the cached backlog (stopped,
+# given the files and an index listing them, started again: it opens one
+# more, small file after them).  Its account has what myshift(1) asks for.
+srv_scratch
+srv_start src "$(src_opts)" --max_binlog_size=1G
+srv_stop src
+bdir=$src_BINLOG_DIR
+rm -f "$bdir"/srcbin.[0-9]* "$bdir/srcbin.index" "$bdir/srcbin.state"
+for f in "${cfiles[@]}"; do
+	cp "$cache/$f" "$bdir/$f" || fail "cannot copy $cache/$f"
+	echo "$bdir/$f" >>"$bdir/srcbin.index"
+done
+srv_restart src
+srv_sql src "SET sql_log_bin=0;
+    CREATE USER bench@'127.0.0.1' IDENTIFIED BY '$BENCH_PW';
+    GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO bench@'127.0.0.1'" ||
+    fail "cannot create the replication user"
+mapfile -t served < <(srv_sql src "SHOW BINARY LOGS" | awk '{ print $1 }')
+{ [ "${served[0]}" = "${cfiles[0]}" ] && [ ${#served[@]} -eq $((${#cfiles[@]} + 1)) ]; } ||
+    fail "the source serves '${served[*]}', expected ${cfiles[*]} and one new file"
+bytes=0
+for f in "${cfiles[@]}"; do
+	bytes=$((bytes + $(stat -c %s "$bdir/$f")))
+	cat "$bdir/$f" >/dev/null	# the source reads from the page cache
+done
+
+# The destination: the same settings for every method; no binlog (the
+# native replica does not log what it applies without log_slave_updates).
+srv_start dst --server-id=100 --skip-log-bin --innodb_buffer_pool_size=256M \
+    --innodb_flush_log_at_trx_commit=2
+
+echo "backlog: $backlog_trx transactions of sysbench oltp_write_only on $ntables tables" \
+    "x $nrows rows, $start_file:$start_pos to $end_file:$end_pos," \
+    "$(div "$bytes" 1000000 1) MB of binlog ($cache, $gen_note)"
+echo "myshift: $bin"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
+# The myshift settings measured: the defaults, then each variant.
+var_list=()
+IFS=';' read -ra vs <<<"$variants"
+for v in "${vs[@]}"; do
+	[ -z "$v" ] || var_list+=("$v")
+done
+declare -A best
+for r in $(seq 1 "$runs"); do
+	for v in "" "${var_list[@]}"; do
+		dst_restore
+		run_myshift "$v"
+		rate=$(div "$backlog_trx" "$secs" 0)
+		best["ms:$v"]=$(max_rate "$rate" "${best["ms:$v"]:-}")
+		echo "  run $r: myshift${v:+ [$v]} $secs s, $rate trx/s (cpu: $cpu)"
+	done
+	if [ "$native" = 1 ]; then
+		dst_restore
+		run_native 0 conservative
+		rate=$(div "$backlog_trx" "$secs" 0)
+		best[n1]=$(max_rate "$rate" "${best[n1]:-}")
+		echo "  run $r: native 1 thread $secs s, $rate trx/s (cpu: $cpu)"
+		dst_restore
+		run_native 4 optimistic
+		rate=$(div "$backlog_trx" "$secs" 0)
+		best[n4]=$(max_rate "$rate" "${best[n4]:-}")
+		echo "  run $r: native 4 optimistic $secs s, $rate trx/s (cpu: $cpu)"
+	fi
+done
+
+if [ -n "$perf_dir" ]; then
+	mkdir -p "$perf_dir" || fail "cannot create $perf_dir"
+	perf_dir=$(realpath "$perf_dir")
+	dst_restore
+	run_myshift "${var_list[0]:-}" perf
+	perf report -i "$perf_dir/perf.data" --stdio --no-children --sort comm,dso,symbol \
+	    --percent-limit 0.5 >"$perf_dir/perf.txt" 2>/dev/null
+	perf report -i "$perf_dir/perf.data" --stdio --no-children -g none \
+	    --sort comm,dso,symbol --percent-limit 1 2>/dev/null |
+	    grep -E '^ +[0-9]' | head -n 25 >"$perf_dir/perf-top.txt"
+	echo "perf (myshift and destination server, self time; $perf_dir/perf.txt):"
+	sed 's/^/  /' "$perf_dir/perf-top.txt"
+fi
+
+ms=${best["ms:"]}
+if [ "$native" = 1 ]; then
+	echo "apply (best of $runs): myshift $ms trx/s, native 1 thread ${best[n1]} trx/s" \
+	    "(ratio $(div "$ms" "${best[n1]}" 2), target >= $target_ratio)," \
+	    "native 4 optimistic ${best[n4]} trx/s (ratio $(div "$ms" "${best[n4]}" 2))"
+else
+	echo "apply (best of $runs): myshift $ms trx/s"
+fi
+for v in "${var_list[@]}"; do
+	echo "  myshift [$v]: ${best["ms:$v"]} trx/s (ratio $(div "${best["ms:$v"]}" "$ms" 2)" \
+	    "to the defaults${best[n1]:+, $(div "${best["ms:$v"]}" "${best[n1]}" 2) to native 1 thread})"
+done
+exit 0
