@@ -258,7 +258,9 @@ writer_pid=$!
 wait_back "" || exit 1
 
 # The disruptions, with writes going on between them.
-for step in kill bigkill restart kill bigrestart kill restart bigkill; do
+# LIVE_RESUME_STEPS: another list of disruptions (kill, bigkill, restart,
+# bigrestart), e.g. to look at one kind alone.
+for step in ${LIVE_RESUME_STEPS:-kill bigkill restart kill bigrestart kill restart bigkill}; do
 	sleep 2
 	old=$(dump_threads | tr '\n' ' ')
 	case $step in
@@ -284,6 +286,9 @@ for step in kill bigkill restart kill bigrestart kill restart bigkill; do
 		sleep 1
 		srv_restart src
 		echo "restarted the server with a transaction in flight"
+		;;
+	*)
+		fail "unknown step '$step' in LIVE_RESUME_STEPS"
 		;;
 	esac
 	wait_back "$old"
