@@ -1063,7 +1063,7 @@ decode_body(struct binlog_decoder *d, struct cur *c, struct binlog_event *ev)
 			return cur_fail(c, PROTO_UNSUPPORTED,
 			    "%s events (type %u) are not supported",
 			    binlog_type_name(type), type);
-		return cur_fail(c, PROTO_UNSUPPORTED,
+		return proto_fail(c->err, PROTO_UNSUPPORTED, ev->offset,
 		    "unknown event type %u (%s) not flagged ignorable", type,
 		    binlog_type_name(type));
 	}

@@ -155,6 +155,14 @@ binlog_payload_next(struct binlog_payload_iter *it, struct binlog_event *ev,
 		    (unsigned long long)it->consumed, size);
 		return -1;
 	}
+	if ((it->uncompressed_size && size > it->uncompressed_size - it->consumed) ||
+	    size > (1u << 30)) {
+		/* checked before any buffer grows to the size a header claims */
+		proto_fail(err, PROTO_MALFORMED, it->payload_offset,
+		    "TRANSACTION_PAYLOAD: inner event at byte %llu claims %zu bytes, "
+		    "more than the payload holds", (unsigned long long)it->consumed, size);
+		return -1;
+	}
 	if (!it->raw) {
 		if (!fill(it, size, err))
 			return -1;
