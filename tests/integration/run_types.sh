@@ -316,7 +316,8 @@ echo "sysbench prepare (2 tables x 2000 rows)"
 srv_sql src "CREATE DATABASE sbtest" || fail "cannot create sbtest"
 mig_sysbench src sbtest --tables=2 --table-size=2000 prepare >"$T/sb.prepare" 2>&1 ||
     fail "sysbench prepare failed: $(tail -n 5 "$T/sb.prepare")"
-mig_sysbench src sbtest --tables=2 --table-size=2000 --threads=2 --rate=40 \
+mig_sysbench_cmd src sbtest
+"${MIG_SB[@]}" --tables=2 --table-size=2000 --threads=2 --rate=40 \
     --time=20 --report-interval=0 run >"$T/sb.run" 2>&1 &
 sb_pid=$!
 

@@ -433,13 +433,21 @@ mig_compare_schema() {
 	return 0
 }
 
-# mig_sysbench NAME DB ARGS...: run sysbench oltp_write_only against NAME
-# (over its socket, as root) on database DB; ARGS: prepare/run and options.
+# mig_sysbench_cmd NAME DB: set the array MIG_SB to the sysbench
+# oltp_write_only command line for NAME (over its socket, as root) on
+# database DB; run it as "${MIG_SB[@]}" ARGS... (with & it is a child of the
+# test shell, its pid in $!, so that kill stops sysbench itself).
+mig_sysbench_cmd() {
+	MIG_SB=(sysbench oltp_write_only --db-driver=mysql
+	    --mysql-socket="$(_srv_get "$1" SOCK)" --mysql-user=root --mysql-db="$2")
+}
+
+# mig_sysbench NAME DB ARGS...: run sysbench (see mig_sysbench_cmd) in the
+# foreground.
 mig_sysbench() {
-	local name=$1 db=$2
+	mig_sysbench_cmd "$1" "$2"
 	shift 2
-	sysbench oltp_write_only --db-driver=mysql --mysql-socket="$(_srv_get "$name" SOCK)" \
-	    --mysql-user=root --mysql-db="$db" "$@"
+	"${MIG_SB[@]}" "$@"
 }
 
 # mig_require_sysbench: skip unless sysbench with the MySQL driver is installed.
