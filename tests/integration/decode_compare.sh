@@ -4,7 +4,9 @@
 # A type-coverage workload (every column type, extreme values, NULLs,
 # charsets, a 17 MB row, DDL in between) runs on a real MariaDB server with
 # binlog_format=ROW in four configurations: binlog_row_image FULL and
-# MINIMAL, each with log_bin_compress OFF and ON.  Each configuration writes
+# MINIMAL, each with log_bin_compress OFF and ON (and binlog_row_metadata
+# NO_LOG, MINIMAL or FULL, so that the table maps carry optional metadata
+# of every column type too).  Each configuration writes
 # its own binlog file, which is decoded by `myshift-binlog FILE` and by
 # `TZ=UTC mariadb-binlog --base64-output=decode-rows -v FILE`; the lines
 # starting with "###" must be byte for byte the same.  Also checked: the
@@ -354,9 +356,10 @@ check_json() {
 	PYEOF
 }
 
-# compare_file TAG FILE IMAGE COMPRESS: decode FILE both ways and check.
+# compare_file TAG FILE IMAGE COMPRESS METADATA: decode FILE both ways and
+# check.
 compare_file() {
-	local tag=$1 file=$2 image=$3 compress=$4 w=$SRV_ROOT/$tag
+	local tag=$1 file=$2 image=$3 compress=$4 metadata=$5 w=$SRV_ROOT/$tag
 	local ref_counts my_counts rc n want got
 
 	mkdir -p "$w"
@@ -381,6 +384,10 @@ compare_file() {
 		done
 	elif grep -aq '_compressed' "$w/ref.out"; then
 		check_fail "$tag: compressed events in $file although log_bin_compress=OFF"
+	fi
+	if [ "$metadata" != NO_LOG ] && ! mariadb-binlog --print-table-metadata "$file" |
+	    grep -aq '^# .*UNSIGNED'; then
+		check_fail "$tag: no optional metadata in table maps although binlog_row_metadata=$metadata"
 	fi
 	if [ "$image" = MINIMAL ]; then
 		# UPDATE t_types ... WHERE id=4: before image holds only @1,
@@ -493,9 +500,11 @@ check_positions() {
 srv_start src --max_allowed_packet=256M --log_bin_compress_min_len=10 \
     --innodb_log_file_size=256M
 
-for cfg in full:FULL:OFF full_z:FULL:ON minimal:MINIMAL:OFF minimal_z:MINIMAL:ON; do
-	IFS=: read -r tag image compress <<<"$cfg"
-	srv_sql src "SET GLOBAL binlog_row_image=$image; SET GLOBAL log_bin_compress=$compress; FLUSH BINARY LOGS" ||
+for cfg in full:FULL:OFF:NO_LOG full_z:FULL:ON:FULL minimal:MINIMAL:OFF:MINIMAL \
+    minimal_z:MINIMAL:ON:FULL; do
+	IFS=: read -r tag image compress metadata <<<"$cfg"
+	srv_sql src "SET GLOBAL binlog_row_image=$image; SET GLOBAL log_bin_compress=$compress;
+	    SET GLOBAL binlog_row_metadata=$metadata; FLUSH BINARY LOGS" ||
 	    fail "cannot configure $tag"
 	file=$(srv_sql src "SHOW MASTER STATUS" | cut -f1)
 	if ! workload "db_$tag" | srv_sql src - --max-allowed-packet=1G >"$SRV_ROOT/$tag.sql.out" 2>&1; then
@@ -503,7 +512,7 @@ for cfg in full:FULL:OFF full_z:FULL:ON minimal:MINIMAL:OFF minimal_z:MINIMAL:ON
 		fail "$tag: the workload failed"
 	fi
 	srv_sql src "FLUSH BINARY LOGS" || fail "FLUSH BINARY LOGS"
-	compare_file "$tag" "$src_BINLOG_DIR/$file" "$image" "$compress"
+	compare_file "$tag" "$src_BINLOG_DIR/$file" "$image" "$compress" "$metadata"
 done
 
 if [ "$ERRORS" -ne 0 ]; then
