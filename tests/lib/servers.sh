@@ -19,6 +19,11 @@
 #   NAME_CNF         the defaults file; extra options are appended to it
 #   NAME_LOG         the error log
 #
+# Functions: srv_require, srv_start, srv_sql, srv_stop, srv_kill,
+# srv_restart, srv_binlogs, srv_scratch ($SRV_ROOT: the per-test scratch
+# dir), srv_cleanup_all, wait_until, log_contains, fail, skip.  Server ids
+# count up from 1 in start order unless --server-id is given.
+#
 # Call srv_start in the test's main shell, not in $(...) or a pipeline: the
 # server must be a child of the shell that stops it.  An EXIT trap runs
 # srv_cleanup_all so that no server outlives its test; a test that needs its
