@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# run_ddl.sh: `myshift run` replays DDL in stream order with the writes
+# around it, and never applies a DDL twice across a crash.
+#
+# myshift streams from the source's current position onto an empty
+# destination.  A writer loop inserts into and updates ddl.t1 and ddl.w
+# all along.  Part 1, on the source, between the writes: ALTER TABLE add,
+# modify, rename and drop columns, CREATE/DROP INDEX, CREATE TABLE, RENAME
+# TABLE, TRUNCATE, CREATE VIEW, CREATE PROCEDURE (one-statement and
+# BEGIN ... END bodies) and CALL, CREATE FUNCTION, CREATE TABLE ... SELECT,
+# CREATE TABLE ... LIKE, DROP TABLE, DROP PROCEDURE, a table in another
+# database, CREATE and DROP DATABASE.  Once myshift has caught up, the data
+# (CHECKSUM TABLE, every row) and the schema (information_schema columns
+# and indexes, SHOW CREATE TABLE without AUTO_INCREMENT=, SHOW CREATE
+# VIEW/PROCEDURE/FUNCTION without DEFINER=) must be identical.
+#
+# Part 2, crashes around DDL, writer still running:
+#   - three times an ALTER TABLE ddl.big ADD COLUMN xN (ALGORITHM=COPY on
+#     100,000 rows: about a second) is run on the source; as soon as the
+#     destination runs it, myshift is killed (SIGKILL), and restarted once
+#     the destination has finished it: the ALTER is on the destination, its
+#     checkpoint is not.  myshift must see that it was applied (replaying it
+#     would fail: duplicate column) and go on;
+#   - six times an ALTER TABLE ddl.t1 ADD COLUMN yN is run and myshift is
+#     killed 0-0.6 s later and restarted at once.
+# myshift must never exit by itself, and at the end data and schema must be
+# identical again, and myshift exit 0 on SIGTERM.
+
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
+. "$top_srcdir/tests/lib/migrate.sh"
+
+mig_require
+
+ERRORS=0
+check_fail() {
+	echo "FAIL: $*" >&2
+	ERRORS=$((ERRORS + 1))
+}
+
+writer_pid=
+cleanup() {
+	[ -z "$writer_pid" ] || { touch "$T/stop"; wait "$writer_pid" 2>/dev/null; }
+	mig_stop 20
+	srv_cleanup_all
+}
+trap cleanup EXIT
+
+mig_source src
+mig_dest dst
+srv_scratch
+T=$SRV_ROOT
+CFG=$T/myshift.ini
+mig_config "$CFG" src dst current "[apply]
+batch_transactions = 20"
+mig_start "$CFG"
+mig_wait_started dst || fail "myshift did not start"
+
+# src SQL: run SQL on the source; a failure ends the test.
+src() {
+	srv_sql src "$1" || fail "on the source: $1"
+}
+
+# alive: fail (and show its last lines) if myshift exited by itself.
+alive() {
+	if ! mig_alive; then
+		wait "$MIG_PID" 2>/dev/null
+		local rc=$?
+		MIG_PID=
+		fail "myshift exited by itself (status $rc) $1; its last lines:" \
+		    "$(mig_log_tail 8)"
+	fi
+}
+
+src "CREATE DATABASE ddl;
+    CREATE TABLE ddl.t1 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT,
+        b VARCHAR(20) DEFAULT 'b') ENGINE=InnoDB;
+    CREATE TABLE ddl.w (k INT NOT NULL PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB"
+
+# writer: insert into and update ddl.t1 and ddl.w until $T/stop exists.
+writer() {
+	local k=0
+	trap - EXIT INT TERM
+	while [ ! -e "$T/stop" ]; do
+		k=$((k + 1))
+		srv_sql src "INSERT INTO ddl.t1 (a) VALUES ($k);
+		    INSERT INTO ddl.w VALUES ($k, 'w$k');
+		    UPDATE ddl.t1 SET a = a + 1 WHERE id = $((k / 2 + 1));
+		    DELETE FROM ddl.w WHERE k = $((k - 3)) AND k % 4 = 0" \
+		    >/dev/null 2>>"$T/writer.err"
+		sleep 0.05
+	done
+}
+writer &
+writer_pid=$!
+
+echo "part 1: DDL during streaming"
+sleep 1
+src "ALTER TABLE ddl.t1 ADD COLUMN c VARCHAR(30) NOT NULL DEFAULT 'cdef' AFTER a"
+sleep 0.5
+src "ALTER TABLE ddl.t1 ADD COLUMN d DATETIME(3) NULL, ADD INDEX ia (a)"
+src "UPDATE ddl.t1 SET d = '2020-01-02 03:04:05.678', c = CONCAT('c', id) WHERE id % 3 = 0"
+sleep 0.5
+src "ALTER TABLE ddl.t1 DROP COLUMN b"
+src "CREATE INDEX ic ON ddl.t1 (c)"
+src "DROP INDEX ia ON ddl.t1"
+src "ALTER TABLE ddl.t1 MODIFY a BIGINT, COMMENT 'altered'"
+src "ALTER TABLE ddl.t1 RENAME COLUMN d TO d_renamed"
+src "CREATE TABLE ddl.t2 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40))"
+src "INSERT INTO ddl.t2 (v) VALUES ('one'), ('two'), ('three')"
+src "RENAME TABLE ddl.t2 TO ddl.t2r"
+src "INSERT INTO ddl.t2r (v) VALUES ('four')"
+src "TRUNCATE TABLE ddl.t2r"
+src "INSERT INTO ddl.t2r (v) VALUES ('after truncate'), ('again')"
+src "CREATE VIEW ddl.v1 AS SELECT id, a FROM ddl.t1 WHERE a > 10"
+src "CREATE PROCEDURE ddl.p1(IN x INT) UPDATE ddl.t2r SET v = CONCAT(v, '+') WHERE id <= x"
+src "CALL ddl.p1(2)"
+srv_sql src - <<-'EOF' || fail "CREATE PROCEDURE p2 failed on the source"
+	USE ddl;
+	DELIMITER //
+	CREATE PROCEDURE p2(IN n INT)
+	BEGIN
+	  DECLARE i INT DEFAULT 0;
+	  WHILE i < n DO
+	    INSERT INTO t2r (v) VALUES (CONCAT('p2; ', i));
+	    SET i = i + 1;
+	  END WHILE;
+	END//
+	DELIMITER ;
+	CALL p2(4);
+	EOF
+src "CREATE FUNCTION ddl.f1(x INT) RETURNS INT DETERMINISTIC RETURN x * 2"
+src "CREATE PROCEDURE ddl.p_drop() SELECT 1"
+src "DROP PROCEDURE ddl.p_drop"
+src "CREATE TABLE ddl.t3 AS SELECT id, a, c FROM ddl.t1 WHERE id < 50"
+src "CREATE TABLE ddl.t4 LIKE ddl.t1"
+src "INSERT INTO ddl.t4 SELECT * FROM ddl.t1 WHERE id < 5"
+src "CREATE TABLE ddl.t_drop (x INT PRIMARY KEY); INSERT INTO ddl.t_drop VALUES (1)"
+src "DROP TABLE ddl.t_drop"
+src "DROP TABLE IF EXISTS ddl.t_never_existed"
+src "CREATE DATABASE other; CREATE TABLE other.o (id INT PRIMARY KEY, s TEXT)
+    DEFAULT CHARSET = latin1; INSERT INTO other.o VALUES (1, 'x')"
+src "CREATE DATABASE gone; CREATE TABLE gone.g (id INT PRIMARY KEY);
+    INSERT INTO gone.g VALUES (1); DROP DATABASE gone"
+src "USE ddl; CREATE TABLE t5 (id INT PRIMARY KEY, ts TIMESTAMP(6) NOT NULL
+    DEFAULT CURRENT_TIMESTAMP(6), e ENUM('x', 'y') DEFAULT 'y') ENGINE=InnoDB;
+    INSERT INTO t5 (id) VALUES (1), (2); ALTER TABLE t5 ADD COLUMN z INT FIRST"
+sleep 1
+alive "during part 1"
+
+touch "$T/stop"
+wait "$writer_pid"
+writer_pid=
+mig_wait_caught_up src dst 120 || fail "myshift did not catch up after part 1"
+for db in ddl other; do
+	mig_compare_db src dst "$db" || check_fail "part 1: data of $db differ"
+	mig_compare_schema src dst "$db" || check_fail "part 1: schema of $db differs"
+done
+n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'gone'")
+[ "$n" = 0 ] || check_fail "part 1: database gone was dropped on the source but" \
+    "exists on the destination"
+
+echo "part 2: crashes around DDL"
+src "CREATE TABLE ddl.big (id INT NOT NULL PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB"
+src "INSERT INTO ddl.big SELECT seq, CONCAT('v', seq) FROM ddl.seq_1_to_100000"
+mig_wait_caught_up src dst 120 || fail "myshift did not catch up with ddl.big"
+rm -f "$T/stop"
+writer &
+writer_pid=$!
+
+# dst_running PATTERN: is the destination running a statement LIKE PATTERN
+# for myshift's account?
+dst_running() {
+	[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+	    WHERE USER = '$MIG_DST_USER' AND INFO LIKE '$1'")" != 0 ]
+}
+
+# alter_seen I: the destination runs the ALTER adding xI (fail if myshift exited).
+alter_seen() {
+	alive "while the source ran ALTER TABLE ddl.big ADD COLUMN x$1"
+	dst_running "ALTER TABLE ddl.big ADD COLUMN x$1%"
+}
+
+caught=0
+for i in 1 2 3; do
+	alive "before the ALTER of ddl.big number $i"
+	srv_sql src "ALTER TABLE ddl.big ADD COLUMN x$i INT NOT NULL DEFAULT $i,
+	    ALGORITHM=COPY" &
+	alter_pid=$!
+	if wait_until -t 60 alter_seen "$i"; then
+		mig_kill
+		caught=$((caught + 1))
+		echo "killed myshift while the destination ran ALTER ... x$i"
+		wait_until -t 120 eval '! dst_running "ALTER TABLE ddl.big%"' ||
+		    check_fail "the destination still runs the ALTER of x$i"
+	else
+		check_fail "the destination never ran ALTER TABLE ddl.big ADD COLUMN x$i"
+		mig_kill
+	fi
+	wait "$alter_pid" || fail "ALTER TABLE ddl.big ADD COLUMN x$i failed on the source"
+	mig_start "$CFG"
+	sleep 1
+done
+for i in 1 2 3 4 5 6; do
+	alive "before the ALTER of ddl.t1 number $i"
+	src "ALTER TABLE ddl.t1 ADD COLUMN y$i INT NOT NULL DEFAULT $i"
+	sleep "0.$((RANDOM % 7))"
+	mig_kill
+	mig_start "$CFG"
+	sleep 0.5
+done
+sleep 1
+alive "after the crashes"
+touch "$T/stop"
+wait "$writer_pid"
+writer_pid=
+
+mig_wait_caught_up src dst 180 || fail "myshift did not catch up after part 2"
+for db in ddl other; do
+	mig_compare_db src dst "$db" || check_fail "part 2: data of $db differ"
+	mig_compare_schema src dst "$db" || check_fail "part 2: schema of $db differs"
+done
+seen=$(grep -c 'DDL already applied before a restart' "$MIG_LOG")
+if [ "$caught" -gt 0 ] && [ "$seen" -lt 1 ]; then
+	check_fail "myshift was killed $caught times while the destination ran an" \
+	    "ALTER but never said it found a DDL already applied"
+fi
+echo "DDL found already applied after a restart: $seen times"
+if grep -q ' ERROR ' "$MIG_LOG"; then
+	check_fail "myshift logged errors: $(grep ' ERROR ' "$MIG_LOG" | head -n 3 | cut -c1-300)"
+fi
+mig_stop
+[ "$MIG_RC" = 0 ] || check_fail "myshift exited with status $MIG_RC on SIGTERM, expected 0"
+
+[ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
+echo "PASS: DDL replayed in order, never twice across crashes"
