@@ -38,6 +38,8 @@
 # only without a cached binlog) or MariaDB is not installed.  MB are 10^6
 # bytes.
 
+# bench_PORT, bench_BINLOG_DIR are set by srv_start (whole file):
+# shellcheck disable=SC2154
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib/servers.sh
@@ -270,8 +272,9 @@ srv_sql bench "SET sql_log_bin=0;
     GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO bench@'127.0.0.1'" ||
     fail "cannot create the replication user"
 mapfile -t served < <(srv_sql bench "SHOW BINARY LOGS" | awk '{ print $1 }')
-[ "${served[0]}" = "${cfiles[0]}" ] && [ ${#served[@]} -eq $((${#cfiles[@]} + 1)) ] ||
-    fail "the server serves '${served[*]}', expected ${cfiles[*]} and one new file"
+if [ "${served[0]}" != "${cfiles[0]}" ] || [ ${#served[@]} -ne $((${#cfiles[@]} + 1)) ]; then
+	fail "the server serves '${served[*]}', expected ${cfiles[*]} and one new file"
+fi
 sfiles=()
 for f in "${served[@]}"; do sfiles+=("$bdir/$f"); done
 bytes=$(total_bytes "${sfiles[@]}")

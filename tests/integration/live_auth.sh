@@ -17,6 +17,8 @@
 #   - -p without a value and without a terminal: a usage error, no hang;
 #   - no password string ever appears on stdout or stderr (also with -v).
 
+# src_PORT, src_LOG are set by srv_start (whole file):
+# shellcheck disable=SC2154
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -97,6 +99,7 @@ expect_ok() {
 		check_fail "$2: exit status $RC, expected 0: $(grep -av ' INFO ' "$T/$1.err" | head -n 3)"
 		return
 	fi
+	# shellcheck disable=SC2016 # backquotes of the output, not a command
 	rows=$(grep -ac '^### INSERT INTO `d`.`t`' "$T/$1.out")
 	[ "$rows" -eq 3 ] || check_fail "$2: $rows rows printed, expected 3"
 	echo "ok: $2"
@@ -188,7 +191,7 @@ live dead "$NATIVE_PW" --port "$dead_port" --user native --retry-window 1
 expect_fail dead "nothing listening, --retry-window 1" 8 'cannot connect|connection refused'
 grep -qF "127.0.0.1:$dead_port" "$T/dead.err" ||
     check_fail "the connect error does not name port $dead_port: $(cat "$T/dead.err")"
-rm -rf "$SRV_PORT_LOCKS/$dead_port"
+rm -rf "${SRV_PORT_LOCKS:?}/$dead_port"
 
 # -p without a value and no terminal: an error, not a hang.
 setsid -w timeout 20 env -u MYSQL_PWD "$MYSHIFT_BINLOG" --host 127.0.0.1 "${P[@]}" \

@@ -137,11 +137,11 @@ start_streams() {
 # not retried: its n are never used again, the server's table is the
 # truth.  Large transactions use n above 10^9 + k * 10^4.
 writer() {
-	local k=0 n=0 j sql
+	local k=0 n=0 sql
 	trap - EXIT INT TERM
 	while [ ! -e "$T/stop" ]; do
 		sql="USE d;"
-		for j in 1 2 3 4 5 6 7 8 9 10; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			k=$((k + 1))
 			if [ $((k % 100)) -eq 0 ]; then
 				sql+="INSERT INTO seq SELECT $((1000000000 + k * 10000)) + seq, $k,
@@ -434,8 +434,9 @@ if [[ " ${STREAMS[*]} " == *" stats "* ]]; then
 	    fail "myshift-binlog --stats FILES failed: $(head -n 3 "$T/files.stats")"
 	ev_files=$(head -n 1 "$T/files.stats" | grep -oE 'events: [0-9]+')
 	ev_live=$(head -n 1 "$T/stats.out" | grep -oE 'events: [0-9]+')
-	[ -n "$ev_live" ] && [ "$ev_live" = "$ev_files" ] ||
-	    check_fail "stats stream: '$ev_live', the files: '$ev_files'"
+	if [ -z "$ev_live" ] || [ "$ev_live" != "$ev_files" ]; then
+		check_fail "stats stream: '$ev_live', the files: '$ev_files'"
+	fi
 	if ! cmp -s <(tail -n +2 "$T/files.stats") <(tail -n +2 "$T/stats.out"); then
 		check_fail "stats stream: counts differ from --stats of the files (< files, > stream):"
 		diff <(tail -n +2 "$T/files.stats") <(tail -n +2 "$T/stats.out") | head -n 20 >&2

@@ -260,10 +260,15 @@ caught_up() {
 	done
 }
 
+# read through ${!ok_var} below
+# shellcheck disable=SC2034
 ok_text=0 ok_raw=0 ok_json=0
-caught_up text "$text_pid" has_gtid "$T/text.out" && ok_text=1
-caught_up raw "$raw_pid" raw_caught_up && ok_raw=1
-caught_up json "$json_pid" json_has_end && ok_json=1
+# shellcheck disable=SC2034
+{
+	caught_up text "$text_pid" has_gtid "$T/text.out" && ok_text=1
+	caught_up raw "$raw_pid" raw_caught_up && ok_raw=1
+	caught_up json "$json_pid" json_has_end && ok_json=1
+}
 
 # Stop them as an operator would; each must exit 0 and log no warning.
 for what in text raw json; do

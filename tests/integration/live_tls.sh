@@ -25,6 +25,8 @@
 #   server without TLS                 required/verify_* fail clearly,
 #                                      preferred streams in clear text
 
+# good_PORT, bad_PORT, good_LOG... are set by srv_start (whole file):
+# shellcheck disable=SC2154
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -65,7 +67,8 @@ mkcert() {
 	shift 2
 	printf '%s\n' "$@" >"$P/$name.ext"
 	openssl req -newkey rsa:2048 -nodes -sha256 -keyout "$P/$name.key" \
-	    -out "$P/$name.csr" -subj "/CN=$cn" >>"$P/log" 2>&1 &&
+	    -out "$P/$name.csr" -subj "/CN=$cn" >>"$P/log" 2>&1 ||
+	    fail "openssl: cannot make the request for $name (see $P/log)"
 	openssl x509 -req -in "$P/$name.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" \
 	    -CAcreateserial -days 30 -sha256 -extfile "$P/$name.ext" \
 	    -out "$P/$name.pem" >>"$P/log" 2>&1 ||
@@ -129,6 +132,7 @@ expect_ok() {
 		check_fail "$what: exit status $RC, expected 0: $(errors "$name")"
 		return
 	fi
+	# shellcheck disable=SC2016 # backquotes of the output, not a command
 	rows=$(grep -ac '^### INSERT INTO `d`.`t`' "$T/$name.out")
 	[ "$rows" -eq 3 ] || check_fail "$what: $rows rows printed, expected 3"
 	case $tls in
