@@ -237,6 +237,7 @@ live_run(struct printer *p, const struct live_opts *o)
 	}
 	log_info("%" PRIu64 " events, %" PRIu64 " bytes received, %u reconnects",
 	    replica_events(l.rep), replica_bytes(l.rep), replica_reconnects(l.rep));
+	p->bytes = replica_bytes(l.rep);
 	replica_free(l.rep);
 	event_free(sigint);
 	event_free(sigterm);

@@ -16,6 +16,79 @@ struct print_tstat {
 	uint64_t ins, upd, del, events;
 };
 
+/* A copy of the counters taken at each commit of a live stream. */
+struct printer_saved {
+	uint64_t events, ignored;
+	uint64_t type_count[256], type_bytes[256];
+	uint64_t rows_ins, rows_upd, rows_del;
+	size_t ntstats, cap;
+	struct print_tstat *tstats; /* counts only; names stay in the printer */
+};
+
+/* Remember the counters (at a commit). */
+static bool
+counters_save(struct printer *p)
+{
+	struct printer_saved *s = p->saved;
+
+	if (s == NULL && (s = p->saved = calloc(1, sizeof(*s))) == NULL)
+		return false;
+	s->events = p->events;
+	s->ignored = p->ignored;
+	memcpy(s->type_count, p->type_count, sizeof(s->type_count));
+	memcpy(s->type_bytes, p->type_bytes, sizeof(s->type_bytes));
+	s->rows_ins = p->rows_ins;
+	s->rows_upd = p->rows_upd;
+	s->rows_del = p->rows_del;
+	if (p->ntstats > s->cap) {
+		struct print_tstat *n = realloc(s->tstats, p->tstats_cap * sizeof(*n));
+		if (n == NULL)
+			return false;
+		s->tstats = n;
+		s->cap = p->tstats_cap;
+	}
+	if (p->ntstats)
+		memcpy(s->tstats, p->tstats, p->ntstats * sizeof(*s->tstats));
+	s->ntstats = p->ntstats;
+	return true;
+}
+
+/* Put the counters back as they were at the last commit (a discard). */
+static void
+counters_restore(struct printer *p)
+{
+	struct printer_saved *s = p->saved;
+
+	if (s == NULL) {
+		/* nothing committed yet: everything counted so far is void */
+		p->events = p->ignored = 0;
+		memset(p->type_count, 0, sizeof(p->type_count));
+		memset(p->type_bytes, 0, sizeof(p->type_bytes));
+		p->rows_ins = p->rows_upd = p->rows_del = 0;
+		for (size_t i = 0; i < p->ntstats; i++)
+			p->tstats[i].ins = p->tstats[i].upd = p->tstats[i].del =
+			    p->tstats[i].events = 0;
+		return;
+	}
+	p->events = s->events;
+	p->ignored = s->ignored;
+	memcpy(p->type_count, s->type_count, sizeof(p->type_count));
+	memcpy(p->type_bytes, s->type_bytes, sizeof(p->type_bytes));
+	p->rows_ins = s->rows_ins;
+	p->rows_upd = s->rows_upd;
+	p->rows_del = s->rows_del;
+	for (size_t i = 0; i < p->ntstats; i++) {
+		struct print_tstat *t = &p->tstats[i];
+		if (i < s->ntstats) {
+			t->ins = s->tstats[i].ins;
+			t->upd = s->tstats[i].upd;
+			t->del = s->tstats[i].del;
+			t->events = s->tstats[i].events;
+		} else
+			t->ins = t->upd = t->del = t->events = 0;
+	}
+}
+
 void
 printer_init(struct printer *p, enum print_mode mode, FILE *out)
 {
@@ -27,6 +100,10 @@ printer_init(struct printer *p, enum print_mode mode, FILE *out)
 void
 printer_free(struct printer *p)
 {
+	if (p->saved != NULL) {
+		free(p->saved->tstats);
+		free(p->saved);
+	}
 	if (p->spill != NULL)
 		fclose(p->spill);
 	sbuf_free(&p->buf);
@@ -81,7 +158,7 @@ printer_commit(struct printer *p)
 	char tmp[65536];
 	size_t n;
 
-	if (p->buf.oom)
+	if (p->buf.oom || !counters_save(p))
 		return false;
 	if (p->spill != NULL && ftell(p->spill) > 0) {
 		rewind(p->spill);
@@ -102,6 +179,7 @@ printer_discard(struct printer *p)
 {
 	p->buf.len = 0;
 	p->stmt_rows = 0;
+	counters_restore(p);
 	if (p->spill != NULL) {
 		rewind(p->spill);
 		if (ftruncate(fileno(p->spill), 0) != 0)

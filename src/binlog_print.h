@@ -36,6 +36,8 @@ struct printer {
 	/* live streams: output held until its transaction is complete */
 	bool hold;
 	FILE *spill; /* held output past HOLD_LIMIT bytes */
+	/* counters as they were at the last commit (restored on discard) */
+	struct printer_saved *saved;
 };
 
 void printer_init(struct printer *p, enum print_mode mode, FILE *out);

@@ -855,8 +855,15 @@ on_event(struct bufferevent *bev, short what, void *arg)
 			ssl_err = bufferevent_get_openssl_error(bev);
 			if (ssl_err != 0) {
 				char buf[256];
+				SSL *ssl = bufferevent_openssl_get_ssl(bev);
+				long vr = ssl != NULL ? SSL_get_verify_result(ssl) : X509_V_OK;
 				ERR_error_string_n(ssl_err, buf, sizeof(buf));
-				fail(c, CONN_E_TLS, "TLS handshake failed: %s", buf);
+				if (vr != X509_V_OK)
+					fail(c, CONN_E_TLS, "TLS handshake failed: the server's "
+					    "certificate is not accepted: %s (%s)",
+					    X509_verify_cert_error_string(vr), buf);
+				else
+					fail(c, CONN_E_TLS, "TLS handshake failed: %s", buf);
 				return;
 			}
 		}

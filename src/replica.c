@@ -114,8 +114,17 @@ fail_link(struct replica *r, bool final, const char *msg)
 	unsigned window = r->o.retry_window ? r->o.retry_window : 43200;
 	struct timeval tv;
 
+	char linked[1500];
+
 	if (r->state == R_DONE)
 		return;
+	if (strncmp(msg, "replica: ", 9) == 0) {
+		/* name the link, as the connection's own errors do */
+		snprintf(linked, sizeof(linked), "%s %s:%u: %s",
+		    r->o.conn.name ? r->o.conn.name : "server", r->o.conn.host,
+		    (unsigned)r->o.conn.port, msg + 9);
+		msg = linked;
+	}
 	if (r->conn != NULL && conn_state(r->conn) != CONN_CLOSED)
 		conn_pause(r->conn);
 	if (r->in_group && r->delivered > 0 && r->cb.discard != NULL)
@@ -130,7 +139,7 @@ fail_link(struct replica *r, bool final, const char *msg)
 	if (r->first_failure == 0)
 		r->first_failure = now;
 	if ((unsigned)(now - r->first_failure) >= window) {
-		char buf[1200];
+		char buf[1800];
 		snprintf(buf, sizeof(buf), "%s (still failing after the retry window of %u s)",
 		    msg, window);
 		drop_conn(r);
@@ -310,6 +319,12 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 	(void)c;
 	if (r->state != R_STREAM)
 		return; /* failed or stopping: what is still buffered is not used */
+	if (p == NULL && r->o.stop_never) {
+		/* a blocking dump never ends: the source is shutting down */
+		fail_link(r, false, "replica: the source ended the binlog dump "
+		    "(shutting down?)");
+		return;
+	}
 	if (p == NULL) {
 		/* end of a non-blocking dump */
 		log_info("replica: reached the end of the source's binlog at %s:%" PRIu64,
@@ -428,8 +443,14 @@ on_dump_registered(struct conn *c, void *arg, const struct conn_result *res)
 	int rc;
 
 	if (res->err != NULL) {
-		snprintf(msg, sizeof(msg), "replica: PKT_COM_REGISTER_SLAVE refused: %s (error %u)",
-		    res->err->message, res->err->code);
+		if (res->err->code == 1045 || res->err->code == 1227)
+			snprintf(msg, sizeof(msg), "replica: COM_REGISTER_SLAVE refused: %s "
+			    "(error %u): user '%s' needs the REPLICATION SLAVE privilege "
+			    "(GRANT REPLICATION SLAVE ON *.* TO ...)", res->err->message,
+			    res->err->code, r->o.conn.user ? r->o.conn.user : "");
+		else
+			snprintf(msg, sizeof(msg), "replica: COM_REGISTER_SLAVE refused: %s "
+			    "(error %u)", res->err->message, res->err->code);
 		fail_link(r, res->err->code == 1045 || res->err->code == 1227, msg);
 		return;
 	}
