@@ -41,8 +41,10 @@ check_fail() {
 }
 
 writer_pid=
+alter_pid=
 cleanup() {
 	[ -z "$writer_pid" ] || { touch "$T/stop"; wait "$writer_pid" 2>/dev/null; }
+	[ -z "$alter_pid" ] || wait "$alter_pid" 2>/dev/null
 	mig_stop 20
 	srv_cleanup_all
 }
@@ -200,6 +202,7 @@ for i in 1 2 3; do
 		mig_kill
 	fi
 	wait "$alter_pid" || fail "ALTER TABLE ddl.big ADD COLUMN x$i failed on the source"
+	alter_pid=
 	mig_start "$CFG"
 	sleep 1
 done
