@@ -42,7 +42,9 @@
 #       native 4 optimistic N trx/s (ratio R)
 #
 # with the CPU seconds that myshift, the destination server and the source
-# server used in each run (on 2 shared cores, CPU is the steadier figure).
+# server used in each run, and per 1000 transactions (the least of the
+# rounds; on 2 shared cores, CPU is the steadier figure).  Rounds run the
+# methods in alternating order.
 #
 # Environment:
 #   MYSHIFT              the binary to measure (default build/debug/myshift,
@@ -60,6 +62,7 @@
 #                        perf record -g (myshift and the destination server);
 #                        perf.data and a report (perf.txt) are left in DIR and
 #                        the top symbols printed
+#   APPLY_BENCH_PERF_SETTINGS  [apply] settings of that run, as one variant
 #   APPLY_BENCH_TIMEOUT  seconds one replay may take (default 1800)
 #   APPLY_BENCH_CACHE    where generated backlogs are kept (default
 #                        build/bench-cache)
@@ -128,6 +131,11 @@ elapsed() {
 # Print the larger of two rates; an empty second one counts as zero.
 max_rate() {
 	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 > b + 0) ? a : b }'
+}
+
+# Print the smaller of two numbers; an empty second one counts as infinite.
+min_num() {
+	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'
 }
 
 # Print the CPU time (user + system) of process PID in seconds, 0 if gone.
@@ -199,11 +207,20 @@ find_binary() {
 	echo "$bin"
 }
 
+# Print the option giving server NAME a tmpdir of its own (created here,
+# under the scratch dir): other jobs on the machine clean /tmp, and the
+# server's temporary files (information_schema queries) went with it.
+tmp_opt() {
+	mkdir -p "$SRV_ROOT/tmp-$1" || fail "cannot create $SRV_ROOT/tmp-$1"
+	echo "--tmpdir=$SRV_ROOT/tmp-$1"
+}
+
 # The source's options.  The binlog base name has no '-': myshift takes a
 # [replication] start value with a '-' for a GTID set, so "src-bin.000002:385"
 # would not be read as a file and position.
 src_opts() {
 	echo "--log-bin=$SRV_ROOT/src/binlog/srcbin"
+	tmp_opt src
 }
 
 # Print the binlog files of server NAME (base name srcbin), oldest first.
@@ -241,12 +258,13 @@ checksums() {
 # (files), positions and transaction count (backlog), CHECKSUM TABLE at the
 # end (checksums), time taken (generate_seconds).
 generate() {
-	local out=$1 t0 sb log f p p2 gtid0 gtid1 ef ep n files started=0
+	local out=$1 t0 sb log f p p2 gtid0 gtid1 ef ep n files opts started=0
 	command -v sysbench >/dev/null || skip "sysbench is not installed (apt-get install sysbench)"
 	t0=$SECONDS
 	srv_scratch
 	# Not durable, so that generating is quick: its speed is not measured.
-	srv_start src "$(src_opts)" --max_binlog_size=100M \
+	mapfile -t opts < <(src_opts)
+	srv_start src "${opts[@]}" --max_binlog_size=100M \
 	    --innodb_flush_log_at_trx_commit=0 --innodb_buffer_pool_size=256M
 	srv_sql src "SET sql_log_bin=0;
 	    CREATE USER myshift_bench@'127.0.0.1';
@@ -311,8 +329,19 @@ check_dst() {
 	fi
 }
 
+# Set $cpu_total (seconds) and $cpu ("myshift M s, destination D s,
+# source S s") from myshift's CPU time $1 (empty: none) and the servers'
+# CPU times $2, $3 when the replay started.
+cpu_report() {
+	local d s
+	d=$(awk -v a="$(cpu_of "$dst_PID")" -v b="$2" 'BEGIN { printf "%.2f", a - b }')
+	s=$(awk -v a="$(cpu_of "$src_PID")" -v b="$3" 'BEGIN { printf "%.2f", a - b }')
+	cpu_total=$(awk -v a="${1:-0}" -v b="$d" -v c="$s" 'BEGIN { printf "%.2f", a + b + c }')
+	cpu="${1:+myshift $1 s, }destination $d s, source $s s"
+}
+
 # Run one myshift replay with [apply] overrides $1 ("k=v,k=v"); set
-# $secs and $cpu ("myshift M s, destination D s, source S s").
+# $secs, $cpu and $cpu_total.
 # With $2 = perf, run it under perf record instead (untimed).
 run_myshift() {
 	local over=$1 mode=${2:-} ini=$work/myshift.ini t0 t1 rc c_ms c_d0 c_s0 got kv p w_pid done_pid
@@ -372,9 +401,7 @@ run_myshift() {
 	fi
 	c_ms=$(cpu_of "$ms_pid")
 	secs=$(elapsed "$t0" "$t1")
-	cpu="myshift $c_ms s, destination $(awk -v a="$(cpu_of "$dst_PID")" -v b="$c_d0" \
-	    'BEGIN { printf "%.2f", a - b }') s, source $(awk -v a="$(cpu_of "$src_PID")" \
-	    -v b="$c_s0" 'BEGIN { printf "%.2f", a - b }') s"
+	cpu_report "$c_ms" "$c_d0" "$c_s0"
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid"
 		wait "$perf_pid"
@@ -396,12 +423,14 @@ run_myshift() {
 	# The count also takes in the groups of one standalone event
 	# (Gtid_list, Binlog_checkpoint, Format_description, Rotate): a few
 	# per binlog file.
-	[ "$got" -ge "$backlog_trx" ] && [ "$got" -le $((backlog_trx + 8 * ${#cfiles[@]} + 8)) ] ||
-	    fail "myshift's checkpoint counts $got transactions, the backlog has $backlog_trx"
+	if [ "$got" -lt "$backlog_trx" ] || [ "$got" -gt $((backlog_trx + 8 * ${#cfiles[@]} + 8)) ]; then
+		fail "myshift's checkpoint counts $got transactions, the backlog has $backlog_trx"
+	fi
 	check_dst "myshift${over:+ [$over]}"
 }
 
-# One native replica replay with N parallel threads in MODE; set $secs and $cpu.
+# One native replica replay with N parallel threads in MODE; set $secs,
+# $cpu and $cpu_total.
 run_native() {
 	local n=$1 mode=$2 t0 t1 got st c_d0 c_s0
 	srv_sql dst "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = $src_PORT,
@@ -416,9 +445,7 @@ run_native() {
 	    SELECT IFNULL(MASTER_POS_WAIT('$end_file', $end_pos, $timeout), 'NULL')" 2>&1)
 	t1=$EPOCHREALTIME
 	secs=$(elapsed "$t0" "$t1")
-	cpu="destination $(awk -v a="$(cpu_of "$dst_PID")" -v b="$c_d0" \
-	    'BEGIN { printf "%.2f", a - b }') s, source $(awk -v a="$(cpu_of "$src_PID")" \
-	    -v b="$c_s0" 'BEGIN { printf "%.2f", a - b }') s"
+	cpu_report "" "$c_d0" "$c_s0"
 	st=$(srv_sql dst "SHOW SLAVE STATUS\G" --skip-column-names 2>&1 |
 	    grep -E 'Last_(IO|SQL)_Err(no|or):|Exec_Master_Log_Pos:|Relay_Master_Log_File:')
 	if ! [[ $got =~ ^[0-9]+$ ]]; then
@@ -430,6 +457,10 @@ run_native() {
 }
 
 bin=$(find_binary) || exit 1
+# A private copy: a rebuild during the benchmark does not change what is measured.
+cp "$bin" "$work/myshift" || fail "cannot copy $bin"
+bin_name=$bin
+bin=$work/myshift
 srv_require
 [ -z "$perf_dir" ] || command -v perf >/dev/null ||
     fail "APPLY_BENCH_PERF is set but perf is not installed (apt-get install linux-perf)"
@@ -457,7 +488,8 @@ done
 # given the files and an index listing them, started again: it opens one
 # more, small file after them).  Its account has what myshift(1) asks for.
 srv_scratch
-srv_start src "$(src_opts)" --max_binlog_size=1G
+mapfile -t opts < <(src_opts)
+srv_start src "${opts[@]}" --max_binlog_size=1G
 srv_stop src
 bdir=$src_BINLOG_DIR
 rm -f "$bdir"/srcbin.[0-9]* "$bdir/srcbin.index" "$bdir/srcbin.state"
@@ -481,13 +513,13 @@ done
 
 # The destination: the same settings for every method; no binlog (the
 # native replica does not log what it applies without log_slave_updates).
-srv_start dst --server-id=100 --skip-log-bin --innodb_buffer_pool_size=256M \
+srv_start dst "$(tmp_opt dst)" --server-id=100 --skip-log-bin --innodb_buffer_pool_size=256M \
     --innodb_flush_log_at_trx_commit=2
 
 echo "backlog: $backlog_trx transactions of sysbench oltp_write_only on $ntables tables" \
     "x $nrows rows, $start_file:$start_pos to $end_file:$end_pos," \
     "$(div "$bytes" 1000000 1) MB of binlog ($cache, $gen_note)"
-echo "myshift: $bin"
+echo "myshift: $bin_name"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 # The myshift settings measured: the defaults, then each variant.
@@ -496,26 +528,46 @@ IFS=';' read -ra vs <<<"$variants"
 for v in "${vs[@]}"; do
 	[ -z "$v" ] || var_list+=("$v")
 done
-declare -A best
-for r in $(seq 1 "$runs"); do
-	for v in "" "${var_list[@]}"; do
-		dst_restore
-		run_myshift "$v"
-		rate=$(div "$backlog_trx" "$secs" 0)
-		best["ms:$v"]=$(max_rate "$rate" "${best["ms:$v"]:-}")
-		echo "  run $r: myshift${v:+ [$v]} $secs s, $rate trx/s (cpu: $cpu)"
-	done
-	if [ "$native" = 1 ]; then
-		dst_restore
+methods=("ms:")
+for v in "${var_list[@]}"; do
+	methods+=("ms:$v")
+done
+[ "$native" = 1 ] && methods+=(n1 n4)
+
+# Measure METHOD once on a fresh destination; keep its best rate and its
+# least CPU.
+measure() {
+	local m=$1 label rate
+	dst_restore
+	case $m in
+	n1)
 		run_native 0 conservative
-		rate=$(div "$backlog_trx" "$secs" 0)
-		best[n1]=$(max_rate "$rate" "${best[n1]:-}")
-		echo "  run $r: native 1 thread $secs s, $rate trx/s (cpu: $cpu)"
-		dst_restore
+		label="native 1 thread"
+		;;
+	n4)
 		run_native 4 optimistic
-		rate=$(div "$backlog_trx" "$secs" 0)
-		best[n4]=$(max_rate "$rate" "${best[n4]:-}")
-		echo "  run $r: native 4 optimistic $secs s, $rate trx/s (cpu: $cpu)"
+		label="native 4 optimistic"
+		;;
+	*)
+		run_myshift "${m#ms:}"
+		label="myshift${m#ms:}"
+		[ "$m" = "ms:" ] || label="myshift [${m#ms:}]"
+		;;
+	esac
+	rate=$(div "$backlog_trx" "$secs" 0)
+	best[$m]=$(max_rate "$rate" "${best[$m]:-}")
+	least[$m]=$(min_num "$cpu_total" "${least[$m]:-}")
+	echo "  run $r: $label $secs s, $rate trx/s (cpu: $cpu)"
+}
+
+# Rounds alternate the order of the methods, so that a busy spell of the
+# machine does not always fall on the same one.
+declare -A best least
+for r in $(seq 1 "$runs"); do
+	if [ $((r % 2)) = 1 ]; then
+		for m in "${methods[@]}"; do measure "$m"; done
+	else
+		for ((i = ${#methods[@]} - 1; i >= 0; i--)); do measure "${methods[i]}"; done
 	fi
 done
 
@@ -523,26 +575,37 @@ if [ -n "$perf_dir" ]; then
 	mkdir -p "$perf_dir" || fail "cannot create $perf_dir"
 	perf_dir=$(realpath "$perf_dir")
 	dst_restore
-	run_myshift "${var_list[0]:-}" perf
+	run_myshift "${APPLY_BENCH_PERF_SETTINGS:-}" perf
 	perf report -i "$perf_dir/perf.data" --stdio --no-children --sort comm,dso,symbol \
 	    --percent-limit 0.5 >"$perf_dir/perf.txt" 2>/dev/null
 	perf report -i "$perf_dir/perf.data" --stdio --no-children -g none \
 	    --sort comm,dso,symbol --percent-limit 1 2>/dev/null |
-	    grep -E '^ +[0-9]' | head -n 25 >"$perf_dir/perf-top.txt"
-	echo "perf (myshift and destination server, self time; $perf_dir/perf.txt):"
+	    awk '/^ +[0-9.]+%/ { sub(/[ \t-]+$/, ""); print }' | head -n 25 >"$perf_dir/perf-top.txt"
+	echo "perf (myshift${APPLY_BENCH_PERF_SETTINGS:+ [$APPLY_BENCH_PERF_SETTINGS]}" \
+	    "and the destination server, self time; $perf_dir/perf.txt):"
 	sed 's/^/  /' "$perf_dir/perf-top.txt"
 fi
+
+# Per 1000 transactions: CPU seconds of myshift + destination + source.
+per_k() {
+	div "$(awk -v c="$1" 'BEGIN { print c * 1000 }')" "$backlog_trx" 3
+}
 
 ms=${best["ms:"]}
 if [ "$native" = 1 ]; then
 	echo "apply (best of $runs): myshift $ms trx/s, native 1 thread ${best[n1]} trx/s" \
 	    "(ratio $(div "$ms" "${best[n1]}" 2), target >= $target_ratio)," \
 	    "native 4 optimistic ${best[n4]} trx/s (ratio $(div "$ms" "${best[n4]}" 2))"
+	echo "cpu per 1000 trx (least of $runs; myshift + destination + source):" \
+	    "myshift $(per_k "${least["ms:"]}") s, native 1 thread $(per_k "${least[n1]}") s" \
+	    "(ratio $(div "${least[n1]}" "${least["ms:"]}" 2)), native 4 optimistic" \
+	    "$(per_k "${least[n4]}") s (ratio $(div "${least[n4]}" "${least["ms:"]}" 2))"
 else
-	echo "apply (best of $runs): myshift $ms trx/s"
+	echo "apply (best of $runs): myshift $ms trx/s; cpu per 1000 trx $(per_k "${least["ms:"]}") s"
 fi
 for v in "${var_list[@]}"; do
 	echo "  myshift [$v]: ${best["ms:$v"]} trx/s (ratio $(div "${best["ms:$v"]}" "$ms" 2)" \
-	    "to the defaults${best[n1]:+, $(div "${best["ms:$v"]}" "${best[n1]}" 2) to native 1 thread})"
+	    "to the defaults${best[n1]:+, $(div "${best["ms:$v"]}" "${best[n1]}" 2) to native 1 thread});" \
+	    "cpu per 1000 trx $(per_k "${least["ms:$v"]}") s"
 done
 exit 0
