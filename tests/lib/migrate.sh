@@ -18,7 +18,8 @@
 #
 # Environment: MYSHIFT (default $top_builddir/myshift); MIG_STATE_SCHEMA
 # (default myshift) names the destination's state schema for the helpers
-# that read the checkpoint.
+# that read the checkpoint; MIG_SERVER_ID (default 4242) is the
+# [replication] server_id mig_config writes.
 #
 # Every comparison prints on stderr what differed (the first differing rows,
 # cut to 300 characters) and returns 1; it never exits, so a test can report
@@ -104,7 +105,7 @@ mig_config() {
 		ssl_mode = disabled
 
 		[replication]
-		server_id = 4242
+		server_id = ${MIG_SERVER_ID:-4242}
 		start = $start
 
 		[log]

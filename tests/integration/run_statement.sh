@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# run_statement.sh: how `myshift run` stops: SIGTERM (exit 0, resumed
+# exactly), a statement-format change (exit 1, nothing of it applied), and
+# where it starts: [replication] start = FILE:POS.
+#
+# Part 1, SIGTERM: a writer commits single-row and three-row transactions
+# into st.seq (unique n); three times myshift gets SIGTERM at a random
+# moment, must exit 0 within 60 s after logging that it finishes the
+# current transaction, and is restarted.  A fourth SIGTERM comes while the
+# destination is applying one transaction of 50,000 rows (streamed:
+# batch_bytes = 256K): myshift must finish it (all 50,000 rows there
+# after exit 0).  Then every table must be identical once caught up.
+#
+# Part 2, start = FILE:POS: a second myshift (its own server_id and
+# state_schema myshift_b, include_databases = startpos, renamed to
+# startpos_b) starts at the SHOW MASTER STATUS position taken just before
+# CREATE DATABASE startpos on the source (the binlog is src-bin.NNNNNN: a
+# name with a dash); it must replicate startpos whole into startpos_b.
+#
+# Part 3, statement format: with myshift batching (batch_wait_ms = 3000),
+# five row-format transactions, then one done under SET SESSION
+# binlog_format = STATEMENT (BEGIN; UPDATE; COMMIT), then two row-format
+# transactions.  myshift must exit 1 with an error saying that ROW format is
+# required and naming the statement's position (between SHOW MASTER STATUS
+# before and after it); the destination must hold the five transactions
+# before it and nothing of it or after it, and its checkpoint must be the
+# position right before it.  Restarted, myshift must stop there again, the
+# same way (it never skips the statement).
+
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
+. "$top_srcdir/tests/lib/migrate.sh"
+
+mig_require
+
+ERRORS=0
+check_fail() {
+	echo "FAIL: $*" >&2
+	ERRORS=$((ERRORS + 1))
+}
+
+writer_pid=
+b_pid=
+cleanup() {
+	[ -z "$writer_pid" ] || { touch "$T/stop"; wait "$writer_pid" 2>/dev/null; }
+	[ -z "$b_pid" ] || { kill -TERM "$b_pid" 2>/dev/null; wait "$b_pid" 2>/dev/null; }
+	mig_stop 20
+	srv_cleanup_all
+}
+trap cleanup EXIT
+
+mig_source src
+mig_dest dst
+srv_scratch
+T=$SRV_ROOT
+CFG=$T/myshift.ini
+mig_config "$CFG" src dst current "[apply]
+batch_transactions = 20
+batch_bytes = 256K"
+mig_start "$CFG"
+mig_wait_started dst || fail "myshift did not start"
+
+# src SQL: run SQL on the source; a failure ends the test.
+src() {
+	srv_sql src "$1" || fail "on the source: $1"
+}
+
+# sigterm WHAT: SIGTERM myshift, expect exit 0 within 60 s, restart it.
+sigterm() {
+	local n
+	mig_alive || fail "myshift exited by itself before SIGTERM ($1): $(mig_log_tail 5)"
+	n=$(grep -c 'finishing the current transaction' "$MIG_LOG")
+	mig_stop 60
+	[ "$MIG_RC" = 0 ] || check_fail "SIGTERM $1: exit status $MIG_RC, expected 0:" \
+	    "$(mig_log_tail 3)"
+	[ "$(grep -c 'finishing the current transaction' "$MIG_LOG")" -gt "$n" ] ||
+	    check_fail "SIGTERM $1: myshift did not say it finishes the current transaction"
+}
+
+echo "part 1: SIGTERM"
+src "CREATE DATABASE st;
+    CREATE TABLE st.seq (n INT NOT NULL PRIMARY KEY, k INT NOT NULL, v VARCHAR(20));
+    CREATE TABLE st.big (id INT NOT NULL PRIMARY KEY, v VARCHAR(120));
+    CREATE TABLE st.t (id INT NOT NULL PRIMARY KEY, v INT);
+    CREATE TABLE st.log (n INT NOT NULL PRIMARY KEY)"
+
+# writer: transactions into st.seq until $T/stop exists.
+writer() {
+	local k=0 n=0
+	trap - EXIT INT TERM
+	while [ ! -e "$T/stop" ]; do
+		k=$((k + 1))
+		if [ $((k % 4)) = 0 ]; then
+			srv_sql src "BEGIN; INSERT INTO st.seq VALUES ($((n + 1)), $k, 'a');
+			    INSERT INTO st.seq VALUES ($((n + 2)), $k, 'b');
+			    UPDATE st.seq SET v = 'c' WHERE n = $((n + 1)); COMMIT" \
+			    >/dev/null 2>>"$T/writer.err" && n=$((n + 2))
+		else
+			srv_sql src "INSERT INTO st.seq VALUES ($((n + 1)), $k, 'single')" \
+			    >/dev/null 2>>"$T/writer.err" && n=$((n + 1))
+		fi
+		sleep 0.02
+	done
+}
+writer &
+writer_pid=$!
+for i in 1 2 3; do
+	sleep "$((RANDOM % 2)).$((RANDOM % 10))"
+	sigterm "number $i"
+	mig_start "$CFG"
+done
+touch "$T/stop"
+wait "$writer_pid"
+writer_pid=
+
+# dst_big_rows: rows of st.big the destination has, committed or not.
+dst_big_rows() {
+	srv_sql dst "SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;
+	    SELECT COUNT(*) FROM st.big"
+}
+# big_applying: the destination is in the middle of the 50,000-row transaction.
+big_applying() {
+	local n
+	n=$(dst_big_rows)
+	[ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -lt 50000 ]
+}
+src "INSERT INTO st.big SELECT seq, REPEAT('b', 100) FROM st.seq_1_to_50000"
+if wait_until -t 120 big_applying; then
+	echo "SIGTERM while the destination holds $(dst_big_rows) of 50000 uncommitted rows"
+	sigterm "during the 50,000-row transaction"
+	n=$(srv_sql dst "SELECT COUNT(*) FROM st.big")
+	[ "$n" = 50000 ] || check_fail "after SIGTERM during the 50,000-row transaction" \
+	    "the destination has $n of its rows, expected all 50000 (finish the current" \
+	    "transaction)"
+else
+	check_fail "never saw the destination applying the 50,000-row transaction" \
+	    "(rows: $(dst_big_rows))"
+	mig_stop 60
+fi
+mig_start "$CFG"
+mig_wait_caught_up src dst 180 || fail "myshift did not catch up after the SIGTERMs"
+mig_compare_db src dst st || check_fail "part 1: database st differs"
+echo "part 1: $(srv_sql src "SELECT COUNT(*) FROM st.seq") rows in st.seq," \
+    "$(grep -c '^==== start' "$MIG_LOG") starts"
+
+echo "part 2: start = FILE:POS"
+pos=$(mig_position src)
+start="${pos% *}:${pos#* }"
+src "CREATE DATABASE startpos;
+    CREATE TABLE startpos.a (id INT NOT NULL PRIMARY KEY, v VARCHAR(10));
+    INSERT INTO startpos.a VALUES (1, 'one'), (2, 'two');
+    UPDATE startpos.a SET v = 'TWO' WHERE id = 2"
+MIG_SERVER_ID=4243 mig_config "$T/b.ini" src dst "$start" "[filter]
+include_databases = startpos
+rename_databases = startpos:startpos_b
+[apply]
+state_schema = myshift_b"
+"$MYSHIFT" run -c "$T/b.ini" >"$T/b.log" 2>&1 </dev/null &
+b_pid=$!
+# b_settled: the second myshift exited, or its checkpoint is the source's position.
+b_settled() {
+	kill -0 "$b_pid" 2>/dev/null || return 0
+	[ "$(srv_sql dst "SELECT source_file, source_pos FROM myshift_b.checkpoint" 2>/dev/null |
+	    tr '\t' ' ')" = "$(mig_position src)" ]
+}
+wait_until -t 60 b_settled
+if kill -0 "$b_pid" 2>/dev/null; then
+	mig_compare_table src dst startpos a startpos_b a ||
+	    check_fail "start = $start: startpos.a and startpos_b.a differ"
+	kill -TERM "$b_pid"
+	wait "$b_pid"
+	rc=$?
+	[ "$rc" = 0 ] || check_fail "the second myshift exited with status $rc on SIGTERM"
+else
+	wait "$b_pid"
+	check_fail "start = $start: the second myshift exited (status $?) instead of" \
+	    "replicating startpos: $(grep -v ' INFO ' "$T/b.log" | head -n 3 | cut -c1-300)"
+fi
+b_pid=
+
+echo "part 3: a statement-format transaction"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up before part 3"
+mig_stop
+[ "$MIG_RC" = 0 ] || check_fail "SIGTERM before part 3: exit status $MIG_RC"
+mig_config "$CFG" src dst current "[apply]
+batch_transactions = 1000
+batch_wait_ms = 3000"
+mig_start "$CFG"
+src "INSERT INTO st.t SELECT seq, seq FROM st.seq_1_to_10"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up with st.t"
+before=$(mig_position src)
+srv_sql src "INSERT INTO st.log VALUES (1);
+    INSERT INTO st.log VALUES (2);
+    UPDATE st.t SET v = 100 WHERE id = 10;
+    BEGIN; INSERT INTO st.log VALUES (3); UPDATE st.t SET v = 200 WHERE id = 9; COMMIT;
+    DELETE FROM st.t WHERE id = 8;
+    SELECT 'ok'" >/dev/null || fail "the row-format transactions failed"
+stmt_at=$(mig_position src)
+srv_sql src "SET SESSION binlog_format = 'STATEMENT';
+    BEGIN; UPDATE st.t SET v = v + 1000 WHERE id <= 5; COMMIT;
+    SET SESSION binlog_format = 'ROW';
+    INSERT INTO st.log VALUES (1001);
+    UPDATE st.t SET v = -1 WHERE id = 6" || fail "the statement-format transaction failed"
+after=$(mig_position src)
+echo "row transactions from $before, statement transaction at $stmt_at, end $after"
+
+if ! mig_wait_exit 60; then
+	check_fail "myshift did not stop on the statement-format transaction"
+	mig_stop
+fi
+[ "${MIG_RC:-}" = 1 ] || check_fail "statement format: exit status ${MIG_RC:-none}, expected 1"
+err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
+echo "error: $(echo "$err" | cut -c1-400)"
+echo "$err" | grep -q 'ROW' ||
+    check_fail "the error does not say that ROW format is required: $err"
+at=$(echo "$err" | grep -o "${stmt_at% *}:[0-9]*" | head -n 1)
+if [ -z "$at" ]; then
+	check_fail "the error names no position in ${stmt_at% *}: $err"
+elif [ "${at#*:}" -lt "${stmt_at#* }" ] || [ "${at#*:}" -ge "${after#* }" ]; then
+	check_fail "the error names $at, not a position of the statement transaction" \
+	    "(from ${stmt_at#* } to ${after#* })"
+fi
+have=$(srv_sql dst "SELECT GROUP_CONCAT(n ORDER BY n) FROM st.log")
+[ "$have" = "1,2,3" ] || check_fail "st.log on the destination holds [$have]," \
+    "expected [1,2,3] (the transactions before the statement one, none after)"
+have=$(srv_sql dst "SELECT GROUP_CONCAT(CONCAT(id, '=', v) ORDER BY id) FROM st.t")
+want="1=1,2=2,3=3,4=4,5=5,6=6,7=7,9=200,10=100"
+[ "$have" = "$want" ] || check_fail "st.t on the destination holds [$have], expected" \
+    "[$want] (before the statement transaction: all; of it and after: nothing)"
+ck=$(mig_checkpoint dst)
+[ "$ck" = "$stmt_at" ] || check_fail "the checkpoint is '$ck', expected '$stmt_at'" \
+    "(right before the statement transaction)"
+
+mig_start "$CFG"
+if ! mig_wait_exit 60; then
+	check_fail "restarted, myshift did not stop on the statement-format transaction again"
+	mig_stop
+fi
+[ "${MIG_RC:-}" = 1 ] || check_fail "restarted: exit status ${MIG_RC:-none}, expected 1"
+err2=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
+[ "${err2#*ERROR}" = "${err#*ERROR}" ] || check_fail "restarted, the error differs:" \
+    "'${err2#*ERROR}' vs '${err#*ERROR}'"
+ck2=$(mig_checkpoint dst)
+[ "$ck2" = "$ck" ] || check_fail "restarted, the checkpoint moved from '$ck' to '$ck2'"
+n=$(srv_sql dst "SELECT COUNT(*) FROM st.log WHERE n = 1001")
+[ "$n" = 0 ] || check_fail "restarted, a transaction after the statement one was applied"
+
+[ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
+echo "PASS: SIGTERM exits 0 and resumes exactly; statement format stops with nothing skipped"
