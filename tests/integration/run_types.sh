@@ -19,7 +19,11 @@
 #     without any key holding duplicate rows (updated and deleted one at a
 #     time), a value of 18 MB (inserted, updated, deleted), multi-row
 #     inserts (600 rows in one statement), updates (also of the primary
-#     key) and deletes;
+#     key) and deletes; primary keys changed within a transaction (swapped,
+#     composite of INT, DATE, DECIMAL and VARCHAR, deleted and re-inserted)
+#     and case-insensitive keys changed in case or trailing spaces (rows
+#     that compare equal but differ in bytes), for the applier's
+#     net-effect batching;
 # and when myshift has caught up (its checkpoint equals SHOW MASTER STATUS),
 # every table of sbtest, types_full and types_min must be identical on both
 # servers: CHECKSUM TABLE ... EXTENDED and every row in key order (strings
@@ -301,6 +305,36 @@ types_sql() {
 	ROLLBACK;
 	REPLACE INTO t_multi VALUES (1, 99, 'replaced'), (3002, 1, 'new by replace');
 	INSERT INTO t_multi VALUES (2, 0, 'dup') ON DUPLICATE KEY UPDATE v = 'odku';
+
+	CREATE TABLE t_cipk (k VARCHAR(20) COLLATE utf8mb4_general_ci NOT NULL PRIMARY KEY,
+	  v INT);
+	INSERT INTO t_cipk VALUES ('abc', 1), ('Straße', 2), ('x', 3), ('y ', 4), ('q', 5);
+	UPDATE t_cipk SET k = 'ABC' WHERE k = 'abc';
+	BEGIN;
+	DELETE FROM t_cipk WHERE k = 'ABC';
+	INSERT INTO t_cipk VALUES ('aBc', 10);
+	UPDATE t_cipk SET k = 'x ' WHERE k = 'x';
+	UPDATE t_cipk SET k = 'y', v = 40 WHERE k = 'y';
+	UPDATE t_cipk SET k = 'STRASSE' WHERE v = 2;
+	COMMIT;
+	UPDATE t_cipk SET k = 'Q' WHERE k = 'q';
+	UPDATE t_cipk SET v = 50 WHERE k = 'q';
+
+	CREATE TABLE t_netkeys (a INT NOT NULL, d DATE NOT NULL, n DECIMAL(10,3) NOT NULL,
+	  s VARCHAR(10) NOT NULL, v VARCHAR(20), PRIMARY KEY (a, d, n, s));
+	INSERT INTO t_netkeys SELECT seq % 3, '2020-01-01' + INTERVAL seq DAY, seq / 8,
+	  CHAR(64 + seq), CONCAT('v', seq) FROM seq_1_to_20;
+	BEGIN;
+	UPDATE t_netkeys SET a = -1 WHERE s = 'A';
+	UPDATE t_netkeys SET a = 1, d = '2020-01-02', n = 0.125, s = 'A' WHERE s = 'B';
+	UPDATE t_netkeys SET a = 2, d = '2020-01-03', n = 0.250, s = 'B' WHERE a = -1;
+	DELETE FROM t_netkeys WHERE s = 'C';
+	INSERT INTO t_netkeys VALUES (0, '2020-01-04', 0.375, 'C', 'reinserted');
+	UPDATE t_netkeys SET v = CONCAT(v, '!') WHERE a = 0;
+	DELETE FROM t_netkeys WHERE s = 'D';
+	INSERT INTO t_netkeys VALUES (9, '2020-01-04', 0.375, 'D', 'new');
+	DELETE FROM t_netkeys WHERE a = 9;
+	COMMIT;
 
 	CREATE TABLE t_big (id INT NOT NULL PRIMARY KEY, b LONGBLOB, t LONGTEXT);
 	INSERT INTO t_big VALUES (1, REPEAT(0x00FF61, 6 * 1024 * 1024), 'small'),
