@@ -59,10 +59,13 @@
 #                        e.g. "batch_transactions=1000;batch_wait_ms=0,batch_bytes=32M"
 #   APPLY_BENCH_NATIVE=0 skip the native replica (myshift runs only)
 #   APPLY_BENCH_PERF=DIR one more, untimed myshift run under
-#                        perf record -g (myshift and the destination server);
+#                        perf record -a -g, reported for myshift and the
+#                        destination server;
 #                        perf.data and a report (perf.txt) are left in DIR and
 #                        the top symbols printed
 #   APPLY_BENCH_PERF_SETTINGS  [apply] settings of that run, as one variant
+#   APPLY_BENCH_PERF_CALLGRAPH perf's --call-graph (default fp; dwarf finds
+#                        callers through the -O2 code, with a larger perf.data)
 #   APPLY_BENCH_TIMEOUT  seconds one replay may take (default 1800)
 #   APPLY_BENCH_CACHE    where generated backlogs are kept (default
 #                        build/bench-cache)
@@ -102,6 +105,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/apply-bench.XXXX") || fail "cannot create a te
 sb_pid=
 ms_pid=
 perf_pid=
+perf_pids=
 # Stop what this script started (myshift, perf, sysbench, servers) and
 # remove temp files.
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -364,9 +368,14 @@ run_myshift() {
 	    "$bin" run -c "$ini" 2>"$work/myshift.err" &
 	ms_pid=$!
 	if [ "$mode" = perf ]; then
-		perf record -q -g -F 499 -o "$perf_dir/perf.data" -p "$ms_pid,$dst_PID" \
+		# System-wide, reported for these two processes only: perf -p
+		# misses the threads started after it attached (the applier's
+		# and the server's connection threads).
+		perf record -q -a --call-graph "${APPLY_BENCH_PERF_CALLGRAPH:-fp}" -F 499 \
+		    -o "$perf_dir/perf.data" \
 		    >"$perf_dir/perf-record.log" 2>&1 &
 		perf_pid=$!
+		perf_pids=$ms_pid,$dst_PID
 	fi
 	# Wait inside the server: the checkpoint table appears, then its row
 	# reaches the end position (file names compare in order: same base
@@ -576,14 +585,21 @@ if [ -n "$perf_dir" ]; then
 	perf_dir=$(realpath "$perf_dir")
 	dst_restore
 	run_myshift "${APPLY_BENCH_PERF_SETTINGS:-}" perf
-	perf report -i "$perf_dir/perf.data" --stdio --no-children --sort comm,dso,symbol \
-	    --percent-limit 0.5 >"$perf_dir/perf.txt" 2>/dev/null
-	perf report -i "$perf_dir/perf.data" --stdio --no-children -g none \
-	    --sort comm,dso,symbol --percent-limit 1 2>/dev/null |
-	    awk '/^ +[0-9.]+%/ { sub(/[ \t-]+$/, ""); print }' | head -n 25 >"$perf_dir/perf-top.txt"
+	# Whole profile, then each process alone (percentages of that process).
+	perf report -i "$perf_dir/perf.data" --stdio --no-children --pid "$perf_pids" \
+	    --sort pid,dso,symbol --percent-limit 0.5 >"$perf_dir/perf.txt" 2>/dev/null
 	echo "perf (myshift${APPLY_BENCH_PERF_SETTINGS:+ [$APPLY_BENCH_PERF_SETTINGS]}" \
 	    "and the destination server, self time; $perf_dir/perf.txt):"
-	sed 's/^/  /' "$perf_dir/perf-top.txt"
+	perf report -i "$perf_dir/perf.data" --stdio --no-children -g none --pid "$perf_pids" \
+	    --sort pid --percent-limit 0.5 2>/dev/null |
+	    awk '/^ +[0-9.]+%/ { sub(/[ \t-]+$/, ""); print }' | head -n 10 | sed 's/^/  /'
+	for p in ${perf_pids//,/ }; do
+		echo "  process $p alone:"
+		perf report -i "$perf_dir/perf.data" --stdio --no-children -g none --pid "$p" \
+		    --percentage relative --sort dso,symbol --percent-limit 1 2>/dev/null |
+		    awk '/^ +[0-9.]+%/ { sub(/[ \t-]+$/, ""); print }' | head -n 20 |
+		    tee "$perf_dir/perf-top-$p.txt" | sed 's/^/  /'
+	done
 fi
 
 # Per 1000 transactions: CPU seconds of myshift + destination + source.
