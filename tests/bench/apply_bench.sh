@@ -106,6 +106,7 @@ sb_pid=
 ms_pid=
 perf_pid=
 perf_pids=
+ms_perf_pid=
 # Stop what this script started (myshift, perf, sysbench, servers) and
 # remove temp files.
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -376,6 +377,7 @@ run_myshift() {
 		    >"$perf_dir/perf-record.log" 2>&1 &
 		perf_pid=$!
 		perf_pids=$ms_pid,$dst_PID
+		ms_perf_pid=$ms_pid
 	fi
 	# Wait inside the server: the checkpoint table appears, then its row
 	# reaches the end position (file names compare in order: same base
@@ -585,19 +587,20 @@ if [ -n "$perf_dir" ]; then
 	perf_dir=$(realpath "$perf_dir")
 	dst_restore
 	run_myshift "${APPLY_BENCH_PERF_SETTINGS:-}" perf
-	# Whole profile, then each process alone (percentages of that process).
+	# Each process alone: its samples by the function they were in (self
+	# time).  perf report's --pid with relative percentages misattributed
+	# here; counting perf script's samples does not.
 	perf report -i "$perf_dir/perf.data" --stdio --no-children --pid "$perf_pids" \
 	    --sort pid,dso,symbol --percent-limit 0.5 >"$perf_dir/perf.txt" 2>/dev/null
 	echo "perf (myshift${APPLY_BENCH_PERF_SETTINGS:+ [$APPLY_BENCH_PERF_SETTINGS]}" \
 	    "and the destination server, self time; $perf_dir/perf.txt):"
-	perf report -i "$perf_dir/perf.data" --stdio --no-children -g none --pid "$perf_pids" \
-	    --sort pid --percent-limit 0.5 2>/dev/null |
-	    awk '/^ +[0-9.]+%/ { sub(/[ \t-]+$/, ""); print }' | head -n 10 | sed 's/^/  /'
 	for p in ${perf_pids//,/ }; do
-		echo "  process $p alone:"
-		perf report -i "$perf_dir/perf.data" --stdio --no-children -g none --pid "$p" \
-		    --percentage relative --sort dso,symbol --percent-limit 1 2>/dev/null |
-		    awk '/^ +[0-9.]+%/ { sub(/[ \t-]+$/, ""); print }' | head -n 20 |
+		perf script -i "$perf_dir/perf.data" --pid "$p" -F ip,sym,dso -G 2>/dev/null |
+		    awk -v p="$p" 'NF >= 2 { $1 = ""; c[$0]++; t++ }
+		    END {
+			printf "process %s (%s): %d samples\n", p, p == pid_ms ? "myshift" : "destination server", t
+			for (k in c) if (c[k] * 100 >= t) printf "%6.1f%% %s\n", c[k] * 100 / t, k
+		    }' pid_ms="$ms_perf_pid" | { read -r head; echo "$head"; sort -rn | head -n 20; } |
 		    tee "$perf_dir/perf-top-$p.txt" | sed 's/^/  /'
 	done
 fi
