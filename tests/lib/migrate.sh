@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # migrate.sh: helpers for the `myshift run` integration tests: a source and
 # a destination server, their accounts, a config, myshift in the background,
 # "caught up", and table-by-table comparison of the two servers.
@@ -25,6 +26,7 @@
 # cut to 300 characters) and returns 1; it never exits, so a test can report
 # every difference before failing.
 
+# shellcheck disable=SC2154 # top_srcdir: set by make check or the test
 . "$top_srcdir/tests/lib/servers.sh"
 
 MYSHIFT=${MYSHIFT:-${top_builddir:-$top_srcdir}/myshift}
@@ -141,12 +143,12 @@ mig_wait_started() {
 			[ -z "$MIG_PID" ] || { wait "$MIG_PID"; MIG_RC=$?; MIG_PID=; }
 			echo "myshift exited (status ${MIG_RC:-?}) before writing its first" \
 			    "checkpoint; its last lines:" >&2
-			mig_log_tail >&2
+			mig_log_tail 15 >&2
 			return 1
 		fi
 		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
 			echo "myshift wrote no checkpoint within ${timeout}s:" >&2
-			mig_log_tail >&2
+			mig_log_tail 15 >&2
 			return 1
 		fi
 		sleep 0.2
@@ -222,13 +224,13 @@ mig_wait_caught_up() {
 			echo "myshift is not running (exit status ${MIG_RC:-?}) while" \
 			    "catching up: checkpoint '$have', source at '$want'; its last" \
 			    "lines:" >&2
-			mig_log_tail >&2
+			mig_log_tail 15 >&2
 			return 1
 		fi
 		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
 			echo "myshift did not catch up within ${timeout}s: checkpoint" \
 			    "'$have', source at '$want'; its last lines:" >&2
-			mig_log_tail >&2
+			mig_log_tail 15 >&2
 			return 1
 		fi
 		sleep 0.3
@@ -237,6 +239,7 @@ mig_wait_caught_up() {
 
 # _mig_quote NAME: NAME as a quoted identifier.
 _mig_quote() {
+	# shellcheck disable=SC2016 # backquotes of SQL, not a command
 	printf '`%s`' "${1//\`/\`\`}"
 }
 
@@ -358,12 +361,12 @@ mig_compare_db() {
 	ta=$(mig_tables "$src" "$db") || { echo "cannot list $db on $src" >&2; return 1; }
 	tb=$(mig_tables "$dst" "$ddb") || { echo "cannot list $ddb on $dst" >&2; return 1; }
 	if [ "$ta" != "$tb" ]; then
-		echo "tables of $db differ: source has [$(echo $ta)], destination" \
-		    "$ddb has [$(echo $tb)]" >&2
+		echo "tables of $db differ: source has [${ta//$'\n'/ }], destination" \
+		    "$ddb has [${tb//$'\n'/ }]" >&2
 		rc=1
 	fi
 	for t in $ta; do
-		case " $(echo $tb) " in *" $t "*) ;; *) continue ;; esac
+		case " ${tb//$'\n'/ } " in *" $t "*) ;; *) continue ;; esac
 		mig_compare_table "$src" "$dst" "$db" "$t" "$ddb" "$t" || rc=1
 	done
 	return $rc
@@ -373,6 +376,7 @@ mig_compare_db() {
 # SHOW CREATE TABLE of every base table (without AUTO_INCREMENT=N), the
 # columns from information_schema, SHOW CREATE VIEW, PROCEDURE, FUNCTION
 # and TRIGGER (without DEFINER clauses), the database's own name written DB.
+# shellcheck disable=SC2016 # backquotes of SQL, not a command
 mig_schema() {
 	local name=$1 db=$2 qdb t r
 	qdb=$(_mig_quote "$db")
