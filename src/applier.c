@@ -2048,7 +2048,9 @@ trx_precheck(struct applier *a)
 		uint8_t t = it->len > 4 ? it->data[4] : 0;
 		if (t != BINLOG_QUERY_EVENT && t != BINLOG_MARIA_QUERY_COMPRESSED_EVENT)
 			continue;
-		if (!binlog_decode(a->dec, it->data, it->len, 0, &ev, &err))
+		uint32_t end = it->len >= 17 ? le32(it->data + 13) : 0;
+		if (!binlog_decode(a->dec, it->data, it->len,
+		    end >= it->len ? end - it->len : 0, &ev, &err))
 			continue; /* reported when applied */
 		sql_classify_mode(ev.query.query.p, ev.query.query.len, "",
 		    ev.query.has_sql_mode ? ev.query.sql_mode : 0, &in);

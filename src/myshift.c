@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "src/cfg.h"
+#include "src/filter.h"
 #include "src/log.h"
 #include "src/run.h"
 
@@ -100,6 +101,17 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(cmd, "check-config") == 0) {
+		char *ferr = NULL;
+		struct filter *f = filter_new(c->include_databases, c->exclude_databases,
+		    c->include_tables, c->exclude_tables, c->exclude_columns,
+		    c->rename_databases, c->rename_tables, c->state_schema, &ferr);
+		if (f == NULL) {
+			fprintf(stderr, "%s: [filter]: %s\n", path, ferr ? ferr : "out of memory");
+			free(ferr);
+			cfg_free(c);
+			return 2;
+		}
+		filter_free(f);
 		printf("%s: ok\n", path);
 		cfg_free(c);
 		return 0;

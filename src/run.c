@@ -314,7 +314,14 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 
 	memset(start, 0, sizeof(*start));
 	if (strcasecmp(s, "current") != 0) {
-		if (colon != NULL && strchr(s, '-') == NULL && colon[1] != '\0' &&
+		/*
+		 * FILE:POS unless it reads as a GTID set: MariaDB's have no ':',
+		 * MySQL's start with a server uuid ("uuid:5" is a GTID).
+		 */
+		bool uuid = colon != NULL && colon - s == 36 && s[8] == '-' &&
+		    s[13] == '-' && s[18] == '-' && s[23] == '-';
+		if (colon != NULL && !uuid && strchr(s, ',') == NULL &&
+		    colon[1] != '\0' &&
 		    strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
 			snprintf(start->file, sizeof(start->file), "%.*s", (int)(colon - s), s);
 			start->pos = strtoull(colon + 1, NULL, 10);
