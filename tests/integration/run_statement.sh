@@ -26,6 +26,13 @@
 # before it and nothing of it or after it, and its checkpoint must be the
 # position right before it.  Restarted, myshift must stop there again, the
 # same way (it never skips the statement).
+#
+# Part 4, a transaction in MIXED format whose row events (5,000 rows, more
+# than batch_bytes = 256K: applied as they arrive) come before its
+# statement-format UPDATE: a third myshift (start = the GTID position
+# before, include_databases = st2, state_schema myshift_c) must exit 1
+# with nothing of that transaction on the destination (the streamed rows
+# rolled back) and its checkpoint right before it.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -43,9 +50,11 @@ check_fail() {
 
 writer_pid=
 b_pid=
+c_pid=
 cleanup() {
 	[ -z "$writer_pid" ] || { touch "$T/stop"; wait "$writer_pid" 2>/dev/null; }
 	[ -z "$b_pid" ] || { kill -TERM "$b_pid" 2>/dev/null; wait "$b_pid" 2>/dev/null; }
+	[ -z "$c_pid" ] || { kill -TERM "$c_pid" 2>/dev/null; wait "$c_pid" 2>/dev/null; }
 	mig_stop 20
 	srv_cleanup_all
 }
@@ -246,6 +255,61 @@ ck2=$(mig_checkpoint dst)
 [ "$ck2" = "$ck" ] || check_fail "restarted, the checkpoint moved from '$ck' to '$ck2'"
 n=$(srv_sql dst "SELECT COUNT(*) FROM st.log WHERE n = 1001")
 [ "$n" = 0 ] || check_fail "restarted, a transaction after the statement one was applied"
+
+echo "part 4: a MIXED transaction, rows streamed before its statement (start = GTID)"
+gtid=$(srv_sql src "SELECT @@gtid_binlog_pos")
+src "CREATE DATABASE st2;
+    CREATE TABLE st2.a (id INT NOT NULL PRIMARY KEY, v INT);
+    CREATE TABLE st2.big (id INT NOT NULL PRIMARY KEY, u CHAR(36), pad VARCHAR(200));
+    INSERT INTO st2.a VALUES (1, 1), (2, 2)"
+mixed_at=$(mig_position src)
+src "SET SESSION binlog_format = 'MIXED';
+    BEGIN;
+    INSERT INTO st2.big SELECT seq, UUID(), REPEAT('p', 150) FROM st2.seq_1_to_5000;
+    UPDATE st2.a SET v = v + 10;
+    COMMIT;
+    SET SESSION binlog_format = 'ROW';
+    INSERT INTO st2.a VALUES (3, 3)"
+mixed_end=$(mig_position src)
+"${MYSHIFT_BINLOG:-$top_builddir/myshift-binlog}" --start-position "${mixed_at#* }" \
+    --stop-position "${mixed_end#* }" "$(srv_binlogs src | tail -n 1)" >"$T/mixed.txt" 2>&1
+if ! grep -q 'Write_rows' "$T/mixed.txt" || ! grep -q '^UPDATE st2.a SET' "$T/mixed.txt"; then
+	check_fail "the MIXED transaction at $mixed_at is not rows then a statement, as" \
+	    "this part needs: $(grep -E 'Write_rows|Query|UPDATE' "$T/mixed.txt" | head -n 5)"
+fi
+echo "MIXED transaction at $mixed_at: row events, then its UPDATE as a statement"
+MIG_SERVER_ID=4244 mig_config "$T/c.ini" src dst "$gtid" "[filter]
+include_databases = st2
+[apply]
+state_schema = myshift_c
+batch_bytes = 256K"
+"$MYSHIFT" run -c "$T/c.ini" >"$T/c.log" 2>&1 </dev/null &
+c_pid=$!
+t0=$SECONDS
+while kill -0 "$c_pid" 2>/dev/null && [ $((SECONDS - t0)) -lt 60 ]; do
+	sleep 0.2
+done
+if kill -0 "$c_pid" 2>/dev/null; then
+	check_fail "start = $gtid: myshift did not stop on the MIXED transaction:" \
+	    "$(tail -n 3 "$T/c.log")"
+	kill -TERM "$c_pid"
+fi
+wait "$c_pid"
+rc=$?
+[ "$rc" = 1 ] || check_fail "MIXED transaction: exit status $rc, expected 1"
+err=$(grep ' ERROR ' "$T/c.log" | tail -n 1)
+echo "error: $(echo "$err" | cut -c1-300)"
+echo "$err" | grep -q 'ROW' || check_fail "MIXED transaction: the error does not" \
+    "say that ROW format is required: $err"
+have=$(srv_sql dst "SELECT GROUP_CONCAT(CONCAT(id, '=', v) ORDER BY id) FROM st2.a" 2>&1)
+[ "$have" = "1=1,2=2" ] || check_fail "st2.a on the destination holds [$have]," \
+    "expected [1=1,2=2] (nothing of the MIXED transaction or after it)"
+n=$(srv_sql dst "SELECT COUNT(*) FROM st2.big" 2>&1)
+[ "$n" = 0 ] || check_fail "st2.big on the destination holds $n rows of the MIXED" \
+    "transaction, expected none (its row events came before its statement)"
+ck=$(srv_sql dst "SELECT source_file, source_pos FROM myshift_c.checkpoint" | tr '\t' ' ')
+[ "$ck" = "$mixed_at" ] || check_fail "the checkpoint of the GTID-started myshift is" \
+    "'$ck', expected '$mixed_at' (right before the MIXED transaction)"
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
 echo "PASS: SIGTERM exits 0 and resumes exactly; statement format stops with nothing skipped"
