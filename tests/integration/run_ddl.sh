@@ -23,8 +23,18 @@
 #     would fail: duplicate column) and go on;
 #   - six times an ALTER TABLE ddl.t1 ADD COLUMN yN is run and myshift is
 #     killed 0-0.6 s later and restarted at once.
-# myshift must never exit by itself, and at the end data and schema must be
-# identical again, and myshift exit 0 on SIGTERM.
+# Data and schema must be identical again.
+#
+# Part 3, killed inside the window between a DDL and its checkpoint, made
+# wide on purpose: a destination session holds a metadata lock, so that
+# myshift's replay of the DDL waits; myshift is frozen (SIGSTOP), the lock
+# is released, the destination completes the DDL, myshift is killed
+# (SIGKILL) before it could write the DDL's checkpoint, and restarted.
+# DDLs: a swap of two tables of identical definition (RENAME TABLE a TO
+# tmp, b TO a, tmp TO b: applied twice it swaps them back), ALTER TABLE
+# ADD COLUMN, DROP TABLE.  Data and schema must be identical afterwards.
+#
+# myshift must never exit by itself, and exit 0 on SIGTERM at the end.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -231,6 +241,64 @@ if [ "$caught" -gt 0 ] && [ "$seen" -lt 1 ]; then
 	    "ALTER but never said it found a DDL already applied"
 fi
 echo "DDL found already applied after a restart: $seen times"
+
+echo "part 3: killed while the DDL waits for a lock on the destination"
+src "CREATE TABLE ddl.sw_a (id INT NOT NULL PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB;
+    CREATE TABLE ddl.sw_b (id INT NOT NULL PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB;
+    INSERT INTO ddl.sw_a VALUES (1, 'a1'), (2, 'a2'); INSERT INTO ddl.sw_b VALUES (1, 'b1')"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up before part 3"
+
+# ddl_waiting PATTERN: myshift's statement LIKE PATTERN waits for a
+# metadata lock on the destination (fail if myshift exited).
+ddl_waiting() {
+	alive "while its DDL should wait for a lock"
+	[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+	    WHERE USER = '$MIG_DST_USER' AND INFO LIKE '$1'
+	    AND STATE LIKE 'Waiting for table metadata lock'")" != 0 ]
+}
+
+# crash_in_ddl LOCKTABLE PATTERN SQL: a destination session holds a
+# metadata lock on LOCKTABLE for 8 s; SQL runs on the source; once
+# myshift's replay of it (LIKE PATTERN) waits for the lock, myshift is
+# frozen (SIGSTOP); when the lock is gone and the destination has completed
+# the statement, myshift is killed (SIGKILL) and restarted: the statement is
+# on the destination, its checkpoint is not.
+crash_in_ddl() {
+	local holder
+	srv_sql dst "BEGIN; SELECT COUNT(*) FROM $1; DO SLEEP(8); COMMIT" >/dev/null &
+	holder=$!
+	wait_until -t 20 eval "[ \"\$(srv_sql dst \"SELECT COUNT(*) FROM
+	    information_schema.PROCESSLIST WHERE INFO LIKE 'DO SLEEP(8)%'\")\" != 0 ]" ||
+	    fail "the lock holder did not start"
+	src "$3"
+	if wait_until -t 30 ddl_waiting "$2"; then
+		kill -STOP "$MIG_PID"
+		echo "froze myshift while its '$2' waited for the lock on $1"
+	else
+		check_fail "myshift's '$2' never waited for the lock on $1"
+	fi
+	wait "$holder"
+	wait_until -t 60 eval "[ \"\$(srv_sql dst \"SELECT COUNT(*) FROM
+	    information_schema.PROCESSLIST WHERE USER = '$MIG_DST_USER'
+	    AND INFO LIKE '$2'\")\" = 0 ]" || check_fail "'$2' never ended on the destination"
+	mig_kill
+	mig_start "$CFG"
+}
+
+crash_in_ddl ddl.sw_a 'RENAME TABLE%sw_a%' \
+    "RENAME TABLE ddl.sw_a TO ddl.sw_tmp, ddl.sw_b TO ddl.sw_a, ddl.sw_tmp TO ddl.sw_b"
+echo "destination after the killed swap: sw_a holds" \
+    "$(srv_sql dst "SELECT GROUP_CONCAT(v ORDER BY id) FROM ddl.sw_a")"
+crash_in_ddl ddl.t3 'ALTER TABLE ddl.t3%' "ALTER TABLE ddl.t3 ADD COLUMN z1 INT"
+crash_in_ddl ddl.t4 'DROP TABLE%t4%' "DROP TABLE ddl.t4"
+src "INSERT INTO ddl.sw_a VALUES (3, 'after')"
+sleep 1
+alive "after part 3"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up after part 3"
+for db in ddl other; do
+	mig_compare_db src dst "$db" || check_fail "part 3: data of $db differ"
+	mig_compare_schema src dst "$db" || check_fail "part 3: schema of $db differs"
+done
 if grep -q ' ERROR ' "$MIG_LOG"; then
 	check_fail "myshift logged errors: $(grep ' ERROR ' "$MIG_LOG" | head -n 3 | cut -c1-300)"
 fi

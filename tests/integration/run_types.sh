@@ -276,6 +276,16 @@ types_sql() {
 	UPDATE t_gen SET a = 10 WHERE id = 1;
 	UPDATE t_gen SET b = 'three' WHERE id = 3;
 
+	CREATE TABLE t_gen2 (id INT NOT NULL PRIMARY KEY, a INT, v INT AS (a * 2) VIRTUAL,
+	  p VARCHAR(12) AS (CONCAT('p', a)) PERSISTENT, z INT DEFAULT 5);
+	INSERT INTO t_gen2 (id, a) VALUES (1, 1), (2, 2), (3, NULL);
+	BEGIN;
+	UPDATE t_gen2 SET a = 20 WHERE id = 2;
+	UPDATE t_gen2 SET id = 4, z = 6 WHERE id = 3;
+	DELETE FROM t_gen2 WHERE id = 1;
+	INSERT INTO t_gen2 (id, a, z) VALUES (1, 100, NULL);
+	COMMIT;
+
 	CREATE TABLE t_nokey (a INT, b VARCHAR(20), c DOUBLE, d BLOB);
 	INSERT INTO t_nokey VALUES (1, 'x', 1.5, NULL), (1, 'x', 1.5, NULL),
 	  (1, 'x', 1.5, NULL), (2, 'y', NULL, 0x00), (2, 'y', NULL, 0x00),
