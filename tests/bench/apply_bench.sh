@@ -42,7 +42,8 @@
 #       native 4 optimistic N trx/s (ratio R)
 #
 # with the CPU seconds that myshift, the destination server and the source
-# server used in each run, and per 1000 transactions (the least of the
+# server used in each run (and for myshift, the destination commits it made,
+# from its GET /status), and per 1000 transactions (the least of the
 # rounds; on 2 shared cores, CPU is the steadier figure).  Rounds run the
 # methods in alternating order.
 #
@@ -334,6 +335,16 @@ check_dst() {
 	fi
 }
 
+# Print the destination commits myshift made, from its GET /status
+# ([status] listen), or nothing if it does not answer.
+status_commits() {
+	local reply
+	reply=$(exec 3<>"/dev/tcp/127.0.0.1/$status_port" &&
+	    printf 'GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 &&
+	    timeout 5 cat <&3) 2>/dev/null
+	[[ $reply =~ \"commits\":\ *([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+
 # Set $cpu_total (seconds) and $cpu ("myshift M s, destination D s,
 # source S s") from myshift's CPU time $1 (empty: none) and the servers'
 # CPU times $2, $3 when the replay started.
@@ -359,7 +370,8 @@ run_myshift() {
 		for p in "${kv[@]}"; do
 			[ -n "$p" ] && printf '%s = %s\n' "${p%%=*}" "${p#*=}"
 		done
-		printf '[status]\ninterval = 5\n[log]\nfile = %s\n' "$work/myshift.log"
+		printf '[status]\ninterval = 5\nlisten = 127.0.0.1:%s\n' "$status_port"
+		printf '[log]\nfile = %s\n' "$work/myshift.log"
 	} >"$ini"
 	: >"$work/myshift.log"
 	c_d0=$(cpu_of "$dst_PID")
@@ -413,6 +425,8 @@ run_myshift() {
 	c_ms=$(cpu_of "$ms_pid")
 	secs=$(elapsed "$t0" "$t1")
 	cpu_report "$c_ms" "$c_d0" "$c_s0"
+	commits=$(status_commits)
+	[ -z "$commits" ] || cpu="$cpu; $commits destination commits"
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid"
 		wait "$perf_pid"
@@ -521,6 +535,9 @@ for f in "${cfiles[@]}"; do
 	bytes=$((bytes + $(stat -c %s "$bdir/$f")))
 	cat "$bdir/$f" >/dev/null	# the source reads from the page cache
 done
+
+# myshift's status listener (the destination commits it made).
+status_port=$(_srv_pick_port) || exit 1
 
 # The destination: the same settings for every method; no binlog (the
 # native replica does not log what it applies without log_slave_updates).
