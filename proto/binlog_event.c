@@ -378,6 +378,14 @@ binlog_inflate(struct binlog_decoder *d, struct cur *c, size_t keep,
 		return false;
 	ulen = be_read(lp, lenlen);
 	zlen = cur_left(c);
+	/*
+	 * zlib cannot expand more than about 1032:1: a larger claim is a lie,
+	 * refused before the buffer for it is allocated.
+	 */
+	if (ulen > (uint64_t)zlen * 1100 + 1024 || ulen > (1u << 30))
+		return cur_fail(c, PROTO_MALFORMED,
+		    "compressed block of %zu bytes claims to inflate to %llu bytes",
+		    zlen, (unsigned long long)ulen);
 	if (!binlog_scratch(d, keep + ulen + 1))
 		return cur_fail(c, PROTO_NOMEM,
 		    "out of memory inflating %llu bytes",
