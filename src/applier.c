@@ -181,6 +181,8 @@ struct applier {
 	struct arena bar;        /* row images of the open batch */
 	struct sbuf keybuf;
 	bool group_in_order;     /* this group has savepoints: no batching */
+	bool mariadb;            /* destination flavour */
+	bool fp_innodb;          /* DDL fingerprints include InnoDB table ids */
 };
 
 static void
@@ -1673,10 +1675,30 @@ fingerprint(struct applier *a, const struct sql_info *in, const char *defdb,
 	    "MD5(IFNULL(EVENT_DEFINITION, ''))) FROM information_schema.EVENTS "
 	    "WHERE EVENT_SCHEMA IN %s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'V', TABLE_SCHEMA, TABLE_NAME, "
-	    "MD5(VIEW_DEFINITION)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN %s"
-	    ") s", dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p);
+	    "MD5(VIEW_DEFINITION)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN %s",
+	    dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p);
+	if (a->fp_innodb) {
+		/*
+		 * InnoDB table ids follow a table through RENAME: a swap of two
+		 * identical tables changes nothing else.
+		 */
+		sbuf_printf(&q, " UNION ALL SELECT CONCAT_WS(',', 'N', NAME, TABLE_ID) "
+		    "FROM information_schema.%s WHERE SUBSTRING_INDEX(NAME, '/', 1) IN %s",
+		    a->mariadb ? "INNODB_SYS_TABLES" : "INNODB_TABLES", dbs.p);
+	}
+	sbuf_adds(&q, ") s");
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && !dbs.oom && dest_value(&a->d, q.p, &v);
+	if (!ok && a->fp_innodb && (a->d.errnum == 1227 || a->d.errnum == 1109 ||
+	    a->d.errnum == 1044 || a->d.errnum == 1142)) {
+		/* no PROCESS privilege: a fingerprint without table ids */
+		log_warn("%s: no access to InnoDB table ids (grant PROCESS to tell "
+		    "renames of identical tables apart after a crash)", a->d.where);
+		a->fp_innodb = false;
+		sbuf_free(&q);
+		sbuf_free(&dbs);
+		return fingerprint(a, in, defdb, out, outlen);
+	}
 	sbuf_free(&q);
 	sbuf_free(&dbs);
 	if (!ok) {
@@ -2203,6 +2225,7 @@ ckpt_resume(struct applier *a)
 static bool
 setup(struct applier *a)
 {
+	a->fp_innodb = true;
 	if (!dest_connect(&a->d, &a->cfg->destination, "destination") ||
 	    !session_rows(a) || !collations_load(a) ||
 	    !state_schema_create(&a->d, a->cfg->state_schema) || !ckpt_prepare(a) ||
@@ -2213,6 +2236,7 @@ setup(struct applier *a)
 			a->status = APPLIER_RETRY; /* client-side: cannot connect */
 		return false;
 	}
+	a->mariadb = strstr(mysql_get_server_info(a->d.my), "MariaDB") != NULL;
 	return true;
 }
 
