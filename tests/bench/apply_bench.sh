@@ -95,7 +95,7 @@ timeout=${APPLY_BENCH_TIMEOUT:-1800}
 cache_root=${APPLY_BENCH_CACHE:-$top/build/bench-cache}
 target_ratio=1.0
 # Bump when the workload changes, so that old cached backlogs are not reused.
-workload=sbwo-apply1
+workload=sbwo-apply2
 BENCH_PW='Apply-bench_pw1'
 
 for v in ntrx ntables nrows runs timeout; do
@@ -221,20 +221,10 @@ tmp_opt() {
 	echo "--tmpdir=$SRV_ROOT/tmp-$1"
 }
 
-# The source's options.  The binlog base name has no '-': myshift takes a
-# [replication] start value with a '-' for a GTID set, so "src-bin.000002:385"
-# would not be read as a file and position.
+# The source's options.  Its binlog files keep servers.sh's dashed base
+# name (src-bin.000003): a dashed FILE:POS start is what users write.
 src_opts() {
-	echo "--log-bin=$SRV_ROOT/src/binlog/srcbin"
 	tmp_opt src
-}
-
-# Print the binlog files of server NAME (base name srcbin), oldest first.
-src_binlogs() {
-	local dir=$SRV_ROOT/src/binlog f
-	while read -r f; do
-		echo "$dir/${f##*/}"
-	done <"$dir/srcbin.index"
 }
 
 # Print "FILE POS" of server NAME's binlog end.
@@ -306,7 +296,7 @@ generate() {
 	while read -r p2; do
 		[ "${p2##*/}" = "$f" ] && started=1
 		[ $started = 1 ] && files+=("$p2")
-	done < <(src_binlogs)
+	done < <(srv_binlogs src)
 	[ ${#files[@]} -gt 0 ] || fail "binlog $f is not in the source's index"
 	cp "${files[@]}" "$out/" || fail "cannot copy the binlog"
 	printf '%s\n' "${files[@]##*/}" >"$out/files"
@@ -506,7 +496,7 @@ fi
 read -r start_file start_pos end_file end_pos backlog_trx <"$cache/backlog"
 mapfile -t cfiles <"$cache/files"
 for f in "${cfiles[@]}"; do
-	[[ $f =~ ^srcbin\.[0-9]{6}$ ]] || fail "unexpected cached binlog name '$f' in $cache/files"
+	[[ $f =~ ^src-bin\.[0-9]{6}$ ]] || fail "unexpected cached binlog name '$f' in $cache/files"
 done
 
 # The source: a scratch server whose binlog is the cached backlog (stopped,
@@ -517,10 +507,10 @@ mapfile -t opts < <(src_opts)
 srv_start src "${opts[@]}" --max_binlog_size=1G
 srv_stop src
 bdir=$src_BINLOG_DIR
-rm -f "$bdir"/srcbin.[0-9]* "$bdir/srcbin.index" "$bdir/srcbin.state"
+rm -f "$bdir"/src-bin.[0-9]* "$bdir/src-bin.index" "$bdir/src-bin.state"
 for f in "${cfiles[@]}"; do
 	cp "$cache/$f" "$bdir/$f" || fail "cannot copy $cache/$f"
-	echo "$bdir/$f" >>"$bdir/srcbin.index"
+	echo "$bdir/$f" >>"$bdir/src-bin.index"
 done
 srv_restart src
 srv_sql src "SET sql_log_bin=0;
