@@ -579,6 +579,11 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 		t->month = v->tm.month;
 		t->day = v->tm.day;
 		t->hour = v->tm.hour;
+		if (v->kind == BV_TIME) {
+			/* the binary protocol carries TIME hours as days + hours < 24 */
+			t->day = v->tm.hour / 24;
+			t->hour = v->tm.hour % 24;
+		}
 		t->minute = v->tm.minute;
 		t->second = v->tm.second;
 		t->second_part = v->tm.usec;
