@@ -163,6 +163,20 @@ on_rep_done(void *arg, int status, const char *msg)
 	}
 }
 
+/*
+ * Seconds the destination is behind: 0 when everything received is
+ * applied (an idle source is not lag), else the age of the last applied
+ * event; -1 before anything was applied.
+ */
+static long
+run_lag(struct run *r, const struct applier_stats *st, time_t now)
+{
+	if (r->pend_head == NULL && queue_bytes(r->q) == 0 && !r->paused &&
+	    st->transactions > 0)
+		return 0;
+	return st->last_source_ts ? (long)(now - (time_t)st->last_source_ts) : -1;
+}
+
 /* Once a second: signals, the applier's fate, progress lines. */
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
@@ -184,8 +198,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		    PRIu64 " DDL; at %s:%" PRIu64 "; lag %ld s; queue %zu bytes",
 		    st.transactions, r->last_report ?
 		    (double)(st.transactions - r->last_trx) / (double)(now - r->last_report) : 0.0,
-		    st.rows, st.ddl, st.file, st.pos,
-		    st.last_source_ts ? (long)(now - (time_t)st.last_source_ts) : 0L,
+		    st.rows, st.ddl, st.file, st.pos, run_lag(r, &st, now),
 		    queue_bytes(r->q));
 		r->last_report = now;
 		r->last_trx = st.transactions;
@@ -234,7 +247,7 @@ on_http(struct evhttp_request *req, void *arg)
 		return;
 	}
 	applier_get_stats(r->app, &st);
-	lag = st.last_source_ts ? (long)(now - (time_t)st.last_source_ts) : -1;
+	lag = run_lag(r, &st, now);
 	out = evbuffer_new();
 	if (out == NULL) {
 		evhttp_send_error(req, 500, "out of memory");
