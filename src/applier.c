@@ -2130,7 +2130,17 @@ on_commit(struct applier *a, const struct qitem *it)
 {
 	const char *file = (const char *)it->data;
 	const char *gtid = file + strlen(file) + 1;
+	bool is_trx = a->streaming;
 
+	/* a group of bookkeeping events only (rotate, GTID list) is no transaction */
+	for (const struct qitem *e = a->trx_head; e != NULL && !is_trx; e = e->next) {
+		uint8_t t = e->len > 4 ? e->data[4] : 0;
+		is_trx = t == BINLOG_QUERY_EVENT || t == BINLOG_MARIA_QUERY_COMPRESSED_EVENT ||
+		    t == BINLOG_XID_EVENT || t == BINLOG_MARIA_GTID_EVENT ||
+		    t == BINLOG_GTID_EVENT || t == BINLOG_ANONYMOUS_GTID_EVENT ||
+		    t == BINLOG_TRANSACTION_PAYLOAD_EVENT || t == BINLOG_TABLE_MAP_EVENT ||
+		    t == BINLOG_XA_PREPARE_EVENT || is_rows_type(t);
+	}
 	if (!a->streaming) {
 		if (!trx_precheck(a) || !trx_apply(a))
 			return false;
@@ -2140,6 +2150,16 @@ on_commit(struct applier *a, const struct qitem *it)
 	a->pos = it->pos;
 	if ((size_t)(gtid - file) < it->len)
 		snprintf(a->gtid, sizeof(a->gtid), "%s", gtid);
+	if (!is_trx) {
+		/*
+		 * The position moves with the next checkpoint; but past a real
+		 * rotate it is written now, so a restart never asks for a file
+		 * the source may have purged since.
+		 */
+		if (!a->in_trx && it->pos <= 4 && !ckpt_write(a))
+			goto err;
+		return true;
+	}
 	a->total_trx++;
 	if (a->streaming) {
 		a->streaming = false;

@@ -42,6 +42,13 @@ struct run {
 
 static volatile sig_atomic_t got_signal;
 
+/* Outside the event loop (waiting to restart): just remember the signal. */
+static void
+on_plain_signal(int sig)
+{
+	got_signal = sig;
+}
+
 /* Queue an item in order; park it when the queue is full. */
 static void
 enqueue(struct run *r, struct qitem *it)
@@ -546,7 +553,16 @@ run_main(const struct cfg *c)
 	}
 	for (;;) {
 		enum applier_status st;
+		time_t started = time(NULL);
 		msg[0] = '\0';
+		/* between lives of the pipeline the loop's handlers are gone */
+		signal(SIGTERM, on_plain_signal);
+		signal(SIGINT, on_plain_signal);
+		if (got_signal == SIGTERM || got_signal == SIGINT) {
+			log_info("stopped while waiting to restart");
+			filter_free(f);
+			return 0;
+		}
 		st = run_once(c, f, msg, sizeof(msg));
 		if (st == APPLIER_DONE) {
 			filter_free(f);
@@ -557,6 +573,11 @@ run_main(const struct cfg *c)
 			filter_free(f);
 			return 1;
 		}
+		if (time(NULL) - started >= 60) {
+			/* it ran well for a while: a new failure starts a new window */
+			first_failure = 0;
+			backoff = 1;
+		}
 		if (first_failure == 0)
 			first_failure = time(NULL);
 		if (time(NULL) - first_failure > c->retry_window) {
@@ -565,7 +586,10 @@ run_main(const struct cfg *c)
 			return 1;
 		}
 		log_warn("%s; restarting from the checkpoint in %u s", msg, backoff);
-		for (unsigned i = 0; i < backoff * 10 && got_signal == 0; i++)
+		signal(SIGTERM, on_plain_signal);
+		signal(SIGINT, on_plain_signal);
+		for (unsigned i = 0; i < backoff * 10 && got_signal != SIGTERM &&
+		    got_signal != SIGINT; i++)
 			usleep(100000);
 		backoff = backoff < 30 ? backoff * 2 : 30;
 	}
