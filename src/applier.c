@@ -102,12 +102,14 @@ enum stmt_kind {
 	SK_DELETE,
 	SK_NET_DELETE, /* DELETE ... WHERE key IN (...) of a batch's net effect */
 	SK_UPSERT,     /* INSERT ... ON DUPLICATE KEY UPDATE of final row images */
+	SK_NET_COUNT,  /* SELECT COUNT(*) ... WHERE key IN (...): rows that exist */
 };
 
 /* A key's final state in the open batch (net-effect batching). */
 struct net_entry {
 	uint32_t hash;
 	bool present;
+	uint8_t need;              /* before the batch: 1 the row exists, 2 it does not */
 	uint32_t klen;
 	uint8_t *key;
 	struct binlog_value *vals; /* final image (owned by the batch arena) */
@@ -720,7 +722,8 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 		s->nparams *= nrows;
 		break;
 	case SK_NET_DELETE:
-		sbuf_adds(&q, "DELETE FROM ");
+	case SK_NET_COUNT:
+		sbuf_adds(&q, kind == SK_NET_COUNT ? "SELECT COUNT(*) FROM " : "DELETE FROM ");
 		add_table_name(&q, st);
 		sbuf_adds(&q, st->nkey > 1 ? " WHERE (" : " WHERE ");
 		for (uint32_t k = 0; k < st->nkey; k++) {
@@ -1075,7 +1078,7 @@ net_hash(const uint8_t *p, size_t n)
 /* Record the final state of the key in a->keybuf. */
 static bool
 net_put(struct applier *a, struct net_table *nt, bool present,
-    const struct binlog_value *vals)
+    const struct binlog_value *vals, uint8_t need)
 {
 	const uint8_t *key = (const uint8_t *)a->keybuf.p;
 	uint32_t klen = (uint32_t)a->keybuf.len, h = net_hash(key, klen), i;
@@ -1111,6 +1114,7 @@ net_put(struct applier *a, struct net_table *nt, bool present,
 	e = &nt->e[nt->n];
 	nt->slots[i] = ++nt->n;
 	e->hash = h;
+	e->need = need; /* what the first change of this key assumed */
 	e->klen = klen;
 	e->key = arena_alloc(&a->bar, klen ? klen : 1);
 	if (e->key == NULL)
@@ -1121,6 +1125,92 @@ found:
 	/* a deleted key keeps the image naming it, for the DELETE's key values */
 	if ((e->vals = net_copy(a, vals, nt->ncols)) == NULL)
 		return false;
+	return true;
+}
+
+/*
+ * The keys whose first change in the batch assumed the row existed (need 1:
+ * an UPDATE or DELETE) must all be on the destination, those first
+ * inserted (need 2) none: as the statement-by-statement path would find.
+ */
+static bool
+net_verify(struct applier *a, struct net_table *nt)
+{
+	struct schema_table *st = nt->st;
+	uint8_t none[64];
+	uint32_t cap = MAX_PARAMS / (st->nkey ? st->nkey : 1);
+
+	if (cap > MAX_MULTI_ROWS)
+		cap = MAX_MULTI_ROWS;
+	memset(none, 0, sizeof(none));
+	for (uint8_t need = 1; need <= 2; need++) {
+		unsigned long long expected = 0, found = 0;
+		uint32_t j = 0;
+		while (j < nt->n) {
+			uint32_t idx[MAX_MULTI_ROWS], cnt = 0, done = 0;
+			while (j < nt->n && cnt < cap) {
+				if (nt->e[j].need == need)
+					idx[cnt++] = j;
+				j++;
+			}
+			expected += cnt;
+			while (done < cnt) {
+				uint32_t pw = 1, k = 0;
+				struct schema_stmt *s;
+				MYSQL_BIND rb;
+				long long c = 0;
+				while (pw * 2 <= cnt - done)
+					pw *= 2;
+				s = stmt_get(a, st, SK_NET_COUNT, none, none, true, pw);
+				if (s == NULL)
+					return false;
+				for (uint32_t r = 0; r < pw; r++) {
+					struct net_entry *e = &nt->e[idx[done + r]];
+					for (uint32_t q = 0; q < st->nkey; q++) {
+						uint32_t i = st->key[q];
+						if (!bind_value(a, &a->binds[k++], &nt->cols[i],
+						    &st->cols[i], &e->vals[i])) {
+							arena_reset(&a->ar);
+							snprintf(a->d.err, sizeof(a->d.err), "%s: cannot "
+							    "convert a key of `%s`.`%s`", a->d.where,
+							    st->db, st->name);
+							a->d.errnum = 0;
+							return false;
+						}
+					}
+				}
+				memset(&rb, 0, sizeof(rb));
+				rb.buffer_type = MYSQL_TYPE_LONGLONG;
+				rb.buffer = &c;
+				if (mysql_stmt_bind_param(s->st, a->binds) != 0 ||
+				    mysql_stmt_execute(s->st) != 0 ||
+				    mysql_stmt_bind_result(s->st, &rb) != 0 ||
+				    mysql_stmt_fetch(s->st) != 0) {
+					a->d.errnum = mysql_stmt_errno(s->st);
+					snprintf(a->d.err, sizeof(a->d.err), "%s: checking the rows "
+					    "of `%s`.`%s`: %s (error %u)", a->d.where, st->db,
+					    st->name, mysql_stmt_error(s->st), a->d.errnum);
+					mysql_stmt_free_result(s->st);
+					arena_reset(&a->ar);
+					return false;
+				}
+				mysql_stmt_free_result(s->st);
+				arena_reset(&a->ar);
+				found += (unsigned long long)c;
+				done += pw;
+			}
+		}
+		if ((need == 1 && found != expected) || (need == 2 && found != 0)) {
+			a->d.errnum = 0;
+			snprintf(a->d.err, sizeof(a->d.err), "%s: `%s`.`%s`: %s (source changes "
+			    "up to %s:%" PRIu64 "): the data has drifted; run myshift verify",
+			    a->d.where, st->db, st->name, need == 1 ?
+			    "rows the source updated or deleted are missing on the destination" :
+			    "rows the source inserted already exist on the destination",
+			    a->file, a->pos);
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -1138,6 +1228,8 @@ net_flush_table(struct applier *a, struct net_table *nt)
 		bm_set(keyshape, st->key[k]);
 	for (uint32_t i = 0; i < st->ncols; i++)
 		per += bm_get(nt->usable, i);
+	if (!net_verify(a, nt))
+		return false;
 	for (int pass = 0; pass < 2; pass++) {
 		bool present = pass == 1;
 		uint32_t params = present ? per : st->nkey;
@@ -1270,10 +1362,11 @@ net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *
 		bool ok = true;
 		n++;
 		if (r->kind == BINLOG_ROWS_WRITE)
-			ok = net_key(a, st, after.vals) && net_put(a, nt, true, after.vals);
+			ok = net_key(a, st, after.vals) &&
+			    net_put(a, nt, true, after.vals, 2);
 		else if (r->kind == BINLOG_ROWS_DELETE)
 			ok = net_key(a, st, before.vals) &&
-			    net_put(a, nt, false, before.vals);
+			    net_put(a, nt, false, before.vals, 1);
 		else {
 			struct sbuf kb = { 0 };
 			ok = net_key(a, st, before.vals);
@@ -1286,11 +1379,13 @@ net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *
 				/* the key changed: the old one is gone */
 				struct sbuf ka = a->keybuf;
 				a->keybuf = kb;
-				ok = net_put(a, nt, false, before.vals);
+				ok = net_put(a, nt, false, before.vals, 1);
 				kb = a->keybuf;
 				a->keybuf = ka;
-			}
-			ok = ok && net_put(a, nt, true, after.vals);
+				/* the row moves to a key that must be free */
+				ok = ok && net_put(a, nt, true, after.vals, 2);
+			} else
+				ok = ok && net_put(a, nt, true, after.vals, 1);
 			sbuf_free(&kb);
 		}
 		if (!ok) {

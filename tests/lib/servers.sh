@@ -148,8 +148,10 @@ srv_start() {
 	port=$(_srv_pick_port) || exit 1
 	id=$SRV_NEXT_ID
 	SRV_NEXT_ID=$((SRV_NEXT_ID + 1))
+	mkdir -p "$dir/tmp"
 	cat >"$dir/my.cnf" <<-EOF
 	[mariadbd]
+	tmpdir=$dir/tmp
 	datadir=$dir/data
 	socket=$dir/sock
 	pid-file=$dir/mariadbd.pid
