@@ -678,6 +678,32 @@ add_table_name(struct sbuf *q, const struct schema_table *st)
 	dest_quote(q, st->name);
 }
 
+/* "INSERT INTO t (cols in set) VALUES (?,..),.." for nrows rows; the parameters. */
+static uint32_t
+add_insert(struct sbuf *q, const struct schema_table *st, const uint8_t set[64],
+    uint32_t nrows)
+{
+	uint32_t per = 0;
+
+	sbuf_adds(q, "INSERT INTO ");
+	add_table_name(q, st);
+	sbuf_adds(q, " (");
+	for (uint32_t i = 0; i < st->ncols; i++)
+		if (bm_get(set, i)) {
+			if (per++)
+				sbuf_addc(q, ',');
+			dest_quote(q, st->cols[i].name);
+		}
+	sbuf_adds(q, ") VALUES ");
+	for (uint32_t r = 0; r < nrows; r++) {
+		sbuf_adds(q, r ? ",(" : "(");
+		for (uint32_t k = 0; k < per; k++)
+			sbuf_adds(q, k ? ",?" : "?");
+		sbuf_addc(q, ')');
+	}
+	return per * nrows;
+}
+
 /* Find or prepare the statement of this shape. */
 static struct schema_stmt *
 stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
@@ -700,26 +726,7 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 	memcpy(s->shape[1], where, 64);
 	switch (kind) {
 	case SK_INSERT:
-		sbuf_adds(&q, "INSERT INTO ");
-		add_table_name(&q, st);
-		sbuf_adds(&q, " (");
-		first = true;
-		for (uint32_t i = 0; i < st->ncols; i++)
-			if (bm_get(set, i)) {
-				if (!first)
-					sbuf_addc(&q, ',');
-				first = false;
-				dest_quote(&q, st->cols[i].name);
-				s->nparams++;
-			}
-		sbuf_adds(&q, ") VALUES ");
-		for (uint32_t r = 0; r < nrows; r++) {
-			sbuf_adds(&q, r ? ",(" : "(");
-			for (uint32_t k = 0; k < s->nparams; k++)
-				sbuf_adds(&q, k ? ",?" : "?");
-			sbuf_addc(&q, ')');
-		}
-		s->nparams *= nrows;
+		s->nparams = add_insert(&q, st, set, nrows);
 		break;
 	case SK_NET_DELETE:
 	case SK_NET_COUNT:
@@ -746,26 +753,7 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 		s->nparams = st->nkey * nrows;
 		break;
 	case SK_UPSERT:
-		sbuf_adds(&q, "INSERT INTO ");
-		add_table_name(&q, st);
-		sbuf_adds(&q, " (");
-		first = true;
-		for (uint32_t i = 0; i < st->ncols; i++)
-			if (bm_get(set, i)) {
-				if (!first)
-					sbuf_addc(&q, ',');
-				first = false;
-				dest_quote(&q, st->cols[i].name);
-				s->nparams++;
-			}
-		sbuf_adds(&q, ") VALUES ");
-		for (uint32_t r = 0; r < nrows; r++) {
-			sbuf_adds(&q, r ? ",(" : "(");
-			for (uint32_t k = 0; k < s->nparams; k++)
-				sbuf_adds(&q, k ? ",?" : "?");
-			sbuf_addc(&q, ')');
-		}
-		s->nparams *= nrows;
+		s->nparams = add_insert(&q, st, set, nrows);
 		sbuf_adds(&q, " ON DUPLICATE KEY UPDATE ");
 		first = true;
 		for (uint32_t i = 0; i < st->ncols; i++) {
