@@ -2100,6 +2100,12 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 			a->batch_bytes += ev->h.event_size;
 			return apply_rows(a, ev);
 		}
+		if (!binlog_type_known(ev->h.type)) {
+			/* the decoder lets through only types the source flagged ignorable */
+			log_warn("%s:%" PRIu64 ": event type %u, flagged ignorable by the "
+			    "source, skipped", a->file, ev->offset, ev->h.type);
+			return true;
+		}
 		/* GTID, XID, INTVAR, RAND, USER_VAR, ANNOTATE, ROTATE, FDE, ...: nothing to replay */
 		return true;
 	}
