@@ -81,8 +81,8 @@
 # shellcheck disable=SC2154 # NAME_PORT, NAME_PID, ... are set by srv_start
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=tests/lib/servers.sh
-. "$top/tests/lib/servers.sh"	# fail, skip, srv_*; its EXIT trap stops servers
+# shellcheck source=tests/bench/lib.sh
+. "$top/tests/bench/lib.sh"	# find_binary, bench_fill_cache, serve_cached, ...; fail, skip, srv_*
 
 ntrx=${APPLY_BENCH_TRX:-80000}
 ntables=${APPLY_BENCH_TABLES:-4}
@@ -99,35 +99,13 @@ workload=sbwo-apply2
 BENCH_PW='Apply-bench_pw1'
 
 for v in ntrx ntables nrows runs timeout; do
-	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || fail "$v (APPLY_BENCH_*) must be a positive integer"
+	need_positive "${!v}" "$v (APPLY_BENCH_*)"
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/apply-bench.XXXX") || fail "cannot create a temp dir"
-sb_pid=
-ms_pid=
-perf_pid=
+# $work; on exit stops perf, myshift, sysbench (their pids) and servers.
+bench_init apply-bench perf_pid ms_pid sb_pid
 perf_pids=
 ms_perf_pid=
-# Stop what this script started (myshift, perf, sysbench, servers) and
-# remove temp files.
-# shellcheck disable=SC2317 # called by the EXIT trap
-bench_cleanup() {
-	local p
-	for p in "$perf_pid" "$ms_pid" "$sb_pid"; do
-		[ -n "$p" ] || continue
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	srv_cleanup_all
-	rm -rf "$work"
-	[ -z "${gen_tmp:-}" ] || rm -rf "$gen_tmp"
-}
-trap bench_cleanup EXIT
-
-# Print "A / B" with DIGITS decimals.
-div() {
-	awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { printf "%.*f", d, a / b }'
-}
 
 # Print the seconds from $1 to $2 ($EPOCHREALTIME values).
 elapsed() {
@@ -139,78 +117,12 @@ max_rate() {
 	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 > b + 0) ? a : b }'
 }
 
-# Print the smaller of two numbers; an empty second one counts as infinite.
-min_num() {
-	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'
-}
-
 # Print the CPU time (user + system) of process PID in seconds, 0 if gone.
 cpu_of() {
 	local s
 	s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
 	# fields after "(comm)": state is 3rd, utime 14th, stime 15th of the line
 	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' <<<"$s"
-}
-
-# Does BIN look unoptimized (-O0 or sanitizers)?  As in decode_bench.sh:
-# the compiler flags in DW_AT_producer, else its build directory's Makefile.
-binary_is_slow() {
-	local bin=$1 prods mk flags
-	prods=$(readelf --debug-dump=info "$bin" 2>/dev/null |
-	    grep -a 'DW_AT_producer' | grep -aE 'GNU C|clang' | sort -u)
-	if [ -z "$prods" ]; then
-		mk=$(dirname "$bin")/Makefile
-		[ -f "$mk" ] || return 1
-		flags=$(sed -n 's/^\(AM_\)\{0,1\}CFLAGS = //p' "$mk" | tr '\n' ' ')
-		prods="x $flags"
-	fi
-	echo "$prods" | awk '
-	    /-fsanitize/ { slow = 1 }
-	    { o = "-O0"; for (i = 1; i <= NF; i++) if ($i ~ /^-O/) o = $i
-	      if (o == "-O0") slow = 1 }
-	    END { exit slow ? 0 : 1 }'
-}
-
-# Build an -O2 myshift of this tree in build/release and print its path.
-build_release() {
-	local rel=$top/build/release
-	mkdir -p "$rel" || fail "cannot create $rel"
-	if [ ! -x "$top/configure" ]; then
-		(cd "$top" && autoreconf -fi) >"$rel/autoreconf.log" 2>&1 ||
-		    fail "autoreconf failed, see $rel/autoreconf.log"
-	fi
-	[ ! -f "$top/config.status" ] ||
-	    fail "$top is configured in place, so build/release cannot be;" \
-	    "run 'make distclean' there or set MYSHIFT to an -O2 build"
-	if [ ! -f "$rel/Makefile" ]; then
-		(cd "$rel" && ../../configure CFLAGS='-g -O2') >"$rel/configure.out" 2>&1 ||
-		    fail "configure failed, see $rel/configure.out"
-	fi
-	make -C "$rel" -j2 myshift >"$rel/make.out" 2>&1 ||
-	    fail "make myshift failed, see $rel/make.out"
-	echo "$rel/myshift"
-}
-
-# Pick the binary to measure, swapping an unoptimized one for build/release.
-find_binary() {
-	local bin=${MYSHIFT:-}
-	if [ -z "$bin" ]; then
-		for bin in "$top/build/debug/myshift" "$top/myshift" ""; do
-			[ -z "$bin" ] || [ ! -x "$bin" ] || break
-		done
-	fi
-	if [ -z "$bin" ]; then
-		echo "note: no myshift built; building -O2 in build/release" >&2
-		bin=$(build_release) || exit 1
-	fi
-	[ -x "$bin" ] || fail "$bin is not an executable"
-	bin=$(realpath "$bin")
-	if binary_is_slow "$bin"; then
-		echo "note: $bin is a -O0 or sanitizer build; building -O2 in build/release" >&2
-		bin=$(build_release) || exit 1
-		! binary_is_slow "$bin" || fail "$bin is still not an -O2 build"
-	fi
-	echo "$bin"
 }
 
 # Print the option giving server NAME a tmpdir of its own (created here,
@@ -228,11 +140,13 @@ src_opts() {
 }
 
 # Print "FILE POS" of server NAME's binlog end.
+# shellcheck disable=SC2317 # used by generate (called by bench_fill_cache)
 master_pos() {
 	srv_sql "$1" "SHOW MASTER STATUS" | awk 'NR == 1 { print $1, $2 }'
 }
 
 # Print the sequence number of the GTID of domain 0 in GTID position $1.
+# shellcheck disable=SC2317 # used by generate (called by bench_fill_cache)
 gtid_seq() {
 	awk -v g="$1" 'BEGIN {
 	    n = split(g, a, ",")
@@ -253,6 +167,7 @@ checksums() {
 # sysbench prepare (datadir/), the binlog files from the position after it
 # (files), positions and transaction count (backlog), CHECKSUM TABLE at the
 # end (checksums), time taken (generate_seconds).
+# shellcheck disable=SC2317 # called by bench_fill_cache
 generate() {
 	local out=$1 t0 sb log f p p2 gtid0 gtid1 ef ep n files opts started=0
 	command -v sysbench >/dev/null || skip "sysbench is not installed (apt-get install sysbench)"
@@ -262,17 +177,8 @@ generate() {
 	mapfile -t opts < <(src_opts)
 	srv_start src "${opts[@]}" --max_binlog_size=100M \
 	    --innodb_flush_log_at_trx_commit=0 --innodb_buffer_pool_size=256M
-	srv_sql src "SET sql_log_bin=0;
-	    CREATE USER myshift_bench@'127.0.0.1';
-	    GRANT ALL ON *.* TO myshift_bench@'127.0.0.1'" ||
-	    fail "cannot create the sysbench user"
-	srv_sql src "CREATE DATABASE sbtest" || fail "cannot create sbtest"
-	sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1
-	    --mysql-port="$src_PORT" --mysql-user=myshift_bench --mysql-db=sbtest
-	    --tables="$ntables" --table-size="$nrows")
 	log=$out/sysbench.log
-	"${sb[@]}" --threads=2 prepare >"$log" 2>&1 ||
-	    { tail -n 20 "$log" >&2; fail "sysbench prepare failed"; }
+	sb_prepare src "$ntables" "$nrows" "$log"
 	# The destinations' initial state: the datadir after a clean shutdown.
 	srv_stop src
 	cp -a "$src_DATADIR" "$out/datadir" || fail "cannot copy the datadir"
@@ -295,7 +201,7 @@ generate() {
 	files=()
 	while read -r p2; do
 		[ "${p2##*/}" = "$f" ] && started=1
-		[ $started = 1 ] && files+=("$p2")
+		[ "$started" = 1 ] && files+=("$p2")
 	done < <(srv_binlogs src)
 	[ ${#files[@]} -gt 0 ] || fail "binlog $f is not in the source's index"
 	cp "${files[@]}" "$out/" || fail "cannot copy the binlog"
@@ -471,7 +377,7 @@ run_native() {
 	check_dst "native replica ($n threads, $mode)"
 }
 
-bin=$(find_binary) || exit 1
+bin=$(find_binary myshift MYSHIFT 1) || exit 1
 # A private copy: a rebuild during the benchmark does not change what is measured.
 cp "$bin" "$work/myshift" || fail "cannot copy $bin"
 bin_name=$bin
@@ -481,50 +387,25 @@ srv_require
     fail "APPLY_BENCH_PERF is set but perf is not installed (apt-get install linux-perf)"
 
 cache=$cache_root/$workload-t${ntables}x${nrows}-n${ntrx}
-if [ "${APPLY_BENCH_FRESH:-0}" = 1 ] || [ ! -f "$cache/backlog" ]; then
-	echo "generating a backlog of $ntrx sysbench transactions into $cache ..."
-	mkdir -p "$cache_root" || fail "cannot create $cache_root"
-	gen_tmp=$(mktemp -d "$cache_root/.gen.XXXX") || fail "cannot create a dir in $cache_root"
-	generate "$gen_tmp"
-	rm -rf "$cache"
-	mv "$gen_tmp" "$cache" || fail "cannot rename $gen_tmp to $cache"
-	gen_tmp=
-	gen_note="generated in $(cat "$cache/generate_seconds") s"
-else
-	gen_note="cached, generated in $(cat "$cache/generate_seconds") s"
-fi
+bench_fill_cache "$cache" backlog "${APPLY_BENCH_FRESH:-0}" \
+    "generating a backlog of $ntrx sysbench transactions into $cache ..." generate
 read -r start_file start_pos end_file end_pos backlog_trx <"$cache/backlog"
-mapfile -t cfiles <"$cache/files"
-for f in "${cfiles[@]}"; do
-	[[ $f =~ ^src-bin\.[0-9]{6}$ ]] || fail "unexpected cached binlog name '$f' in $cache/files"
-done
+cached_binlogs "$cache" src		# $cfiles
 
-# The source: a scratch server whose binlog is the cached backlog (stopped,
-# given the files and an index listing them, started again: it opens one
-# more, small file after them).  Its account has what myshift(1) asks for.
+# The source: a scratch server whose binlog is the cached backlog (it
+# opens one more, small file after them).  Its account has what
+# myshift(1) asks for.
 srv_scratch
 mapfile -t opts < <(src_opts)
-srv_start src "${opts[@]}" --max_binlog_size=1G
-srv_stop src
-bdir=$src_BINLOG_DIR
-rm -f "$bdir"/src-bin.[0-9]* "$bdir/src-bin.index" "$bdir/src-bin.state"
-for f in "${cfiles[@]}"; do
-	cp "$cache/$f" "$bdir/$f" || fail "cannot copy $cache/$f"
-	echo "$bdir/$f" >>"$bdir/src-bin.index"
-done
-srv_restart src
+serve_cached src "$cache" "${opts[@]}"
 srv_sql src "SET sql_log_bin=0;
     CREATE USER bench@'127.0.0.1' IDENTIFIED BY '$BENCH_PW';
     GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO bench@'127.0.0.1'" ||
     fail "cannot create the replication user"
-mapfile -t served < <(srv_sql src "SHOW BINARY LOGS" | awk '{ print $1 }')
-{ [ "${served[0]}" = "${cfiles[0]}" ] && [ ${#served[@]} -eq $((${#cfiles[@]} + 1)) ]; } ||
-    fail "the source serves '${served[*]}', expected ${cfiles[*]} and one new file"
-bytes=0
-for f in "${cfiles[@]}"; do
-	bytes=$((bytes + $(stat -c %s "$bdir/$f")))
-	cat "$bdir/$f" >/dev/null	# the source reads from the page cache
-done
+check_served src "the source"
+sfiles=("${cfiles[@]/#/$src_BINLOG_DIR/}")
+bytes=$(total_bytes "${sfiles[@]}")
+cat "${sfiles[@]}" >/dev/null	# the source reads from the page cache
 
 # myshift's status listener (the destination commits it made).
 status_port=$(_srv_pick_port) || exit 1
@@ -538,7 +419,7 @@ echo "backlog: $backlog_trx transactions of sysbench oltp_write_only on $ntables
     "x $nrows rows, $start_file:$start_pos to $end_file:$end_pos," \
     "$(div "$bytes" 1000000 1) MB of binlog ($cache, $gen_note)"
 echo "myshift: $bin_name"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+print_load
 
 # The myshift settings measured: the defaults, then each variant.
 var_list=()
@@ -574,7 +455,7 @@ measure() {
 	esac
 	rate=$(div "$backlog_trx" "$secs" 0)
 	best[$m]=$(max_rate "$rate" "${best[$m]:-}")
-	least[$m]=$(min_num "$cpu_total" "${least[$m]:-}")
+	least[$m]=$(min_time "$cpu_total" "${least[$m]:-}")
 	echo "  run $r: $label $secs s, $rate trx/s (cpu: $cpu)"
 }
 
