@@ -35,7 +35,7 @@ need_positive "$runs" DECODE_BENCH_RUNS
 
 bench_init decode-bench sb_pid	# $work; on exit stops sysbench and servers
 
-bin=$(find_binary myshift-binlog MYSHIFT_BINLOG 0) || exit 1
+bin=$(find_binary myshift-binlog MYSHIFT_BINLOG 1) || exit 1
 command -v mariadb-binlog >/dev/null ||
     skip "mariadb-binlog is not installed (apt-get install mariadb-client)"
 
