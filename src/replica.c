@@ -422,7 +422,22 @@ setup_sql(struct replica *r, char *buf, size_t len)
 	case 5:
 		if (!r->mariadb || !r->gtid_mode)
 			return "SELECT 1";
-		gtid_maria_print(&r->mset, &g);
+		/*
+		 * One GTID per domain, the highest: after a failover a domain
+		 * holds GTIDs of two servers, and the server wants one.
+		 */
+		for (uint32_t i = 0; i < r->mset.n; i++) {
+			const struct gtid_maria *x = &r->mset.g[i];
+			bool best = true;
+			for (uint32_t j = 0; j < r->mset.n; j++)
+				if (j != i && r->mset.g[j].domain_id == x->domain_id &&
+				    (r->mset.g[j].seq_no > x->seq_no ||
+				    (r->mset.g[j].seq_no == x->seq_no && j < i)))
+					best = false;
+			if (best)
+				sbuf_printf(&g, "%s%u-%u-%llu", g.len ? "," : "", x->domain_id,
+				    x->server_id, (unsigned long long)x->seq_no);
+		}
 		snprintf(buf, len, "SET @slave_connect_state = '%.*s', "
 		    "@slave_gtid_strict_mode = 0, @slave_gtid_ignore_duplicates = 0",
 		    (int)g.len, g.p ? g.p : "");
