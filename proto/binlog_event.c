@@ -826,6 +826,35 @@ decode_maria_gtid(struct cur *c, struct binlog_maria_gtid *g)
 }
 
 /*
+ * The next field of MySQL's serialized event bodies (packed type, packed
+ * length, value): 1 with *type and f over the value, 0 at the end mark
+ * (type 0) or, when end_ok, at the end of the body; -1 on error.
+ */
+static int
+tlv_next(struct cur *c, bool end_ok, const char *what, uint64_t *type,
+    struct cur *f)
+{
+	uint64_t len;
+
+	if (end_ok && cur_left(c) == 0)
+		return 0;
+	if (!cur_lenenc(c, type, what))
+		return -1;
+	if (*type == 0)
+		return 0;
+	if (!cur_lenenc(c, &len, what))
+		return -1;
+	if (len > cur_left(c)) {
+		cur_fail(c, PROTO_TRUNCATED, "%s field %llu of %llu bytes", what,
+		    (unsigned long long)*type, (unsigned long long)len);
+		return -1;
+	}
+	cur_init(f, cur_ptr(c), (size_t)len, cur_offset(c), c->err);
+	c->pos += (size_t)len;
+	return 1;
+}
+
+/*
  * TRANSACTION_PAYLOAD body: fields of (packed type, packed length, value)
  * until type 0; 1 payload size, 2 compression type (0 zstd, 255 none),
  * 3 uncompressed size; then the payload.
@@ -833,37 +862,28 @@ decode_maria_gtid(struct cur *c, struct binlog_maria_gtid *g)
 static bool
 decode_payload_header(struct cur *c, struct binlog_payload *p)
 {
-	uint64_t type, len, v;
+	uint64_t type, v;
 	bool have_size = false;
+	struct cur f;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->compression_type = 255;
-	for (;;) {
-		if (!cur_lenenc(c, &type, "TRANSACTION_PAYLOAD field type"))
+	while ((rc = tlv_next(c, false, "TRANSACTION_PAYLOAD", &type, &f)) == 1) {
+		if (type < 1 || type > 3)
+			continue;
+		if (!cur_lenenc(&f, &v, "TRANSACTION_PAYLOAD field value"))
 			return false;
-		if (type == 0)
-			break;
-		if (!cur_lenenc(c, &len, "TRANSACTION_PAYLOAD field length"))
-			return false;
-		if (len > cur_left(c))
-			return cur_fail(c, PROTO_TRUNCATED,
-			    "TRANSACTION_PAYLOAD field %llu of %llu bytes",
-			    (unsigned long long)type, (unsigned long long)len);
-		if (type >= 1 && type <= 3) {
-			struct cur f;
-			cur_init(&f, cur_ptr(c), (size_t)len, cur_offset(c), c->err);
-			if (!cur_lenenc(&f, &v, "TRANSACTION_PAYLOAD field value"))
-				return false;
-			if (type == 1) {
-				p->payload_size = v;
-				have_size = true;
-			} else if (type == 2)
-				p->compression_type = v;
-			else
-				p->uncompressed_size = v;
-		}
-		c->pos += (size_t)len;
+		if (type == 1) {
+			p->payload_size = v;
+			have_size = true;
+		} else if (type == 2)
+			p->compression_type = v;
+		else
+			p->uncompressed_size = v;
 	}
+	if (rc < 0)
+		return false;
 	if (!have_size)
 		p->payload_size = cur_left(c);
 	if (p->payload_size != cur_left(c))
@@ -888,31 +908,19 @@ decode_payload_header(struct cur *c, struct binlog_payload *p)
 static bool
 decode_heartbeat_v2(struct cur *c, struct binlog_event *ev)
 {
-	uint64_t type, len;
+	uint64_t type;
+	struct cur f;
+	int rc;
 
-	while (cur_left(c) > 0) {
-		if (!cur_lenenc(c, &type, "HEARTBEAT_V2 field type"))
-			return false;
-		if (type == 0)
-			break;
-		if (!cur_lenenc(c, &len, "HEARTBEAT_V2 field length"))
-			return false;
-		if (len > cur_left(c))
-			return cur_fail(c, PROTO_TRUNCATED,
-			    "HEARTBEAT_V2 field %llu of %llu bytes",
-			    (unsigned long long)type, (unsigned long long)len);
+	while ((rc = tlv_next(c, true, "HEARTBEAT_V2", &type, &f)) == 1) {
 		if (type == 1) {
-			ev->heartbeat.log_file.p = (const char *)cur_ptr(c);
-			ev->heartbeat.log_file.len = (uint32_t)len;
-		} else if (type == 2) {
-			struct cur f;
-			cur_init(&f, cur_ptr(c), (size_t)len, cur_offset(c), c->err);
-			if (!cur_lenenc(&f, &ev->heartbeat.log_pos, "HEARTBEAT_V2 position"))
-				return false;
-		}
-		c->pos += (size_t)len;
+			ev->heartbeat.log_file.p = (const char *)cur_ptr(&f);
+			ev->heartbeat.log_file.len = (uint32_t)cur_left(&f);
+		} else if (type == 2 &&
+		    !cur_lenenc(&f, &ev->heartbeat.log_pos, "HEARTBEAT_V2 position"))
+			return false;
 	}
-	return true;
+	return rc == 0;
 }
 
 /* Decode the body of ev (header already filled) from cursor c. */
