@@ -527,6 +527,9 @@ PROTO_WUR bool binlog_decode(struct binlog_decoder *d, const uint8_t *buf,
 /* The name of an event type ("Write_rows_v1", ...), "Unknown" if none. */
 const char *binlog_type_name(uint8_t type);
 
+/* True for the rows events (v1, v2, partial update, MariaDB compressed). */
+bool binlog_type_is_rows(uint8_t type);
+
 /* True if the type is a known, decodable event type. */
 bool binlog_type_known(uint8_t type);
 

@@ -123,6 +123,16 @@ binlog_type_name(uint8_t type)
 	return "Unknown";
 }
 
+bool
+binlog_type_is_rows(uint8_t t)
+{
+	return (t >= BINLOG_WRITE_ROWS_EVENT_V1 && t <= BINLOG_DELETE_ROWS_EVENT_V1) ||
+	    (t >= BINLOG_WRITE_ROWS_EVENT && t <= BINLOG_DELETE_ROWS_EVENT) ||
+	    t == BINLOG_PARTIAL_UPDATE_ROWS_EVENT ||
+	    (t >= BINLOG_MARIA_WRITE_ROWS_COMPRESSED_EVENT_V1 &&
+	    t <= BINLOG_MARIA_DELETE_ROWS_COMPRESSED_EVENT);
+}
+
 /*
  * Types this decoder handles. The LOAD DATA family of statement-based
  * replication (6-12, 17, 18) and pre-GA rows events are known by name but

@@ -1964,16 +1964,6 @@ out:
 
 /* ----------------------------------------------------------- the loop */
 
-static bool
-is_rows_type(uint8_t t)
-{
-	return (t >= BINLOG_WRITE_ROWS_EVENT_V1 && t <= BINLOG_DELETE_ROWS_EVENT_V1) ||
-	    (t >= BINLOG_WRITE_ROWS_EVENT && t <= BINLOG_DELETE_ROWS_EVENT) ||
-	    t == BINLOG_PARTIAL_UPDATE_ROWS_EVENT ||
-	    (t >= BINLOG_MARIA_WRITE_ROWS_COMPRESSED_EVENT_V1 &&
-	    t <= BINLOG_MARIA_DELETE_ROWS_COMPRESSED_EVENT);
-}
-
 /* A QUERY that is not DDL: refuse statement-based changes, run savepoints. */
 static bool
 check_query(struct applier *a, const struct binlog_event *ev, struct sql_info *in)
@@ -2094,7 +2084,7 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 		    (int)ev->incident.message.len, ev->incident.message.p);
 		return false;
 	default:
-		if (is_rows_type(ev->h.type)) {
+		if (binlog_type_is_rows(ev->h.type)) {
 			if (!dest_begin(a))
 				goto dest_err;
 			a->batch_bytes += ev->h.event_size;
@@ -2228,7 +2218,7 @@ on_commit(struct applier *a, const struct qitem *it)
 		    t == BINLOG_XID_EVENT || t == BINLOG_MARIA_GTID_EVENT ||
 		    t == BINLOG_GTID_EVENT || t == BINLOG_ANONYMOUS_GTID_EVENT ||
 		    t == BINLOG_TRANSACTION_PAYLOAD_EVENT || t == BINLOG_TABLE_MAP_EVENT ||
-		    t == BINLOG_XA_PREPARE_EVENT || is_rows_type(t);
+		    t == BINLOG_XA_PREPARE_EVENT || binlog_type_is_rows(t);
 	}
 	if (!a->streaming) {
 		if (!trx_precheck(a) || !trx_apply(a))

@@ -723,14 +723,7 @@ text_event(struct printer *p, struct binlog_decoder *d,
 		sbuf_adds(b, "Stop\n");
 		break;
 	default:
-		if (binlog_type_known(ev->h.type) &&
-		    !(ev->h.type >= BINLOG_WRITE_ROWS_EVENT_V1 &&
-		    ev->h.type <= BINLOG_DELETE_ROWS_EVENT_V1) &&
-		    !(ev->h.type >= BINLOG_WRITE_ROWS_EVENT &&
-		    ev->h.type <= BINLOG_DELETE_ROWS_EVENT) &&
-		    ev->h.type != BINLOG_PARTIAL_UPDATE_ROWS_EVENT &&
-		    !(ev->h.type >= BINLOG_MARIA_WRITE_ROWS_COMPRESSED_EVENT_V1 &&
-		    ev->h.type <= BINLOG_MARIA_DELETE_ROWS_COMPRESSED_EVENT)) {
+		if (binlog_type_known(ev->h.type) && !binlog_type_is_rows(ev->h.type)) {
 			sbuf_adds(b, binlog_type_name(ev->h.type));
 			sbuf_addc(b, '\n');
 			break;
@@ -870,12 +863,7 @@ json_event(struct printer *p, const struct binlog_event *ev, struct proto_err *e
 	default:
 		break;
 	}
-	if (ev->h.type == BINLOG_WRITE_ROWS_EVENT_V1 ||
-	    (ev->h.type >= BINLOG_WRITE_ROWS_EVENT_V1 && ev->h.type <= BINLOG_DELETE_ROWS_EVENT_V1) ||
-	    (ev->h.type >= BINLOG_WRITE_ROWS_EVENT && ev->h.type <= BINLOG_DELETE_ROWS_EVENT) ||
-	    ev->h.type == BINLOG_PARTIAL_UPDATE_ROWS_EVENT ||
-	    (ev->h.type >= BINLOG_MARIA_WRITE_ROWS_COMPRESSED_EVENT_V1 &&
-	    ev->h.type <= BINLOG_MARIA_DELETE_ROWS_COMPRESSED_EVENT)) {
+	if (binlog_type_is_rows(ev->h.type)) {
 		json_str(b, "db", ev->rows.table->db.p, ev->rows.table->db.len);
 		json_str(b, "table", ev->rows.table->table.p, ev->rows.table->table.len);
 		sbuf_printf(b, ", \"table_id\": %" PRIu64 ", \"flags\": %u",
@@ -887,23 +875,13 @@ json_event(struct printer *p, const struct binlog_event *ev, struct proto_err *e
 	return true;
 }
 
-static bool
-is_rows(uint8_t t)
-{
-	return (t >= BINLOG_WRITE_ROWS_EVENT_V1 && t <= BINLOG_DELETE_ROWS_EVENT_V1) ||
-	    (t >= BINLOG_WRITE_ROWS_EVENT && t <= BINLOG_DELETE_ROWS_EVENT) ||
-	    t == BINLOG_PARTIAL_UPDATE_ROWS_EVENT ||
-	    (t >= BINLOG_MARIA_WRITE_ROWS_COMPRESSED_EVENT_V1 &&
-	    t <= BINLOG_MARIA_DELETE_ROWS_COMPRESSED_EVENT);
-}
-
 /* Whether filters keep this event. */
 static bool
 selected(const struct printer *p, const struct binlog_event *ev)
 {
 	if (p->db_filter == NULL && p->table_filter == NULL)
 		return true;
-	if (is_rows(ev->h.type))
+	if (binlog_type_is_rows(ev->h.type))
 		return table_selected(p, ev->rows.table);
 	if (ev->h.type == BINLOG_TABLE_MAP_EVENT)
 		return table_selected(p, ev->table_map);
@@ -926,7 +904,7 @@ one_event(struct printer *p, struct binlog_decoder *d,
 		p->ignored++;
 	switch (p->mode) {
 	case PRINT_STATS:
-		if (is_rows(ev->h.type))
+		if (binlog_type_is_rows(ev->h.type))
 			return rows_event(p, ev, err);
 		return true;
 	case PRINT_JSON:
