@@ -508,6 +508,16 @@ const struct binlog_table *binlog_decoder_table(const struct binlog_decoder *d,
     uint64_t table_id);
 
 /*
+ * Column col of the map of table_id is a MariaDB "hires" TIME, DATETIME or
+ * TIMESTAMP of fsp (1-6) fractional digits: the table map cannot say so (see
+ * value.c), a caller that knows it from the schema does. Rows decoded after
+ * this use that layout. False if there is no such map or column, the column
+ * has another type, or it already has another precision.
+ */
+bool binlog_decoder_set_hires(struct binlog_decoder *d, uint64_t table_id,
+    uint32_t col, unsigned fsp);
+
+/*
  * Length of the event starting at buf (needs 13 bytes of header), or 0 if
  * fewer are available. Checks nothing else.
  */

@@ -73,6 +73,25 @@ binlog_decoder_table(const struct binlog_decoder *d, uint64_t table_id)
 	return s ? s->t : NULL;
 }
 
+bool
+binlog_decoder_set_hires(struct binlog_decoder *d, uint64_t table_id, uint32_t col,
+    unsigned fsp)
+{
+	struct binlog_tmap_slot *s = tmap_find(d, table_id);
+	struct binlog_col *c;
+
+	if (s == NULL || col >= s->t->ncols || fsp < 1 || fsp > 6)
+		return false;
+	c = &s->t->cols[col];
+	if (c->type != MYSQL_T_TIME && c->type != MYSQL_T_DATETIME &&
+	    c->type != MYSQL_T_TIMESTAMP)
+		return false;
+	if (c->meta != 0 && c->meta != fsp)
+		return false;
+	c->meta = (uint16_t)fsp;
+	return true;
+}
+
 /* Insert or replace the map of t->table_id; false on out of memory. */
 static bool
 tmap_put(struct binlog_decoder *d, struct binlog_table *t)

@@ -227,6 +227,20 @@ free_stmts(struct schema_table *t)
 	t->stmts = NULL;
 }
 
+/*
+ * MariaDB before 10.1 (and later servers with mysql56_temporal_format=OFF)
+ * stored fractional TIME, DATETIME and TIMESTAMP in its own "hires" layout and
+ * logs them under the old type codes with no metadata, so the binlog alone
+ * cannot say how long a value is. The destination's precision gives them
+ * away: DDL replay keeps it the source's.
+ */
+static bool
+old_hires_time(uint8_t type, unsigned fsp)
+{
+	return fsp > 0 && (type == MYSQL_T_TIME || type == MYSQL_T_DATETIME ||
+	    type == MYSQL_T_TIMESTAMP);
+}
+
 /* --------------------------------------------------------- checkpoint */
 
 static bool
@@ -1406,6 +1420,7 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 	size_t pos = 0;
 	bool keyed;
 	bool fk;
+	bool noted;
 	int rc;
 
 	if (!filter_table(a->f, t->db.p, t->table.p))
@@ -1446,6 +1461,29 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 			    t->cols[i].type, st->cols[i].data_type);
 			return false;
 		}
+	noted = false;
+	for (uint32_t i = 0; i < r->ncols; i++) {
+		if (!old_hires_time(t->cols[i].type, st->cols[i].fsp) ||
+		    t->cols[i].meta == st->cols[i].fsp)
+			continue;
+		if (!binlog_decoder_set_hires(a->dec, r->table_id, i, st->cols[i].fsp)) {
+			set_fatal(a, "%s.%s at %s:%" PRIu64 ": column %u (%s) is a %s(%u) "
+			    "in MariaDB's pre-10.1 format, but the table map says %u "
+			    "fractional digits: the schemas differ", t->db.p, t->table.p,
+			    a->file, ev->offset, i + 1, st->cols[i].name,
+			    st->cols[i].data_type, st->cols[i].fsp, t->cols[i].meta);
+			return false;
+		}
+		if (!st->hires_noted)
+			log_info("%s.%s: column %s is a %s(%u) in MariaDB's pre-10.1 "
+			    "format (mysql56_temporal_format=OFF), which the binlog does "
+			    "not describe: decoded with the destination's precision, as "
+			    "a MariaDB replica does", t->db.p, t->table.p,
+			    st->cols[i].name, st->cols[i].data_type, st->cols[i].fsp);
+		noted = true;
+	}
+	if (noted)
+		st->hires_noted = true;
 	fk = a->cfg->foreign_key_checks && !(r->flags & BINLOG_ROWS_F_NO_FOREIGN_KEY_CHECKS);
 	if (fk != a->fk_checks) {
 		if (!dest_execf(&a->d, "SET SESSION foreign_key_checks = %d", fk ? 1 : 0)) {

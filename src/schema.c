@@ -72,7 +72,8 @@ load_columns(struct schema_table *t, struct dest *d)
 	bool ok;
 
 	sbuf_adds(&q, "SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE, "
-	    "IFNULL(CHARACTER_OCTET_LENGTH, 0), EXTRA, COLUMN_TYPE "
+	    "IFNULL(CHARACTER_OCTET_LENGTH, 0), EXTRA, COLUMN_TYPE, "
+	    "IFNULL(DATETIME_PRECISION, 0) "
 	    "FROM information_schema.COLUMNS "
 	    "WHERE TABLE_SCHEMA = ");
 	add_literal(&q, t->db);
@@ -103,6 +104,7 @@ load_columns(struct schema_table *t, struct dest *d)
 		    strstr(row[4], "STORED") != NULL);
 		c->binary_fixed = strcmp(c->data_type, "binary") == 0;
 		c->is_unsigned = row[5] && strstr(row[5], "unsigned") != NULL;
+		c->fsp = row[6] ? (unsigned)strtoul(row[6], NULL, 10) : 0;
 	}
 	mysql_free_result(res);
 	return true;

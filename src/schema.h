@@ -15,6 +15,7 @@ struct schema_col {
 	bool generated;      /* virtual or stored generated: never written */
 	bool binary_fixed;   /* BINARY(n): values are padded with 0x00 to octet_len */
 	uint32_t octet_len;
+	unsigned fsp;        /* fractional seconds of TIME, DATETIME, TIMESTAMP */
 };
 
 struct schema_stmt; /* prepared statements cached per table (applier.c) */
@@ -30,6 +31,7 @@ struct schema_table {
 	unsigned n_unique;   /* unique indexes, the primary key included */
 	unsigned triggers;
 	bool has_fk;         /* references or is referenced by a foreign key */
+	bool hires_noted;    /* logged that it has old-format fractional times */
 	struct schema_stmt *stmts;
 };
 

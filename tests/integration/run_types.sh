@@ -12,7 +12,11 @@
 #     every integer type signed and unsigned at its limits, DECIMAL(65,30),
 #     FLOAT/DOUBLE limits and denormals, BIT(1)/BIT(64), YEAR, DATE,
 #     TIME(0..6) negative with fractions, DATETIME(0..6) with zero dates
-#     (sql_mode without NO_ZERO_DATE), TIMESTAMP(0..6), strings in utf8mb4
+#     (sql_mode without NO_ZERO_DATE), TIMESTAMP(0..6), the same in
+#     MariaDB's pre-10.1 formats (a table created under
+#     mysql56_temporal_format=OFF, whose fractional columns the binlog does
+#     not describe: rows compared, then the table converted with ALTER
+#     TABLE ... FORCE for CHECKSUM TABLE), strings in utf8mb4
 #     (4-byte characters), latin1 and binary, BINARY(8) with trailing zero
 #     bytes also as the primary key, ENUM, SET, JSON, GEOMETRY, generated
 #     columns, defaults left to the server, NULLs and empty strings, a table
@@ -182,6 +186,39 @@ types_sql() {
 	   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	UPDATE t_time SET t6 = '-00:00:00.999999', dt6 = '2001-02-03 04:05:06.000007',
 	  ts6 = '2001-02-03 04:05:06.000007' WHERE id = 4;
+
+	-- MariaDB's pre-10.1 temporal formats: logged with no precision
+	SET GLOBAL mysql56_temporal_format = OFF;
+	CREATE TABLE t_time_old (
+	  id INT NOT NULL PRIMARY KEY,
+	  t0 TIME, t1 TIME(1), t3 TIME(3), t6 TIME(6),
+	  dt0 DATETIME, dt2 DATETIME(2), dt4 DATETIME(4), dt6 DATETIME(6),
+	  ts0 TIMESTAMP NULL DEFAULT NULL, ts1 TIMESTAMP(1) NULL DEFAULT NULL,
+	  ts5 TIMESTAMP(5) NULL DEFAULT NULL, ts6 TIMESTAMP(6) NULL DEFAULT NULL);
+	SET GLOBAL mysql56_temporal_format = ON;
+	INSERT INTO t_time_old VALUES
+	  (1, '-838:59:59', '-838:59:58.9', '-838:59:58.999', '-838:59:58.999999',
+	   '0000-00-00 00:00:00', '0000-00-00 00:00:00.00', '0000-00-00 00:00:00.0000',
+	   '0000-00-00 00:00:00.000000', '0000-00-00 00:00:00', '0000-00-00 00:00:00',
+	   '0000-00-00 00:00:00', '0000-00-00 00:00:00'),
+	  (2, '838:59:59', '838:59:58.9', '838:59:58.999', '838:59:58.999999',
+	   '9999-12-31 23:59:59', '9999-12-31 23:59:59.99', '9999-12-31 23:59:59.9999',
+	   '9999-12-31 23:59:59.999999', '2038-01-19 08:44:07',
+	   '2038-01-19 08:44:07.9', '2038-01-19 08:44:07.99999',
+	   '2038-01-19 08:44:07.999999'),
+	  (3, '-00:00:01', '-00:00:00.5', '-00:00:00.005', '-00:00:00.000001',
+	   '1000-01-01 00:00:00', '1000-01-01 00:00:00.01', '1000-01-01 00:00:00.0001',
+	   '1000-01-01 00:00:00.000001', '1970-01-01 05:30:01', '1970-01-01 05:30:01.1',
+	   '1970-01-01 05:30:01.00001', '1970-01-01 05:30:01.000001'),
+	  (4, '-12:34:56', '12:34:56.7', '-12:34:56.789', '12:34:56.789012',
+	   '2024-02-29 12:34:56', '2024-02-29 12:34:56.78', '2024-02-29 12:34:56.7890',
+	   '2024-02-29 12:34:56.789012', '2024-02-29 12:34:56', '2024-02-29 12:34:56.7',
+	   '2024-02-29 12:34:56.78901', '2024-02-29 12:34:56.789012'),
+	  (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	UPDATE t_time_old SET t6 = '-00:00:00.999999', dt6 = '2001-02-03 04:05:06.000007',
+	  ts6 = '2001-02-03 04:05:06.000007', t0 = '00:00:00' WHERE id = 4;
+	UPDATE t_time_old SET id = 6, dt2 = '2020-06-07 08:09:10.11' WHERE id = 3;
+	DELETE FROM t_time_old WHERE id = 1;
 
 	CREATE TABLE t_str (
 	  id INT NOT NULL PRIMARY KEY,
@@ -381,6 +418,24 @@ echo "sysbench: $(grep -E 'transactions:' "$T/sb.run" | tr -s ' ')"
 echo "waiting for myshift to catch up"
 mig_wait_caught_up src dst 240 || fail "myshift did not catch up"
 
+# t_time_old: CHECKSUM TABLE reads the storage format, the old one on the
+# source and the current one on the destination. Compare its rows, then
+# convert it on the source (the ALTER replicates) for the checksums.
+grep -q "types_full.t_time_old: column dt6 is a datetime(6) in MariaDB's pre-10.1" \
+    "$MIG_LOG" || check_fail "myshift did not see t_time_old's columns in the" \
+    "pre-10.1 format (did mysql56_temporal_format=OFF work?)"
+for db in types_full types_min; do
+	mig_dump_table src "$db" t_time_old >"$T/old.src" 2>&1
+	mig_dump_table dst "$db" t_time_old >"$T/old.dst" 2>&1
+	if ! cmp -s "$T/old.src" "$T/old.dst"; then
+		check_fail "rows of $db.t_time_old differ (< source, > destination):"
+		mig_show_diff "$T/old.src" "$T/old.dst"
+	fi
+	n=$(wc -l <"$T/old.src")
+	[ "$n" = 4 ] || check_fail "$db.t_time_old has $n rows on the source, expected 4"
+	srv_sql src "ALTER TABLE $db.t_time_old FORCE" || fail "ALTER TABLE $db.t_time_old failed"
+done
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up with the ALTERs"
 for db in sbtest types_full types_min; do
 	mig_compare_db src dst "$db" || check_fail "database $db differs"
 done

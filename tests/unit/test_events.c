@@ -2031,6 +2031,93 @@ check_rows_event(const struct binlog_event *ev, const struct vec *v,
 	}
 }
 
+/*
+ * MariaDB "hires" temporal columns (mysql56_temporal_format=OFF): the table
+ * map gives TIME, DATETIME, TIMESTAMP with no metadata; the caller names the
+ * precision with binlog_decoder_set_hires and the rows decode in that layout.
+ */
+static void
+test_rows_hires(void)
+{
+	static const struct tcol cols[] = {
+		{ MYSQL_T_LONG, 0, { 0 }, false },
+		{ MYSQL_T_DATETIME, 0, { 0 }, true },
+		{ MYSQL_T_TIME, 0, { 0 }, true },
+		{ MYSQL_T_TIMESTAMP, 0, { 0 }, true },
+	};
+	static const uint8_t all = 0x0f;
+	struct binlog_decoder *d;
+	struct binlog_event ev;
+	struct proto_err err;
+	struct rowbuf rb;
+	struct vec v;
+	size_t s, m;
+	int rc;
+
+	T_CASE("hires temporal columns");
+	stream_maria(&v, VEC_CRC32);
+	m = put_table_map(&v, 0x55, "shop", "old", cols, 4, NULL);
+	s = vec_begin(&v, BINLOG_WRITE_ROWS_EVENT_V1, 0);
+	put_rows_head(&v, 0x55, BINLOG_ROWS_F_STMT_END, false, NULL, 4, &all, NULL);
+	vec_u8(&v, 0);                     /* no NULLs */
+	vec_u32(&v, 9);                    /* id */
+	vec_be(&v, 0xff88cffaa5e087ull, 8); /* 2001-02-03 04:05:06.000007 */
+	vec_be(&v, 0xb15478ebull, 5);      /* -12:34:56.789 */
+	vec_be32(&v, 1000000000);          /* 2001-09-09 01:46:40.25 UTC */
+	vec_u8(&v, 25);
+	vec_end(&v);
+	d = prime(&v, s, BINLOG_CHECKSUM_UNDEF);
+	if (d != NULL) {
+		T_CHECK(!binlog_decoder_set_hires(d, 0x56, 1, 6), "unknown table");
+		T_CHECK(!binlog_decoder_set_hires(d, 0x55, 0, 6), "INT column");
+		T_CHECK(!binlog_decoder_set_hires(d, 0x55, 4, 6), "column 5 of 4");
+		T_CHECK(!binlog_decoder_set_hires(d, 0x55, 1, 0), "precision 0");
+		T_CHECK(!binlog_decoder_set_hires(d, 0x55, 1, 7), "precision 7");
+		T_CHECK(binlog_decoder_set_hires(d, 0x55, 1, 6), "DATETIME(6)");
+		T_CHECK(binlog_decoder_set_hires(d, 0x55, 1, 6), "DATETIME(6) again");
+		T_CHECK(!binlog_decoder_set_hires(d, 0x55, 1, 5), "DATETIME(6) as 5");
+		T_CHECK(binlog_decoder_set_hires(d, 0x55, 2, 3), "TIME(3)");
+		T_CHECK(binlog_decoder_set_hires(d, 0x55, 3, 2), "TIMESTAMP(2)");
+		T_CHECK(decode_at(d, &v, s, &ev, &err), "decode: %s", err.msg);
+		rowbuf_init(&rb, 4);
+		m = 0;
+		rc = binlog_rows_next(&ev.rows, &m, NULL, &rb.after, &err);
+		T_CHECK(rc == 1, "row: %d %s", rc, err.msg);
+		T_VAL_INT(&rb.a[0], 9);
+		T_CHECK(rb.a[1].kind == BV_DATETIME && rb.a[1].tm.year == 2001 &&
+		    rb.a[1].tm.month == 2 && rb.a[1].tm.day == 3 &&
+		    rb.a[1].tm.hour == 4 && rb.a[1].tm.minute == 5 &&
+		    rb.a[1].tm.second == 6 && rb.a[1].tm.usec == 7,
+		    "datetime %d-%u-%u %u:%u:%u.%u", rb.a[1].tm.year,
+		    rb.a[1].tm.month, rb.a[1].tm.day, rb.a[1].tm.hour,
+		    rb.a[1].tm.minute, rb.a[1].tm.second, rb.a[1].tm.usec);
+		T_CHECK(rb.a[2].kind == BV_TIME && rb.a[2].tm.neg &&
+		    rb.a[2].tm.hour == 12 && rb.a[2].tm.minute == 34 &&
+		    rb.a[2].tm.second == 56 && rb.a[2].tm.usec == 789000,
+		    "time %s%u:%u:%u.%u", rb.a[2].tm.neg ? "-" : "",
+		    rb.a[2].tm.hour, rb.a[2].tm.minute, rb.a[2].tm.second,
+		    rb.a[2].tm.usec);
+		T_CHECK(rb.a[3].kind == BV_TIMESTAMP &&
+		    rb.a[3].ts.sec == 1000000000 && rb.a[3].ts.usec == 250000,
+		    "timestamp %u.%u", (unsigned)rb.a[3].ts.sec,
+		    (unsigned)rb.a[3].ts.usec);
+		rc = binlog_rows_next(&ev.rows, &m, NULL, &rb.after, &err);
+		T_CHECK(rc == 0, "end: %d %s", rc, err.msg);
+		binlog_decoder_free(d);
+	}
+	/* without the precisions the same row is 5.1-era DATETIME: refused */
+	d = prime(&v, s, BINLOG_CHECKSUM_UNDEF);
+	if (d != NULL) {
+		T_CHECK(decode_at(d, &v, s, &ev, &err), "decode: %s", err.msg);
+		rowbuf_init(&rb, 4);
+		m = 0;
+		rc = binlog_rows_next(&ev.rows, &m, NULL, &rb.after, &err);
+		T_CHECK(rc < 0, "read as the 0-digit layout: %d", rc);
+		binlog_decoder_free(d);
+	}
+	vec_free(&v);
+}
+
 static size_t
 stream_t1(struct vec *v, bool maria)
 {
@@ -3985,6 +4072,7 @@ main(void)
 	test_table_map_plain();
 	test_table_map_optional();
 	test_rows_v2();
+	test_rows_hires();
 	test_rows_v1();
 	test_rows_wide();
 	test_rows_unsigned();
