@@ -1686,8 +1686,23 @@ session_query(struct applier *a, const struct binlog_event *ev)
 	bool ok;
 
 	sbuf_printf(&s, "SET SESSION TIMESTAMP = %u", ev->h.timestamp);
-	if (q->has_sql_mode)
-		sbuf_printf(&s, ", sql_mode = %" PRIu64, q->sql_mode);
+	if (q->has_sql_mode) {
+		const struct binlog_fde *fde = binlog_decoder_fde(a->dec);
+		const char *bad = NULL;
+		uint64_t mode = q->sql_mode;
+		if (fde != NULL && fde->flavor != BINLOG_FLAVOR_UNKNOWN)
+			bad = sql_mode_translate(q->sql_mode,
+			    fde->flavor == BINLOG_FLAVOR_MARIADB, a->mariadb, &mode);
+		if (bad != NULL) {
+			sbuf_free(&s);
+			set_fatal(a, "statement at %s:%" PRIu64 " ran under sql_mode %s "
+			    "(0x%" PRIx64 "), which a %s destination does not have: it "
+			    "cannot be replayed as the source ran it", a->file, ev->offset,
+			    bad, q->sql_mode, a->mariadb ? "MariaDB" : "MySQL");
+			return false;
+		}
+		sbuf_printf(&s, ", sql_mode = %" PRIu64, mode);
+	}
 	if (q->has_flags2)
 		sbuf_printf(&s, ", foreign_key_checks = %d, unique_checks = %d",
 		    (q->flags2 & (1u << 26)) ? 0 : 1, (q->flags2 & (1u << 27)) ? 0 : 1);

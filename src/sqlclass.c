@@ -2230,6 +2230,43 @@ sql_rewrite(const char *sql, size_t len, const char *default_db,
 }
 
 const char *
+sql_mode_translate(uint64_t mode, bool from_mariadb, bool to_mariadb, uint64_t *out)
+{
+	/* MariaDB's modes past bit 31 and its parser modes */
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} maria_refused[] = {
+		{ 1ULL << 9, "ORACLE" },
+		{ 1ULL << 10, "MSSQL" },
+		{ 1ULL << 12, "MAXDB" }, /* TIMESTAMP columns created as DATETIME */
+		{ 1ULL << 32, "EMPTY_STRING_IS_NULL" },
+		{ 1ULL << 33, "SIMULTANEOUS_ASSIGNMENT" },
+		{ 1ULL << 34, "TIME_ROUND_FRACTIONAL" },
+	};
+	const uint64_t maria_dropped = 1ULL << 4 | 1ULL << 8 | 1ULL << 11 |
+	    0x1fULL << 13 | 1ULL << 28;
+	const uint64_t mysql_dropped = 1ULL << 4 | 1ULL << 32;
+
+	*out = mode;
+	if (from_mariadb == to_mariadb)
+		return NULL;
+	if (!from_mariadb) {
+		if (mode >> 33)
+			return "(a bit MySQL does not define)";
+		*out = mode & ~mysql_dropped;
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(maria_refused) / sizeof(maria_refused[0]); i++)
+		if (mode & maria_refused[i].bit)
+			return maria_refused[i].name;
+	if (mode >> 35)
+		return "(a bit MariaDB does not define)";
+	*out = mode & ~maria_dropped;
+	return NULL;
+}
+
+const char *
 sql_kind_name(enum sql_kind kind)
 {
 	static const char *const names[] = {

@@ -143,6 +143,28 @@ void sql_classify_mode(const char *sql, size_t len, const char *default_db,
 /* sql_rewrite() of a statement that ran under sql_mode. */
 char *sql_rewrite_mode(const char *sql, size_t len, const char *default_db,
     uint64_t sql_mode, const struct filter *f);
+/*
+ * The source's sql_mode for a destination of another flavour. The two
+ * servers share the bit values up to PAD_CHAR_TO_FULL_LENGTH (bit 31),
+ * past it they differ: MySQL 8's bit 32 is TIME_TRUNCATE_FRACTIONAL,
+ * MariaDB's EMPTY_STRING_IS_NULL.
+ *   MySQL to MariaDB: TIME_TRUNCATE_FRACTIONAL is dropped (MariaDB
+ *     truncates fractions unless told to round), as is bit 4 (unused in
+ *     MySQL, MariaDB's IGNORE_BAD_TABLE_OPTIONS).
+ *   MariaDB to MySQL: modes MySQL 8 removed are dropped where MySQL behaves
+ *     as if they were set or they only shape SHOW output
+ *     (NO_AUTO_CREATE_USER, IGNORE_BAD_TABLE_OPTIONS, NO_KEY_OPTIONS,
+ *     NO_TABLE_OPTIONS, NO_FIELD_OPTIONS, MYSQL323, MYSQL40, and the
+ *     combinations POSTGRESQL and DB2 whose parts are set with them);
+ *     ORACLE, MSSQL, MAXDB, EMPTY_STRING_IS_NULL, SIMULTANEOUS_ASSIGNMENT
+ *     and TIME_ROUND_FRACTIONAL change what a statement means and are
+ *     refused.
+ * Any bit the source's flavour does not define is refused. Returns NULL
+ * with *out set, or the name of the first refused mode.
+ */
+const char *sql_mode_translate(uint64_t mode, bool from_mariadb, bool to_mariadb,
+    uint64_t *out);
+
 /* A short name of kind for messages ("DDL", "DML", ...). */
 const char *sql_kind_name(enum sql_kind kind);
 

@@ -742,6 +742,70 @@ main(void)
 		T_STREQ(refs, strlen(refs), cls[i].refs);
 	}
 
+	{
+		/* sql_mode across flavours */
+		static const struct {
+			const char *name;
+			uint64_t mode;
+			bool from_maria, to_maria;
+			uint64_t want;
+			const char *refused;
+		} tr[] = {
+			/* STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION,... kept */
+			{ "same flavour", 0x1ffffffffULL, true, true, 0x1ffffffffULL, NULL },
+			{ "same MySQL", 0x1ffffffffULL, false, false, 0x1ffffffffULL, NULL },
+			/* MySQL 8 default (ONLY_FULL_GROUP_BY, STRICT_TRANS_TABLES,
+			 * NO_ZERO_IN_DATE, NO_ZERO_DATE, ERROR_FOR_DIVISION_BY_ZERO,
+			 * NO_ENGINE_SUBSTITUTION) + TIME_TRUNCATE_FRACTIONAL */
+			{ "MySQL 8 default", 0x45a00020 | 1ULL << 32, false, true,
+			    0x45a00020, NULL },
+			{ "TIME_TRUNCATE_FRACTIONAL", 1ULL << 32 | 0x200000, false, true,
+			    0x200000, NULL },
+			{ "MySQL bit 4", 0x10 | 0x4, false, true, 0x4, NULL },
+			{ "MySQL 5.7 NO_AUTO_CREATE_USER", 0x10000000, false, true,
+			    0x10000000, NULL },
+			{ "MySQL bit 33", 1ULL << 33, false, true, 0, "?" },
+			/* MariaDB 10.11 default: STRICT_TRANS_TABLES,
+			 * ERROR_FOR_DIVISION_BY_ZERO, NO_AUTO_CREATE_USER,
+			 * NO_ENGINE_SUBSTITUTION */
+			{ "MariaDB default", 0x54200000, true, false, 0x44200000, NULL },
+			{ "IGNORE_BAD_TABLE_OPTIONS", 0x10 | 0x1, true, false, 0x1, NULL },
+			{ "SHOW-only modes", 0x3e000 | 0x40000000, true, false,
+			    0x40000000, NULL },
+			{ "POSTGRESQL, DB2", 0x100 | 0x800 | 0xe, true, false, 0xe, NULL },
+			{ "ORACLE", 0x200 | 0x2, true, false, 0, "ORACLE" },
+			{ "MSSQL", 0x400, true, false, 0, "MSSQL" },
+			{ "MAXDB", 0x1000, true, false, 0, "MAXDB" },
+			{ "EMPTY_STRING_IS_NULL", 1ULL << 32, true, false, 0,
+			    "EMPTY_STRING_IS_NULL" },
+			{ "SIMULTANEOUS_ASSIGNMENT", 1ULL << 33, true, false, 0,
+			    "SIMULTANEOUS_ASSIGNMENT" },
+			{ "TIME_ROUND_FRACTIONAL", 1ULL << 34, true, false, 0,
+			    "TIME_ROUND_FRACTIONAL" },
+			{ "MariaDB bit 35", 1ULL << 35, true, false, 0, "?" },
+		};
+		for (i = 0; i < sizeof(tr) / sizeof(tr[0]); i++) {
+			uint64_t got = 0xdeadULL;
+			const char *bad;
+
+			T_CASE(tr[i].name);
+			bad = sql_mode_translate(tr[i].mode, tr[i].from_maria,
+			    tr[i].to_maria, &got);
+			if (tr[i].refused == NULL) {
+				T_CHECK(bad == NULL, "refused: %s", bad);
+				T_CHECK(got == tr[i].want, "mode 0x%llx, want 0x%llx",
+				    (unsigned long long)got,
+				    (unsigned long long)tr[i].want);
+			} else if (strcmp(tr[i].refused, "?") == 0) {
+				T_CHECK(bad != NULL, "accepted");
+			} else {
+				T_CHECK(bad != NULL && strcmp(bad, tr[i].refused) == 0,
+				    "refused %s, want %s", bad ? bad : "nothing",
+				    tr[i].refused);
+			}
+		}
+	}
+
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		struct sql_info in;
 		char refs[4096];
