@@ -94,6 +94,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (strcmp(cmd, "run") == 0)
+		run_catch_signals();
 	c = cfg_load(path, &errors);
 	if (c == NULL) {
 		fprintf(stderr, "%s", errors ? errors : "myshift: cannot load the configuration\n");

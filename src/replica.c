@@ -443,9 +443,83 @@ setup_sql(struct replica *r, char *buf, size_t len)
 		    (int)g.len, g.p ? g.p : "");
 		sbuf_free(&g);
 		return buf;
+	case 6:
+		if (!r->mariadb || r->gtid_mode || r->mset.n == 0 || r->file[0] == '\0')
+			return "SELECT 1";
+		sbuf_adds(&g, "SELECT BINLOG_GTID_POS('");
+		for (const char *p = r->file; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				sbuf_addc(&g, '\\');
+			sbuf_addc(&g, *p);
+		}
+		sbuf_printf(&g, "', %" PRIu64 ")", r->pos);
+		snprintf(buf, len, "%.*s", (int)g.len, g.p ? g.p : "");
+		sbuf_free(&g);
+		return buf;
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * The answer to BINLOG_GTID_POS(file, pos): every domain the GTIDs received
+ * so far know must be there, at one of the GTIDs received. NULL means that
+ * the source has no event boundary there (or no such file). False with msg
+ * set if not.
+ */
+static bool
+check_gtid_pos(struct replica *r, const char *have, char *msg, size_t msglen)
+{
+	struct gtid_maria_set src;
+	struct proto_err err = { 0 };
+	struct sbuf ours = { 0 };
+	bool ok = true;
+
+	if (have == NULL) {
+		snprintf(msg, msglen, "replica: the source's binlog has no event boundary "
+		    "at %s:%" PRIu64 " (BINLOG_GTID_POS is NULL), where the transactions "
+		    "received so far end: this is not the binlog they came from (purged, "
+		    "reset, or another server with the same binlog names); to follow "
+		    "another server, start again from a GTID position with a new "
+		    "checkpoint", r->file, r->pos);
+		return false;
+	}
+	gtid_maria_init(&src);
+	if (!gtid_maria_parse(&src, have, &err)) {
+		gtid_maria_free(&src);
+		log_warn("replica: cannot check the resume position: the source's "
+		    "BINLOG_GTID_POS is '%s': %s", have, err.msg);
+		return true;
+	}
+	for (uint32_t i = 0; i < r->mset.n && ok; i++) {
+		const struct gtid_maria *x = &r->mset.g[i];
+		bool found = false, known = false;
+		for (uint32_t j = 0; j < src.n; j++) {
+			const struct gtid_maria *y = &src.g[j];
+			if (y->domain_id != x->domain_id)
+				continue;
+			for (uint32_t k = 0; k < r->mset.n; k++)
+				if (r->mset.g[k].domain_id == y->domain_id &&
+				    r->mset.g[k].server_id == y->server_id &&
+				    r->mset.g[k].seq_no == y->seq_no)
+					known = true;
+			found = true;
+		}
+		ok = found && known;
+	}
+	if (!ok) {
+		gtid_maria_print(&r->mset, &ours);
+		snprintf(msg, msglen, "replica: the source's binlog at %s:%" PRIu64 " has "
+		    "GTID position '%s', but the transactions received up to that "
+		    "position end at '%.*s': this is not the binlog they came from (a "
+		    "binlog reset, or another server with the same binlog names), so "
+		    "the position means nothing here; to follow another server, start "
+		    "again from a GTID position with a new checkpoint",
+		    r->file, r->pos, have, (int)ours.len, ours.p ? ours.p : "");
+		sbuf_free(&ours);
+	}
+	gtid_maria_free(&src);
+	return ok;
 }
 
 static void
@@ -533,6 +607,13 @@ on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
 	char msg[900];
 
 	(void)c;
+	if (res->err != NULL && r->step == 6) {
+		log_warn("replica: cannot check the resume position with BINLOG_GTID_POS: "
+		    "%s (error %u)", res->err->message, res->err->code);
+		r->step++;
+		next_setup(r);
+		return;
+	}
 	if (res->err != NULL) {
 		snprintf(msg, sizeof(msg), "replica: setup step %u refused by the source: "
 		    "%s (error %u)", r->step, res->err->message, res->err->code);
@@ -559,17 +640,24 @@ on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
 		}
 		r->checksum = cks && strcasecmp(cks, "CRC32") == 0 ? BINLOG_CHECKSUM_CRC32 :
 		    BINLOG_CHECKSUM_OFF;
-		if (r->gtid_mode && r->reconnects == 0 && r->o.start_gtid != NULL) {
+		if (r->reconnects == 0 && (r->gtid_mode ? r->o.start_gtid :
+		    r->o.known_gtid) != NULL) {
+			const char *g = r->gtid_mode ? r->o.start_gtid : r->o.known_gtid;
 			struct proto_err err = { 0 };
-			bool ok = r->mariadb ?
-			    gtid_maria_parse(&r->mset, r->o.start_gtid, &err) :
-			    gtid_mysql_parse(&r->yset, r->o.start_gtid, &err);
+			bool ok = r->mariadb ? gtid_maria_parse(&r->mset, g, &err) :
+			    gtid_mysql_parse(&r->yset, g, &err);
 			if (!ok) {
-				snprintf(msg, sizeof(msg), "replica: bad start GTID '%s': %s",
-				    r->o.start_gtid, err.msg);
+				snprintf(msg, sizeof(msg), "replica: bad %s GTID '%s': %s",
+				    r->gtid_mode ? "start" : "checkpoint", g, err.msg);
 				fail_link(r, true, msg);
 				return;
 			}
+		}
+	} else if (r->step == 6 && r->mariadb && !r->gtid_mode && r->mset.n > 0) {
+		if (res->rows != NULL && res->rows->nrows == 1 && res->rows->ncols == 1 &&
+		    !check_gtid_pos(r, res->rows->vals[0], msg, sizeof(msg))) {
+			fail_link(r, true, msg);
+			return;
 		}
 	} else if (r->step == 1 && !r->mariadb) {
 		const char *u = res->rows && res->rows->nrows ? res->rows->vals[0] : NULL;

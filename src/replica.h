@@ -20,6 +20,15 @@ struct replica_opts {
 	const char *start_file;    /* NULL: the source's first binlog (or GTID mode) */
 	uint64_t start_pos;        /* 0: 4 */
 	const char *start_gtid;    /* GTID set to start after; NULL: file mode */
+	/*
+	 * File mode: the GTID set received up to start_file:start_pos (a
+	 * checkpoint's), or NULL. The set carries on from it, and on MariaDB
+	 * every connection checks with BINLOG_GTID_POS() that the source's
+	 * binlog at the resume position still ends with these GTIDs, so that
+	 * a binlog reset or another server under the same name is an error,
+	 * not a stream from a position that means something else.
+	 */
+	const char *known_gtid;
 	bool stop_never;           /* false: end at the source's current end */
 };
 

@@ -42,11 +42,23 @@ struct run {
 
 static volatile sig_atomic_t got_signal;
 
-/* Outside the event loop (waiting to restart): just remember the signal. */
+/*
+ * Outside the event loop (starting, waiting to restart): just remember the
+ * signal; a SIGHUP does not hide a stop.
+ */
 static void
 on_plain_signal(int sig)
 {
-	got_signal = sig;
+	if (sig != SIGHUP || got_signal == 0)
+		got_signal = sig;
+}
+
+void
+run_catch_signals(void)
+{
+	signal(SIGTERM, on_plain_signal);
+	signal(SIGINT, on_plain_signal);
+	signal(SIGHUP, on_plain_signal);
 }
 
 /* Queue an item in order; park it when the queue is full. */
@@ -436,6 +448,7 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	if (ck.file[0]) {
 		ro.start_file = ck.file;
 		ro.start_pos = ck.pos;
+		ro.known_gtid = ck.gtid[0] ? ck.gtid : NULL;
 	} else
 		ro.start_gtid = ck.gtid;
 
@@ -489,8 +502,12 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	event_add(r.sig_term, NULL);
 	event_add(r.sig_int, NULL);
 	event_add(r.sig_hup, NULL);
-	if (replica_start(r.rep) == 0)
+	if (replica_start(r.rep) == 0) {
+		/* a stop that came while starting */
+		if (got_signal == SIGTERM || got_signal == SIGINT)
+			on_stop_signal(got_signal, 0, &r);
 		event_base_dispatch(r.base);
+	}
 	/* the applier may still be working through the queue */
 	if (!r.ended) {
 		replica_stop(r.rep);
@@ -559,7 +576,8 @@ run_main(const struct cfg *c)
 		signal(SIGTERM, on_plain_signal);
 		signal(SIGINT, on_plain_signal);
 		if (got_signal == SIGTERM || got_signal == SIGINT) {
-			log_info("stopped while waiting to restart");
+			log_info("signal %d: finishing the current transaction, then "
+			    "stopping (none is in progress)", (int)got_signal);
 			filter_free(f);
 			return 0;
 		}

@@ -6,5 +6,10 @@
 
 /* Run until stopped (SIGTERM/SIGINT) or a final error; the exit status. */
 int run_main(const struct cfg *c);
+/*
+ * Remember SIGTERM, SIGINT and SIGHUP from now on, so that a stop asked
+ * for while myshift starts is not lost (run_main acts on it).
+ */
+void run_catch_signals(void);
 
 #endif

@@ -33,6 +33,17 @@
 # before, include_databases = st2, state_schema myshift_c) must exit 1
 # with nothing of that transaction on the destination (the streamed rows
 # rolled back) and its checkpoint right before it.
+#
+# Part 5, a binlog reset under a checkpoint: after RESET MASTER, a fourth
+# myshift (start = FILE:POS, include_databases = rst, state_schema
+# myshift_d) replicates rst (created with GTIDs from 0-1-1000 on) and is
+# stopped.  RESET MASTER again, and the same transactions into database
+# rsu rebuild the binlog to the checkpoint's position exactly, with GTIDs
+# 0-1-1 to 0-1-3; then rows into rst.  Restarted, myshift must exit 1
+# saying that the binlog there is not the one its transactions came from
+# (BINLOG_GTID_POS '0-1-3') and apply nothing.  Once more after a third
+# RESET MASTER with writes that put the position inside an event: exit 1,
+# "no event boundary", nothing applied.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -51,10 +62,12 @@ check_fail() {
 writer_pid=
 b_pid=
 c_pid=
+d_pid=
 cleanup() {
 	[ -z "$writer_pid" ] || { touch "$T/stop"; wait "$writer_pid" 2>/dev/null; }
 	[ -z "$b_pid" ] || { kill -TERM "$b_pid" 2>/dev/null; wait "$b_pid" 2>/dev/null; }
 	[ -z "$c_pid" ] || { kill -TERM "$c_pid" 2>/dev/null; wait "$c_pid" 2>/dev/null; }
+	[ -z "$d_pid" ] || { kill -TERM "$d_pid" 2>/dev/null; wait "$d_pid" 2>/dev/null; }
 	mig_stop 20
 	srv_cleanup_all
 }
@@ -76,9 +89,17 @@ src() {
 	srv_sql src "$1" || fail "on the source: $1"
 }
 
+# logged_since_start: myshift wrote a line since its last start, so it runs
+# its own code (a process still being exec'd dies of any SIGTERM).
+logged_since_start() {
+	[ "$(awk '/^==== start/ { n = 0; next } { n++ } END { print n + 0 }' \
+	    "$MIG_LOG")" -gt 0 ]
+}
+
 # sigterm WHAT: SIGTERM myshift, expect exit 0 within 60 s, restart it.
 sigterm() {
 	local n
+	wait_until -t 30 logged_since_start
 	mig_alive || fail "myshift exited by itself before SIGTERM ($1): $(mig_log_tail 5)"
 	n=$(grep -c 'finishing the current transaction' "$MIG_LOG")
 	mig_stop 60
@@ -310,6 +331,83 @@ n=$(srv_sql dst "SELECT COUNT(*) FROM st2.big" 2>&1)
 ck=$(srv_sql dst "SELECT source_file, source_pos FROM myshift_c.checkpoint" | tr '\t' ' ')
 [ "$ck" = "$mixed_at" ] || check_fail "the checkpoint of the GTID-started myshift is" \
     "'$ck', expected '$mixed_at' (right before the MIXED transaction)"
+
+echo "part 5: a binlog reset under a checkpoint"
+# round SCHEMA [SQL]: SQL, then the same transactions, into database
+# SCHEMA (three letters)
+round() {
+	src "${2:-} CREATE DATABASE $1;
+	    CREATE TABLE $1.t (id INT NOT NULL PRIMARY KEY, v VARCHAR(200));
+	    INSERT INTO $1.t SELECT seq, REPEAT('a', 100) FROM $1.seq_1_to_50"
+}
+src "RESET MASTER"
+pos=$(mig_position src)
+round rst "SET SESSION gtid_seq_no = 1000;"
+MIG_SERVER_ID=4245 mig_config "$T/d.ini" src dst "${pos% *}:${pos#* }" "[filter]
+include_databases = rst
+[apply]
+state_schema = myshift_d"
+"$MYSHIFT" run -c "$T/d.ini" >"$T/d.log" 2>&1 </dev/null &
+d_pid=$!
+# d_settled: the fourth myshift exited, or its checkpoint is the source's position.
+d_settled() {
+	kill -0 "$d_pid" 2>/dev/null || return 0
+	[ "$(srv_sql dst "SELECT source_file, source_pos FROM myshift_d.checkpoint" 2>/dev/null |
+	    tr '\t' ' ')" = "$(mig_position src)" ]
+}
+wait_until -t 60 d_settled
+kill -0 "$d_pid" 2>/dev/null || fail "the fourth myshift exited: $(tail -n 3 "$T/d.log")"
+kill -TERM "$d_pid"
+wait "$d_pid"
+d_pid=
+ck=$(srv_sql dst "SELECT source_file, source_pos FROM myshift_d.checkpoint" | tr '\t' ' ')
+n=$(srv_sql dst "SELECT COUNT(*) FROM rst.t")
+[ "$n" = 50 ] || check_fail "rst.t has $n rows on the destination before the reset, expected 50"
+
+# d_restart WHAT EXPECT: restart the fourth myshift; it must exit 1 with
+# EXPECT in its error and apply nothing.
+d_restart() {
+	local rc err n t0=$SECONDS
+	"$MYSHIFT" run -c "$T/d.ini" >"$T/d2.log" 2>&1 </dev/null &
+	d_pid=$!
+	while kill -0 "$d_pid" 2>/dev/null && [ $((SECONDS - t0)) -lt 60 ]; do
+		sleep 0.2
+	done
+	if kill -0 "$d_pid" 2>/dev/null; then
+		check_fail "$1: myshift did not stop: $(tail -n 3 "$T/d2.log")"
+		kill -TERM "$d_pid"
+	fi
+	wait "$d_pid"
+	rc=$?
+	d_pid=
+	[ "$rc" = 1 ] || check_fail "$1: exit status $rc, expected 1"
+	err=$(grep ' ERROR ' "$T/d2.log" | tail -n 1)
+	echo "error: $(echo "$err" | cut -c1-400)"
+	echo "$err" | grep -q "$2" || check_fail "$1: the error does not say '$2': $err"
+	n=$(srv_sql dst "SELECT COUNT(*) FROM rst.t")
+	[ "$n" = 50 ] || check_fail "$1: rst.t has $n rows on the destination, expected" \
+	    "50 (nothing of the binlog written after the reset)"
+}
+
+# the same layout again: the checkpoint's position is an event boundary
+# of the new binlog, with other GTIDs before it
+src "RESET MASTER"
+round rsu
+now=$(mig_position src)
+[ "$now" = "$ck" ] || fail "the second round ends at $now, not at the checkpoint $ck"
+src "INSERT INTO rst.t SELECT 1000 + seq, REPEAT('b', 200) FROM rst.seq_1_to_10"
+d_restart "reset, same layout" "has GTID position '0-1-3', but"
+
+# another layout: the checkpoint's position is inside an event
+src "RESET MASTER"
+for i in $(seq 1 20); do
+	src "INSERT INTO rst.t SELECT 10000 * $i + seq, REPEAT('b', 200) FROM rst.seq_1_to_10"
+done
+now=$(mig_position src)
+[ "${now#* }" -gt "${ck#* }" ] || fail "after the reset the source is at $now, before $ck"
+[ "$(srv_sql src "SELECT BINLOG_GTID_POS('${ck% *}', ${ck#* }) IS NULL")" = 1 ] ||
+    fail "$ck is an event boundary of the new binlog: this case needs one inside an event"
+d_restart "reset, other layout" "has no event boundary at ${ck% *}:${ck#* }"
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
 echo "PASS: SIGTERM exits 0 and resumes exactly; statement format stops with nothing skipped"
