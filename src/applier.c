@@ -922,7 +922,7 @@ stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
 		a->d.errnum = 0;
 		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on %s.%s (event at offset %"
 		    PRIu64 ") matched %llu rows instead of %llu: the row is missing on the "
-		    "destination (the data has drifted; run myshift verify)", a->d.where,
+		    "destination (the data has drifted from the source)", a->d.where,
 		    s->kind == SK_UPDATE ? "UPDATE" : "DELETE", t->db.p, t->table.p,
 		    ev->offset, (unsigned long long)n, (unsigned long long)expect);
 		return false;
@@ -1205,7 +1205,7 @@ net_verify(struct applier *a, struct net_table *nt)
 		if ((need == 1 && found != expected) || (need == 2 && found != 0)) {
 			a->d.errnum = 0;
 			snprintf(a->d.err, sizeof(a->d.err), "%s: `%s`.`%s`: %s (source changes "
-			    "up to %s:%" PRIu64 "): the data has drifted; run myshift verify",
+			    "up to %s:%" PRIu64 "): the data has drifted from the source",
 			    a->d.where, st->db, st->name, need == 1 ?
 			    "rows the source updated or deleted are missing on the destination" :
 			    "rows the source inserted already exist on the destination",

@@ -44,6 +44,16 @@
 # (BINLOG_GTID_POS '0-1-3') and apply nothing.  Once more after a third
 # RESET MASTER with writes that put the position inside an event: exit 1,
 # "no event boundary", nothing applied.
+#
+# Part 6, drift: a fifth myshift (include_databases = drift, state_schema
+# myshift_e) replicates drift.a; then a row is deleted on the destination
+# behind its back and the source updates it.  With compact batching (the
+# default) and again with compact = false, myshift must exit 1 saying that
+# the data has drifted, and the row must still be missing on the
+# destination (an upsert must not bring it back).  Then the row is put back
+# and the destination gets a row the source then inserts: exit 1 again in
+# both modes (drift; duplicate key), the destination's row not overwritten
+# and nothing of the batch applied (the updates of rows 3 and 4 included).
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -63,11 +73,13 @@ writer_pid=
 b_pid=
 c_pid=
 d_pid=
+e_pid=
 cleanup() {
 	[ -z "$writer_pid" ] || { touch "$T/stop"; wait "$writer_pid" 2>/dev/null; }
 	[ -z "$b_pid" ] || { kill -TERM "$b_pid" 2>/dev/null; wait "$b_pid" 2>/dev/null; }
 	[ -z "$c_pid" ] || { kill -TERM "$c_pid" 2>/dev/null; wait "$c_pid" 2>/dev/null; }
 	[ -z "$d_pid" ] || { kill -TERM "$d_pid" 2>/dev/null; wait "$d_pid" 2>/dev/null; }
+	[ -z "$e_pid" ] || { kill -TERM "$e_pid" 2>/dev/null; wait "$e_pid" 2>/dev/null; }
 	mig_stop 20
 	srv_cleanup_all
 }
@@ -409,5 +421,74 @@ now=$(mig_position src)
     fail "$ck is an event boundary of the new binlog: this case needs one inside an event"
 d_restart "reset, other layout" "has no event boundary at ${ck% *}:${ck#* }"
 
+echo "part 6: drift"
+pos=$(mig_position src)
+src "CREATE DATABASE drift;
+    CREATE TABLE drift.a (id INT NOT NULL PRIMARY KEY, v INT);
+    INSERT INTO drift.a SELECT seq, seq FROM drift.seq_1_to_10"
+# e_config [APPLY]: the fifth myshift's configuration, APPLY added to [apply].
+e_config() {
+	MIG_SERVER_ID=4246 mig_config "$T/e.ini" src dst "${pos% *}:${pos#* }" "[filter]
+include_databases = drift
+[apply]
+state_schema = myshift_e
+${1:-}"
+}
+e_config
+"$MYSHIFT" run -c "$T/e.ini" >"$T/e.log" 2>&1 </dev/null &
+e_pid=$!
+e_settled() {
+	kill -0 "$e_pid" 2>/dev/null || return 0
+	[ "$(srv_sql dst "SELECT source_file, source_pos FROM myshift_e.checkpoint" 2>/dev/null |
+	    tr '\t' ' ')" = "$(mig_position src)" ]
+}
+wait_until -t 60 e_settled
+kill -0 "$e_pid" 2>/dev/null || fail "the fifth myshift exited: $(tail -n 3 "$T/e.log")"
+srv_sql dst "DELETE FROM drift.a WHERE id = 3" || fail "cannot delete on the destination"
+src "UPDATE drift.a SET v = 300 WHERE id = 3; UPDATE drift.a SET v = 400 WHERE id = 4"
+# e_wait_drift WHAT LOG [REGEX [ROWS]]: the fifth myshift must exit 1 with
+# REGEX (default: drifted) in its error, drift.a on the destination holding
+# ROWS (default: all but 3, unchanged).
+e_wait_drift() {
+	local rc err t0=$SECONDS want=${4:-1=1,2=2,4=4,5=5,6=6,7=7,8=8,9=9,10=10}
+	while kill -0 "$e_pid" 2>/dev/null && [ $((SECONDS - t0)) -lt 60 ]; do
+		sleep 0.2
+	done
+	if kill -0 "$e_pid" 2>/dev/null; then
+		check_fail "$1: myshift did not stop on the drift: $(tail -n 3 "$2")"
+		kill -TERM "$e_pid"
+	fi
+	wait "$e_pid"
+	rc=$?
+	e_pid=
+	[ "$rc" = 1 ] || check_fail "$1: exit status $rc, expected 1"
+	err=$(grep ' ERROR ' "$2" | tail -n 1)
+	echo "error: $(echo "$err" | cut -c1-300)"
+	echo "$err" | grep -E -q "${3:-drifted}" || check_fail "$1: the error does not" \
+	    "match '${3:-drifted}': $err"
+	have=$(srv_sql dst "SELECT GROUP_CONCAT(CONCAT(id, '=', v) ORDER BY id) FROM drift.a")
+	[ "$have" = "$want" ] || check_fail "$1: drift.a on the destination holds" \
+	    "[$have], expected [$want]: a drifted row was overwritten, or a transaction" \
+	    "applied in part"
+}
+e_wait_drift "compact" "$T/e.log"
+e_config "compact = false"
+"$MYSHIFT" run -c "$T/e.ini" >"$T/e2.log" 2>&1 </dev/null &
+e_pid=$!
+e_wait_drift "compact = false" "$T/e2.log"
+# repair row 3; now the destination has a row 20 the source is about to insert
+srv_sql dst "INSERT INTO drift.a VALUES (3, 3), (20, 20)" || fail "cannot insert on the destination"
+src "INSERT INTO drift.a VALUES (20, 99)"
+e_config
+"$MYSHIFT" run -c "$T/e.ini" >"$T/e3.log" 2>&1 </dev/null &
+e_pid=$!
+e_wait_drift "compact, inserted row exists" "$T/e3.log" "drifted" \
+    "1=1,2=2,3=3,4=4,5=5,6=6,7=7,8=8,9=9,10=10,20=20"
+e_config "compact = false"
+"$MYSHIFT" run -c "$T/e.ini" >"$T/e4.log" 2>&1 </dev/null &
+e_pid=$!
+e_wait_drift "compact = false, inserted row exists" "$T/e4.log" "Duplicate entry" \
+    "1=1,2=2,3=3,4=4,5=5,6=6,7=7,8=8,9=9,10=10,20=20"
+
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
-echo "PASS: SIGTERM exits 0 and resumes exactly; statement format stops with nothing skipped"
+echo "PASS: SIGTERM exits 0 and resumes exactly; statement format, a binlog reset and drift stop with nothing skipped"
