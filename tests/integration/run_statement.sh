@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run_statement.sh: how `myshift run` stops: SIGTERM (exit 0, resumed
-# exactly), a statement-format change (exit 1, nothing of it applied), and
-# where it starts: [replication] start = FILE:POS.
+# exactly), a statement-format change, a binlog reset under its checkpoint
+# and drifted data (exit 1, nothing of them applied), and where it starts:
+# [replication] start = FILE:POS.
 #
 # Part 1, SIGTERM: a writer commits single-row and three-row transactions
 # into st.seq (unique n); three times myshift gets SIGTERM at a random
