@@ -173,7 +173,7 @@ struct applier {
 	/* position of the last complete source group applied (not yet committed) */
 	char file[512];
 	uint64_t pos;
-	char gtid[4096];
+	char gtid[65536];
 	uint32_t group_ts;
 	uint64_t total_trx;
 	bool fk_checks;          /* current session foreign_key_checks */
@@ -286,9 +286,14 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 			out->pos = row[1] ? strtoull(row[1], NULL, 10) : 4;
 			snprintf(out->gtid, sizeof(out->gtid), "%s", row[2] ? row[2] : "");
 			out->transactions = row[3] ? strtoull(row[3], NULL, 10) : 0;
-		}
+			ok = !row[2] || strlen(row[2]) < sizeof(out->gtid);
+			if (!ok)
+				snprintf(err, errlen, "%s: the checkpoint's GTID set is %zu "
+				    "bytes long, more than the %zu myshift can hold", d.where,
+				    strlen(row[2]), sizeof(out->gtid) - 1);
+		} else
+			ok = true;
 		mysql_free_result(res);
-		ok = true;
 	} else
 		snprintf(err, errlen, "%s: reading the checkpoint: %s", d.where,
 		    mysql_error(d.my));
@@ -2280,8 +2285,15 @@ on_commit(struct applier *a, const struct qitem *it)
 	trx_clear(a);
 	snprintf(a->file, sizeof(a->file), "%s", file);
 	a->pos = it->pos;
-	if ((size_t)(gtid - file) < it->len)
+	if ((size_t)(gtid - file) < it->len) {
+		if (strlen(gtid) >= sizeof(a->gtid)) {
+			set_fatal(a, "the source's GTID set at %s:%" PRIu64 " is %zu bytes "
+			    "long, more than the %zu the checkpoint can hold", file, it->pos,
+			    strlen(gtid), sizeof(a->gtid) - 1);
+			return false;
+		}
 		snprintf(a->gtid, sizeof(a->gtid), "%s", gtid);
+	}
 	if (!is_trx) {
 		/*
 		 * The position moves with the next checkpoint; but past a real

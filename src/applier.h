@@ -47,7 +47,7 @@ struct ckpt {
 	bool found;
 	char file[512];
 	uint64_t pos;
-	char gtid[4096];
+	char gtid[65536];
 	uint64_t transactions;
 };
 

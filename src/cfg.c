@@ -60,6 +60,7 @@ static const struct cfg_key keys[] = {
 	LINK_KEYS("destination", DST),
 	{ "replication", "server_id", CFG_INT, NULL, 1, INT_MAX, NULL, false, false, L(server_id) },
 	{ "replication", "start", CFG_STR, "current", 0, 0, NULL, false, false, L(start) },
+	{ "replication", "resume", CFG_ENUM, "position", 0, 0, "position|gtid", false, false, L(resume) },
 	{ "replication", "retry_window", CFG_INT, "43200", 1, 31536000, NULL, false, true, L(retry_window) },
 	{ "replication", "heartbeat", CFG_INT, "15", 1, 3600, NULL, false, false, L(heartbeat) },
 	{ "filter", "include_databases", CFG_STR, "", 0, 0, NULL, false, false, L(include_databases) },

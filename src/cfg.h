@@ -26,6 +26,7 @@ struct cfg {
 	/* [replication] */
 	int server_id;
 	char *start;           /* current | FILE:POS | GTID set */
+	char *resume;          /* position | gtid */
 	int retry_window;
 	int heartbeat;
 	/* [filter] (comma-separated lists, wildcards * and ?) */

@@ -640,8 +640,16 @@ on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
 		}
 		r->checksum = cks && strcasecmp(cks, "CRC32") == 0 ? BINLOG_CHECKSUM_CRC32 :
 		    BINLOG_CHECKSUM_OFF;
+		if (r->gtid_mode && r->o.gtid_mariadb_only && !r->mariadb) {
+			fail_link(r, true, "replica: resuming by GTID from a checkpoint "
+			    "needs a MariaDB source (on MySQL the set received may lack "
+			    "what the source ran before myshift started): set [replication] "
+			    "resume = position");
+			return;
+		}
+		/* the checkpoint's set carries on (MariaDB: positions per domain) */
 		if (r->reconnects == 0 && (r->gtid_mode ? r->o.start_gtid :
-		    r->o.known_gtid) != NULL) {
+		    r->mariadb ? r->o.known_gtid : NULL) != NULL) {
 			const char *g = r->gtid_mode ? r->o.start_gtid : r->o.known_gtid;
 			struct proto_err err = { 0 };
 			bool ok = r->mariadb ? gtid_maria_parse(&r->mset, g, &err) :

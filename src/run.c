@@ -334,15 +334,22 @@ status_listen(struct run *r, char *msg, size_t msglen)
 	return true;
 }
 
-/* The first position: "current", "FILE:POS" or a GTID set. */
+/*
+ * The first position: "current", "FILE:POS" or a GTID set. On MariaDB a
+ * file position also gets the source's GTID position there
+ * (BINLOG_GTID_POS), so that the checkpoint knows every domain from the
+ * start: reconnections check it, and resume = gtid can use it.
+ */
 static bool
 start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen)
 {
 	const char *s = c->start ? c->start : "current";
 	const char *colon = strrchr(s, ':');
 	struct dest d = { 0 };
+	struct sbuf q = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
+	bool ok;
 
 	memset(start, 0, sizeof(*start));
 	if (strcasecmp(s, "current") != 0) {
@@ -352,37 +359,72 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 		 */
 		bool uuid = colon != NULL && colon - s == 36 && s[8] == '-' &&
 		    s[13] == '-' && s[18] == '-' && s[23] == '-';
-		if (colon != NULL && !uuid && strchr(s, ',') == NULL &&
-		    colon[1] != '\0' &&
-		    strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
-			snprintf(start->file, sizeof(start->file), "%.*s", (int)(colon - s), s);
-			start->pos = strtoull(colon + 1, NULL, 10);
+		if (colon == NULL || uuid || strchr(s, ',') != NULL ||
+		    colon[1] == '\0' ||
+		    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+			snprintf(start->gtid, sizeof(start->gtid), "%s", s);
 			return true;
 		}
-		snprintf(start->gtid, sizeof(start->gtid), "%s", s);
-		return true;
+		snprintf(start->file, sizeof(start->file), "%.*s", (int)(colon - s), s);
+		start->pos = strtoull(colon + 1, NULL, 10);
 	}
 	if (!dest_connect(&d, &c->source, "source")) {
 		snprintf(err, errlen, "%s", d.err);
 		return false;
 	}
-	if (mysql_query(d.my, "SHOW MASTER STATUS") != 0 ||
-	    (res = mysql_store_result(d.my)) == NULL) {
-		snprintf(err, errlen, "%s: SHOW MASTER STATUS: %s (the user needs the "
-		    "REPLICATION CLIENT or BINLOG MONITOR privilege)", d.where, mysql_error(d.my));
+	if (start->file[0] == '\0') {
+		if (mysql_query(d.my, "SHOW MASTER STATUS") != 0 ||
+		    (res = mysql_store_result(d.my)) == NULL) {
+			snprintf(err, errlen, "%s: SHOW MASTER STATUS: %s (the user needs the "
+			    "REPLICATION CLIENT or BINLOG MONITOR privilege)", d.where,
+			    mysql_error(d.my));
+			dest_close(&d);
+			return false;
+		}
+		row = mysql_fetch_row(res);
+		if (row == NULL || row[0] == NULL) {
+			snprintf(err, errlen, "%s: binary logging is off on the source: enable "
+			    "log_bin with binlog_format=ROW", d.where);
+			mysql_free_result(res);
+			dest_close(&d);
+			return false;
+		}
+		snprintf(start->file, sizeof(start->file), "%s", row[0]);
+		start->pos = row[1] ? strtoull(row[1], NULL, 10) : 4;
+		mysql_free_result(res);
+	}
+	if (strstr(mysql_get_server_info(d.my), "MariaDB") == NULL) {
 		dest_close(&d);
-		return false;
+		return true;
+	}
+	sbuf_adds(&q, "SELECT BINLOG_GTID_POS('");
+	for (const char *p = start->file; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			sbuf_addc(&q, '\\');
+		sbuf_addc(&q, *p);
+	}
+	sbuf_printf(&q, "', %" PRIu64 ")", start->pos);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && mysql_query(d.my, q.p) == 0 &&
+	    (res = mysql_store_result(d.my)) != NULL;
+	sbuf_free(&q);
+	if (!ok) {
+		log_warn("%s: BINLOG_GTID_POS: %s: the first checkpoint has no GTID "
+		    "position", d.where, mysql_error(d.my));
+		dest_close(&d);
+		return true;
 	}
 	row = mysql_fetch_row(res);
 	if (row == NULL || row[0] == NULL) {
-		snprintf(err, errlen, "%s: binary logging is off on the source: enable "
-		    "log_bin with binlog_format=ROW", d.where);
+		snprintf(err, errlen, "%s: [replication] start = %s:%" PRIu64 ": the source "
+		    "has no such binlog position (no binlog of that name, or not the "
+		    "start of an event; SHOW BINLOG EVENTS lists them)", d.where,
+		    start->file, start->pos);
 		mysql_free_result(res);
 		dest_close(&d);
 		return false;
 	}
-	snprintf(start->file, sizeof(start->file), "%s", row[0]);
-	start->pos = row[1] ? strtoull(row[1], NULL, 10) : 4;
+	snprintf(start->gtid, sizeof(start->gtid), "%s", row[0]);
 	mysql_free_result(res);
 	dest_close(&d);
 	return true;
@@ -445,7 +487,18 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	ro.heartbeat = (unsigned)c->heartbeat;
 	ro.retry_window = (unsigned)c->retry_window;
 	ro.stop_never = true;
-	if (ck.file[0]) {
+	if (c->resume != NULL && strcmp(c->resume, "gtid") == 0 && ck.file[0]) {
+		if (ck.gtid[0] == '\0') {
+			snprintf(msg, msglen, "[replication] resume = gtid, but the checkpoint "
+			    "at %s:%" PRIu64 " has no GTID position (the source logged no "
+			    "GTID yet): resume = position", ck.file, ck.pos);
+			return APPLIER_FATAL;
+		}
+		log_info("resume = gtid: asking the source for the transactions after %s "
+		    "(not for %s:%" PRIu64 ")", ck.gtid, ck.file, ck.pos);
+		ro.start_gtid = ck.gtid;
+		ro.gtid_mariadb_only = true;
+	} else if (ck.file[0]) {
 		ro.start_file = ck.file;
 		ro.start_pos = ck.pos;
 		ro.known_gtid = ck.gtid[0] ? ck.gtid : NULL;
