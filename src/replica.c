@@ -479,9 +479,9 @@ check_gtid_pos(struct replica *r, const char *have, char *msg, size_t msglen)
 		snprintf(msg, msglen, "replica: the source's binlog has no event boundary "
 		    "at %s:%" PRIu64 " (BINLOG_GTID_POS is NULL), where the transactions "
 		    "received so far end: this is not the binlog they came from (purged, "
-		    "reset, or another server with the same binlog names); to follow "
-		    "another server, start again from a GTID position with a new "
-		    "checkpoint", r->file, r->pos);
+		    "reset, or another server); to follow another server by GTID, set "
+		    "[replication] resume = gtid (myshift-binlog: --start-gtid)",
+		    r->file, r->pos);
 		return false;
 	}
 	gtid_maria_init(&src);
@@ -513,8 +513,8 @@ check_gtid_pos(struct replica *r, const char *have, char *msg, size_t msglen)
 		    "GTID position '%s', but the transactions received up to that "
 		    "position end at '%.*s': this is not the binlog they came from (a "
 		    "binlog reset, or another server with the same binlog names), so "
-		    "the position means nothing here; to follow another server, start "
-		    "again from a GTID position with a new checkpoint",
+		    "the position means nothing here; to follow another server by GTID, "
+		    "set [replication] resume = gtid (myshift-binlog: --start-gtid)",
 		    r->file, r->pos, have, (int)ours.len, ours.p ? ours.p : "");
 		sbuf_free(&ours);
 	}
