@@ -243,11 +243,21 @@ old_hires_time(uint8_t type, unsigned fsp)
 
 /* --------------------------------------------------------- checkpoint */
 
+/*
+ * The state schema and its checkpoint table. source_server names the server
+ * the positions belong to (a MySQL source's server_uuid; empty for MariaDB,
+ * whose positions are checked with BINLOG_GTID_POS); a table made before
+ * that column existed gets it.
+ */
 static bool
 state_schema_create(struct dest *d, const char *schema)
 {
-	return dest_execf(d, "CREATE DATABASE IF NOT EXISTS `%s`", schema) &&
-	    dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`checkpoint` ("
+	char *has = NULL;
+	bool ok;
+	char sql[512];
+
+	if (!dest_execf(d, "CREATE DATABASE IF NOT EXISTS `%s`", schema) ||
+	    !dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`checkpoint` ("
 		"id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
 		"source_file VARCHAR(512) NOT NULL, "
 		"source_pos BIGINT UNSIGNED NOT NULL, "
@@ -256,8 +266,19 @@ state_schema_create(struct dest *d, const char *schema)
 		"source_ts INT UNSIGNED NOT NULL DEFAULT 0, "
 		"ddl_file VARCHAR(512) NULL, ddl_pos BIGINT UNSIGNED NULL, "
 		"ddl_fingerprint VARCHAR(64) NULL, "
+		"source_server VARCHAR(255) NOT NULL DEFAULT '', "
 		"updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) "
-		"ON UPDATE CURRENT_TIMESTAMP(6)) ENGINE=InnoDB", schema);
+		"ON UPDATE CURRENT_TIMESTAMP(6)) ENGINE=InnoDB", schema))
+		return false;
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.COLUMNS WHERE "
+	    "TABLE_SCHEMA = '%s' AND TABLE_NAME = 'checkpoint' AND "
+	    "COLUMN_NAME = 'source_server'", schema);
+	if (!dest_value(d, sql, &has))
+		return false;
+	ok = has != NULL || dest_execf(d, "ALTER TABLE `%s`.`checkpoint` ADD COLUMN "
+	    "source_server VARCHAR(255) NOT NULL DEFAULT '' AFTER ddl_fingerprint", schema);
+	free(has);
+	return ok;
 }
 
 bool
@@ -277,7 +298,8 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 		return false;
 	}
 	snprintf(sql, sizeof(sql), "SELECT source_file, source_pos, source_gtid, "
-	    "transactions FROM `%s`.`checkpoint` WHERE id = 1", c->state_schema);
+	    "transactions, source_server FROM `%s`.`checkpoint` WHERE id = 1",
+	    c->state_schema);
 	if (mysql_real_query(d.my, sql, strlen(sql)) == 0 &&
 	    (res = mysql_store_result(d.my)) != NULL) {
 		if ((row = mysql_fetch_row(res)) != NULL) {
@@ -286,6 +308,7 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 			out->pos = row[1] ? strtoull(row[1], NULL, 10) : 4;
 			snprintf(out->gtid, sizeof(out->gtid), "%s", row[2] ? row[2] : "");
 			out->transactions = row[3] ? strtoull(row[3], NULL, 10) : 0;
+			snprintf(out->server, sizeof(out->server), "%s", row[4] ? row[4] : "");
 			ok = !row[2] || strlen(row[2]) < sizeof(out->gtid);
 			if (!ok)
 				snprintf(err, errlen, "%s: the checkpoint's GTID set is %zu "
@@ -326,10 +349,12 @@ ckpt_init(const struct cfg *c, const struct ckpt *start, char *err, size_t errle
 		return false;
 	}
 	sbuf_printf(&q, "INSERT IGNORE INTO `%s`.`checkpoint` (id, source_file, "
-	    "source_pos, source_gtid) VALUES (1, ", c->state_schema);
+	    "source_pos, source_gtid, source_server) VALUES (1, ", c->state_schema);
 	add_literal(&q, start->file);
 	sbuf_printf(&q, ", %" PRIu64 ", ", start->pos);
 	add_literal(&q, start->gtid);
+	sbuf_adds(&q, ", ");
+	add_literal(&q, start->server);
 	sbuf_addc(&q, ')');
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && dest_exec(&d, q.p);

@@ -49,6 +49,7 @@ struct ckpt {
 	uint64_t pos;
 	char gtid[65536];
 	uint64_t transactions;
+	char server[256];  /* MySQL: the source's server_uuid; "" unknown */
 };
 
 /* Read the checkpoint row (creating the state schema); false with err. */

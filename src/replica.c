@@ -751,6 +751,8 @@ replica_new(struct event_base *base, const struct replica_opts *o,
 	gtid_maria_init(&r->mset);
 	gtid_mysql_init(&r->yset);
 	r->gtid_mode = o->start_gtid != NULL;
+	if (o->source_uuid != NULL)
+		snprintf(r->source_uuid, sizeof(r->source_uuid), "%s", o->source_uuid);
 	if (o->start_file != NULL)
 		snprintf(r->file, sizeof(r->file), "%s", o->start_file);
 	r->pos = o->start_pos ? o->start_pos : 4;

@@ -34,6 +34,8 @@ struct replica_opts {
 	 * received from a file position lacks what the source ran before).
 	 */
 	bool gtid_mariadb_only;
+	/* MySQL: the server_uuid the start position belongs to, or NULL */
+	const char *source_uuid;
 	bool stop_never;           /* false: end at the source's current end */
 };
 

@@ -363,14 +363,28 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 		    colon[1] == '\0' ||
 		    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
 			snprintf(start->gtid, sizeof(start->gtid), "%s", s);
-			return true;
+		} else {
+			snprintf(start->file, sizeof(start->file), "%.*s",
+			    (int)(colon - s), s);
+			start->pos = strtoull(colon + 1, NULL, 10);
 		}
-		snprintf(start->file, sizeof(start->file), "%.*s", (int)(colon - s), s);
-		start->pos = strtoull(colon + 1, NULL, 10);
 	}
 	if (!dest_connect(&d, &c->source, "source")) {
 		snprintf(err, errlen, "%s", d.err);
 		return false;
+	}
+	if (strstr(mysql_get_server_info(d.my), "MariaDB") == NULL) {
+		/* the positions belong to this server: remember which it is */
+		char *u = NULL;
+		if (!dest_value(&d, "SELECT @@server_uuid", &u))
+			log_warn("%s: no server_uuid (%s): a source swapped between two "
+			    "runs will not be noticed", d.where, d.err);
+		snprintf(start->server, sizeof(start->server), "%s", u ? u : "");
+		free(u);
+	}
+	if (start->file[0] == '\0' && start->gtid[0] != '\0') {
+		dest_close(&d);
+		return true;
 	}
 	if (start->file[0] == '\0') {
 		if (mysql_query(d.my, "SHOW MASTER STATUS") != 0 ||
@@ -483,6 +497,7 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	    ck.file[0] ? ck.file : "(gtid)", ck.pos, ck.transactions);
 	memset(&ro, 0, sizeof(ro));
 	link_opts(&ro.conn, &c->source, "source");
+	ro.source_uuid = ck.server[0] ? ck.server : NULL;
 	ro.server_id = (uint32_t)c->server_id;
 	ro.heartbeat = (unsigned)c->heartbeat;
 	ro.retry_window = (unsigned)c->retry_window;

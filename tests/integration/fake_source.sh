@@ -31,6 +31,9 @@
 #              and the replica reconnects; heartbeats keep an idle link up.
 #   source-*   the source restarts (the replica resumes) or another server
 #              answers at its address (server_uuid changed: final error).
+#   run-*      `myshift run` (destination: a MariaDB server) keeps the
+#              source's server_uuid in its checkpoint and refuses another
+#              server at the address on its next start.
 #   err-*      a dump refused with a transient error is retried; ERR 1236
 #              gives the clear final error, no retry.
 #
@@ -780,6 +783,67 @@ t_source_replaced() {
 	same_rows before_1389 replaced
 }
 
+# t_run_replaced: `myshift run` keeps a MySQL source's server_uuid in its
+# first checkpoint; started again when another server (another uuid)
+# answers at the address, it must stop before asking for the binlog.
+t_run_replaced() {
+	local port cfg=$W/run.ini pid have
+	local myshift=${MYSHIFT:-${top_builddir:-$top_srcdir}/myshift}
+	[ -x "$myshift" ] || { problem "myshift is not built: $myshift"; return; }
+	if [ -z "$(_srv_get rdst PORT)" ]; then
+		srv_start rdst
+		srv_sql rdst "CREATE USER 'apply'@'127.0.0.1' IDENTIFIED BY '$PW';
+		    GRANT ALL PRIVILEGES ON *.* TO 'apply'@'127.0.0.1'" ||
+		    { problem "cannot create the destination account"; return; }
+	fi
+	fake_start --server-uuid "$UUID" --binlog "$REC=master-bin.000001" \
+	    --user "repl:mysql_native_password=$PW" || return
+	port=$FAKE_PORT
+	(
+		umask 077
+		cat >"$cfg" <<-EOF
+		[source]
+		host = 127.0.0.1
+		port = $port
+		user = repl
+		password = $PW
+		ssl_mode = disabled
+		[destination]
+		host = 127.0.0.1
+		port = $(_srv_get rdst PORT)
+		user = apply
+		password = $PW
+		ssl_mode = disabled
+		[replication]
+		server_id = 4300
+		start = master-bin.000001:4
+		retry_window = 5
+		EOF
+	)
+	"$myshift" run -c "$cfg" >"$W/run1.log" 2>&1 </dev/null &
+	pid=$!
+	# ck_server: the checkpoint's source_server
+	ck_server() {
+		srv_sql rdst "SELECT source_server FROM myshift.checkpoint" 2>/dev/null
+	}
+	has_ck_server() { [ -n "$(ck_server)" ]; }
+	wait_until -t 30 has_ck_server
+	have=$(ck_server)
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	[ "$have" = "$UUID" ] || problem "the first checkpoint's source_server is" \
+	    "'$have', expected $UUID: $(tail -n 3 "$W/run1.log")"
+	fake_stop
+	fake_start --port "$port" --server-uuid "$UUID2" --binlog "$REC=master-bin.000001" \
+	    --user "repl:mysql_native_password=$PW" || return
+	timeout 60 "$myshift" run -c "$cfg" >"$W/run2.log" 2>&1 </dev/null
+	RC=$?
+	[ "$RC" = 1 ] || problem "against another server: exit status $RC, expected 1"
+	grep -q "server_uuid changed from $UUID to $UUID2" "$W/run2.log" ||
+	    problem "no clear error: $(grep ERROR "$W/run2.log" | tail -n 2)"
+	log_has 'COM_BINLOG_DUMP' 0
+}
+
 t_err_transient() {
 	# a dump refused with an error that is not final: retried
 	fake_start --binlog "$REC=master-bin.000001" \
@@ -857,6 +921,7 @@ run_case silence-mid-transaction t_silence_mid
 run_case silence-at-end t_silence_end
 run_case source-restart t_source_restart
 run_case source-replaced t_source_replaced
+run_case run-replaced t_run_replaced
 run_case err-transient t_err_transient
 run_case err1236 t_err1236
 run_case err1236-after-cut t_err1236_after_cut
