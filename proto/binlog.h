@@ -559,6 +559,15 @@ int binlog_rows_next(const struct binlog_rows_event *r, size_t *pos,
 PROTO_WUR bool binlog_value_decode(const struct binlog_col *col, struct cur *c,
     struct binlog_value *v);
 
+/*
+ * The value of a MariaDB compressed column (BLOB_COMPRESSED,
+ * VARCHAR_COMPRESSED: decoded as the bytes stored) uncompressed into out;
+ * max is the column's limit in bytes.
+ */
+struct sbuf;
+PROTO_WUR bool binlog_column_uncompress(const uint8_t *p, size_t len, uint64_t max,
+    struct sbuf *out, struct proto_err *err);
+
 /* Iterator over the inner events of a TRANSACTION_PAYLOAD (streaming zstd). */
 struct binlog_payload_iter;
 struct binlog_payload_iter *binlog_payload_open(struct binlog_decoder *d,

@@ -2,6 +2,8 @@
 #include "proto/binlog.h"
 #include "proto/value.h"
 
+#include <zlib.h>
+
 /*
  * Column metadata (struct binlog_col.meta) as the table-map decoder
  * normalises it:
@@ -103,9 +105,10 @@ static const struct vtype vtypes[256] = {
 	[MYSQL_T_ENUM] = {VF_ENUM, 0, BV_ENUM, "ENUM"},
 	[MYSQL_T_SET] = {VF_SET, 0, BV_SET, "SET"},
 	[MYSQL_T_TYPED_ARRAY] = {VF_UNSUPPORTED, 0, 0, "TYPED_ARRAY"},
-	[MYSQL_T_BLOB_COMPRESSED] = {VF_UNSUPPORTED, 0, 0,
+	/* the stored form: see binlog_column_uncompress() */
+	[MYSQL_T_BLOB_COMPRESSED] = {VF_LENBYTES, 0, BV_BLOB,
 	    "BLOB COMPRESSED (MariaDB)"},
-	[MYSQL_T_VARCHAR_COMPRESSED] = {VF_UNSUPPORTED, 0, 0,
+	[MYSQL_T_VARCHAR_COMPRESSED] = {VF_VARCHAR, 0, BV_STRING,
 	    "VARCHAR COMPRESSED (MariaDB)"},
 };
 
@@ -654,4 +657,60 @@ binlog_value_decode(const struct binlog_col *col, struct cur *c,
 		return true;
 	}
 	return value_decode_slow(t, col, c, v);
+}
+
+/*
+ * MariaDB compressed columns (VARCHAR/BLOB ... COMPRESSED), as stored and
+ * logged: empty, or a header byte then the data. Header 0: the data as it
+ * is. Header 0x80 | n (n = 1-4 bytes of big-endian original length follow)
+ * | 0x08 when the stream is raw deflate (else zlib-wrapped); bits 4-6 name
+ * the method, 0 (zlib) the only one. The original length is checked
+ * against max (the column's limit) before anything is allocated.
+ */
+bool
+binlog_column_uncompress(const uint8_t *p, size_t len, uint64_t max, struct sbuf *out,
+    struct proto_err *err)
+{
+	z_stream z;
+	uint64_t orig = 0;
+	unsigned n;
+	int rc;
+
+	sbuf_reset(out);
+	if (len == 0)
+		return true;
+	if (p[0] == 0) {
+		sbuf_add(out, p + 1, len - 1);
+		return out->oom ? proto_fail(err, PROTO_NOMEM, 0, "out of memory") : true;
+	}
+	n = p[0] & 0x07;
+	if (!(p[0] & 0x80) || (p[0] & 0x70) != 0 || n == 0 || n > 4)
+		return proto_fail(err, PROTO_MALFORMED, 0, "compressed column: unknown "
+		    "header byte 0x%02x", p[0]);
+	if (len < 1 + (size_t)n)
+		return proto_fail(err, PROTO_TRUNCATED, 0, "compressed column: %zu bytes, "
+		    "the header needs %u", len, 1 + n);
+	for (unsigned i = 0; i < n; i++)
+		orig = orig << 8 | p[1 + i];
+	if (orig > max || orig > (1u << 30))
+		return proto_fail(err, PROTO_MALFORMED, 0, "compressed column: claims "
+		    "%llu bytes, more than the column holds (%llu)",
+		    (unsigned long long)orig, (unsigned long long)max);
+	if (!sbuf_grow(out, (size_t)orig + 1))
+		return proto_fail(err, PROTO_NOMEM, 0, "out of memory");
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, p[0] & 0x08 ? -MAX_WBITS : MAX_WBITS) != Z_OK)
+		return proto_fail(err, PROTO_NOMEM, 0, "compressed column: zlib init");
+	z.next_in = (Bytef *)(uintptr_t)(p + 1 + n);
+	z.avail_in = (uInt)(len - 1 - n);
+	z.next_out = (Bytef *)out->p;
+	z.avail_out = (uInt)orig;
+	rc = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || z.total_out != orig)
+		return proto_fail(err, PROTO_MALFORMED, 0, "compressed column: zlib data "
+		    "does not inflate to the %llu bytes announced (zlib error %d)",
+		    (unsigned long long)orig, rc);
+	out->len = (size_t)orig;
+	return true;
 }

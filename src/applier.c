@@ -592,6 +592,26 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 		b->buffer_type = MYSQL_TYPE_BLOB;
 		b->buffer = (void *)v->bytes.p;
 		b->buffer_length = v->bytes.len;
+		if (col->type == MYSQL_T_BLOB_COMPRESSED ||
+		    col->type == MYSQL_T_VARCHAR_COMPRESSED) {
+			/* MariaDB logs the stored form; the destination compresses */
+			uint64_t max = col->type == MYSQL_T_VARCHAR_COMPRESSED ? col->meta :
+			    col->meta >= 4 ? 0xffffffffULL : (1ULL << (8 * col->meta)) - 1;
+			if (!binlog_column_uncompress(v->bytes.p, v->bytes.len, max, &tmp,
+			    &err)) {
+				sbuf_free(&tmp);
+				return false;
+			}
+			p = arena_alloc(&a->ar, tmp.len ? tmp.len : 1);
+			if (p == NULL) {
+				sbuf_free(&tmp);
+				return false;
+			}
+			memcpy(p, tmp.p ? tmp.p : "", tmp.len);
+			b->buffer = p;
+			b->buffer_length = tmp.len;
+			sbuf_free(&tmp);
+		}
 		if (sc != NULL && sc->binary_fixed && v->bytes.len < sc->octet_len) {
 			p = arena_alloc(&a->ar, sc->octet_len);
 			if (p == NULL)

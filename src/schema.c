@@ -308,6 +308,7 @@ schema_type_ok(uint8_t t, const char *dt)
 		return strcmp(dt, "timestamp") == 0;
 	case MYSQL_T_VARCHAR:
 	case MYSQL_T_VAR_STRING:
+	case MYSQL_T_VARCHAR_COMPRESSED:
 		return strcmp(dt, "varchar") == 0 || strcmp(dt, "varbinary") == 0;
 	case MYSQL_T_STRING:
 		return one_of(dt, strs);
@@ -321,6 +322,7 @@ schema_type_ok(uint8_t t, const char *dt)
 	case MYSQL_T_TINY_BLOB:
 	case MYSQL_T_MEDIUM_BLOB:
 	case MYSQL_T_LONG_BLOB:
+	case MYSQL_T_BLOB_COMPRESSED:
 		return one_of(dt, texts);
 	case MYSQL_T_JSON:
 		return strcmp(dt, "json") == 0 || strcmp(dt, "longtext") == 0;

@@ -16,7 +16,9 @@
 #     MariaDB's pre-10.1 formats (a table created under
 #     mysql56_temporal_format=OFF, whose fractional columns the binlog does
 #     not describe: rows compared, then the table converted with ALTER
-#     TABLE ... FORCE for CHECKSUM TABLE), strings in utf8mb4
+#     TABLE ... FORCE for CHECKSUM TABLE), MariaDB compressed VARCHAR,
+#     VARBINARY, BLOB and TEXT columns (stored raw and deflated, raw and
+#     zlib-wrapped streams), strings in utf8mb4
 #     (4-byte characters), latin1 and binary, BINARY(8) with trailing zero
 #     bytes also as the primary key, ENUM, SET, JSON, GEOMETRY, generated
 #     columns, defaults left to the server, NULLs and empty strings, a table
@@ -219,6 +221,25 @@ types_sql() {
 	  ts6 = '2001-02-03 04:05:06.000007', t0 = '00:00:00' WHERE id = 4;
 	UPDATE t_time_old SET id = 6, dt2 = '2020-06-07 08:09:10.11' WHERE id = 3;
 	DELETE FROM t_time_old WHERE id = 1;
+
+	-- MariaDB compressed columns: logged in their stored form
+	CREATE TABLE t_comp (
+	  id INT NOT NULL PRIMARY KEY,
+	  v VARCHAR(2000) COMPRESSED, vb VARBINARY(300) COMPRESSED,
+	  b BLOB COMPRESSED, t MEDIUMTEXT COMPRESSED CHARACTER SET utf8mb4);
+	INSERT INTO t_comp VALUES
+	  (1, '', '', '', ''),
+	  (2, 'x', 0x00, 'short', 'é😀'),
+	  (3, REPEAT('abc', 600), REPEAT(0x00ff, 150), REPEAT('blob ', 3000),
+	   REPEAT('😀ü', 20000)),
+	  (4, NULL, NULL, NULL, NULL);
+	SET SESSION column_compression_zlib_wrap = ON;
+	INSERT INTO t_comp VALUES (5, REPEAT('wrapped ', 200), REPEAT(0x41, 300),
+	  REPEAT('w', 70000), REPEAT('ä', 5000));
+	SET SESSION column_compression_zlib_wrap = OFF;
+	UPDATE t_comp SET v = REPEAT('z', 1999), t = 'now short' WHERE id = 3;
+	UPDATE t_comp SET b = REPEAT('grown', 1000) WHERE id = 2;
+	DELETE FROM t_comp WHERE id = 1;
 
 	CREATE TABLE t_str (
 	  id INT NOT NULL PRIMARY KEY,

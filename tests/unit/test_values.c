@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "proto/binlog.h"
 #include "proto/value.h"
 #include "tests/unit/t.h"
@@ -1593,13 +1595,17 @@ static const struct ecase bad[] = {
 	{"hires TIME beyond 838:59:59", MYSQL_T_TIME, 1, "ffffffff",
 	    PROTO_MALFORMED, 0, "range"},
 
+	/* MariaDB compressed columns: their stored form, with its length */
+	{"BLOB COMPRESSED length cut", MYSQL_T_BLOB_COMPRESSED, 2, "01",
+	    PROTO_TRUNCATED, 0, "BLOB COMPRESSED"},
+	{"BLOB COMPRESSED data cut", MYSQL_T_BLOB_COMPRESSED, 2, "0500008061",
+	    PROTO_TRUNCATED, 2, "BLOB COMPRESSED"},
+	{"VARCHAR COMPRESSED data cut", MYSQL_T_VARCHAR_COMPRESSED, 100, "0300",
+	    PROTO_TRUNCATED, 1, "VARCHAR COMPRESSED"},
+
 	/* refused types */
 	{"old DECIMAL", MYSQL_T_DECIMAL, 0, "00", PROTO_UNSUPPORTED, 0,
 	    "DECIMAL (pre-5.0)"},
-	{"MariaDB BLOB COMPRESSED", MYSQL_T_BLOB_COMPRESSED, 2, "0000",
-	    PROTO_UNSUPPORTED, 0, "BLOB COMPRESSED"},
-	{"MariaDB VARCHAR COMPRESSED", MYSQL_T_VARCHAR_COMPRESSED, 100,
-	    "00", PROTO_UNSUPPORTED, 0, "VARCHAR COMPRESSED"},
 	{"NULL type", MYSQL_T_NULL, 0, "", PROTO_UNSUPPORTED, 0, "NULL"},
 	{"TYPED_ARRAY", MYSQL_T_TYPED_ARRAY, 0, "00", PROTO_UNSUPPORTED, 0,
 	    "TYPED_ARRAY"},
@@ -1868,6 +1874,92 @@ check_json_string(void)
 	sbuf_free(&out);
 }
 
+/*
+ * MariaDB compressed column values: header 0 (stored as is), 0x80 | n with
+ * n length bytes and a zlib-wrapped stream, 0x88 | n with raw deflate; the
+ * streams made here with zlib, as the server does.
+ */
+static size_t
+comp_value(uint8_t *out, size_t cap, const uint8_t *in, size_t len, bool raw,
+    unsigned n)
+{
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	out[0] = (uint8_t)(0x80 | n | (raw ? 0x08 : 0));
+	for (unsigned i = 0; i < n; i++)
+		out[1 + i] = (uint8_t)(len >> (8 * (n - 1 - i)));
+	if (deflateInit2(&z, 6, Z_DEFLATED, raw ? -MAX_WBITS : MAX_WBITS, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return 0;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = out + 1 + n;
+	z.avail_out = (uInt)(cap - 1 - n);
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		return 0;
+	}
+	deflateEnd(&z);
+	return 1 + n + z.total_out;
+}
+
+static void
+check_column_uncompress(void)
+{
+	static uint8_t big[70000], buf[80000];
+	struct sbuf out = { 0 };
+	struct proto_err err;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)"abcabd\0\xff"[i % 8];
+
+	T_CASE("compressed column: empty");
+	memset(&err, 0, sizeof(err));
+	T_CHECK(binlog_column_uncompress(buf, 0, 100, &out, &err) && out.len == 0,
+	    "%s", err.msg);
+
+	T_CASE("compressed column: stored as is");
+	memcpy(buf, "\0x\0y", 4);
+	T_CHECK(binlog_column_uncompress(buf, 4, 100, &out, &err) && out.len == 3 &&
+	    memcmp(out.p, "x\0y", 3) == 0, "%s", err.msg);
+
+	for (int raw = 0; raw <= 1; raw++) {
+		T_CASE(raw ? "compressed column: raw deflate, 3 length bytes" :
+		    "compressed column: zlib-wrapped, 3 length bytes");
+		n = comp_value(buf, sizeof(buf), big, sizeof(big), raw, 3);
+		T_CHECK(n > 0 && n < 2000, "compressed to %zu bytes", n);
+		T_CHECK(binlog_column_uncompress(buf, n, 0xffffff, &out, &err) &&
+		    out.len == sizeof(big) && memcmp(out.p, big, sizeof(big)) == 0,
+		    "%s", err.msg);
+		T_CASE("compressed column: more than the column holds");
+		T_CHECK(!binlog_column_uncompress(buf, n, sizeof(big) - 1, &out, &err) &&
+		    err.code == PROTO_MALFORMED, "accepted");
+		T_CASE("compressed column: truncated stream");
+		T_CHECK(!binlog_column_uncompress(buf, n - 5, 0xffffff, &out, &err),
+		    "accepted");
+		T_CASE("compressed column: stream longer than announced");
+		buf[3]--;
+		T_CHECK(!binlog_column_uncompress(buf, n, 0xffffff, &out, &err),
+		    "accepted");
+	}
+	T_CASE("compressed column: 1 length byte, wrapped");
+	n = comp_value(buf, sizeof(buf), (const uint8_t *)"hello hello hello", 17, false, 1);
+	T_CHECK(n > 0 && binlog_column_uncompress(buf, n, 255, &out, &err) &&
+	    out.len == 17 && memcmp(out.p, "hello hello hello", 17) == 0, "%s", err.msg);
+	T_CASE("compressed column: bad headers");
+	buf[0] = 0x01;
+	T_CHECK(!binlog_column_uncompress(buf, n, 255, &out, &err), "0x01 accepted");
+	buf[0] = 0x91;
+	T_CHECK(!binlog_column_uncompress(buf, n, 255, &out, &err), "0x91 accepted");
+	buf[0] = 0x80;
+	T_CHECK(!binlog_column_uncompress(buf, n, 255, &out, &err), "0x80 accepted");
+	buf[0] = 0x84;
+	T_CHECK(!binlog_column_uncompress(buf, 3, 255, &out, &err), "short accepted");
+	sbuf_free(&out);
+}
+
 int
 main(void)
 {
@@ -1881,5 +1973,6 @@ main(void)
 	check_row();
 	check_print_errors();
 	check_json_string();
+	check_column_uncompress();
 	return t_done();
 }
