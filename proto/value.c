@@ -696,6 +696,10 @@ binlog_column_uncompress(const uint8_t *p, size_t len, uint64_t max, struct sbuf
 		return proto_fail(err, PROTO_MALFORMED, 0, "compressed column: claims "
 		    "%llu bytes, more than the column holds (%llu)",
 		    (unsigned long long)orig, (unsigned long long)max);
+	/* deflate expands at most about 1032:1: a larger claim is a lie */
+	if (orig > (uint64_t)(len - 1 - n) * 1032 + 64)
+		return proto_fail(err, PROTO_MALFORMED, 0, "compressed column: %zu bytes "
+		    "claim to inflate to %llu", len - 1 - n, (unsigned long long)orig);
 	if (!sbuf_grow(out, (size_t)orig + 1))
 		return proto_fail(err, PROTO_NOMEM, 0, "out of memory");
 	memset(&z, 0, sizeof(z));

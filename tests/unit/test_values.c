@@ -1957,6 +1957,12 @@ check_column_uncompress(void)
 	T_CHECK(!binlog_column_uncompress(buf, n, 255, &out, &err), "0x80 accepted");
 	buf[0] = 0x84;
 	T_CHECK(!binlog_column_uncompress(buf, 3, 255, &out, &err), "short accepted");
+	/* 10 bytes of stream cannot hold 1 GiB: refused before any allocation */
+	memcpy(buf, "\x84\x40\x00\x00\x00", 5);
+	memset(buf + 5, 0, 10);
+	memset(&err, 0, sizeof(err));
+	T_CHECK(!binlog_column_uncompress(buf, 15, 0xffffffff, &out, &err) &&
+	    strstr(err.msg, "claim to inflate") != NULL, "1 GiB claim: %s", err.msg);
 	sbuf_free(&out);
 }
 
