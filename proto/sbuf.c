@@ -88,3 +88,15 @@ sbuf_i64(struct sbuf *b, int64_t v)
 	} else
 		sbuf_u64(b, (uint64_t)v);
 }
+
+void
+sbuf_sql_string(struct sbuf *b, const char *s)
+{
+	sbuf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			sbuf_addc(b, *s);
+		sbuf_addc(b, *s);
+	}
+	sbuf_addc(b, '\'');
+}

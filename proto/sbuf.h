@@ -19,6 +19,11 @@ bool sbuf_grow(struct sbuf *b, size_t need);
 void sbuf_free(struct sbuf *b);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * Append s as a single-quoted SQL string literal, quotes and backslashes
+ * doubled (for the few statements built as text).
+ */
+void sbuf_sql_string(struct sbuf *b, const char *s);
 /* Append an unsigned / signed decimal integer without printf. */
 void sbuf_u64(struct sbuf *b, uint64_t v);
 void sbuf_i64(struct sbuf *b, int64_t v);

@@ -324,19 +324,6 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 	return ok;
 }
 
-/* Append an SQL string literal (for the few statements built as text). */
-static void
-add_literal(struct sbuf *b, const char *s)
-{
-	sbuf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			sbuf_addc(b, *s);
-		sbuf_addc(b, *s);
-	}
-	sbuf_addc(b, '\'');
-}
-
 bool
 ckpt_init(const struct cfg *c, const struct ckpt *start, char *err, size_t errlen)
 {
@@ -350,11 +337,11 @@ ckpt_init(const struct cfg *c, const struct ckpt *start, char *err, size_t errle
 	}
 	sbuf_printf(&q, "INSERT IGNORE INTO `%s`.`checkpoint` (id, source_file, "
 	    "source_pos, source_gtid, source_server) VALUES (1, ", c->state_schema);
-	add_literal(&q, start->file);
+	sbuf_sql_string(&q, start->file);
 	sbuf_printf(&q, ", %" PRIu64 ", ", start->pos);
-	add_literal(&q, start->gtid);
+	sbuf_sql_string(&q, start->gtid);
 	sbuf_adds(&q, ", ");
-	add_literal(&q, start->server);
+	sbuf_sql_string(&q, start->server);
 	sbuf_addc(&q, ')');
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && dest_exec(&d, q.p);
@@ -941,8 +928,9 @@ bind_image(struct applier *a, const struct binlog_table *t, const struct schema_
 			return false;
 		}
 		if (!bind_value(a, &a->binds[(*k)++], &t->cols[i], &st->cols[i], &vals[i])) {
-			set_fatal(a, "column %u of %s.%s: cannot convert the value",
-			    i + 1, t->db.p, t->table.p);
+			set_fatal(a, "column %u of %s.%s (a row of the transaction after "
+			    "%s:%" PRIu64 "): cannot convert the value", i + 1, t->db.p,
+			    t->table.p, a->file, a->pos);
 			return false;
 		}
 	}
@@ -1342,8 +1330,9 @@ net_flush_table(struct applier *a, struct net_table *nt)
 conv:
 	arena_reset(&a->ar);
 	a->d.errnum = 0;
-	snprintf(a->d.err, sizeof(a->d.err), "%s: cannot convert a value of `%s`.`%s`",
-	    a->d.where, st->db, st->name);
+	snprintf(a->d.err, sizeof(a->d.err), "%s: cannot convert a value of `%s`.`%s` "
+	    "(source changes up to %s:%" PRIu64 ")", a->d.where, st->db, st->name,
+	    a->file, a->pos);
 	return false;
 }
 
@@ -1780,7 +1769,7 @@ session_query(struct applier *a, const struct binlog_event *ev)
 		{
 			char tz[128];
 			snprintf(tz, sizeof(tz), "%.*s", (int)q->time_zone.len, q->time_zone.p);
-			add_literal(&s, tz);
+			sbuf_sql_string(&s, tz);
 		}
 	} else
 		sbuf_adds(&s, ", time_zone = DEFAULT");
@@ -1827,18 +1816,18 @@ fingerprint(struct applier *a, const struct sql_info *in, const char *defdb,
 	bool ok;
 
 	sbuf_addc(&dbs, '(');
-	add_literal(&dbs, defdb ? defdb : "");
+	sbuf_sql_string(&dbs, defdb ? defdb : "");
 	for (unsigned i = 0; i < in->nrefs; i++) {
 		char db[200], tn[200];
 		const char *src = in->refs[i].db[0] ? in->refs[i].db : defdb ? defdb : "";
 		filter_map(a->f, src, in->refs[i].is_table ? in->refs[i].name : NULL, db,
 		    sizeof(db), tn, sizeof(tn));
 		sbuf_addc(&dbs, ',');
-		add_literal(&dbs, db);
+		sbuf_sql_string(&dbs, db);
 		if (in->object == SQLO_DATABASE) {
 			sbuf_addc(&dbs, ',');
 			filter_map(a->f, in->refs[i].name, NULL, db, sizeof(db), tn, sizeof(tn));
-			add_literal(&dbs, db);
+			sbuf_sql_string(&dbs, db);
 		}
 	}
 	sbuf_addc(&dbs, ')');
@@ -2004,7 +1993,7 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		sbuf_reset(&s);
 		sbuf_printf(&s, "UPDATE `%s`.`checkpoint` SET ddl_fingerprint = '%s', ddl_file = ",
 		    a->cfg->state_schema, fp0);
-		add_literal(&s, end_file);
+		sbuf_sql_string(&s, end_file);
 		sbuf_printf(&s, ", ddl_pos = %" PRIu64 " WHERE id = 1", end_pos);
 		sbuf_addc(&s, '\0');
 		if (!dest_exec(&a->d, s.p)) {

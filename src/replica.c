@@ -446,13 +446,9 @@ setup_sql(struct replica *r, char *buf, size_t len)
 	case 6:
 		if (!r->mariadb || r->gtid_mode || r->mset.n == 0 || r->file[0] == '\0')
 			return "SELECT 1";
-		sbuf_adds(&g, "SELECT BINLOG_GTID_POS('");
-		for (const char *p = r->file; *p; p++) {
-			if (*p == '\'' || *p == '\\')
-				sbuf_addc(&g, '\\');
-			sbuf_addc(&g, *p);
-		}
-		sbuf_printf(&g, "', %" PRIu64 ")", r->pos);
+		sbuf_adds(&g, "SELECT BINLOG_GTID_POS(");
+		sbuf_sql_string(&g, r->file);
+		sbuf_printf(&g, ", %" PRIu64 ")", r->pos);
 		snprintf(buf, len, "%.*s", (int)g.len, g.p ? g.p : "");
 		sbuf_free(&g);
 		return buf;
@@ -467,6 +463,17 @@ setup_sql(struct replica *r, char *buf, size_t len)
  * the source has no event boundary there (or no such file). False with msg
  * set if not.
  */
+/* Whether s holds exactly g (domain, server and sequence number). */
+static bool
+maria_holds(const struct gtid_maria_set *s, const struct gtid_maria *g)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		if (s->g[i].domain_id == g->domain_id && s->g[i].server_id == g->server_id &&
+		    s->g[i].seq_no == g->seq_no)
+			return true;
+	return false;
+}
+
 static bool
 check_gtid_pos(struct replica *r, const char *have, char *msg, size_t msglen)
 {
@@ -491,21 +498,13 @@ check_gtid_pos(struct replica *r, const char *have, char *msg, size_t msglen)
 		    "BINLOG_GTID_POS is '%s': %s", have, err.msg);
 		return true;
 	}
+	/* every domain received is there, at a GTID received */
 	for (uint32_t i = 0; i < r->mset.n && ok; i++) {
-		const struct gtid_maria *x = &r->mset.g[i];
-		bool found = false, known = false;
-		for (uint32_t j = 0; j < src.n; j++) {
-			const struct gtid_maria *y = &src.g[j];
-			if (y->domain_id != x->domain_id)
-				continue;
-			for (uint32_t k = 0; k < r->mset.n; k++)
-				if (r->mset.g[k].domain_id == y->domain_id &&
-				    r->mset.g[k].server_id == y->server_id &&
-				    r->mset.g[k].seq_no == y->seq_no)
-					known = true;
-			found = true;
-		}
-		ok = found && known;
+		bool known = false;
+		for (uint32_t j = 0; j < src.n && !known; j++)
+			known = src.g[j].domain_id == r->mset.g[i].domain_id &&
+			    maria_holds(&r->mset, &src.g[j]);
+		ok = known;
 	}
 	if (!ok) {
 		gtid_maria_print(&r->mset, &ours);

@@ -411,13 +411,9 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 		dest_close(&d);
 		return true;
 	}
-	sbuf_adds(&q, "SELECT BINLOG_GTID_POS('");
-	for (const char *p = start->file; *p; p++) {
-		if (*p == '\'' || *p == '\\')
-			sbuf_addc(&q, '\\');
-		sbuf_addc(&q, *p);
-	}
-	sbuf_printf(&q, "', %" PRIu64 ")", start->pos);
+	sbuf_adds(&q, "SELECT BINLOG_GTID_POS(");
+	sbuf_sql_string(&q, start->file);
+	sbuf_printf(&q, ", %" PRIu64 ")", start->pos);
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && mysql_query(d.my, q.p) == 0 &&
 	    (res = mysql_store_result(d.my)) != NULL;

@@ -9,19 +9,6 @@
 #include "proto/binlog.h"
 #include "proto/sbuf.h"
 
-/* Append 'text' as an SQL string literal (for information_schema lookups). */
-static void
-add_literal(struct sbuf *b, const char *s)
-{
-	sbuf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			sbuf_addc(b, *s);
-		sbuf_addc(b, *s);
-	}
-	sbuf_addc(b, '\'');
-}
-
 static void
 table_free(struct schema_table *t)
 {
@@ -76,9 +63,9 @@ load_columns(struct schema_table *t, struct dest *d)
 	    "IFNULL(DATETIME_PRECISION, 0) "
 	    "FROM information_schema.COLUMNS "
 	    "WHERE TABLE_SCHEMA = ");
-	add_literal(&q, t->db);
+	sbuf_sql_string(&q, t->db);
 	sbuf_adds(&q, " AND TABLE_NAME = ");
-	add_literal(&q, t->name);
+	sbuf_sql_string(&q, t->name);
 	sbuf_adds(&q, " ORDER BY ORDINAL_POSITION");
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && run(d, q.p, &res);
@@ -133,9 +120,9 @@ load_key(struct schema_table *t, struct dest *d)
 
 	sbuf_adds(&q, "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE, IFNULL(SUB_PART, 0) "
 	    "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ");
-	add_literal(&q, t->db);
+	sbuf_sql_string(&q, t->db);
 	sbuf_adds(&q, " AND TABLE_NAME = ");
-	add_literal(&q, t->name);
+	sbuf_sql_string(&q, t->name);
 	sbuf_adds(&q, " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME <> 'PRIMARY', "
 	    "INDEX_NAME, SEQ_IN_INDEX");
 	sbuf_addc(&q, '\0');
@@ -195,18 +182,18 @@ load_counts(struct schema_table *t, struct dest *d)
 
 	sbuf_adds(&q, "SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS "
 	    "WHERE EVENT_OBJECT_SCHEMA = ");
-	add_literal(&q, t->db);
+	sbuf_sql_string(&q, t->db);
 	sbuf_adds(&q, " AND EVENT_OBJECT_TABLE = ");
-	add_literal(&q, t->name);
+	sbuf_sql_string(&q, t->name);
 	sbuf_adds(&q, "), (SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS "
 	    "WHERE (CONSTRAINT_SCHEMA = ");
-	add_literal(&q, t->db);
+	sbuf_sql_string(&q, t->db);
 	sbuf_adds(&q, " AND TABLE_NAME = ");
-	add_literal(&q, t->name);
+	sbuf_sql_string(&q, t->name);
 	sbuf_adds(&q, ") OR (UNIQUE_CONSTRAINT_SCHEMA = ");
-	add_literal(&q, t->db);
+	sbuf_sql_string(&q, t->db);
 	sbuf_adds(&q, " AND REFERENCED_TABLE_NAME = ");
-	add_literal(&q, t->name);
+	sbuf_sql_string(&q, t->name);
 	sbuf_adds(&q, "))");
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && run(d, q.p, &res);
