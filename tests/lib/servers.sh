@@ -1,4 +1,5 @@
-# servers.sh: start and stop scratch MariaDB servers for integration tests.
+# servers.sh: start and stop scratch MySQL and MariaDB servers of a named
+# flavour for integration tests.
 #
 # Source it from a bash test:
 #
@@ -12,7 +13,7 @@
 # srv_start NAME records, for NAME (a shell identifier):
 #   NAME_PORT        TCP port on 127.0.0.1
 #   NAME_SOCK        unix socket
-#   NAME_PID         pid of mariadbd (a child of the test shell)
+#   NAME_PID         pid of the server (a child of the test shell)
 #   NAME_DIR         scratch directory of this server (data, cnf, log)
 #   NAME_DATADIR     datadir
 #   NAME_BINLOG_DIR  directory of the binlog files (base name NAME-bin)
@@ -29,6 +30,17 @@
 # srv_cleanup_all so that no server outlives its test; a test that needs its
 # own EXIT trap must call srv_cleanup_all from it.
 #
+# Flavours: mariadb-10.11 (the host's packages), mariadb-11.8 and mysql-9.7
+# (each from a chroot built once by tests/lib/roots.sh).  The flavour of a
+# server comes from srv_start -f FLAVOUR, else from the test's pair:
+# MYSHIFT_PAIR=SRC:DST (default mariadb-10.11:mariadb-10.11) gives names
+# starting with "dst" or "rdst" the destination flavour and every other
+# name the source flavour.  srv_flavour NAME prints a running server's
+# flavour, srv_vendor NAME "mysql" or "mariadb".  A chrooted server's files
+# live inside its root (NAME_DIR is the host's path to them, NAME_INNER_DIR
+# the same directory as the server sees it); the host's mariadb client and
+# myshift reach it over the socket and TCP as any other.
+#
 # Environment: MYSHIFT_TEST_TMP (parent of scratch dirs, default /tmp),
 # MYSHIFT_TEST_KEEP=1 keeps the scratch dir after the test,
 # MYSHIFT_SAVE_BINLOGS=DIR copies the servers' binlogs of up to 1 MB into
@@ -37,6 +49,7 @@
 
 SRV_ROOT=
 SRV_NAMES=()
+SRV_INNER_DIRS=()
 SRV_NEXT_ID=1
 SRV_PORT_LOCKS="${MYSHIFT_TEST_TMP:-/tmp}/myshift-ports"
 
@@ -52,13 +65,61 @@ skip() {
 	exit 77
 }
 
-# Skip the test unless a MariaDB server and client are installed.
+# The source and destination flavours of this test.
+SRV_SRC_FLAVOUR=${MYSHIFT_PAIR%%:*}
+SRV_DST_FLAVOUR=${MYSHIFT_PAIR#*:}
+SRV_SRC_FLAVOUR=${SRV_SRC_FLAVOUR:-mariadb-10.11}
+SRV_DST_FLAVOUR=${SRV_DST_FLAVOUR:-mariadb-10.11}
+. "$(dirname "${BASH_SOURCE[0]}")/roots.sh"
+
+# srv_require [FLAVOUR...]: skip the test unless a MariaDB server and client
+# are installed; make sure the roots of the pair's flavours (and of any
+# FLAVOUR named) exist, building them if needed.
 srv_require() {
-	local p
+	local p f
 	for p in mariadbd mariadb-install-db mariadb; do
 		command -v "$p" >/dev/null 2>&1 || [ -x "/usr/sbin/$p" ] ||
 		    skip "$p is not installed (apt-get install mariadb-server mariadb-client)"
 	done
+	for f in "$SRV_SRC_FLAVOUR" "$SRV_DST_FLAVOUR" "$@"; do
+		_srv_flavour_ready "$f" || fail "the $f server is not available"
+	done
+	echo "flavour pair: $SRV_SRC_FLAVOUR -> $SRV_DST_FLAVOUR" >&2
+}
+
+# Is FLAVOUR's server at hand (its root built)?
+_srv_flavour_ready() {
+	case $1 in
+	mariadb-10.11) return 0 ;;
+	mariadb-11.8 | mysql-9.7) roots_ensure "$1" >/dev/null ;;
+	*) fail "unknown server flavour '$1' (mariadb-10.11, mariadb-11.8, mysql-9.7)" ;;
+	esac
+}
+
+# srv_flavour NAME: the flavour NAME runs (or would run) as.
+srv_flavour() {
+	local f
+	f=$(_srv_get "$1" FLAVOUR)
+	if [ -z "$f" ]; then
+		case $1 in
+		dst* | rdst*) f=$SRV_DST_FLAVOUR ;;
+		*) f=$SRV_SRC_FLAVOUR ;;
+		esac
+	fi
+	echo "$f"
+}
+
+# srv_vendor NAME: mysql or mariadb.
+srv_vendor() {
+	case $(srv_flavour "$1") in
+	mysql-*) echo mysql ;;
+	*) echo mariadb ;;
+	esac
+}
+
+# srv_is_mysql NAME: does NAME run MySQL?
+srv_is_mysql() {
+	[ "$(srv_vendor "$1")" = mysql ]
 }
 
 # Find a server program: PATH first, then /usr/sbin (not in a user's PATH).
@@ -127,40 +188,164 @@ _srv_get() {
 	printf '%s' "${!v-}"
 }
 
-# srv_start NAME [--option[=value]...]: initialise a datadir and start a
-# server with binlog_format=ROW; extra options go into its cnf (the last
-# occurrence of an option wins).  Waits until it accepts connections.
+# srv_start [-f FLAVOUR] NAME [--option[=value]...]: initialise a datadir and
+# start a server with binlog_format=ROW (MySQL: GTIDs on, unless an option
+# says otherwise); extra options go into its cnf (the last occurrence of an
+# option wins).  Waits until it accepts connections.
 srv_start() {
-	local name=$1 dir opt port id user=()
+	local name flavour= dir inner root= opt port id
+	if [ "$1" = -f ]; then
+		flavour=$2
+		shift 2
+	fi
+	name=$1
 	shift
 	[[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || fail "srv_start: bad name '$name'"
 	[ -z "$(_srv_get "$name" PID)" ] || fail "srv_start: $name is running"
+	[ -n "$flavour" ] || flavour=$(srv_flavour "$name")
+	_srv_flavour_ready "$flavour" || fail "the $flavour server is not available"
 	_srv_root
-	dir=$SRV_ROOT/$name
-	mkdir -p "$dir/data" "$dir/binlog" || fail "cannot create $dir"
-	[ "$(id -u)" = 0 ] && user=(--user=root)
-	if ! "$(_srv_prog mariadb-install-db)" --no-defaults --datadir="$dir/data" \
-	    "${user[@]}" --auth-root-authentication-method=normal --skip-test-db \
-	    >"$dir/install.log" 2>&1; then
-		cat "$dir/install.log" >&2
-		fail "mariadb-install-db failed for $name"
-	fi
+	case $flavour in
+	mariadb-10.11)
+		dir=$SRV_ROOT/$name
+		inner=$dir
+		;;
+	*)
+		# Inside the root: a scratch dir of its own, removed at cleanup.
+		root=$(roots_path "$flavour")
+		inner=$(_srv_inner_root "$root")/$name || exit 1
+		dir=$root$inner
+		;;
+	esac
+	mkdir -p "$dir/data" "$dir/binlog" "$dir/tmp" || fail "cannot create $dir"
+	_srv_set "$name" FLAVOUR "$flavour"
+	_srv_set "$name" CHROOT "$root"
+	_srv_set "$name" DIR "$dir"
+	_srv_set "$name" INNER_DIR "$inner"
+	[ ${#dir} -lt 100 ] || fail "socket path $dir/sock is too long (MYSHIFT_TEST_TMP, MYSHIFT_ROOTS)"
+	_srv_init_datadir "$name" || exit 1
 	port=$(_srv_pick_port) || exit 1
 	id=$SRV_NEXT_ID
 	SRV_NEXT_ID=$((SRV_NEXT_ID + 1))
-	mkdir -p "$dir/tmp"
-	cat >"$dir/my.cnf" <<-EOF
+	case $flavour in
+	mysql-*) _srv_cnf_mysql "$inner" "$name" "$port" "$id" >"$dir/my.cnf" ;;
+	*) _srv_cnf_mariadb "$inner" "$name" "$port" "$id" >"$dir/my.cnf" ;;
+	esac
+	for opt in "$@"; do
+		echo "${opt#--}" >>"$dir/my.cnf"
+	done
+	SRV_NAMES+=("$name")
+	_srv_set "$name" PORT "$port"
+	_srv_set "$name" SOCK "$dir/sock"
+	_srv_set "$name" DATADIR "$dir/data"
+	_srv_set "$name" BINLOG_DIR "$dir/binlog"
+	_srv_set "$name" CNF "$dir/my.cnf"
+	_srv_set "$name" LOG "$dir/error.log"
+	_srv_launch "$name"
+	case $flavour in
+	mariadb-11.8)
+		# mariadb-install-db's anonymous accounts shadow user@'%'
+		# logins from 127.0.0.1.
+		srv_sql "$name" "SET sql_log_bin = 0;
+		    DELETE FROM mysql.global_priv WHERE user = ''; FLUSH PRIVILEGES" ||
+		    fail "cannot remove the anonymous accounts of $name"
+		;;
+	esac
+}
+
+# _srv_inner_root ROOT: create (once per test) a scratch dir inside ROOT
+# and print its path as seen inside the root.
+_srv_inner_root() {
+	local root=$1 v d
+	v=SRV_INNER_$(echo "$root" | md5sum | cut -c1-8)
+	if [ -z "${!v-}" ]; then
+		mkdir -p "$root/var/tmp" || return 1
+		d=$(mktemp -d "$root/var/tmp/mst.XXXX") || return 1
+		printf -v "$v" '%s' "${d#"$root"}"
+		SRV_INNER_DIRS+=("$d")
+	fi
+	echo "${!v}"
+}
+
+# _srv_in NAME PROG ARGS...: run a program of NAME's flavour (in its root).
+_srv_in() {
+	local name=$1 root
+	shift
+	root=$(_srv_get "$name" CHROOT)
+	if [ -n "$root" ]; then
+		chroot "$root" "$@"
+	else
+		"$(_srv_prog "$1")" "${@:2}"
+	fi
+}
+
+# _srv_init_datadir NAME: a fresh datadir for NAME.  The chrooted flavours
+# copy a template made once per root (mysqld --initialize takes ~10 s).
+_srv_init_datadir() {
+	local name=$1 flavour dir inner root user=() tpl
+	flavour=$(_srv_get "$name" FLAVOUR)
+	dir=$(_srv_get "$name" DIR)
+	inner=$(_srv_get "$name" INNER_DIR)
+	root=$(_srv_get "$name" CHROOT)
+	[ "$(id -u)" = 0 ] && user=(--user=root)
+	if [ -z "$root" ]; then
+		if ! "$(_srv_prog mariadb-install-db)" --no-defaults --datadir="$dir/data" \
+		    "${user[@]}" --auth-root-authentication-method=normal --skip-test-db \
+		    >"$dir/install.log" 2>&1; then
+			cat "$dir/install.log" >&2
+			fail "mariadb-install-db failed for $name"
+		fi
+		return 0
+	fi
+	tpl=$root/var/lib/myshift-datadir-template
+	if [ ! -f "$tpl.ok" ]; then
+		exec 8>"$root/var/lib/myshift-datadir-template.lock"
+		flock 8
+		if [ ! -f "$tpl.ok" ]; then
+			rm -rf "$tpl"
+			mkdir -p "$tpl"
+			case $flavour in
+			mysql-*)
+				rmdir "$tpl"
+				chroot "$root" mysqld --no-defaults --initialize-insecure \
+				    --user=root --datadir=/var/lib/myshift-datadir-template \
+				    --innodb-redo-log-capacity=67108864 \
+				    >"$dir/install.log" 2>&1
+				;;
+			*)
+				chroot "$root" mariadb-install-db --no-defaults \
+				    --datadir=/var/lib/myshift-datadir-template --user=root \
+				    --auth-root-authentication-method=normal --skip-test-db \
+				    >"$dir/install.log" 2>&1
+				;;
+			esac || {
+				cat "$dir/install.log" >&2
+				exec 8>&-
+				fail "initialising a $flavour datadir failed"
+			}
+			touch "$tpl.ok"
+		fi
+		exec 8>&-
+	fi
+	rmdir "$dir/data" 2>/dev/null
+	cp -a "$tpl" "$dir/data" || fail "cannot copy the $flavour datadir template"
+}
+
+# The cnf of a MariaDB server whose files are under INNER.
+_srv_cnf_mariadb() {
+	local inner=$1 name=$2 port=$3 id=$4
+	cat <<-EOF
 	[mariadbd]
-	tmpdir=$dir/tmp
-	datadir=$dir/data
-	socket=$dir/sock
-	pid-file=$dir/mariadbd.pid
-	log-error=$dir/error.log
+	tmpdir=$inner/tmp
+	datadir=$inner/data
+	socket=$inner/sock
+	pid-file=$inner/mariadbd.pid
+	log-error=$inner/error.log
 	port=$port
 	bind-address=127.0.0.1
 	skip-name-resolve
 	server-id=$id
-	log-bin=$dir/binlog/$name-bin
+	log-bin=$inner/binlog/$name-bin
 	binlog_format=ROW
 	character-set-server=utf8mb4
 	collation-server=utf8mb4_general_ci
@@ -180,28 +365,62 @@ srv_start() {
 	table_open_cache=400
 	key_buffer_size=8M
 	EOF
-	for opt in "$@"; do
-		echo "${opt#--}" >>"$dir/my.cnf"
-	done
-	SRV_NAMES+=("$name")
-	_srv_set "$name" PORT "$port"
-	_srv_set "$name" SOCK "$dir/sock"
-	_srv_set "$name" DIR "$dir"
-	_srv_set "$name" DATADIR "$dir/data"
-	_srv_set "$name" BINLOG_DIR "$dir/binlog"
-	_srv_set "$name" CNF "$dir/my.cnf"
-	_srv_set "$name" LOG "$dir/error.log"
-	[ ${#dir} -lt 95 ] || fail "socket path $dir/sock is too long (MYSHIFT_TEST_TMP)"
-	_srv_launch "$name"
 }
 
-# Start mariadbd for NAME from its cnf and wait until it answers.
+# The cnf of a MySQL server whose files are under INNER: MySQL's own
+# defaults (utf8mb4_0900_ai_ci, caching_sha2_password), GTIDs on.
+_srv_cnf_mysql() {
+	local inner=$1 name=$2 port=$3 id=$4
+	cat <<-EOF
+	[mysqld]
+	tmpdir=$inner/tmp
+	datadir=$inner/data
+	socket=$inner/sock
+	pid-file=$inner/mysqld.pid
+	log-error=$inner/error.log
+	port=$port
+	bind-address=127.0.0.1
+	mysqlx=OFF
+	secure-file-priv=
+	skip-name-resolve
+	server-id=$id
+	log-bin=$inner/binlog/$name-bin
+	binlog_format=ROW
+	gtid_mode=ON
+	enforce_gtid_consistency=ON
+	max_allowed_packet=64M
+	performance_schema=OFF
+	innodb_buffer_pool_size=128M
+	innodb_redo_log_capacity=67108864
+	innodb_log_buffer_size=16777216
+	innodb_flush_log_at_trx_commit=2
+	innodb_read_io_threads=1
+	innodb_write_io_threads=1
+	innodb_purge_threads=1
+	innodb_buffer_pool_load_at_startup=OFF
+	innodb_buffer_pool_dump_at_shutdown=OFF
+	sync_binlog=0
+	max_connections=200
+	table_open_cache=400
+	key_buffer_size=8M
+	EOF
+}
+
+# Start the server of NAME from its cnf and wait until it answers.
 _srv_launch() {
-	local name=$1 dir pid user=() t0
+	local name=$1 dir inner root pid user=() t0 prog=mariadbd
 	dir=$(_srv_get "$name" DIR)
+	inner=$(_srv_get "$name" INNER_DIR)
+	root=$(_srv_get "$name" CHROOT)
 	[ "$(id -u)" = 0 ] && user=(--user=root)
-	"$(_srv_prog mariadbd)" --defaults-file="$dir/my.cnf" "${user[@]}" \
-	    >>"$dir/mariadbd.out" 2>&1 </dev/null &
+	srv_is_mysql "$name" && prog=mysqld
+	if [ -n "$root" ]; then
+		chroot "$root" "/usr/sbin/$prog" --defaults-file="$inner/my.cnf" "${user[@]}" \
+		    >>"$dir/server.out" 2>&1 </dev/null &
+	else
+		"$(_srv_prog "$prog")" --defaults-file="$dir/my.cnf" "${user[@]}" \
+		    >>"$dir/server.out" 2>&1 </dev/null &
+	fi
 	pid=$!
 	_srv_set "$name" PID "$pid"
 	t0=$SECONDS
@@ -209,11 +428,11 @@ _srv_launch() {
 		if ! kill -0 "$pid" 2>/dev/null; then
 			_srv_set "$name" PID ""
 			_srv_dump_log "$name"
-			fail "mariadbd $name exited during startup"
+			fail "$prog $name exited during startup"
 		fi
 		if [ $((SECONDS - t0)) -ge "${SRV_START_TIMEOUT:-60}" ]; then
 			_srv_dump_log "$name"
-			fail "mariadbd $name not ready after ${SRV_START_TIMEOUT:-60}s"
+			fail "$prog $name not ready after ${SRV_START_TIMEOUT:-60}s"
 		fi
 		sleep 0.1
 	done
@@ -224,7 +443,7 @@ _srv_dump_log() {
 	local dir
 	dir=$(_srv_get "$1" DIR)
 	echo "---- $dir/error.log (tail) ----" >&2
-	tail -n 40 "$dir/error.log" "$dir/mariadbd.out" >&2 2>/dev/null
+	tail -n 40 "$dir/error.log" "$dir/server.out" >&2 2>/dev/null
 	echo "----" >&2
 }
 
@@ -289,10 +508,7 @@ srv_binlogs() {
 	local dir f
 	dir=$(_srv_get "$1" BINLOG_DIR)
 	while read -r f; do
-		case $f in
-		/*) echo "$f" ;;
-		*) echo "$dir/${f##*/}" ;;
-		esac
+		echo "$dir/${f##*/}"
 	done <"$dir/$1-bin.index"
 }
 
@@ -310,7 +526,7 @@ _srv_save_binlogs() {
 # srv_cleanup_all: stop every server this test started, release the ports
 # and remove the scratch dir (kept if MYSHIFT_TEST_KEEP=1).
 srv_cleanup_all() {
-	local name port
+	local name port d
 	for name in "${SRV_NAMES[@]}"; do
 		srv_stop "$name"
 		port=$(_srv_get "$name" PORT)
@@ -318,6 +534,14 @@ srv_cleanup_all() {
 		[ -n "${MYSHIFT_SAVE_BINLOGS:-}" ] && _srv_save_binlogs "$name"
 	done
 	SRV_NAMES=()
+	for d in "${SRV_INNER_DIRS[@]}"; do
+		if [ "${MYSHIFT_TEST_KEEP:-0}" = 1 ]; then
+			echo "kept $d" >&2
+		else
+			rm -rf "$d"
+		fi
+	done
+	SRV_INNER_DIRS=()
 	if [ -n "$SRV_ROOT" ]; then
 		if [ "${MYSHIFT_TEST_KEEP:-0}" = 1 ]; then
 			echo "kept $SRV_ROOT" >&2
