@@ -1832,31 +1832,36 @@ fingerprint(struct applier *a, const struct sql_info *in, const char *defdb,
 	}
 	sbuf_addc(&dbs, ')');
 	sbuf_addc(&dbs, '\0');
-	sbuf_printf(&q, "SELECT MD5(IFNULL(GROUP_CONCAT(x ORDER BY x SEPARATOR '|'), '')) FROM ("
+	/*
+	 * MySQL 9 has no MD5(): SHA2-224 there (hex of 56 characters, which
+	 * also tells the two apart); MariaDB keeps MD5, as checkpoints recorded
+	 * by earlier versions hold.  %1$s: the schemas, %2$s( ... %3$s: the hash.
+	 */
+	sbuf_printf(&q, "SELECT %2$sIFNULL(GROUP_CONCAT(x ORDER BY x SEPARATOR '|'), '')%3$s FROM ("
 	    "SELECT CONCAT_WS(',', 'S', SCHEMA_NAME, DEFAULT_COLLATION_NAME) x "
-	    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN %s "
+	    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN %1$s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'T', TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, "
 	    "IFNULL(ENGINE, ''), IFNULL(TABLE_COLLATION, ''), IFNULL(CREATE_OPTIONS, ''), "
-	    "TABLE_COMMENT) FROM information_schema.TABLES WHERE TABLE_SCHEMA IN %s "
+	    "TABLE_COMMENT) FROM information_schema.TABLES WHERE TABLE_SCHEMA IN %1$s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'C', TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, "
 	    "ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, IFNULL(COLUMN_DEFAULT, '~'), "
 	    "IFNULL(COLLATION_NAME, ''), EXTRA, COLUMN_COMMENT) "
-	    "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN %s "
+	    "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN %1$s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'I', TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, "
 	    "SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, IFNULL(SUB_PART, '')) "
-	    "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN %s "
+	    "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN %1$s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'R', ROUTINE_SCHEMA, ROUTINE_TYPE, ROUTINE_NAME, "
-	    "MD5(IFNULL(ROUTINE_DEFINITION, ''))) FROM information_schema.ROUTINES "
-	    "WHERE ROUTINE_SCHEMA IN %s "
+	    "%2$sIFNULL(ROUTINE_DEFINITION, '')%3$s) FROM information_schema.ROUTINES "
+	    "WHERE ROUTINE_SCHEMA IN %1$s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'G', TRIGGER_SCHEMA, TRIGGER_NAME, "
-	    "MD5(ACTION_STATEMENT)) FROM information_schema.TRIGGERS "
-	    "WHERE TRIGGER_SCHEMA IN %s "
+	    "%2$sACTION_STATEMENT%3$s) FROM information_schema.TRIGGERS "
+	    "WHERE TRIGGER_SCHEMA IN %1$s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'E', EVENT_SCHEMA, EVENT_NAME, "
-	    "MD5(IFNULL(EVENT_DEFINITION, ''))) FROM information_schema.EVENTS "
-	    "WHERE EVENT_SCHEMA IN %s "
+	    "%2$sIFNULL(EVENT_DEFINITION, '')%3$s) FROM information_schema.EVENTS "
+	    "WHERE EVENT_SCHEMA IN %1$s "
 	    "UNION ALL SELECT CONCAT_WS(',', 'V', TABLE_SCHEMA, TABLE_NAME, "
-	    "MD5(VIEW_DEFINITION)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN %s",
-	    dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p, dbs.p);
+	    "%2$sVIEW_DEFINITION%3$s) FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN %1$s",
+	    dbs.p, a->mariadb ? "MD5(" : "SHA2(", a->mariadb ? ")" : ", 224)");
 	if (a->fp_innodb) {
 		/*
 		 * InnoDB table ids follow a table through RENAME: a swap of two

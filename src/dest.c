@@ -176,6 +176,21 @@ dest_value(struct dest *d, const char *sql, char **out)
 }
 
 bool
+dest_is_mariadb(struct dest *d)
+{
+	return strstr(mysql_get_server_info(d->my), "MariaDB") != NULL;
+}
+
+const char *
+dest_binlog_status_sql(struct dest *d)
+{
+	/* MySQL 8.2 added SHOW BINARY LOG STATUS; 8.4 removed SHOW MASTER STATUS */
+	if (!dest_is_mariadb(d) && mysql_get_server_version(d->my) >= 80200)
+		return "SHOW BINARY LOG STATUS";
+	return "SHOW MASTER STATUS";
+}
+
+bool
 dest_transient(const struct dest *d)
 {
 	switch (d->errnum) {

@@ -31,6 +31,12 @@ bool dest_execf(struct dest *d, const char *fmt, ...)
 bool dest_value(struct dest *d, const char *sql, char **out)
     __attribute__((warn_unused_result));
 
+/* Whether the server is MariaDB (else MySQL). */
+bool dest_is_mariadb(struct dest *d);
+/* The statement that shows the binlog position: SHOW BINARY LOG STATUS on
+ * MySQL 8.2 and later (8.4 removed SHOW MASTER STATUS), else SHOW MASTER STATUS. */
+const char *dest_binlog_status_sql(struct dest *d);
+
 /* Whether the last error is one a reconnect and retry may cure (lost link, deadlock). */
 bool dest_transient(const struct dest *d);
 

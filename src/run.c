@@ -341,7 +341,8 @@ status_listen(struct run *r, char *msg, size_t msglen)
  * start: reconnections check it, and resume = gtid can use it.
  */
 static bool
-start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen)
+start_position(const struct cfg *c, struct ckpt *start, bool *fatal, char *err,
+    size_t errlen)
 {
 	const char *s = c->start ? c->start : "current";
 	const char *colon = strrchr(s, ':');
@@ -352,6 +353,7 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 	bool ok;
 
 	memset(start, 0, sizeof(*start));
+	*fatal = false;
 	if (strcasecmp(s, "current") != 0) {
 		/*
 		 * FILE:POS unless it reads as a GTID set: MariaDB's have no ':',
@@ -387,11 +389,15 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 		return true;
 	}
 	if (start->file[0] == '\0') {
-		if (mysql_query(d.my, "SHOW MASTER STATUS") != 0 ||
+		const char *sql = dest_binlog_status_sql(&d);
+		if (mysql_query(d.my, sql) != 0 ||
 		    (res = mysql_store_result(d.my)) == NULL) {
-			snprintf(err, errlen, "%s: SHOW MASTER STATUS: %s (the user needs the "
-			    "REPLICATION CLIENT or BINLOG MONITOR privilege)", d.where,
-			    mysql_error(d.my));
+			/* a refusal by the server (privilege, syntax) is no retry's */
+			d.errnum = mysql_errno(d.my);
+			*fatal = !dest_transient(&d) && d.errnum < 2000;
+			snprintf(err, errlen, "%s: %s: %s (error %u; the user needs the "
+			    "REPLICATION CLIENT privilege, on MariaDB BINLOG MONITOR)",
+			    d.where, sql, mysql_error(d.my), d.errnum);
 			dest_close(&d);
 			return false;
 		}
@@ -399,6 +405,7 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 		if (row == NULL || row[0] == NULL) {
 			snprintf(err, errlen, "%s: binary logging is off on the source: enable "
 			    "log_bin with binlog_format=ROW", d.where);
+			*fatal = true;
 			mysql_free_result(res);
 			dest_close(&d);
 			return false;
@@ -430,6 +437,7 @@ start_position(const struct cfg *c, struct ckpt *start, char *err, size_t errlen
 		    "has no such binlog position (no binlog of that name, or not the "
 		    "start of an event; SHOW BINLOG EVENTS lists them)", d.where,
 		    start->file, start->pos);
+		*fatal = true;
 		mysql_free_result(res);
 		dest_close(&d);
 		return false;
@@ -478,9 +486,10 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 		return APPLIER_RETRY;
 	}
 	if (!ck.found) {
-		if (!start_position(c, &start, err, sizeof(err))) {
+		bool fatal;
+		if (!start_position(c, &start, &fatal, err, sizeof(err))) {
 			snprintf(msg, msglen, "%s", err);
-			return APPLIER_RETRY;
+			return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 		}
 		if (!ckpt_init(c, &start, err, sizeof(err)) ||
 		    !ckpt_read(c, &ck, err, sizeof(err))) {

@@ -53,10 +53,13 @@ mig_require() {
 mig_source() {
 	local name=$1
 	shift
+	local monitor='BINLOG MONITOR'
 	srv_start "$name" "$@"
+	# MySQL has no BINLOG MONITOR: REPLICATION CLIENT shows binlog status.
+	srv_is_mysql "$name" && monitor='REPLICATION CLIENT'
 	srv_sql "$name" "SET sql_log_bin = 0;
 	    CREATE USER '$MIG_REPL_USER'@'127.0.0.1' IDENTIFIED BY '$MIG_REPL_PW';
-	    GRANT REPLICATION SLAVE, BINLOG MONITOR, SELECT ON *.*
+	    GRANT REPLICATION SLAVE, $monitor, SELECT ON *.*
 	        TO '$MIG_REPL_USER'@'127.0.0.1';
 	    SET sql_log_bin = 1" || fail "cannot create the replication account on $name"
 }
@@ -74,9 +77,24 @@ mig_dest() {
 	    SET sql_log_bin = 1" || fail "cannot create the apply account on $name"
 }
 
-# mig_position NAME: print "FILE POS" of NAME's SHOW MASTER STATUS.
+# mig_status_sql NAME: the statement that shows NAME's binlog position
+# (MySQL 8.4 removed SHOW MASTER STATUS).
+mig_status_sql() {
+	if srv_is_mysql "$1"; then
+		echo "SHOW BINARY LOG STATUS"
+	else
+		echo "SHOW MASTER STATUS"
+	fi
+}
+
+# mig_position NAME: print "FILE POS" of NAME's binlog status.
 mig_position() {
-	srv_sql "$1" "SHOW MASTER STATUS" | awk -F'\t' 'NR == 1 { print $1, $2 }'
+	srv_sql "$1" "$(mig_status_sql "$1")" | awk -F'\t' 'NR == 1 { print $1, $2 }'
+}
+
+# mig_cross_vendor SRC DST: are SRC and DST of different vendors?
+mig_cross_vendor() {
+	[ "$(srv_vendor "$1")" != "$(srv_vendor "$2")" ]
 }
 
 # mig_config FILE SRC DST [START [EXTRA]]: write a myshift config for
@@ -98,6 +116,7 @@ mig_config() {
 		user = $MIG_REPL_USER
 		password = $MIG_REPL_PW
 		ssl_mode = disabled
+		get_server_public_key = true
 
 		[destination]
 		host = 127.0.0.1
@@ -105,6 +124,7 @@ mig_config() {
 		user = $MIG_DST_USER
 		password = $MIG_DST_PW
 		ssl_mode = disabled
+		get_server_public_key = true
 
 		[replication]
 		server_id = ${MIG_SERVER_ID:-4242}
@@ -317,9 +337,11 @@ mig_show_diff() {
 }
 
 # mig_compare_table SRC DST DB TABLE [DSTDB [DSTTABLE [SKIP]]]: DB.TABLE on
-# SRC and DSTDB.DSTTABLE on DST hold the same rows: CHECKSUM TABLE equal
-# (unless columns are skipped) and the ordered rows equal, without the
-# columns in SKIP (space separated). Prints the first differing rows.
+# SRC and DSTDB.DSTTABLE on DST hold the same rows: the ordered rows equal
+# (hexed), without the columns in SKIP (space separated), and CHECKSUM
+# TABLE equal unless columns are skipped or the servers are of different
+# vendors (whose CHECKSUM algorithms differ). Prints the first differing
+# rows.
 mig_compare_table() {
 	local src=$1 dst=$2 db=$3 t=$4 ddb=${5:-$3} dt=${6:-$4} skip=${7:-} a b ca cb rc=0
 	srv_scratch
@@ -340,7 +362,7 @@ mig_compare_table() {
 		mig_show_diff "$a" "$b"
 		rc=1
 	fi
-	if [ -z "$skip" ]; then
+	if [ -z "$skip" ] && ! mig_cross_vendor "$src" "$dst"; then
 		ca=$(mig_checksum "$src" "$db" "$t")
 		cb=$(mig_checksum "$dst" "$ddb" "$dt")
 		if [ -z "$ca" ] || [ "$ca" != "$cb" ]; then
