@@ -1,5 +1,6 @@
 /* applier.c: source transactions to destination transactions: typed prepared statements, batches, checkpoints. */
 #include "src/applier.h"
+#include "src/collation.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -185,6 +186,7 @@ struct applier {
 	bool group_in_order;     /* this group has savepoints: no batching */
 	bool mariadb;            /* destination flavour */
 	bool fp_innodb;          /* DDL fingerprints include InnoDB table ids */
+	struct collations *colls; /* source ids to destination names */
 };
 
 static void
@@ -1660,60 +1662,31 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 
 /* ---------------------------------------------------------------- DDL */
 
-/* Collation id to (collation, charset) names of the destination. */
-struct coll {
-	char name[64];
-	char charset[32];
-};
-
-static struct coll *collations; /* read-only after the first load; one per process */
-static pthread_mutex_t coll_lock = PTHREAD_MUTEX_INITIALIZER;
-#define MAX_COLLATION 4096
-
+/*
+ * The source's and the destination's collation tables (src/collation.c);
+ * the source is asked once per start, over a short connection of its own.
+ */
 static bool
-collations_load(struct applier *a)
+load_collations(struct applier *a)
 {
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	struct coll *c;
-	bool ok = true;
+	struct dest src = { 0 };
+	bool transient = false;
+	char err[1024];
 
-	pthread_mutex_lock(&coll_lock);
-	if (collations != NULL) {
-		pthread_mutex_unlock(&coll_lock);
-		return true;
-	}
-	c = calloc(MAX_COLLATION, sizeof(*c));
-	if (c == NULL || mysql_query(a->d.my, "SELECT ID, COLLATION_NAME, "
-	    "CHARACTER_SET_NAME FROM information_schema.COLLATIONS") != 0 ||
-	    (res = mysql_store_result(a->d.my)) == NULL) {
-		free(c);
-		pthread_mutex_unlock(&coll_lock);
-		a->d.errnum = mysql_errno(a->d.my);
-		snprintf(a->d.err, sizeof(a->d.err), "%s: reading collations: %s", a->d.where,
-		    mysql_error(a->d.my));
+	if (!dest_connect(&src, &a->cfg->source, "source")) {
+		snprintf(a->msg, sizeof(a->msg), "reading the source's collations: %s", src.err);
+		a->status = APPLIER_RETRY;
 		return false;
 	}
-	while ((row = mysql_fetch_row(res)) != NULL) {
-		unsigned long id = row[0] ? strtoul(row[0], NULL, 10) : 0;
-		if (id == 0 || id >= MAX_COLLATION || row[1] == NULL || row[2] == NULL)
-			continue;
-		snprintf(c[id].name, sizeof(c[id].name), "%s", row[1]);
-		snprintf(c[id].charset, sizeof(c[id].charset), "%s", row[2]);
+	a->colls = collations_load(&src, &a->d, a->cfg->collation_map, &transient, err,
+	    sizeof(err));
+	dest_close(&src);
+	if (a->colls == NULL) {
+		snprintf(a->msg, sizeof(a->msg), "%s", err);
+		a->status = transient ? APPLIER_RETRY : APPLIER_FATAL;
+		return false;
 	}
-	mysql_free_result(res);
-	collations = c;
-	pthread_mutex_unlock(&coll_lock);
-	return ok;
-}
-
-static const struct coll *
-coll_get(unsigned id)
-{
-	if (collations == NULL || id == 0 || id >= MAX_COLLATION ||
-	    collations[id].name[0] == '\0')
-		return NULL;
-	return &collations[id];
+	return true;
 }
 
 /* The session of a QUERY event: sql_mode, charsets, time zone, timestamp, checks. */
@@ -1746,23 +1719,35 @@ session_query(struct applier *a, const struct binlog_event *ev)
 		sbuf_printf(&s, ", foreign_key_checks = %d, unique_checks = %d",
 		    (q->flags2 & (1u << 26)) ? 0 : 1, (q->flags2 & (1u << 27)) ? 0 : 1);
 	if (q->has_charset) {
-		const struct coll *cl = coll_get(q->charset_client);
-		const struct coll *cc = coll_get(q->collation_connection);
-		const struct coll *cs = coll_get(q->collation_server);
-		if (cl == NULL || cc == NULL || cs == NULL) {
-			sbuf_free(&s);
-			set_fatal(a, "statement at %s:%" PRIu64 " uses collation ids %u/%u/%u, "
-			    "some of which the destination does not have", a->file, ev->offset,
-			    q->charset_client, q->collation_connection, q->collation_server);
-			return false;
+		static const char *const what[3] = { "character_set_client",
+			"collation_connection", "collation_server" };
+		unsigned ids[3] = { q->charset_client, q->collation_connection,
+			q->collation_server };
+		const char *names[3], *charsets[3];
+		char err[512];
+		for (int i = 0; i < 3; i++) {
+			names[i] = collations_dest(a->colls, ids[i], &charsets[i], err, sizeof(err));
+			if (names[i] == NULL) {
+				sbuf_free(&s);
+				set_fatal(a, "statement at %s:%" PRIu64 " ran with %s = id %u: %s",
+				    a->file, ev->offset, what[i], ids[i], err);
+				return false;
+			}
 		}
 		sbuf_printf(&s, ", character_set_client = %s, collation_connection = %s, "
-		    "collation_server = %s", cl->charset, cc->name, cs->name);
+		    "collation_server = %s", charsets[0], names[1], names[2]);
 	}
 	if (q->has_charset_database) {
-		const struct coll *cd = coll_get(q->charset_database);
-		if (cd != NULL)
-			sbuf_printf(&s, ", collation_database = %s", cd->name);
+		char err[512];
+		const char *cd = collations_dest(a->colls, q->charset_database, NULL, err,
+		    sizeof(err));
+		if (cd == NULL) {
+			sbuf_free(&s);
+			set_fatal(a, "statement at %s:%" PRIu64 " ran in a database of collation "
+			    "id %u: %s", a->file, ev->offset, q->charset_database, err);
+			return false;
+		}
+		sbuf_printf(&s, ", collation_database = %s", cd);
 	}
 	if (q->has_time_zone) {
 		sbuf_adds(&s, ", time_zone = ");
@@ -1971,6 +1956,27 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		}
 		memcpy(sql, q->query.p, q->query.len);
 		sql[q->query.len] = '\0';
+	}
+	/* collations the destination lacks, charsets whose defaults differ */
+	{
+		bool changed = false;
+		char err[512];
+		char *cs = collations_rewrite_sql(a->colls, sql, strlen(sql),
+		    in->object == SQLO_TABLE || in->object == SQLO_DATABASE, &changed, err,
+		    sizeof(err));
+		if (cs == NULL) {
+			set_fatal(a, "DDL at %s:%" PRIu64 " on %s%s%s: %s: %.200s", a->file,
+			    ev->offset, in->nrefs ? in->refs[0].db : "?",
+			    in->nrefs && in->object != SQLO_DATABASE ? "." : "",
+			    in->nrefs && in->object != SQLO_DATABASE ? in->refs[0].name : "",
+			    err, sql);
+			goto out;
+		}
+		if (changed)
+			log_info("%s:%" PRIu64 ": collations translated for the destination: "
+			    "%.300s", a->file, ev->offset, cs);
+		free(sql);
+		sql = cs;
 	}
 	/* was this DDL applied before a crash? */
 	sbuf_printf(&s, "SELECT CONCAT_WS(' ', IFNULL(ddl_fingerprint, '-'), IFNULL(ddl_file, '-'), "
@@ -2435,7 +2441,7 @@ setup(struct applier *a)
 {
 	a->fp_innodb = true;
 	if (!dest_connect(&a->d, &a->cfg->destination, "destination") ||
-	    !session_rows(a) || !collations_load(a) ||
+	    !session_rows(a) ||
 	    !state_schema_create(&a->d, a->cfg->state_schema) || !ckpt_prepare(a) ||
 	    !ckpt_resume(a)) {
 		set_dest_error(a, NULL);
@@ -2445,7 +2451,7 @@ setup(struct applier *a)
 		return false;
 	}
 	a->mariadb = strstr(mysql_get_server_info(a->d.my), "MariaDB") != NULL;
-	return true;
+	return load_collations(a);
 }
 
 static void *
@@ -2577,6 +2583,7 @@ applier_free(struct applier *a)
 	if (a->ckpt_st != NULL)
 		mysql_stmt_close(a->ckpt_st);
 	dest_close(&a->d);
+	collations_free(a->colls);
 	binlog_decoder_free(a->dec);
 	arena_free(&a->ar);
 	free(a->binds);

@@ -1,5 +1,6 @@
 /* cfg.c: reading myshift.ini through inih into a validated, immutable struct cfg. */
 #include "src/cfg.h"
+#include "src/collation.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -77,6 +78,7 @@ static const struct cfg_key keys[] = {
 	{ "apply", "state_schema", CFG_STR, "myshift", 0, 0, NULL, false, false, L(state_schema) },
 	{ "apply", "foreign_key_checks", CFG_BOOL, "true", 0, 0, NULL, false, false, L(foreign_key_checks) },
 	{ "apply", "replicate_accounts", CFG_BOOL, "false", 0, 0, NULL, false, false, L(replicate_accounts) },
+	{ "apply", "collation_map", CFG_STR, "", 0, 0, NULL, false, false, L(collation_map) },
 	{ "apply", "compact", CFG_BOOL, "true", 0, 0, NULL, false, true, L(compact) },
 	{ "status", "listen", CFG_STR, "", 0, 0, NULL, false, false, L(status_listen) },
 	{ "status", "interval", CFG_INT, "10", 1, 86400, NULL, false, true, L(status_interval) },
@@ -234,6 +236,12 @@ store(struct loader *l, struct cfg *c, const struct cfg_key *k, const char *v, i
 
 	switch (k->type) {
 	case CFG_STR:
+		if (v != NULL && base == (char *)c + L(collation_map) &&
+		    collations_map_check(v) != NULL) {
+			add_error(l, line, "[%s] %s = %s: %s", k->section, k->name, v,
+			    collations_map_check(v));
+			return;
+		}
 		*(char **)base = v ? strdup(v) : NULL;
 		return;
 	case CFG_ENUM:

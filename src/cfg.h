@@ -43,6 +43,7 @@ struct cfg {
 	char *state_schema;
 	bool foreign_key_checks;
 	bool replicate_accounts;
+	char *collation_map;       /* source:destination collation pairs */
 	bool compact;              /* net-effect batching of simple tables */   /* CREATE USER, GRANT, ...: replay, or log and skip */
 	/* [status] */
 	char *status_listen;   /* host:port, "" off */
