@@ -2,6 +2,7 @@
 #include "src/applier.h"
 #include "src/collation.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -1662,6 +1663,20 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 
 /* ---------------------------------------------------------------- DDL */
 
+/* Cut a trailing START TRANSACTION (MySQL's atomic CREATE TABLE ... SELECT). */
+static void
+strip_start_transaction(char *sql)
+{
+	static const char tail[] = "START TRANSACTION";
+	size_t n = strlen(sql), k = sizeof(tail) - 1;
+
+	while (n > 0 && (sql[n - 1] == ';' || isspace((unsigned char)sql[n - 1])))
+		n--;
+	if (n > k && strncasecmp(sql + n - k, tail, k) == 0 &&
+	    isspace((unsigned char)sql[n - k - 1]))
+		sql[n - k - 1] = '\0';
+}
+
 /*
  * The source's and the destination's collation tables (src/collation.c);
  * the source is asked once per start, over a short connection of its own.
@@ -1957,6 +1972,15 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		memcpy(sql, q->query.p, q->query.len);
 		sql[q->query.len] = '\0';
 	}
+	/*
+	 * MySQL 8.0.21+ logs CREATE TABLE ... SELECT as one atomic group:
+	 * "CREATE TABLE ... START TRANSACTION", the rows, XID.  Replayed as a
+	 * plain CREATE TABLE, then the rows as any transaction: after a crash
+	 * between the two, the fingerprint recognises the CREATE and the rows
+	 * follow (the checkpoint is still before the group).
+	 */
+	if (in->object == SQLO_TABLE && strcmp(in->verb, "CREATE") == 0)
+		strip_start_transaction(sql);
 	/* collations the destination lacks, charsets whose defaults differ */
 	{
 		bool changed = false;

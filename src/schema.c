@@ -86,9 +86,13 @@ load_columns(struct schema_table *t, struct dest *d)
 			*p = (char)tolower((unsigned char)*p);
 		c->nullable = row[2] && strcmp(row[2], "YES") == 0;
 		c->octet_len = row[3] ? (uint32_t)strtoul(row[3], NULL, 10) : 0;
-		c->generated = row[4] && (strstr(row[4], "GENERATED") != NULL ||
-		    strstr(row[4], "VIRTUAL") != NULL || strstr(row[4], "PERSISTENT") != NULL ||
-		    strstr(row[4], "STORED") != NULL);
+		/*
+		 * "VIRTUAL GENERATED", "STORED GENERATED" (MariaDB also
+		 * PERSISTENT); not MySQL's "DEFAULT_GENERATED", which marks an
+		 * expression default (CURRENT_TIMESTAMP(6)) of an ordinary column.
+		 */
+		c->generated = row[4] && (strstr(row[4], "VIRTUAL") != NULL ||
+		    strstr(row[4], "PERSISTENT") != NULL || strstr(row[4], "STORED") != NULL);
 		c->binary_fixed = strcmp(c->data_type, "binary") == 0;
 		c->is_unsigned = row[5] && strstr(row[5], "unsigned") != NULL;
 		c->fsp = row[6] ? (unsigned)strtoul(row[6], NULL, 10) : 0;

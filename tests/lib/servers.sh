@@ -364,7 +364,16 @@ _srv_cnf_mariadb() {
 	max_connections=200
 	table_open_cache=400
 	key_buffer_size=8M
+	max_recursive_iterations=100000000
 	EOF
+}
+
+# srv_seq N [ALIAS]: a derived table of the integers 1..N in a column
+# named seq, for FROM clauses on every flavour (MariaDB's seq_1_to_N
+# tables need its SEQUENCE engine, which MySQL lacks); ALIAS defaults to
+# seq_1_to_N.
+srv_seq() {
+	printf '(WITH RECURSIVE s_ (seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s_ WHERE seq < %d) SELECT seq FROM s_) AS %s' "$1" "${2:-seq_1_to_$1}"
 }
 
 # The cnf of a MySQL server whose files are under INNER: MySQL's own
@@ -403,6 +412,7 @@ _srv_cnf_mysql() {
 	max_connections=200
 	table_open_cache=400
 	key_buffer_size=8M
+	cte_max_recursion_depth=100000000
 	EOF
 }
 
