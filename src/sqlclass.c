@@ -2242,11 +2242,12 @@ sql_mode_translate(uint64_t mode, bool from_mariadb, bool to_mariadb, uint64_t *
 		{ 1ULL << 12, "MAXDB" }, /* TIMESTAMP columns created as DATETIME */
 		{ 1ULL << 32, "EMPTY_STRING_IS_NULL" },
 		{ 1ULL << 33, "SIMULTANEOUS_ASSIGNMENT" },
-		{ 1ULL << 34, "TIME_ROUND_FRACTIONAL" },
 	};
 	const uint64_t maria_dropped = 1ULL << 4 | 1ULL << 8 | 1ULL << 11 |
 	    0x1fULL << 13 | 1ULL << 28;
 	const uint64_t mysql_dropped = 1ULL << 4 | 1ULL << 32;
+	const uint64_t mysql_truncate = 1ULL << 32; /* TIME_TRUNCATE_FRACTIONAL */
+	const uint64_t maria_round = 1ULL << 34;    /* TIME_ROUND_FRACTIONAL */
 
 	*out = mode;
 	if (from_mariadb == to_mariadb)
@@ -2254,7 +2255,11 @@ sql_mode_translate(uint64_t mode, bool from_mariadb, bool to_mariadb, uint64_t *
 	if (!from_mariadb) {
 		if (mode >> 33)
 			return "(a bit MySQL does not define)";
+		/* MySQL rounds fractional seconds unless told to truncate;
+		 * MariaDB truncates unless told to round */
 		*out = mode & ~mysql_dropped;
+		if (!(mode & mysql_truncate))
+			*out |= maria_round;
 		return NULL;
 	}
 	for (size_t i = 0; i < sizeof(maria_refused) / sizeof(maria_refused[0]); i++)
@@ -2262,7 +2267,9 @@ sql_mode_translate(uint64_t mode, bool from_mariadb, bool to_mariadb, uint64_t *
 			return maria_refused[i].name;
 	if (mode >> 35)
 		return "(a bit MariaDB does not define)";
-	*out = mode & ~maria_dropped;
+	*out = mode & ~maria_dropped & ~maria_round;
+	if (!(mode & maria_round))
+		*out |= mysql_truncate;
 	return NULL;
 }
 

@@ -148,16 +148,19 @@ char *sql_rewrite_mode(const char *sql, size_t len, const char *default_db,
  * servers share the bit values up to PAD_CHAR_TO_FULL_LENGTH (bit 31),
  * past it they differ: MySQL 8's bit 32 is TIME_TRUNCATE_FRACTIONAL,
  * MariaDB's EMPTY_STRING_IS_NULL.
- *   MySQL to MariaDB: TIME_TRUNCATE_FRACTIONAL is dropped (MariaDB
- *     truncates fractions unless told to round), as is bit 4 (unused in
- *     MySQL, MariaDB's IGNORE_BAD_TABLE_OPTIONS).
- *   MariaDB to MySQL: modes MySQL 8 removed are dropped where MySQL behaves
- *     as if they were set or they only shape SHOW output
- *     (NO_AUTO_CREATE_USER, IGNORE_BAD_TABLE_OPTIONS, NO_KEY_OPTIONS,
- *     NO_TABLE_OPTIONS, NO_FIELD_OPTIONS, MYSQL323, MYSQL40, and the
- *     combinations POSTGRESQL and DB2 whose parts are set with them);
- *     ORACLE, MSSQL, MAXDB, EMPTY_STRING_IS_NULL, SIMULTANEOUS_ASSIGNMENT
- *     and TIME_ROUND_FRACTIONAL change what a statement means and are
+ *   MySQL to MariaDB: fractional seconds of temporal values computed by
+ *     a statement (defaults, ALTER TABLE conversions) are rounded by MySQL
+ *     unless TIME_TRUNCATE_FRACTIONAL is set, truncated by MariaDB unless
+ *     TIME_ROUND_FRACTIONAL is set: the one becomes the other's opposite.
+ *     Bit 4 (unused in MySQL, MariaDB's IGNORE_BAD_TABLE_OPTIONS) is
+ *     dropped.
+ *   MariaDB to MySQL: the same for the rounding modes; modes MySQL 8
+ *     removed are dropped where MySQL behaves as if they were set or they
+ *     only shape SHOW output (NO_AUTO_CREATE_USER, IGNORE_BAD_TABLE_OPTIONS,
+ *     NO_KEY_OPTIONS, NO_TABLE_OPTIONS, NO_FIELD_OPTIONS, MYSQL323,
+ *     MYSQL40, and the combinations POSTGRESQL and DB2 whose parts are set
+ *     with them); ORACLE, MSSQL, MAXDB, EMPTY_STRING_IS_NULL and
+ *     SIMULTANEOUS_ASSIGNMENT change what a statement means and are
  *     refused.
  * Any bit the source's flavour does not define is refused. Returns NULL
  * with *out set, or the name of the first refused mode.
