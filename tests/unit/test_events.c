@@ -3378,7 +3378,8 @@ struct mgtid_m {
  *   .. flags_extra 1                  10.8+, when not zero
  *   .. extra_engines 1                if FL_EXTRA_MULTI_ENGINE
  *   .. sa_seq_no 8                    if FL_COMMIT_ALTER | FL_ROLLBACK_ALTER
- *   .. thread_id 8                    if FL_EXTRA_THREAD_ID (11.5, MDEV-7850)
+ *   .. thread_id 4                    if FL_EXTRA_THREAD_ID (11.5, MDEV-7850;
+ *                                     4 bytes as a real 11.8 server writes)
  *   zero padding up to 19 bytes (the post-header length)
  */
 static size_t
@@ -3408,7 +3409,7 @@ put_maria_gtid(struct vec *v, const struct mgtid_m *g)
 		    BINLOG_MARIA_FL_ROLLBACK_ALTER))
 			vec_u64(v, g->sa_seq_no);
 		if (g->extra & BINLOG_MARIA_FL_EXTRA_THREAD_ID)
-			vec_u64(v, g->thread_id);
+			vec_u32(v, (uint32_t)g->thread_id);
 	}
 	if (v->len - b < 19)
 		vec_zero(v, 19 - (v->len - b));
@@ -3439,7 +3440,7 @@ test_maria_gtid(void)
 		    0, 0, 0 },
 		/* thread id (11.5) */
 		{ 15, 0, 0x0c, 0, 0, NULL, NULL,
-		    BINLOG_MARIA_FL_EXTRA_THREAD_ID, 0, 0, 0x123456789ull },
+		    BINLOG_MARIA_FL_EXTRA_THREAD_ID, 0, 0, 0x89abcdefull },
 		/* everything at once */
 		{ 16, 4, 0x0e, 8, 0, NULL, NULL,
 		    BINLOG_MARIA_FL_EXTRA_MULTI_ENGINE |
@@ -3503,7 +3504,8 @@ test_maria_gtid(void)
 				    "case %zu: sa_seq_no %llu", i,
 				    (unsigned long long)x->sa_seq_no);
 			if (g->extra & BINLOG_MARIA_FL_EXTRA_THREAD_ID)
-				T_CHECK(x->thread_id == g->thread_id,
+				T_CHECK(x->has_thread_id &&
+				    x->thread_id == g->thread_id,
 				    "case %zu: thread_id %llu", i,
 				    (unsigned long long)x->thread_id);
 		} else {
