@@ -301,6 +301,7 @@ struct binlog_col {
 	uint32_t n_values;  /* ENUM/SET values from optional metadata */
 	struct binlog_str *values;
 	uint32_t geometry_type;
+	uint32_t vector_dim; /* MySQL VECTOR(n): n, 0 unknown */
 	bool in_pk;
 	bool visible;
 };
