@@ -699,7 +699,10 @@ text_event(struct printer *p, struct binlog_decoder *d,
 			return false;
 		}
 		sbuf_adds(b, "Previous-GTIDs\n# ");
-		gtid_mysql_print(&s, b);
+		if (s.n == 0)
+			sbuf_adds(b, "[empty]"); /* as mysqlbinlog prints it */
+		else
+			gtid_mysql_print(&s, b);
 		sbuf_addc(b, '\n');
 		gtid_mysql_free(&s);
 		break;
