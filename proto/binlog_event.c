@@ -809,6 +809,8 @@ decode_mysql_gtid(struct cur *c, struct binlog_mysql_gtid *g)
  *     9 immediate_server_version   uint32
  *    10 original_server_version    uint32; absent: = immediate
  *    11 commit_group_ticket        uint64; absent: 0 (unset)
+ * Fields 0-6, 8 and 9 have no encode predicate: every writer includes
+ * them, and a message without one is refused.
  * Fields with ids above 11 are newer than this reader: the format allows
  * skipping them only when the message says they are ignorable, which is
  * checked. The message fills the body exactly (no post-header).
@@ -827,6 +829,15 @@ enum {
 	TGTID_ORIGINAL_VERSION,
 	TGTID_COMMIT_GROUP_TICKET,
 	TGTID_LAST_KNOWN = TGTID_COMMIT_GROUP_TICKET,
+};
+
+#define TGTID_REQUIRED (0x3ffu & ~(1u << TGTID_ORIGINAL_TS))
+
+static const char *const tgtid_names[] = {
+	"flags", "uuid", "gno", "tag", "last_committed", "sequence_number",
+	"immediate_commit_timestamp", "original_commit_timestamp",
+	"transaction_length", "immediate_server_version",
+	"original_server_version", "commit_group_ticket",
 };
 
 static bool
@@ -958,11 +969,15 @@ decode_mysql_gtid_tagged(struct cur *c, struct binlog_mysql_gtid *g)
 			break;
 		}
 	}
-	/* the GTID itself has no default: without it there is no transaction id */
-	if ((seen & (1u << TGTID_UUID)) == 0 || (seen & (1u << TGTID_GNO)) == 0)
-		return cur_fail(c, PROTO_MALFORMED,
-		    "GTID_TAGGED without its %s field",
-		    (seen & (1u << TGTID_UUID)) == 0 ? "uuid" : "gno");
+	/*
+	 * Fields MySQL always writes (no encode predicate): a message without
+	 * one was not written by a server we know.
+	 */
+	for (id = 0; id <= TGTID_LAST_KNOWN; id++)
+		if ((TGTID_REQUIRED & (1u << id)) && (seen & (1u << id)) == 0)
+			return cur_fail(c, PROTO_MALFORMED,
+			    "GTID_TAGGED without its field %llu (%s)",
+			    (unsigned long long)id, tgtid_names[id]);
 	g->has_logical_ts = (seen & (1u << TGTID_LAST_COMMITTED)) != 0 &&
 	    (seen & (1u << TGTID_SEQUENCE_NUMBER)) != 0;
 	g->has_commit_ts = (seen & (1u << TGTID_IMMEDIATE_TS)) != 0;
