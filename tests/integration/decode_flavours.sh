@@ -19,7 +19,8 @@
 # root has none): the "###" row lines must be byte for byte the same, and
 # so must the transactions' GTIDs (MySQL GTID_NEXT lines with their tags,
 # MySQL Previous-GTIDs sets, MariaDB domain-server-seq).  The row counts
-# must be what the workloads did.
+# must be what the workloads did, and no QUERY event may carry a status
+# variable myshift does not know.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -243,6 +244,9 @@ check_server() {
 			head -c 2000 "$w/my.err" >&2
 			check_fail "$name $base: myshift-binlog exited with status $rc"
 			continue
+		fi
+		if grep -a '^# unknown status variable' "$w/my.out" >&2; then
+			check_fail "$name $base: a QUERY status variable myshift does not know"
 		fi
 		grep -a '^###' "$w/ref.out" >"$w/ref.rows"
 		grep -a '^###' "$w/my.out" >"$w/my.rows"
