@@ -248,7 +248,8 @@ struct binlog_mysql_gtid {
 #define BINLOG_MARIA_FL_START_ALTER 0x02
 #define BINLOG_MARIA_FL_COMMIT_ALTER 0x04
 #define BINLOG_MARIA_FL_ROLLBACK_ALTER 0x08
-#define BINLOG_MARIA_FL_EXTRA_THREAD_ID 0x10
+#define BINLOG_MARIA_FL_EXTRA_THREAD_ID 0x10 /* 11.5+ */
+#define BINLOG_MARIA_FL_EXTRA_KNOWN 0x1f
 
 struct binlog_maria_gtid {
 	uint64_t seq_no;
@@ -264,7 +265,8 @@ struct binlog_maria_gtid {
 	uint8_t flags_extra;
 	uint8_t extra_engines;
 	uint64_t sa_seq_no; /* start alter seq_no for COMMIT/ROLLBACK ALTER */
-	uint64_t thread_id;
+	bool has_thread_id; /* FL_EXTRA_THREAD_ID */
+	uint32_t thread_id; /* of the session that ran the transaction */
 };
 
 /* XA_PREPARE (MySQL 38). */
@@ -299,6 +301,7 @@ struct binlog_col {
 	uint32_t n_values;  /* ENUM/SET values from optional metadata */
 	struct binlog_str *values;
 	uint32_t geometry_type;
+	uint32_t vector_dim; /* MySQL VECTOR(n): n, 0 unknown */
 	bool in_pk;
 	bool visible;
 };

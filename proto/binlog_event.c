@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "proto/crc32.h"
+#include "proto/gtid.h"
 
 /* Post-header lengths used when an FDE's table does not cover a type. */
 static uint8_t
@@ -163,6 +164,7 @@ binlog_type_known(uint8_t type)
 	case BINLOG_DELETE_ROWS_EVENT:
 	case BINLOG_GTID_EVENT:
 	case BINLOG_ANONYMOUS_GTID_EVENT:
+	case BINLOG_GTID_TAGGED_EVENT:
 	case BINLOG_PREVIOUS_GTIDS_EVENT:
 	case BINLOG_TRANSACTION_CONTEXT_EVENT:
 	case BINLOG_VIEW_CHANGE_EVENT:
@@ -784,12 +786,227 @@ decode_mysql_gtid(struct cur *c, struct binlog_mysql_gtid *g)
 }
 
 /*
- * MariaDB GTID (post-header 19, padded with zeros):
+ * GTID_TAGGED (42, MySQL 8.3+): the body is one mysql::serialization
+ * message (libs/mysql/serialization, Serializer_default over
+ * Read_archive_binary; fields from Gtid_event::define_fields() in
+ * libs/mysql/binlog/event/control_events.h). Every integer is a varlen
+ * (cur_varlen), signed ones zigzag:
+ *   varlen  message id = serialization format version (1)
+ *   varlen  message size in bytes, counted from the message id
+ *   varlen  last non-ignorable field id (0: all may be skipped); a
+ *           reader knowing fields 0..k must refuse a value above k + 1
+ *   then fields, each a varlen field id and its value, ids ascending; a
+ *   field absent from the stream keeps its default:
+ *     0 gtid_flags                 uint8
+ *     1 uuid                       16 x uint8 (each a varlen)
+ *     2 gno                        int64
+ *     3 tag                        varlen length (<= 32) and its bytes
+ *     4 last_committed             int64
+ *     5 sequence_number            int64
+ *     6 immediate_commit_timestamp uint64 (microseconds)
+ *     7 original_commit_timestamp  uint64; absent: = immediate
+ *     8 transaction_length         uint64
+ *     9 immediate_server_version   uint32
+ *    10 original_server_version    uint32; absent: = immediate
+ *    11 commit_group_ticket        uint64; absent: 0 (unset)
+ * Fields 0-6, 8 and 9 have no encode predicate: every writer includes
+ * them, and a message without one is refused.
+ * Fields with ids above 11 are newer than this reader: the format allows
+ * skipping them only when the message says they are ignorable, which is
+ * checked. The message fills the body exactly (no post-header).
+ */
+enum {
+	TGTID_FLAGS,
+	TGTID_UUID,
+	TGTID_GNO,
+	TGTID_TAG,
+	TGTID_LAST_COMMITTED,
+	TGTID_SEQUENCE_NUMBER,
+	TGTID_IMMEDIATE_TS,
+	TGTID_ORIGINAL_TS,
+	TGTID_TRX_LENGTH,
+	TGTID_IMMEDIATE_VERSION,
+	TGTID_ORIGINAL_VERSION,
+	TGTID_COMMIT_GROUP_TICKET,
+	TGTID_LAST_KNOWN = TGTID_COMMIT_GROUP_TICKET,
+};
+
+#define TGTID_REQUIRED (0x3ffu & ~(1u << TGTID_ORIGINAL_TS))
+
+static const char *const tgtid_names[] = {
+	"flags", "uuid", "gno", "tag", "last_committed", "sequence_number",
+	"immediate_commit_timestamp", "original_commit_timestamp",
+	"transaction_length", "immediate_server_version",
+	"original_server_version", "commit_group_ticket",
+};
+
+static bool
+decode_mysql_gtid_tagged(struct cur *c, struct binlog_mysql_gtid *g)
+{
+	uint64_t version, size, last_ni, id, v;
+	uint32_t seen = 0;
+	int64_t prev = -1;
+	size_t start = c->pos;
+
+	memset(g, 0, sizeof(*g));
+	if (!cur_varlen(c, UINT64_MAX, &version, "GTID_TAGGED format version"))
+		return false;
+	if (version != 1) {
+		c->pos = start;
+		return cur_fail(c, PROTO_UNSUPPORTED,
+		    "GTID_TAGGED serialization format version %llu (only 1 is "
+		    "known)", (unsigned long long)version);
+	}
+	if (!cur_varlen(c, UINT64_MAX, &size, "GTID_TAGGED message size") ||
+	    !cur_varlen(c, UINT64_MAX, &last_ni,
+	    "GTID_TAGGED last non-ignorable field id"))
+		return false;
+	if (size != c->len - start)
+		return cur_fail(c, PROTO_MALFORMED,
+		    "GTID_TAGGED message of %llu bytes in a body of %zu",
+		    (unsigned long long)size, c->len - start);
+	if (last_ni > TGTID_LAST_KNOWN + 1)
+		return cur_fail(c, PROTO_UNSUPPORTED,
+		    "GTID_TAGGED carries non-ignorable fields up to id %llu; "
+		    "this reader knows ids 0-%d", (unsigned long long)last_ni - 1,
+		    TGTID_LAST_KNOWN);
+	while (cur_left(c) > 0) {
+		size_t at = c->pos;
+		if (!cur_varlen(c, UINT64_MAX, &id, "GTID_TAGGED field id"))
+			return false;
+		if ((int64_t)id <= prev) {
+			c->pos = at;
+			return cur_fail(c, PROTO_MALFORMED,
+			    "GTID_TAGGED field id %llu after field %lld",
+			    (unsigned long long)id, (long long)prev);
+		}
+		if (id > TGTID_LAST_KNOWN) {
+			/* newer, ignorable (checked above): the rest of the message */
+			c->pos = c->len;
+			break;
+		}
+		prev = (int64_t)id;
+		seen |= 1u << id;
+		switch (id) {
+		case TGTID_FLAGS:
+			if (!cur_varlen(c, UINT8_MAX, &v, "GTID_TAGGED flags"))
+				return false;
+			g->flags = (uint8_t)v;
+			break;
+		case TGTID_UUID:
+			for (int i = 0; i < 16; i++) {
+				if (!cur_varlen(c, UINT8_MAX, &v, "GTID_TAGGED uuid byte"))
+					return false;
+				g->sid[i] = (uint8_t)v;
+			}
+			break;
+		case TGTID_GNO:
+			if (!cur_varlen_signed(c, &g->gno, "GTID_TAGGED gno"))
+				return false;
+			if (g->gno < 1 || g->gno == INT64_MAX) {
+				c->pos = at;
+				return cur_fail(c, PROTO_MALFORMED,
+				    "GTID_TAGGED gno %lld out of range",
+				    (long long)g->gno);
+			}
+			break;
+		case TGTID_TAG: {
+			const uint8_t *p;
+			if (!cur_varlen(c, GTID_TAG_MAX, &v, "GTID_TAGGED tag length") ||
+			    !cur_bytes(c, (size_t)v, &p, "GTID_TAGGED tag"))
+				return false;
+			if (!gtid_tag_valid((const char *)p, (size_t)v)) {
+				c->pos = at;
+				return cur_fail(c, PROTO_MALFORMED,
+				    "GTID_TAGGED tag \"%.*s\" is not a tag", (int)v,
+				    (const char *)p);
+			}
+			g->tag.p = (const char *)p;
+			g->tag.len = (uint32_t)v;
+			break;
+		}
+		case TGTID_LAST_COMMITTED:
+			if (!cur_varlen_signed(c, &g->last_committed,
+			    "GTID_TAGGED last_committed"))
+				return false;
+			break;
+		case TGTID_SEQUENCE_NUMBER:
+			if (!cur_varlen_signed(c, &g->sequence_number,
+			    "GTID_TAGGED sequence_number"))
+				return false;
+			break;
+		case TGTID_IMMEDIATE_TS:
+			if (!cur_varlen(c, UINT64_MAX, &g->immediate_commit_ts,
+			    "GTID_TAGGED immediate_commit_timestamp"))
+				return false;
+			break;
+		case TGTID_ORIGINAL_TS:
+			if (!cur_varlen(c, UINT64_MAX, &g->original_commit_ts,
+			    "GTID_TAGGED original_commit_timestamp"))
+				return false;
+			break;
+		case TGTID_TRX_LENGTH:
+			if (!cur_varlen(c, UINT64_MAX, &g->transaction_length,
+			    "GTID_TAGGED transaction_length"))
+				return false;
+			break;
+		case TGTID_IMMEDIATE_VERSION:
+			if (!cur_varlen(c, UINT32_MAX, &v,
+			    "GTID_TAGGED immediate_server_version"))
+				return false;
+			g->immediate_server_version = (uint32_t)v;
+			break;
+		case TGTID_ORIGINAL_VERSION:
+			if (!cur_varlen(c, UINT32_MAX, &v,
+			    "GTID_TAGGED original_server_version"))
+				return false;
+			g->original_server_version = (uint32_t)v;
+			break;
+		case TGTID_COMMIT_GROUP_TICKET:
+			if (!cur_varlen(c, UINT64_MAX, &g->commit_group_ticket,
+			    "GTID_TAGGED commit_group_ticket"))
+				return false;
+			break;
+		}
+	}
+	/*
+	 * Fields MySQL always writes (no encode predicate): a message without
+	 * one was not written by a server we know.
+	 */
+	for (id = 0; id <= TGTID_LAST_KNOWN; id++)
+		if ((TGTID_REQUIRED & (1u << id)) && (seen & (1u << id)) == 0)
+			return cur_fail(c, PROTO_MALFORMED,
+			    "GTID_TAGGED without its field %llu (%s)",
+			    (unsigned long long)id, tgtid_names[id]);
+	g->has_logical_ts = (seen & (1u << TGTID_LAST_COMMITTED)) != 0 &&
+	    (seen & (1u << TGTID_SEQUENCE_NUMBER)) != 0;
+	g->has_commit_ts = (seen & (1u << TGTID_IMMEDIATE_TS)) != 0;
+	if ((seen & (1u << TGTID_ORIGINAL_TS)) == 0)
+		g->original_commit_ts = g->immediate_commit_ts;
+	g->has_trx_length = (seen & (1u << TGTID_TRX_LENGTH)) != 0;
+	g->has_server_version = (seen & (1u << TGTID_IMMEDIATE_VERSION)) != 0;
+	if ((seen & (1u << TGTID_ORIGINAL_VERSION)) == 0)
+		g->original_server_version = g->immediate_server_version;
+	g->has_commit_group_ticket =
+	    (seen & (1u << TGTID_COMMIT_GROUP_TICKET)) != 0;
+	return true;
+}
+
+/*
+ * MariaDB GTID (post-header 19; a shorter body is padded with zeros up to
+ * it), as Gtid_log_event's constructor from a buffer reads it
+ * (sql/log_event.cc):
  *   0 8 seq_no | 8 4 domain_id | 12 1 flags2
  *   FL_GROUP_COMMIT_ID: 8 commit_id
- *   FL_PREPARED_XA|FL_COMPLETED_XA: 4 format_id, 1 gtrid_len, 1 bqual_len, data
- *   remaining bytes: 1 flags_extra; EXTRA_MULTI_ENGINE: 1 extra_engines;
- *   COMMIT_ALTER|ROLLBACK_ALTER: 8 sa_seq_no; EXTRA_THREAD_ID: 8 thread_id
+ *   FL_PREPARED_XA|FL_COMPLETED_XA: 4 format_id, 1 gtrid_len, 1 bqual_len,
+ *     gtrid_len + bqual_len bytes of XID (at most 128)
+ *   if bytes remain: 1 flags_extra, then in this order
+ *     EXTRA_MULTI_ENGINE (10.5+): 1 extra_engines
+ *     COMMIT_ALTER|ROLLBACK_ALTER (10.8+): 8 sa_seq_no
+ *     EXTRA_THREAD_ID (11.5+, MDEV-7850): 4 thread_id
+ *   then the zero padding.
+ * A flags_extra bit we do not know, or anything but zeros after the known
+ * fields, is a layout we cannot vouch for: refused.
  */
 static bool
 decode_maria_gtid(struct cur *c, struct binlog_maria_gtid *g)
@@ -821,17 +1038,31 @@ decode_maria_gtid(struct cur *c, struct binlog_maria_gtid *g)
 		g->has_flags_extra = true;
 		if (!cur_u8(c, &g->flags_extra, "GTID flags_extra"))
 			return false;
+		if (g->flags_extra & ~BINLOG_MARIA_FL_EXTRA_KNOWN) {
+			c->pos--;
+			return cur_fail(c, PROTO_UNSUPPORTED,
+			    "GTID flags_extra 0x%02x has unknown bits 0x%02x",
+			    g->flags_extra,
+			    g->flags_extra & ~BINLOG_MARIA_FL_EXTRA_KNOWN);
+		}
 		if (g->flags_extra & BINLOG_MARIA_FL_EXTRA_MULTI_ENGINE &&
 		    !cur_u8(c, &g->extra_engines, "GTID extra engines"))
 			return false;
 		if (g->flags_extra & (BINLOG_MARIA_FL_COMMIT_ALTER | BINLOG_MARIA_FL_ROLLBACK_ALTER) &&
 		    !cur_u64(c, &g->sa_seq_no, "GTID start alter seq_no"))
 			return false;
-		if (g->flags_extra & BINLOG_MARIA_FL_EXTRA_THREAD_ID &&
-		    !cur_u64(c, &g->thread_id, "GTID thread id"))
-			return false;
+		if (g->flags_extra & BINLOG_MARIA_FL_EXTRA_THREAD_ID) {
+			if (!cur_u32(c, &g->thread_id, "GTID thread id"))
+				return false;
+			g->has_thread_id = true;
+		}
 	}
-	c->pos = c->len; /* zero padding up to the post-header length */
+	/* only the zero padding up to the post-header length may remain */
+	for (; cur_left(c) > 0; c->pos++)
+		if (c->p[c->pos] != 0)
+			return cur_fail(c, PROTO_UNSUPPORTED,
+			    "GTID has %zu bytes after its known fields that are "
+			    "not zero padding", cur_left(c));
 	return true;
 }
 
@@ -1033,6 +1264,9 @@ decode_body(struct binlog_decoder *d, struct cur *c, struct binlog_event *ev)
 	case BINLOG_GTID_EVENT:
 	case BINLOG_ANONYMOUS_GTID_EVENT:
 		return decode_mysql_gtid(c, &ev->gtid);
+	case BINLOG_GTID_TAGGED_EVENT:
+		/* the FDE announces no post-header; the message starts the body */
+		return decode_mysql_gtid_tagged(c, &ev->gtid);
 	case BINLOG_PREVIOUS_GTIDS_EVENT:
 		ev->previous_gtids.data = cur_ptr(c);
 		ev->previous_gtids.len = cur_left(c);
@@ -1196,6 +1430,7 @@ binlog_decode(struct binlog_decoder *d, const uint8_t *buf, size_t len,
 	switch (ev->h.type) {
 	case BINLOG_GTID_EVENT:
 	case BINLOG_ANONYMOUS_GTID_EVENT:
+	case BINLOG_GTID_TAGGED_EVENT:
 	case BINLOG_MARIA_GTID_EVENT:
 		/* no map of an earlier transaction is used after this point */
 		if (d->nmaps > 1024)

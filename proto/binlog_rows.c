@@ -520,9 +520,36 @@ decode_optional_metadata(struct cur *c, struct binlog_table *t, bool mariadb)
 			if (!opt_bits(&f, t, NULL, 2))
 				goto out;
 			break;
-		default:
-			/* 13 VECTOR_DIMENSIONALITY and later: informational */
+		case 13:
+			for (uint32_t i = 0; i < t->ncols; i++) {
+				if (t->cols[i].type != MYSQL_T_VECTOR)
+					continue;
+				if (!cur_lenenc(&f, &v, "VECTOR_DIMENSIONALITY"))
+					goto out;
+				if (v < 1 || v > UINT32_MAX / 4) {
+					cur_fail(&f, PROTO_MALFORMED,
+					    "VECTOR column %u of %llu dimensions", i,
+					    (unsigned long long)v);
+					goto out;
+				}
+				t->cols[i].vector_dim = (uint32_t)v;
+			}
 			break;
+		default:
+			/*
+			 * A newer server's field: its meaning is unknown, and a
+			 * field that changes how rows decode must not pass unseen.
+			 */
+			cur_fail(&f, PROTO_UNSUPPORTED,
+			    "unknown TABLE_MAP optional metadata field type %u "
+			    "(%llu bytes)", type, (unsigned long long)len);
+			goto out;
+		}
+		if (cur_left(&f) != 0 && type != 12 && type != 1) {
+			cur_fail(&f, PROTO_MALFORMED,
+			    "%zu bytes left over in TABLE_MAP optional metadata "
+			    "field type %u", cur_left(&f), type);
+			goto out;
 		}
 	}
 	for (uint32_t i = 0; i < t->ncols; i++)

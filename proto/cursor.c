@@ -69,3 +69,43 @@ cur_lenenc(struct cur *c, uint64_t *v, const char *what)
 		    "bad length-encoded integer prefix 0x%02x in %s", b, what);
 	}
 }
+
+bool
+cur_varlen(struct cur *c, uint64_t max, uint64_t *v, const char *what)
+{
+	size_t at = c->pos;
+	uint8_t b0;
+	unsigned n = 1;
+	uint64_t rest, x;
+
+	if (!cur_u8(c, &b0, what))
+		return false;
+	while (n <= 8 && (b0 >> (n - 1)) & 1)
+		n++;
+	if (n == 1)
+		x = b0 >> 1;
+	else {
+		if (!cur_uint(c, n - 1, &rest, what))
+			return false;
+		x = n == 9 ? rest : (uint64_t)(b0 >> n) | rest << (8 - n);
+	}
+	if (x > max) {
+		c->pos = at;
+		return cur_fail(c, PROTO_MALFORMED,
+		    "%s %llu out of range (at most %llu)", what,
+		    (unsigned long long)x, (unsigned long long)max);
+	}
+	*v = x;
+	return true;
+}
+
+bool
+cur_varlen_signed(struct cur *c, int64_t *v, const char *what)
+{
+	uint64_t u;
+
+	if (!cur_varlen(c, UINT64_MAX, &u, what))
+		return false;
+	*v = (int64_t)((u >> 1) ^ (0 - (u & 1)));
+	return true;
+}

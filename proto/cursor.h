@@ -206,6 +206,19 @@ cur_skip(struct cur *c, size_t n, const char *what)
  */
 PROTO_WUR bool cur_lenenc(struct cur *c, uint64_t *v, const char *what);
 
+/*
+ * mysql::serialization variable-length integer (MySQL 8.3+ serialized
+ * events and tagged GTID sets): the count of trailing 1 bits of the first
+ * byte, plus one, is the total length in bytes (1-9); the value's low bits
+ * sit above the first 0 bit, the rest follow little-endian (9 bytes: the
+ * first byte is 0xff and all 64 bits follow). A value above max is
+ * malformed, as MySQL's reader refuses it for a narrower field.
+ */
+PROTO_WUR bool cur_varlen(struct cur *c, uint64_t max, uint64_t *v,
+    const char *what);
+/* The signed form: zigzag over cur_varlen (bit 0 the sign). */
+PROTO_WUR bool cur_varlen_signed(struct cur *c, int64_t *v, const char *what);
+
 /* Packed integer of binlog events: same as lenenc, 0xfb NULL is an error. */
 #define cur_packed cur_lenenc
 

@@ -8,7 +8,6 @@
 
 /* MySQL's GNO_END: numbers run from 1 to INT64_MAX - 1. */
 #define GTID_GNO_END INT64_MAX
-#define GTID_TAG_MAX 32
 
 /* Binary SID block formats (mysql::gtid::Gtid_format). */
 enum {
@@ -71,6 +70,14 @@ gtid_tag_copy(char out[GTID_TAG_MAX + 1], const char *tag, size_t n)
 	}
 	out[n] = '\0';
 	return true;
+}
+
+bool
+gtid_tag_valid(const char *tag, size_t n)
+{
+	char t[GTID_TAG_MAX + 1];
+
+	return gtid_tag_copy(t, tag, n);
 }
 
 void
@@ -522,33 +529,6 @@ gtid_mysql_contains_set(const struct gtid_mysql_set *s,
 }
 
 /*
- * Read a mysql::serialization variable-length unsigned integer: the number
- * of trailing 1 bits of the first byte is the number of bytes that follow;
- * the value's low bits sit above those flag bits, the rest little-endian
- * in the following bytes (9 bytes: all 64 bits follow).
- */
-static bool
-gtid_varlen(struct cur *c, uint64_t *v, const char *what)
-{
-	uint8_t b0;
-	unsigned n = 1;
-	uint64_t rest;
-
-	if (!cur_u8(c, &b0, what))
-		return false;
-	while (n <= 8 && (b0 >> (n - 1)) & 1)
-		n++;
-	if (n == 1) {
-		*v = b0 >> 1;
-		return true;
-	}
-	if (!cur_uint(c, n - 1, &rest, what))
-		return false;
-	*v = n == 9 ? rest : (uint64_t)(b0 >> n) | rest << (8 - n);
-	return true;
-}
-
-/*
  * The SID block of PREVIOUS_GTIDS and COM_BINLOG_DUMP_GTID
  * (Gtid_set::encode(), all integers little-endian):
  *
@@ -601,7 +581,7 @@ gtid_decode_sids(struct gtid_mysql_set *s, const uint8_t *p, size_t len,
 		tag[0] = '\0';
 		if (format == GTID_FORMAT_TAGGED) {
 			size_t at = c.pos;
-			if (!gtid_varlen(&c, &tlen, "GTID tag length"))
+			if (!cur_varlen(&c, UINT64_MAX, &tlen, "GTID tag length"))
 				return false;
 			if (tlen > GTID_TAG_MAX) {
 				c.pos = at;

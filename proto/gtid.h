@@ -11,6 +11,8 @@
 
 /* ---- MySQL: a set of intervals per source UUID (and tag, MySQL 8.3+) */
 
+#define GTID_TAG_MAX 32 /* characters of a tag (mysql::gtid::tag_max_length) */
+
 struct gtid_interval {
 	int64_t start, end; /* [start, end) as on the wire; printed as start-(end-1) */
 };
@@ -46,6 +48,8 @@ PROTO_WUR bool gtid_mysql_decode(struct gtid_mysql_set *s, const uint8_t *p,
     size_t len, uint64_t base, struct proto_err *err);
 /* Encode the binary SID block (untagged format). */
 PROTO_WUR bool gtid_mysql_encode(const struct gtid_mysql_set *s, struct sbuf *out);
+/* n bytes are a tag: [A-Za-z_][A-Za-z0-9_]*, at most 32 ("" too). */
+bool gtid_tag_valid(const char *tag, size_t n);
 /* Format one uuid as 8-4-4-4-12 lower-case hex (37 bytes with NUL). */
 void gtid_uuid_format(const uint8_t uuid[16], char out[37]);
 

@@ -11,7 +11,8 @@
  *   type                          meta
  *   FLOAT, DOUBLE                 pack length (4 / 8)
  *   BLOB, GEOMETRY, JSON,         number of length bytes (1-4)
- *   VECTOR(242),
+ *   VECTOR(242, MySQL 9),         (VECTOR: 4, its dimension in vector_dim
+ *                                 from optional metadata, 0 unknown)
  *   BLOB_COMPRESSED(140)
  *   VARCHAR, VAR_STRING,          maximum length in bytes; the length
  *   VARCHAR_COMPRESSED(141)       prefix is 1 byte if meta < 256, else 2
@@ -553,7 +554,19 @@ value_decode_slow(const struct vtype *t, const struct binlog_col *col,
 		n = value_string_max(meta);
 		return value_lenbytes(t, n < 256 ? 1 : 2, n, c, v);
 	case VF_LENBYTES:
-		return value_lenbytes(t, meta, UINT64_MAX, c, v);
+		if (!value_lenbytes(t, meta, UINT64_MAX, c, v))
+			return false;
+		/*
+		 * MySQL 9 VECTOR: 4-byte little-endian IEEE floats, one per
+		 * dimension (mysqlbinlog prints INVALID_VECTOR otherwise); no
+		 * more of them than the table map's VECTOR_DIMENSIONALITY says.
+		 */
+		if (t->kind == BV_VECTOR && (v->bytes.len % 4 != 0 ||
+		    (col->vector_dim != 0 && v->bytes.len / 4 > col->vector_dim)))
+			return value_bad(c, start, t, PROTO_MALFORMED,
+			    "VECTOR value length is not 4 bytes per dimension "
+			    "up to the column's dimension", v->bytes.len);
+		return true;
 	case VF_BIT:
 		b0 = meta >> 8; /* whole bytes */
 		b1 = meta & 0xff; /* extra bits */

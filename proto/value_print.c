@@ -222,6 +222,31 @@ print_set_binlog(struct sbuf *out, uint64_t mask, unsigned nbytes)
 	sbuf_add(out, buf, (size_t)(s - buf));
 }
 
+/*
+ * VECTOR as mysqlbinlog -v prints it: [1.00000e+00,2.00000e+00] (each
+ * little-endian float "%.5e"); a length that is not whole floats (the
+ * decoder refuses those) as INVALID_VECTOR.
+ */
+static void
+print_vector(struct sbuf *out, const uint8_t *p, uint32_t len)
+{
+	char buf[32];
+
+	if (len % 4 != 0) {
+		sbuf_adds(out, "INVALID_VECTOR");
+		return;
+	}
+	sbuf_addc(out, '[');
+	for (uint32_t i = 0; i < len; i += 4) {
+		uint32_t bits = le32(p + i);
+		float f;
+		memcpy(&f, &bits, 4);
+		snprintf(buf, sizeof(buf), "%s%.5e", i ? "," : "", (double)f);
+		sbuf_adds(out, buf);
+	}
+	sbuf_addc(out, ']');
+}
+
 bool
 value_print_binlog(struct sbuf *out, const struct binlog_col *col,
     const struct binlog_value *v, struct proto_err *err)
@@ -253,8 +278,10 @@ value_print_binlog(struct sbuf *out, const struct binlog_col *col,
 	case BV_STRING:
 	case BV_BLOB:
 	case BV_GEOMETRY:
-	case BV_VECTOR:
 		print_quoted(out, v->bytes.p, v->bytes.len);
+		return true;
+	case BV_VECTOR:
+		print_vector(out, v->bytes.p, v->bytes.len);
 		return true;
 	case BV_BIT:
 		n = (col->meta >> 8) * 8 + (col->meta & 0xff);

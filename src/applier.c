@@ -2344,6 +2344,7 @@ on_commit(struct applier *a, const struct qitem *it)
 		is_trx = t == BINLOG_QUERY_EVENT || t == BINLOG_MARIA_QUERY_COMPRESSED_EVENT ||
 		    t == BINLOG_XID_EVENT || t == BINLOG_MARIA_GTID_EVENT ||
 		    t == BINLOG_GTID_EVENT || t == BINLOG_ANONYMOUS_GTID_EVENT ||
+		    t == BINLOG_GTID_TAGGED_EVENT ||
 		    t == BINLOG_TRANSACTION_PAYLOAD_EVENT || t == BINLOG_TABLE_MAP_EVENT ||
 		    t == BINLOG_XA_PREPARE_EVENT || binlog_type_is_rows(t);
 	}

@@ -644,6 +644,8 @@ text_event(struct printer *p, struct binlog_decoder *d,
 			sbuf_adds(b, " ddl");
 		if (!(g->flags & BINLOG_MARIA_FL_STANDALONE))
 			sbuf_adds(b, " trans");
+		if (g->has_thread_id)
+			sbuf_printf(b, " thread_id=%u", g->thread_id);
 		sbuf_printf(b, "\n/*M!100001 SET @@session.gtid_seq_no=%" PRIu64 "*//*!*/;\n",
 		    g->seq_no);
 		if (!(g->flags & BINLOG_MARIA_FL_STANDALONE))
@@ -665,18 +667,24 @@ text_event(struct printer *p, struct binlog_decoder *d,
 		sbuf_addc(b, '\n');
 		break;
 	case BINLOG_GTID_EVENT:
+	case BINLOG_GTID_TAGGED_EVENT:
 	case BINLOG_ANONYMOUS_GTID_EVENT: {
 		const struct binlog_mysql_gtid *g = &ev->gtid;
-		sbuf_adds(b, ev->h.type == BINLOG_GTID_EVENT ? "GTID" : "Anonymous_GTID");
+		sbuf_adds(b, ev->h.type == BINLOG_ANONYMOUS_GTID_EVENT ?
+		    "Anonymous_GTID" : "GTID");
 		if (g->has_logical_ts)
 			sbuf_printf(b, "\tlast_committed=%" PRId64 "\tsequence_number=%" PRId64,
 			    g->last_committed, g->sequence_number);
 		if (g->has_trx_length)
 			sbuf_printf(b, "\ttransaction_length=%" PRIu64, g->transaction_length);
 		sbuf_adds(b, "\n");
-		if (ev->h.type == BINLOG_GTID_EVENT) {
+		if (ev->h.type != BINLOG_ANONYMOUS_GTID_EVENT) {
 			sbuf_adds(b, "SET @@SESSION.GTID_NEXT= '");
 			add_uuid(b, g->sid);
+			if (g->tag.len > 0) {
+				sbuf_addc(b, ':');
+				sbuf_add(b, g->tag.p, g->tag.len);
+			}
 			sbuf_printf(b, ":%" PRId64 "'/*!*/;\n", g->gno);
 		} else
 			sbuf_adds(b, "SET @@SESSION.GTID_NEXT= 'ANONYMOUS'/*!*/;\n");
@@ -691,7 +699,10 @@ text_event(struct printer *p, struct binlog_decoder *d,
 			return false;
 		}
 		sbuf_adds(b, "Previous-GTIDs\n# ");
-		gtid_mysql_print(&s, b);
+		if (s.n == 0)
+			sbuf_adds(b, "[empty]"); /* as mysqlbinlog prints it */
+		else
+			gtid_mysql_print(&s, b);
 		sbuf_addc(b, '\n');
 		gtid_mysql_free(&s);
 		break;
@@ -829,12 +840,17 @@ json_event(struct printer *p, const struct binlog_event *ev, struct proto_err *e
 		    ev->mgtid.flags);
 		if (ev->mgtid.flags & BINLOG_MARIA_FL_GROUP_COMMIT_ID)
 			sbuf_printf(b, ", \"commit_id\": %" PRIu64, ev->mgtid.commit_id);
+		if (ev->mgtid.has_thread_id)
+			sbuf_printf(b, ", \"thread_id\": %u", ev->mgtid.thread_id);
 		break;
 	case BINLOG_GTID_EVENT:
+	case BINLOG_GTID_TAGGED_EVENT:
 	case BINLOG_ANONYMOUS_GTID_EVENT: {
 		char u[37];
 		gtid_uuid_format(ev->gtid.sid, u);
-		sbuf_printf(b, ", \"gtid\": \"%s:%" PRId64 "\"", u, ev->gtid.gno);
+		sbuf_printf(b, ", \"gtid\": \"%s%s%.*s:%" PRId64 "\"", u,
+		    ev->gtid.tag.len ? ":" : "", (int)ev->gtid.tag.len,
+		    ev->gtid.tag.p ? ev->gtid.tag.p : "", ev->gtid.gno);
 		if (ev->gtid.has_logical_ts)
 			sbuf_printf(b, ", \"last_committed\": %" PRId64
 			    ", \"sequence_number\": %" PRId64, ev->gtid.last_committed,

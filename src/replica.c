@@ -60,6 +60,7 @@ struct replica {
 	struct gtid_maria mg;
 	uint8_t ysid[16];
 	int64_t ygno;
+	char ytag[33]; /* "" untagged */
 	uint64_t delivered;       /* events passed on since the last commit */
 	/* failures */
 	time_t first_failure;     /* 0: healthy */
@@ -222,7 +223,7 @@ group_end(struct replica *r, const struct binlog_event *ev)
 	r->delivered = 0;
 	if (r->have_gtid) {
 		bool ok = r->mariadb ? gtid_maria_add(&r->mset, &r->mg) :
-		    gtid_mysql_add(&r->yset, r->ysid, "", r->ygno);
+		    gtid_mysql_add(&r->yset, r->ysid, r->ytag, r->ygno);
 		if (!ok)
 			log_error("replica: out of memory adding a GTID");
 		r->have_gtid = false;
@@ -256,11 +257,16 @@ group_track(struct replica *r, const struct binlog_event *ev, bool *ends)
 		r->mg.seq_no = ev->mgtid.seq_no;
 		break;
 	case BINLOG_GTID_EVENT:
+	case BINLOG_GTID_TAGGED_EVENT:
 		r->in_group = true;
 		r->group_has_begin = false;
 		r->have_gtid = true;
 		memcpy(r->ysid, ev->gtid.sid, 16);
 		r->ygno = ev->gtid.gno;
+		/* the decoder checked the tag: at most 32 characters */
+		if (ev->gtid.tag.len > 0)
+			memcpy(r->ytag, ev->gtid.tag.p, ev->gtid.tag.len);
+		r->ytag[ev->gtid.tag.len] = '\0';
 		break;
 	case BINLOG_ANONYMOUS_GTID_EVENT:
 		r->in_group = true;

@@ -300,7 +300,9 @@ schema_type_ok(uint8_t t, const char *dt)
 	case MYSQL_T_VARCHAR:
 	case MYSQL_T_VAR_STRING:
 	case MYSQL_T_VARCHAR_COMPRESSED:
-		return strcmp(dt, "varchar") == 0 || strcmp(dt, "varbinary") == 0;
+		/* MariaDB 11.7+ logs VECTOR(n) as a VARBINARY(4n) */
+		return strcmp(dt, "varchar") == 0 || strcmp(dt, "varbinary") == 0 ||
+		    (t == MYSQL_T_VARCHAR && strcmp(dt, "vector") == 0);
 	case MYSQL_T_STRING:
 		return one_of(dt, strs);
 	case MYSQL_T_ENUM:
@@ -319,6 +321,8 @@ schema_type_ok(uint8_t t, const char *dt)
 		return strcmp(dt, "json") == 0 || strcmp(dt, "longtext") == 0;
 	case MYSQL_T_GEOMETRY:
 		return one_of(dt, geos);
+	case MYSQL_T_VECTOR:
+		return strcmp(dt, "vector") == 0; /* MySQL 9 */
 	default:
 		(void)ints;
 		return false;

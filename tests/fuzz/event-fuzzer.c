@@ -169,6 +169,27 @@ fuzz_event(struct fuzz *f, const struct binlog_event *ev, int depth)
 		if (depth < 2)
 			fuzz_payload(f, ev, depth);
 		break;
+	case BINLOG_GTID_EVENT:
+	case BINLOG_GTID_TAGGED_EVENT: {
+		/* what the replica does with it: the GTID (and tag) into a set */
+		struct gtid_mysql_set s;
+		char tag[GTID_TAG_MAX + 1];
+		size_t n = ev->gtid.tag.len;
+
+		if (n > GTID_TAG_MAX)
+			abort(); /* the decoder bounds it */
+		if (n > 0)
+			memcpy(tag, ev->gtid.tag.p, n);
+		tag[n] = '\0';
+		gtid_mysql_init(&s);
+		if (ev->gtid.gno >= 1 && ev->gtid.gno < INT64_MAX &&
+		    gtid_mysql_add(&s, ev->gtid.sid, tag, ev->gtid.gno)) {
+			sbuf_reset(&f->out);
+			gtid_mysql_print(&s, &f->out);
+		}
+		gtid_mysql_free(&s);
+		break;
+	}
 	case BINLOG_PREVIOUS_GTIDS_EVENT: {
 		struct gtid_mysql_set s;
 

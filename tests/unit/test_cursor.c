@@ -360,6 +360,80 @@ test_lenenc(void)
 	}
 }
 
+/*
+ * mysql::serialization varlen integers (libs/mysql/serialization/readme.md):
+ * the readme's examples, the bytes a MySQL 9.7 server wrote in a
+ * GTID_TAGGED event, the 9-byte form, and every cut.
+ */
+static void
+test_varlen(void)
+{
+	static const struct {
+		uint8_t in[9];
+		size_t len;
+		uint64_t want;
+		int64_t want_signed;
+	} cases[] = {
+		{ { 0x00 }, 1, 0, 0 },
+		{ { 0x02 }, 1, 1, -1 },
+		{ { 0x04 }, 1, 2, 1 },     /* a gno of 1 */
+		{ { 0xfe }, 1, 127, -64 },
+		{ { 0xc9, 0x03 }, 2, 0xf2, 121 }, /* a uuid byte 0xf2 */
+		{ { 0x91, 0x04 }, 2, 292, 146 },  /* a transaction length */
+		{ { 0x83, 0x12, 0x0b }, 3, 90704, 45352 }, /* server 9.7.4 */
+		/* readme: 65535 unsigned, 65535 and -65535 signed */
+		{ { 0xfb, 0xff, 0x07 }, 3, 65535, -32768 },
+		{ { 0xf3, 0xff, 0x0f }, 3, 131070, 65535 },
+		{ { 0xeb, 0xff, 0x0f }, 3, 131069, -65535 },
+		/* a commit timestamp in 8 bytes */
+		{ { 0x7f, 0x1e, 0x33, 0xa0, 0xb8, 0xb6, 0x61, 0x06 }, 8,
+		    1796287269712670ull, 898143634856335ll },
+		{ { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 9,
+		    UINT64_MAX, INT64_MIN },
+		{ { 0xff, 0x01, 0, 0, 0, 0, 0, 0, 0x80 }, 9,
+		    0x8000000000000001ull, -0x4000000000000001ll },
+	};
+	struct fix f;
+	uint64_t v;
+	int64_t sv;
+	bool ok;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		T_CASE("varlen exact");
+		fix_open(&f, cases[i].in, cases[i].len);
+		ok = cur_varlen(&f.c, UINT64_MAX, &v, "v");
+		T_CHECK(ok && v == cases[i].want && f.c.pos == cases[i].len,
+		    "case %zu: %llu want %llu, pos %zu", i,
+		    (unsigned long long)v, (unsigned long long)cases[i].want,
+		    f.c.pos);
+		fix_close(&f);
+		fix_open(&f, cases[i].in, cases[i].len);
+		ok = cur_varlen_signed(&f.c, &sv, "v");
+		T_CHECK(ok && sv == cases[i].want_signed, "case %zu signed: %lld want %lld",
+		    i, (long long)sv, (long long)cases[i].want_signed);
+		fix_close(&f);
+		if (cases[i].want > 0) {
+			T_CASE("varlen above max");
+			fix_open(&f, cases[i].in, cases[i].len);
+			ok = cur_varlen(&f.c, cases[i].want - 1, &v, "v");
+			T_CHECK(!ok && f.err.code == PROTO_MALFORMED &&
+			    f.err.offset == BASE && f.c.pos == 0,
+			    "case %zu: code %d offset %llu pos %zu", i, f.err.code,
+			    (unsigned long long)f.err.offset, f.c.pos);
+			fix_close(&f);
+		}
+		for (size_t cut = 0; cut < cases[i].len; cut++) {
+			T_CASE("varlen short");
+			fix_open(&f, cases[i].in, cut);
+			ok = cur_varlen(&f.c, UINT64_MAX, &v, "v");
+			T_CHECK(!ok && f.err.code == PROTO_TRUNCATED,
+			    "case %zu cut %zu: ok %d code %d", i, cut, ok,
+			    f.err.code);
+			fix_close(&f);
+		}
+	}
+}
+
 /* The raw little/big-endian helpers. */
 static void
 test_endian(void)
@@ -383,6 +457,7 @@ main(void)
 	test_offsets();
 	test_views();
 	test_lenenc();
+	test_varlen();
 	test_endian();
 	return t_done();
 }

@@ -11,6 +11,7 @@
 #include "proto/binlog.h"
 #include "tests/unit/t.h"
 #include "tests/unit/vec.h"
+#include "tests/unit/real_events.h"
 
 /*
  * Every test builds a stream in a struct vec the way a server writes it
@@ -3378,7 +3379,8 @@ struct mgtid_m {
  *   .. flags_extra 1                  10.8+, when not zero
  *   .. extra_engines 1                if FL_EXTRA_MULTI_ENGINE
  *   .. sa_seq_no 8                    if FL_COMMIT_ALTER | FL_ROLLBACK_ALTER
- *   .. thread_id 8                    if FL_EXTRA_THREAD_ID (11.5, MDEV-7850)
+ *   .. thread_id 4                    if FL_EXTRA_THREAD_ID (11.5, MDEV-7850;
+ *                                     4 bytes as a real 11.8 server writes)
  *   zero padding up to 19 bytes (the post-header length)
  */
 static size_t
@@ -3408,7 +3410,7 @@ put_maria_gtid(struct vec *v, const struct mgtid_m *g)
 		    BINLOG_MARIA_FL_ROLLBACK_ALTER))
 			vec_u64(v, g->sa_seq_no);
 		if (g->extra & BINLOG_MARIA_FL_EXTRA_THREAD_ID)
-			vec_u64(v, g->thread_id);
+			vec_u32(v, (uint32_t)g->thread_id);
 	}
 	if (v->len - b < 19)
 		vec_zero(v, 19 - (v->len - b));
@@ -3439,7 +3441,7 @@ test_maria_gtid(void)
 		    0, 0, 0 },
 		/* thread id (11.5) */
 		{ 15, 0, 0x0c, 0, 0, NULL, NULL,
-		    BINLOG_MARIA_FL_EXTRA_THREAD_ID, 0, 0, 0x123456789ull },
+		    BINLOG_MARIA_FL_EXTRA_THREAD_ID, 0, 0, 0x89abcdefull },
 		/* everything at once */
 		{ 16, 4, 0x0e, 8, 0, NULL, NULL,
 		    BINLOG_MARIA_FL_EXTRA_MULTI_ENGINE |
@@ -3503,7 +3505,8 @@ test_maria_gtid(void)
 				    "case %zu: sa_seq_no %llu", i,
 				    (unsigned long long)x->sa_seq_no);
 			if (g->extra & BINLOG_MARIA_FL_EXTRA_THREAD_ID)
-				T_CHECK(x->thread_id == g->thread_id,
+				T_CHECK(x->has_thread_id &&
+				    x->thread_id == g->thread_id,
 				    "case %zu: thread_id %llu", i,
 				    (unsigned long long)x->thread_id);
 		} else {
@@ -4056,6 +4059,253 @@ test_checksums(void)
 
 /* ------------------------------------------------------------------ main */
 
+/* ------------------------------------------------ events of real servers */
+
+struct real_ev {
+	const uint8_t *p;
+	size_t len;
+};
+
+#define REAL(a) { a, sizeof(a) }
+
+/* uuid of the MySQL 9.7 server the real events come from */
+static const uint8_t real_uuid[16] = {
+	0xf2, 0xe8, 0x7b, 0x18, 0xee, 0xf4, 0x11, 0xf1,
+	0xb1, 0x23, 0x02, 0xfc, 0x00, 0x00, 0x00, 0x01,
+};
+
+static void
+real_check_tagged(const struct binlog_event *ev)
+{
+	const struct binlog_mysql_gtid *g = &ev->gtid;
+
+	T_CHECK(memcmp(g->sid, real_uuid, 16) == 0 && g->gno == 1 &&
+	    g->flags == 0, "gtid gno %lld flags %u", (long long)g->gno, g->flags);
+	T_STREQ(g->tag.p, g->tag.len, "mytag");
+	T_CHECK(g->has_logical_ts && g->last_committed == 2 &&
+	    g->sequence_number == 4, "logical ts %lld %lld",
+	    (long long)g->last_committed, (long long)g->sequence_number);
+	T_CHECK(g->has_commit_ts && g->immediate_commit_ts == 1796287269712670ull &&
+	    g->original_commit_ts == g->immediate_commit_ts, "commit ts %llu %llu",
+	    (unsigned long long)g->immediate_commit_ts,
+	    (unsigned long long)g->original_commit_ts);
+	T_CHECK(g->has_trx_length && g->transaction_length == 292,
+	    "transaction length %llu", (unsigned long long)g->transaction_length);
+	T_CHECK(g->has_server_version && g->immediate_server_version == 90704 &&
+	    g->original_server_version == 90704, "server versions %u %u",
+	    g->immediate_server_version, g->original_server_version);
+	T_CHECK(!g->has_commit_group_ticket, "no commit group ticket");
+}
+
+static void
+real_check_untagged(const struct binlog_event *ev)
+{
+	const struct binlog_mysql_gtid *g = &ev->gtid;
+
+	T_CHECK(memcmp(g->sid, real_uuid, 16) == 0 && g->gno == 1 &&
+	    g->flags == 1 && g->tag.len == 0, "gtid gno %lld flags %u tag %u",
+	    (long long)g->gno, g->flags, g->tag.len);
+	T_CHECK(g->last_committed == 0 && g->sequence_number == 1 &&
+	    g->immediate_commit_ts == 1796287269705070ull &&
+	    g->transaction_length == 176 && g->immediate_server_version == 90704,
+	    "lc %lld seq %lld ts %llu len %llu ver %u",
+	    (long long)g->last_committed, (long long)g->sequence_number,
+	    (unsigned long long)g->immediate_commit_ts,
+	    (unsigned long long)g->transaction_length,
+	    g->immediate_server_version);
+}
+
+static void
+real_check_vector_map(const struct binlog_event *ev)
+{
+	const struct binlog_table *t = ev->table_map;
+
+	T_CHECK(t->ncols == 2 && t->cols[0].type == MYSQL_T_LONG &&
+	    t->cols[1].type == MYSQL_T_VECTOR && t->cols[1].meta == 4 &&
+	    t->cols[1].nullable, "columns %u, type %u meta %u", t->ncols,
+	    t->cols[1].type, t->cols[1].meta);
+	T_CHECK(t->cols[1].vector_dim == 3 && t->cols[1].is_unsigned == -1 &&
+	    t->cols[0].is_unsigned == 0, "VECTOR(%u), signedness %d %d",
+	    t->cols[1].vector_dim, t->cols[0].is_unsigned,
+	    t->cols[1].is_unsigned);
+}
+
+static void
+real_check_vector_row(const struct binlog_event *ev)
+{
+	struct binlog_value b[2], a[2];
+	struct binlog_row before = { 2, b, 0 }, after = { 2, a, 0 };
+	struct proto_err err;
+	size_t pos = 0;
+	float f[3];
+
+	memset(&err, 0, sizeof(err));
+	T_CHECK(binlog_rows_next(&ev->rows, &pos, &before, &after, &err) == 1,
+	    "row: %s", err.msg);
+	T_CHECK(a[0].kind == BV_INT && a[0].i == 2, "id %lld",
+	    (long long)a[0].i);
+	T_CHECK(a[1].kind == BV_VECTOR && a[1].bytes.len == 12, "vector %u/%u",
+	    a[1].kind, a[1].bytes.len);
+	if (a[1].bytes.len == 12) {
+		memcpy(f, a[1].bytes.p, 12);
+		T_CHECK(f[0] == 1.5f && f[1] == -2.0f && f[2] == 0.0f,
+		    "floats %g %g %g", f[0], f[1], f[2]);
+	}
+	T_CHECK(binlog_rows_next(&ev->rows, &pos, &before, &after, &err) == 0,
+	    "one row only: %s", err.msg);
+}
+
+static void
+real_check_maria_ddl(const struct binlog_event *ev)
+{
+	const struct binlog_maria_gtid *g = &ev->mgtid;
+
+	T_CHECK(g->seq_no == 1 && g->domain_id == 0 && g->server_id == 1 &&
+	    g->flags == 0x29, "%u-%u-%llu flags %x", g->domain_id, g->server_id,
+	    (unsigned long long)g->seq_no, g->flags);
+	T_CHECK(g->has_flags_extra && g->flags_extra == 0x10 &&
+	    g->has_thread_id && g->thread_id == 6, "extra %x thread %u",
+	    g->flags_extra, g->thread_id);
+}
+
+static void
+real_check_maria_trans(const struct binlog_event *ev)
+{
+	const struct binlog_maria_gtid *g = &ev->mgtid;
+
+	T_CHECK(g->seq_no == 3 && g->flags == 0x0c && g->has_thread_id &&
+	    g->thread_id == 6, "seq %llu flags %x thread %u",
+	    (unsigned long long)g->seq_no, g->flags, g->thread_id);
+}
+
+/*
+ * A mutation of the last event of a case: bytes at a body offset replaced
+ * (CRC32 recomputed), and the error it must give.
+ */
+struct real_bad {
+	size_t at; /* offset in the body */
+	uint8_t byte;
+	enum proto_code code;
+	const char *msg; /* substring of the message */
+};
+
+static const struct {
+	const char *name;
+	struct real_ev ev[4]; /* the FDE first, the event under test last */
+	void (*check)(const struct binlog_event *);
+	struct real_bad bad[8];
+} real_cases[] = {
+	{ "mysql 9.7 gtid_tagged",
+	    { REAL(real_mysql97_fde), REAL(real_mysql97_gtid_tagged) },
+	    real_check_tagged,
+	    {
+		/* serialization format version 2 */
+		{ 0, 0x04, PROTO_UNSUPPORTED, "format version 2" },
+		/* message size 57 in a body of 58 */
+		{ 1, 0x72, PROTO_MALFORMED, "message of 57 bytes" },
+		/* last non-ignorable field id 13: field 12 unknown to us */
+		{ 2, 0x1a, PROTO_UNSUPPORTED, "non-ignorable" },
+		/* uuid byte 0 as 0xc9 0xff: above 255 */
+		{ 6, 0xff, PROTO_MALFORMED, "uuid byte" },
+		/* tag length 33 */
+		{ 32, 0x42, PROTO_MALFORMED, "tag length" },
+		/* gno -2 */
+		{ 30, 0x06, PROTO_MALFORMED, "gno -2" },
+		/* gno as a 3-byte varlen: what follows reads as unknown fields */
+		{ 30, 0x03, PROTO_MALFORMED, "without its field 3 (tag)" },
+	    } },
+	{ "mysql 9.7 gtid",
+	    { REAL(real_mysql97_fde), REAL(real_mysql97_gtid) },
+	    real_check_untagged, { { 0, 0, 0, NULL } } },
+	{ "mysql 9.7 vector table map",
+	    { REAL(real_mysql97_fde), REAL(real_mysql97_gtid_tagged),
+		REAL(real_mysql97_table_map_vector) },
+	    real_check_vector_map,
+	    {
+		/* optional metadata type 14 in place of 13 */
+		{ 26, 0x0e, PROTO_UNSUPPORTED, "field type 14" },
+		/* VECTOR_DIMENSIONALITY 0 */
+		{ 28, 0x00, PROTO_MALFORMED, "0 dimensions" },
+	    } },
+	{ "mysql 9.7 vector row",
+	    { REAL(real_mysql97_fde), REAL(real_mysql97_gtid_tagged),
+		REAL(real_mysql97_table_map_vector),
+		REAL(real_mysql97_write_vector) },
+	    real_check_vector_row, { { 0, 0, 0, NULL } } },
+	{ "mariadb 11.8 gtid ddl",
+	    { REAL(real_mariadb118_fde), REAL(real_mariadb118_gtid_ddl) },
+	    real_check_maria_ddl,
+	    {
+		/* flags_extra with an unknown bit 0x20 */
+		{ 13, 0x30, PROTO_UNSUPPORTED, "unknown bits 0x20" },
+		/* the padding byte not zero */
+		{ 18, 0x01, PROTO_UNSUPPORTED, "not zero padding" },
+	    } },
+	{ "mariadb 11.8 gtid trans",
+	    { REAL(real_mariadb118_fde), REAL(real_mariadb118_gtid_trans) },
+	    real_check_maria_trans, { { 0, 0, 0, NULL } } },
+};
+
+/* Decode the last event of v (after start) with a primed decoder; rows walked. */
+static bool
+real_decode(const struct vec *v, size_t start, struct binlog_event *ev,
+    struct proto_err *err, struct binlog_decoder **dp)
+{
+	*dp = prime(v, start, BINLOG_CHECKSUM_UNDEF);
+	if (*dp == NULL)
+		return false;
+	return decode_at(*dp, v, start, ev, err);
+}
+
+static void
+test_real_events(void)
+{
+	for (size_t i = 0; i < sizeof(real_cases) / sizeof(real_cases[0]); i++) {
+		struct binlog_decoder *d;
+		struct binlog_event ev;
+		struct proto_err err;
+		struct vec v;
+		size_t start = 0;
+		char seed[64];
+
+		T_CASE(real_cases[i].name);
+		vec_init(&v);
+		v.crc = true;
+		for (size_t k = 0; k < 4 && real_cases[i].ev[k].p; k++) {
+			start = v.len;
+			vec_bytes(&v, real_cases[i].ev[k].p, real_cases[i].ev[k].len);
+		}
+		if (real_decode(&v, start, &ev, &err, &d)) {
+			check_header(&ev, &v, start);
+			real_cases[i].check(&ev);
+		} else
+			T_CHECK(0, "%s: %s", real_cases[i].name, err.msg);
+		binlog_decoder_free(d);
+		check_cuts(&v, start, real_cases[i].name);
+		snprintf(seed, sizeof(seed), "real_%zu", i);
+		save_seed(&v, seed);
+
+		for (size_t k = 0; k < 8 && real_cases[i].bad[k].msg; k++) {
+			const struct real_bad *b = &real_cases[i].bad[k];
+			size_t len = ev_len(&v, start);
+			uint8_t keep = v.p[start + VEC_H_LEN + b->at];
+
+			v.p[start + VEC_H_LEN + b->at] = b->byte;
+			vec_crc_fix(v.p + start, len);
+			T_CHECK(!real_decode(&v, start, &ev, &err, &d) &&
+			    err.code == b->code && strstr(err.msg, b->msg) &&
+			    err_inside(&err, v.base + start, len),
+			    "%s, byte %zu = 0x%02x: code %d at %llu: %s (want %d "
+			    "\"%s\")", real_cases[i].name, b->at, b->byte, err.code,
+			    (unsigned long long)err.offset, err.msg, b->code, b->msg);
+			binlog_decoder_free(d);
+			v.p[start + VEC_H_LEN + b->at] = keep;
+			vec_crc_fix(v.p + start, len);
+		}
+		vec_free(&v);
+	}
+}
+
 int
 main(void)
 {
@@ -4088,5 +4338,6 @@ main(void)
 	test_compressed_rows();
 	test_unknown_types();
 	test_checksums();
+	test_real_events();
 	return t_done();
 }

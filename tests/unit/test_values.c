@@ -1377,10 +1377,21 @@ static const struct vcase ours[] = {
 	    "'\"a'\\n\"'", "\"a'\\n\""},
 	{MYSQL_T_JSON, 4, -1, 63, "00000000", BV_JSON, "'null'", "null"},
 	{MYSQL_T_JSON, 2, -1, 63, "02000402", BV_JSON, "'false'", "false"},
-	/* MySQL 9 VECTOR: the floats' bytes */
+	/*
+	 * MySQL 9 VECTOR: the floats' bytes, printed as mysqlbinlog -v does;
+	 * the last two are the values a 9.7 server logged for
+	 * STRING_TO_VECTOR('[1,2,3]') and '[1.5,-2,0]'
+	 */
 	{MYSQL_T_VECTOR, 4, -1, 63, "080000000000803f00000040", BV_VECTOR,
-	    "'\\x00\\x00\200?\\x00\\x00\\x00@'",
-	    "{\"base64\":\"AACAPwAAAEA=\"}"},
+	    "[1.00000e+00,2.00000e+00]", "{\"base64\":\"AACAPwAAAEA=\"}"},
+	{MYSQL_T_VECTOR, 4, -1, 63, "0c0000000000803f0000004000004040",
+	    BV_VECTOR, "[1.00000e+00,2.00000e+00,3.00000e+00]",
+	    "{\"base64\":\"AACAPwAAAEAAAEBA\"}"},
+	{MYSQL_T_VECTOR, 4, -1, 63, "0c0000000000c03f000000c000000000",
+	    BV_VECTOR, "[1.50000e+00,-2.00000e+00,0.00000e+00]",
+	    "{\"base64\":\"AADAPwAAAMAAAAAA\"}"},
+	{MYSQL_T_VECTOR, 4, -1, 63, "00000000", BV_VECTOR, "[]",
+	    "{\"base64\":\"\"}"},
 	/* GEOMETRY with its SRID: POINT(1 2) */
 	{MYSQL_T_GEOMETRY, 4, -1, 63,
 	    "19000000" "00000000" "0101000000" "000000000000f03f"
@@ -1525,6 +1536,8 @@ static const struct ecase bad[] = {
 	    PROTO_TRUNCATED, 4, "GEOMETRY"},
 	{"VECTOR short", MYSQL_T_VECTOR, 4, "08000000000080", PROTO_TRUNCATED,
 	    4, "VECTOR"},
+	{"VECTOR not whole floats", MYSQL_T_VECTOR, 4, "060000000000803f0000",
+	    PROTO_MALFORMED, 0, "4 bytes per dimension"},
 	{"BIT(9)", MYSQL_T_BIT, 0x0101, "01", PROTO_TRUNCATED, 0, "BIT"},
 	{"BIT(64)", MYSQL_T_BIT, 0x0800, "ffffffffffffff", PROTO_TRUNCATED, 0,
 	    "need 8"},
