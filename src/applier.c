@@ -629,6 +629,22 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 	case BV_DATE:
 	case BV_DATETIME:
 	case BV_TIME:
+		if (v->kind == BV_TIME && !a->mariadb && v->tm.hour >= 838 && v->tm.usec != 0) {
+			/*
+			 * MySQL (9.7) refuses a binary TIME of hour 838 with a
+			 * fraction ("out of range in 'set_parameter_value'"),
+			 * which it takes as text: -838:59:58.999999 is in range.
+			 */
+			p = arena_alloc(&a->ar, 32);
+			if (p == NULL)
+				return false;
+			b->buffer_length = (unsigned long)snprintf((char *)p, 32, "%s%u:%02u:%02u.%06u",
+			    v->tm.neg ? "-" : "", v->tm.hour, v->tm.minute, v->tm.second,
+			    (unsigned)v->tm.usec);
+			b->buffer_type = MYSQL_TYPE_STRING;
+			b->buffer = p;
+			return true;
+		}
 		if ((t = new_time(a)) == NULL)
 			return false;
 		t->year = (unsigned)(v->tm.year < 0 ? 0 : v->tm.year);
