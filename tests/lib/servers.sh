@@ -66,8 +66,9 @@ skip() {
 }
 
 # The source and destination flavours of this test.
-SRV_SRC_FLAVOUR=${MYSHIFT_PAIR%%:*}
-SRV_DST_FLAVOUR=${MYSHIFT_PAIR#*:}
+SRV_SRC_FLAVOUR=${MYSHIFT_PAIR:-}
+SRV_DST_FLAVOUR=${SRV_SRC_FLAVOUR#*:}
+SRV_SRC_FLAVOUR=${SRV_SRC_FLAVOUR%%:*}
 SRV_SRC_FLAVOUR=${SRV_SRC_FLAVOUR:-mariadb-10.11}
 SRV_DST_FLAVOUR=${SRV_DST_FLAVOUR:-mariadb-10.11}
 . "$(dirname "${BASH_SOURCE[0]}")/roots.sh"
