@@ -184,6 +184,7 @@ struct applier {
 	struct sbuf keybuf;
 	bool group_in_order;     /* this group has savepoints: no batching */
 	bool mariadb;            /* destination flavour */
+	bool enum_zero;          /* a bound ENUM value is 0 (the error value) */
 	bool fp_innodb;          /* DDL fingerprints include InnoDB table ids */
 };
 
@@ -545,6 +546,8 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 	case BV_ENUM:
 	case BV_SET:
 	case BV_YEAR:
+		if (v->kind == BV_ENUM && v->u == 0)
+			a->enum_zero = true;
 		b->buffer_type = MYSQL_TYPE_LONGLONG;
 		b->buffer = (void *)&v->u;
 		b->is_unsigned = 1;
@@ -937,6 +940,66 @@ bind_image(struct applier *a, const struct binlog_table *t, const struct schema_
 	return true;
 }
 
+/*
+ * After a row statement: stop on any warning that a value was not stored
+ * (or compared) as it came. The row session is not strict, because an
+ * ENUM's error value (index 0, the empty string) a source may hold is
+ * accepted only with a warning: so a bound value the destination cannot
+ * take exactly (a wrong length for INET6 or UUID, an invalid date, a
+ * string too long for a narrower column) would become NULL, zero or a cut
+ * value with a warning, silently. Other warnings (deprecation notes,
+ * unsafe-for-binlog) do not concern the values and are ignored.
+ */
+static bool
+rows_warnings(struct applier *a, const char *what, const char *db, const char *table)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = true, enum_zero = a->enum_zero;
+
+	a->enum_zero = false;
+	if (mysql_warning_count(a->d.my) == 0)
+		return true;
+	if (mysql_query(a->d.my, "SHOW WARNINGS") != 0 ||
+	    (res = mysql_store_result(a->d.my)) == NULL) {
+		a->d.errnum = mysql_errno(a->d.my);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: reading the warnings of %s on "
+		    "`%s`.`%s`: %s (error %u)", a->d.where, what, db, table,
+		    mysql_error(a->d.my), a->d.errnum);
+		return false;
+	}
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		unsigned code = row[1] ? (unsigned)strtoul(row[1], NULL, 10) : 0;
+		if (row[0] == NULL || strcmp(row[0], "Note") == 0)
+			continue;
+		switch (code) {
+		case WARN_DATA_TRUNCATED:
+			if (enum_zero)
+				continue; /* maybe the ENUM error value: not told apart */
+			break;
+		case ER_BAD_NULL_ERROR:
+		case ER_WARN_NULL_TO_NOTNULL:
+		case ER_WARN_DATA_OUT_OF_RANGE:
+		case ER_TRUNCATED_WRONG_VALUE:
+		case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+		case ER_ILLEGAL_VALUE_FOR_TYPE:
+		case ER_DATA_TOO_LONG:
+			break;
+		default:
+			continue;
+		}
+		a->d.errnum = 0;
+		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on `%s`.`%s` (source changes up "
+		    "to %s:%" PRIu64 "): the destination did not take a value as it came: "
+		    "%s %u: %.300s; nothing of this transaction was committed (does the "
+		    "destination's column have the source's type?)", a->d.where, what, db,
+		    table, a->file, a->pos, row[0], code, row[2] ? row[2] : "");
+		ok = false;
+	}
+	mysql_free_result(res);
+	return ok;
+}
+
 /* Execute s with the binds; check affected rows for UPDATE/DELETE. */
 static bool
 stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
@@ -956,6 +1019,9 @@ stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
 	}
 	arena_reset(&a->ar);
 	n = mysql_stmt_affected_rows(s->st);
+	if (!rows_warnings(a, s->kind == SK_INSERT ? "INSERT" : s->kind == SK_UPDATE ?
+	    "UPDATE" : "DELETE", t->db.p, t->table.p))
+		return false;
 	if ((s->kind == SK_UPDATE || s->kind == SK_DELETE) && n != expect) {
 		a->d.errnum = 0;
 		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on %s.%s (event at offset %"
@@ -1320,6 +1386,9 @@ net_flush_table(struct applier *a, struct net_table *nt)
 					return false;
 				}
 				arena_reset(&a->ar);
+				if (!rows_warnings(a, present ? "writing the batch" :
+				    "deleting the batch's rows", st->db, st->name))
+					return false;
 				done += pw;
 			}
 		}
