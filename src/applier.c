@@ -1990,6 +1990,36 @@ ddl_selected(struct applier *a, const struct sql_info *in, const char *defdb)
 }
 
 /*
+ * A MySQL destination has no type for MariaDB's INET4, INET6 and UUID: a
+ * CREATE or ALTER TABLE declaring one stops here, naming the column,
+ * rather than failing on MySQL's syntax error (or mapping silently).
+ */
+static bool
+ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
+    const struct sql_info *in, const char *end_file, uint64_t end_pos)
+{
+	static const char *const maria_only[] = { "INET4", "INET6", "UUID", NULL };
+	const struct binlog_query *q = &ev->query;
+	char col[200], type[16];
+
+	if (in->kind != SQL_DDL || in->object != SQLO_TABLE ||
+	    (strcmp(in->verb, "CREATE") != 0 && strcmp(in->verb, "ALTER") != 0))
+		return true;
+	if (!sql_column_of_type(q->query.p, q->query.len, q->has_sql_mode ? q->sql_mode : 0,
+	    maria_only, col, sizeof(col), type, sizeof(type)))
+		return true;
+	set_fatal(a, "DDL at %s:%" PRIu64 " (%s TABLE `%s`.`%s`): column `%s` is of "
+	    "MariaDB's type %s, which MySQL (the destination) does not have; nothing "
+	    "from this statement on was applied. Filter the table out, or create it on "
+	    "the destination by hand (BINARY(%d) holds the value's binary form) and "
+	    "restart from the next position, %s:%" PRIu64 ": %.*s", a->file, ev->offset,
+	    in->verb, in->nrefs ? in->refs[0].db : "", in->nrefs ? in->refs[0].name : "",
+	    col, type, strcmp(type, "INET4") == 0 ? 4 : 16, end_file, end_pos,
+	    (int)(q->query.len > 200 ? 200 : q->query.len), q->query.p);
+	return false;
+}
+
+/*
  * A DDL (or account statement): committed batch before, then the statement
  * with the source's session, then its own checkpoint. Replayed after a
  * crash, it is recognised by the schema fingerprint recorded before it.
@@ -2025,6 +2055,8 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		    q->query.p);
 		return false;
 	}
+	if (!a->mariadb && !ddl_mysql_types(a, ev, in, end_file, end_pos))
+		return false;
 	if (filter_renames(a->f)) {
 		sql = sql_rewrite_mode(q->query.p, q->query.len, defdb,
 		    q->has_sql_mode ? q->sql_mode : 0, a->f);
