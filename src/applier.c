@@ -186,6 +186,7 @@ struct applier {
 	struct sbuf keybuf;
 	bool group_in_order;     /* this group has savepoints: no batching */
 	bool mariadb;            /* destination flavour */
+	bool enum_zero;          /* a bound ENUM value is 0 (the error value) */
 	bool fp_innodb;          /* DDL fingerprints include InnoDB table ids */
 	struct collations *colls; /* source ids to destination names */
 };
@@ -548,6 +549,8 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 	case BV_ENUM:
 	case BV_SET:
 	case BV_YEAR:
+		if (v->kind == BV_ENUM && v->u == 0)
+			a->enum_zero = true;
 		b->buffer_type = MYSQL_TYPE_LONGLONG;
 		b->buffer = (void *)&v->u;
 		b->is_unsigned = 1;
@@ -956,6 +959,66 @@ bind_image(struct applier *a, const struct binlog_table *t, const struct schema_
 	return true;
 }
 
+/*
+ * After a row statement: stop on any warning that a value was not stored
+ * (or compared) as it came. The row session is not strict, because an
+ * ENUM's error value (index 0, the empty string) a source may hold is
+ * accepted only with a warning: so a bound value the destination cannot
+ * take exactly (a wrong length for INET6 or UUID, an invalid date, a
+ * string too long for a narrower column) would become NULL, zero or a cut
+ * value with a warning, silently. Other warnings (deprecation notes,
+ * unsafe-for-binlog) do not concern the values and are ignored.
+ */
+static bool
+rows_warnings(struct applier *a, const char *what, const char *db, const char *table)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = true, enum_zero = a->enum_zero;
+
+	a->enum_zero = false;
+	if (mysql_warning_count(a->d.my) == 0)
+		return true;
+	if (mysql_query(a->d.my, "SHOW WARNINGS") != 0 ||
+	    (res = mysql_store_result(a->d.my)) == NULL) {
+		a->d.errnum = mysql_errno(a->d.my);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: reading the warnings of %s on "
+		    "`%s`.`%s`: %s (error %u)", a->d.where, what, db, table,
+		    mysql_error(a->d.my), a->d.errnum);
+		return false;
+	}
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		unsigned code = row[1] ? (unsigned)strtoul(row[1], NULL, 10) : 0;
+		if (row[0] == NULL || strcmp(row[0], "Note") == 0)
+			continue;
+		switch (code) {
+		case WARN_DATA_TRUNCATED:
+			if (enum_zero)
+				continue; /* maybe the ENUM error value: not told apart */
+			break;
+		case ER_BAD_NULL_ERROR:
+		case ER_WARN_NULL_TO_NOTNULL:
+		case ER_WARN_DATA_OUT_OF_RANGE:
+		case ER_TRUNCATED_WRONG_VALUE:
+		case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+		case ER_ILLEGAL_VALUE_FOR_TYPE:
+		case ER_DATA_TOO_LONG:
+			break;
+		default:
+			continue;
+		}
+		a->d.errnum = 0;
+		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on `%s`.`%s` (source changes up "
+		    "to %s:%" PRIu64 "): the destination did not take a value as it came: "
+		    "%s %u: %.300s; nothing of this transaction was committed (does the "
+		    "destination's column have the source's type?)", a->d.where, what, db,
+		    table, a->file, a->pos, row[0], code, row[2] ? row[2] : "");
+		ok = false;
+	}
+	mysql_free_result(res);
+	return ok;
+}
+
 /* Execute s with the binds; check affected rows for UPDATE/DELETE. */
 static bool
 stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
@@ -975,6 +1038,9 @@ stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
 	}
 	arena_reset(&a->ar);
 	n = mysql_stmt_affected_rows(s->st);
+	if (!rows_warnings(a, s->kind == SK_INSERT ? "INSERT" : s->kind == SK_UPDATE ?
+	    "UPDATE" : "DELETE", t->db.p, t->table.p))
+		return false;
 	if ((s->kind == SK_UPDATE || s->kind == SK_DELETE) && n != expect) {
 		a->d.errnum = 0;
 		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on %s.%s (event at offset %"
@@ -1339,6 +1405,9 @@ net_flush_table(struct applier *a, struct net_table *nt)
 					return false;
 				}
 				arena_reset(&a->ar);
+				if (!rows_warnings(a, present ? "writing the batch" :
+				    "deleting the batch's rows", st->db, st->name))
+					return false;
 				done += pw;
 			}
 		}
@@ -1937,6 +2006,36 @@ ddl_selected(struct applier *a, const struct sql_info *in, const char *defdb)
 }
 
 /*
+ * A MySQL destination has no type for MariaDB's INET4, INET6 and UUID: a
+ * CREATE or ALTER TABLE declaring one stops here, naming the column,
+ * rather than failing on MySQL's syntax error (or mapping silently).
+ */
+static bool
+ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
+    const struct sql_info *in, const char *end_file, uint64_t end_pos)
+{
+	static const char *const maria_only[] = { "INET4", "INET6", "UUID", NULL };
+	const struct binlog_query *q = &ev->query;
+	char col[200], type[16];
+
+	if (in->kind != SQL_DDL || in->object != SQLO_TABLE ||
+	    (strcmp(in->verb, "CREATE") != 0 && strcmp(in->verb, "ALTER") != 0))
+		return true;
+	if (!sql_column_of_type(q->query.p, q->query.len, q->has_sql_mode ? q->sql_mode : 0,
+	    maria_only, col, sizeof(col), type, sizeof(type)))
+		return true;
+	set_fatal(a, "DDL at %s:%" PRIu64 " (%s TABLE `%s`.`%s`): column `%s` is of "
+	    "MariaDB's type %s, which MySQL (the destination) does not have; nothing "
+	    "from this statement on was applied. Filter the table out, or create it on "
+	    "the destination by hand (BINARY(%d) holds the value's binary form) and "
+	    "restart from the next position, %s:%" PRIu64 ": %.*s", a->file, ev->offset,
+	    in->verb, in->nrefs ? in->refs[0].db : "", in->nrefs ? in->refs[0].name : "",
+	    col, type, strcmp(type, "INET4") == 0 ? 4 : 16, end_file, end_pos,
+	    (int)(q->query.len > 200 ? 200 : q->query.len), q->query.p);
+	return false;
+}
+
+/*
  * A DDL (or account statement): committed batch before, then the statement
  * with the source's session, then its own checkpoint. Replayed after a
  * crash, it is recognised by the schema fingerprint recorded before it.
@@ -1972,6 +2071,8 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		    q->query.p);
 		return false;
 	}
+	if (!a->mariadb && !ddl_mysql_types(a, ev, in, end_file, end_pos))
+		return false;
 	if (filter_renames(a->f)) {
 		sql = sql_rewrite_mode(q->query.p, q->query.len, defdb,
 		    q->has_sql_mode ? q->sql_mode : 0, a->f);

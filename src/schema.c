@@ -94,6 +94,18 @@ load_columns(struct schema_table *t, struct dest *d)
 		c->generated = row[4] && (strstr(row[4], "VIRTUAL") != NULL ||
 		    strstr(row[4], "PERSISTENT") != NULL || strstr(row[4], "STORED") != NULL);
 		c->binary_fixed = strcmp(c->data_type, "binary") == 0;
+		/*
+		 * MariaDB's INET4, INET6 and UUID: the binlog carries their
+		 * binary (in-memory) form cut of trailing zero bytes, and the
+		 * server takes a binary string as that form only at its full
+		 * length (a short one is a warning and NULL, or zero when NOT
+		 * NULL). information_schema gives no octet length for them.
+		 */
+		if (strcmp(c->data_type, "inet4") == 0 || strcmp(c->data_type, "inet6") == 0 ||
+		    strcmp(c->data_type, "uuid") == 0) {
+			c->binary_fixed = true;
+			c->octet_len = c->data_type[4] == '4' ? 4 : 16;
+		}
 		c->is_unsigned = row[5] && strstr(row[5], "unsigned") != NULL;
 		c->fsp = row[6] ? (unsigned)strtoul(row[6], NULL, 10) : 0;
 	}

@@ -13,7 +13,7 @@ struct schema_col {
 	bool nullable;
 	bool is_unsigned;    /* integer column declared UNSIGNED */
 	bool generated;      /* virtual or stored generated: never written */
-	bool binary_fixed;   /* BINARY(n): values are padded with 0x00 to octet_len */
+	bool binary_fixed;   /* BINARY(n), INET4, INET6, UUID: values padded with 0x00 to octet_len */
 	uint32_t octet_len;
 	unsigned fsp;        /* fractional seconds of TIME, DATETIME, TIMESTAMP */
 };

@@ -2288,3 +2288,72 @@ sql_kind_name(enum sql_kind kind)
 		return names[kind];
 	return "unknown";
 }
+
+/* Whether t is an unquoted word among kws (upper case, NULL-terminated). */
+static bool
+lex_word_in(const char *sql, const struct tok *t, const char *const *kws)
+{
+	for (; *kws; kws++)
+		if (t->kind == TK_WORD && t->end - t->start == strlen(*kws) &&
+		    strncasecmp(sql + t->start, *kws, t->end - t->start) == 0)
+			return true;
+	return false;
+}
+
+bool
+sql_column_of_type(const char *sql, size_t len, uint64_t sql_mode,
+    const char *const *types, char *col, size_t collen, char *type, size_t typelen)
+{
+	static const char *const opens[] = { "ADD", "COLUMN", "MODIFY", "EXISTS", NULL };
+	static const char *const changes[] = { "CHANGE", "COLUMN", NULL };
+	static const char *const not_names[] = { "COLUMN", "TO", "AS", "IF", "EXISTS",
+		"NOT", "ADD", "MODIFY", "CHANGE", NULL };
+	struct lex lx;
+	struct tok w[4]; /* w[0] the current token, w[1..3] the ones before */
+
+	memset(&lx, 0, sizeof(lx));
+	memset(w, 0, sizeof(w));
+	lx.s = sql;
+	lx.len = len;
+	lx.ansi_quotes = (sql_mode & SQL_MODE_ANSI_QUOTES) != 0;
+	lx.no_backslash_escapes = (sql_mode & SQL_MODE_NO_BACKSLASH_ESCAPES) != 0;
+	lx.last_kind = TK_END;
+	lx.last_end = (size_t)-1;
+	for (int i = 1; i < 4; i++)
+		w[i].kind = TK_END;
+	for (lex_next(&lx, &w[0]); w[0].kind != TK_END && w[0].kind != TK_ERR;) {
+		struct tok next;
+		const struct tok *n = &w[1];
+		lex_next(&lx, &next);
+		if (lex_word_in(sql, &w[0], types) &&
+		    !(next.kind == TK_PUNCT && (next.c == '(' || next.c == '.')) &&
+		    (n->kind == TK_WORD || n->kind == TK_IDENT) &&
+		    !lex_word_in(sql, n, not_names) &&
+		    ((w[2].kind == TK_PUNCT && (w[2].c == '(' || w[2].c == ',')) ||
+		    lex_word_in(sql, &w[2], opens) ||
+		    ((w[2].kind == TK_WORD || w[2].kind == TK_IDENT) &&
+		    lex_word_in(sql, &w[3], changes)))) {
+			size_t o = 0, s = n->start, e = n->end;
+			if (n->kind == TK_IDENT) {
+				s++;
+				e--;
+			}
+			for (size_t i = s; i < e && o + 1 < collen; i++) {
+				col[o++] = sql[i];
+				if (n->kind == TK_IDENT && sql[i] == sql[n->start] && i + 1 < e)
+					i++; /* a doubled quote */
+			}
+			col[o] = '\0';
+			snprintf(type, typelen, "%.*s", (int)(w[0].end - w[0].start),
+			    sql + w[0].start);
+			for (char *p = type; *p; p++)
+				*p = (char)toupper((unsigned char)*p);
+			return true;
+		}
+		w[3] = w[2];
+		w[2] = w[1];
+		w[1] = w[0];
+		w[0] = next;
+	}
+	return false;
+}

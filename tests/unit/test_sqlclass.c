@@ -715,6 +715,49 @@ robustness(void)
 	filter_free(f);
 }
 
+/* sql_column_of_type(): the first column of a MariaDB-only type. */
+static void
+column_types(void)
+{
+	static const char *const types[] = { "INET4", "INET6", "UUID", NULL };
+	static const struct {
+		const char *sql, *col, *type; /* col NULL: none */
+	} ct[] = {
+		{ "CREATE TABLE t (id INT PRIMARY KEY, a inet6 NOT NULL)", "a", "INET6" },
+		{ "CREATE TABLE t (`ip addr` INET4, b UUID)", "ip addr", "INET4" },
+		{ "CREATE TABLE t (`a``b` Uuid DEFAULT UUID())", "a`b", "UUID" },
+		{ "CREATE TABLE t (uuid CHAR(36) DEFAULT (UUID()), KEY uuid (uuid))",
+		    NULL, NULL },
+		{ "CREATE TABLE t (a INT COMMENT 'x INET6', b VARCHAR(10))", NULL, NULL },
+		{ "CREATE TABLE t (a INT /* , b INET6 */)", NULL, NULL },
+		{ "CREATE TABLE t (a INT /*M!100500 , b INET6 */)", "b", "INET6" },
+		{ "ALTER TABLE t ADD COLUMN uuid INET6", "uuid", "INET6" },
+		{ "ALTER TABLE t ADD IF NOT EXISTS c UUID AFTER a", "c", "UUID" },
+		{ "ALTER TABLE t MODIFY c inet4 NULL", "c", "INET4" },
+		{ "ALTER TABLE t CHANGE COLUMN a b UUID", "b", "UUID" },
+		{ "ALTER TABLE t CHANGE a uuid INT", NULL, NULL },
+		{ "ALTER TABLE t RENAME COLUMN a TO uuid", NULL, NULL },
+		{ "ALTER TABLE t ADD (x INT, y INET6)", "y", "INET6" },
+		{ "CREATE TABLE t AS SELECT CAST(a AS INET6) AS x FROM u", NULL, NULL },
+		{ "CREATE TABLE t (a INT, INDEX uuid(a))", NULL, NULL },
+	};
+	char col[64], type[16];
+
+	for (size_t i = 0; i < sizeof(ct) / sizeof(ct[0]); i++) {
+		bool found;
+
+		T_CASE(ct[i].sql);
+		found = sql_column_of_type(ct[i].sql, strlen(ct[i].sql), 0, types, col,
+		    sizeof(col), type, sizeof(type));
+		T_CHECK(found == (ct[i].col != NULL), "found %d (%s %s)", found,
+		    found ? col : "", found ? type : "");
+		if (found && ct[i].col != NULL) {
+			T_STREQ(col, strlen(col), ct[i].col);
+			T_STREQ(type, strlen(type), ct[i].type);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -882,5 +925,6 @@ main(void)
 		filter_free(filters[i]);
 
 	robustness();
+	column_types();
 	return t_done();
 }
