@@ -77,9 +77,11 @@ src() {
 # json_schema DB IMAGE: the database and its tables with their first rows.
 json_schema() {
 	local db=$1 image=$2
+	# utf8mb4_general_ci: MariaDB 10.11 has no utf8mb4_0900_ai_ci (MySQL's default)
 	cat <<-EOF
 	SET SESSION binlog_row_image = $image;
-	CREATE DATABASE $db CHARACTER SET utf8mb4;
+	SET SESSION collation_server = 'utf8mb4_general_ci';
+	CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
 	USE $db;
 	CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT, j JSON, j2 JSON, k JSON);
 	INSERT INTO t VALUES
