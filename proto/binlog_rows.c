@@ -854,8 +854,8 @@ decode_image(const struct binlog_rows_event *r, struct cur *c,
 		j++;
 		if (is_partial) {
 			uint64_t n;
-			if (!cur_uint(c, col->meta >= 1 && col->meta <= 4 ? col->meta : 4,
-			    &n, "partial JSON length") ||
+			/* Json_diff_vector::write_binary(): always a 4-byte length */
+			if (!cur_uint(c, 4, &n, "partial JSON length") ||
 			    !cur_bytes(c, (size_t)n, &v->bytes.p, "partial JSON diff"))
 				return false;
 			v->kind = BV_JSON_DIFF;

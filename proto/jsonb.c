@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "proto/jsonb_int.h"
 #include "proto/value.h"
 
 /*
@@ -36,23 +37,6 @@
  * most 5 bytes, value < 2^32.
  */
 
-enum {
-	JSONB_SMALL_OBJECT = 0x00,
-	JSONB_LARGE_OBJECT = 0x01,
-	JSONB_SMALL_ARRAY = 0x02,
-	JSONB_LARGE_ARRAY = 0x03,
-	JSONB_LITERAL = 0x04,
-	JSONB_INT16 = 0x05,
-	JSONB_UINT16 = 0x06,
-	JSONB_INT32 = 0x07,
-	JSONB_UINT32 = 0x08,
-	JSONB_INT64 = 0x09,
-	JSONB_UINT64 = 0x0a,
-	JSONB_DOUBLE = 0x0b,
-	JSONB_STRING = 0x0c,
-	JSONB_OPAQUE = 0x0f,
-};
-
 /* MySQL enum_field_types values that opaque JSON values carry. */
 enum {
 	JSONB_MYSQL_TIMESTAMP = 7,
@@ -63,28 +47,11 @@ enum {
 	JSONB_MYSQL_VAR_STRING = 253,
 };
 
-/* MySQL refuses documents nested deeper than this (JSON_DOCUMENT_MAX_DEPTH). */
-#define JSONB_MAX_DEPTH 100
-
 /* How a top-level value is shown by mysqlbinlog in a JSON diff. */
 enum jsonb_kind {
 	JSONB_KIND_RAW,    /* null, true/false, numbers, DECIMAL: as is */
 	JSONB_KIND_QUOTED, /* strings, temporal and opaque values: '...' */
 	JSONB_KIND_JSON,   /* objects and arrays: CAST('...' AS JSON) */
-};
-
-/* One conversion: the output, the error sink and the work budget. */
-struct jsonb_ctx {
-	struct sbuf *out;
-	struct proto_err *err;
-	/*
-	 * Bytes of the document still allowed to be referenced. A well-formed
-	 * document stores every value once, so the bytes its values, keys and
-	 * headers take add up to at most its length; entries that share or
-	 * overlap storage would otherwise let a small input print an
-	 * exponentially large text.
-	 */
-	uint64_t budget;
 };
 
 static bool jsonb_value(struct jsonb_ctx *j, uint8_t type, const uint8_t *p,
@@ -128,7 +95,7 @@ jsonb_varlen(struct cur *c, uint32_t *v, const char *what)
 }
 
 /* Append bytes as a JSON string the way MySQL quotes them (double_quote()). */
-static void
+void
 jsonb_quote_json(struct sbuf *out, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -536,14 +503,14 @@ jsonb_scalar(struct jsonb_ctx *j, uint8_t type, const uint8_t *p, size_t avail,
 }
 
 /* True for the type bytes the format defines. */
-static bool
+bool
 jsonb_type_ok(uint8_t type)
 {
 	return type <= JSONB_STRING || type == JSONB_OPAQUE;
 }
 
 /* True if values of this type live in the value entry itself. */
-static bool
+bool
 jsonb_inlined(uint8_t type, bool large)
 {
 	switch (type) {
@@ -687,6 +654,17 @@ jsonb_value(struct jsonb_ctx *j, uint8_t type, const uint8_t *p, size_t avail,
 		return jsonb_scalar(j, type, p, avail, off, false, quoted,
 		    kind);
 	}
+}
+
+bool
+jsonb_print(struct jsonb_ctx *j, uint8_t type, const uint8_t *p, size_t avail,
+    uint64_t off, bool inlined, int depth)
+{
+	enum jsonb_kind kind;
+
+	if (inlined)
+		return jsonb_scalar(j, type, p, avail, off, true, true, &kind);
+	return jsonb_value(j, type, p, avail, off, depth, true, &kind);
 }
 
 /* Convert a whole document; quoted=false prints a top-level string bare. */

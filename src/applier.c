@@ -17,6 +17,7 @@
 
 #include "proto/binlog.h"
 #include "proto/jsonb.h"
+#include "proto/jsondiff.h"
 #include "proto/sbuf.h"
 #include "proto/value.h"
 #include "src/dest.h"
@@ -138,6 +139,7 @@ struct schema_stmt {
 	uint8_t shape[2][64];    /* columns used: [0] SET/VALUES, [1] WHERE (bitmaps) */
 	MYSQL_STMT *st;
 	uint32_t nparams;
+	char *jsig;              /* UPDATE: the JSON diff expressions (partial_prepare) */
 };
 
 struct applier {
@@ -189,6 +191,14 @@ struct applier {
 	bool enum_zero;          /* a bound ENUM value is 0 (the error value) */
 	bool fp_innodb;          /* DDL fingerprints include InnoDB table ids */
 	struct collations *colls; /* source ids to destination names */
+	/* the partial JSON columns of the row being updated (partial_prepare) */
+	struct {
+		const char *p;   /* the new document's text, in the arena */
+		size_t len;
+	} jtext[512];
+	uint8_t jsql[64];        /* columns updated by a JSON_* expression instead */
+	struct sbuf jsig;
+	struct sbuf jtmp;
 };
 
 static void
@@ -226,6 +236,7 @@ free_stmts(struct schema_table *t)
 	for (s = t->stmts; s != NULL; s = next) {
 		next = s->next;
 		mysql_stmt_close(s->st);
+		free(s->jsig);
 		free(s);
 	}
 	t->stmts = NULL;
@@ -777,10 +788,62 @@ add_insert(struct sbuf *q, const struct schema_table *st, const uint8_t set[64],
 	return per * nrows;
 }
 
-/* Find or prepare the statement of this shape. */
+/*
+ * The JSON diff operations of column i in a statement's jsig ("i:OPS;" per
+ * column, OPS one letter per diff: R JSON_REPLACE, I JSON_INSERT, A
+ * JSON_ARRAY_INSERT, D JSON_REMOVE); NULL if i is set plainly.
+ */
+static const char *
+jsig_ops(const char *jsig, uint32_t i, size_t *n)
+{
+	char head[16];
+	size_t hl;
+	const char *p;
+
+	if (jsig == NULL)
+		return NULL;
+	hl = (size_t)snprintf(head, sizeof(head), "%u:", i);
+	for (p = jsig; *p != '\0'; p = strchr(p, ';') + 1)
+		if (strncmp(p, head, hl) == 0) {
+			*n = strcspn(p + hl, ";");
+			return p + hl;
+		}
+	return NULL;
+}
+
+/*
+ * "JSON_f2(JSON_f1(`c`, ?, CAST(? AS JSON)), ?)": the diffs of a partial
+ * JSON column applied in order by MySQL's own functions, which are what
+ * apply_json_diffs() does for paths that are there (mysqlbinlog -v prints
+ * the same calls). Returns the parameters it takes (path, value).
+ */
+static uint32_t
+add_json_expr(struct sbuf *q, const char *col, const char *ops, size_t n)
+{
+	uint32_t params = 0;
+
+	for (size_t k = n; k-- > 0;)
+		sbuf_adds(q, ops[k] == 'R' ? "JSON_REPLACE(" : ops[k] == 'I' ?
+		    "JSON_INSERT(" : ops[k] == 'A' ? "JSON_ARRAY_INSERT(" :
+		    "JSON_REMOVE(");
+	dest_quote(q, col);
+	for (size_t k = 0; k < n; k++) {
+		if (ops[k] == 'D') {
+			sbuf_adds(q, ", ?)");
+			params += 1;
+		} else {
+			sbuf_adds(q, ", ?, CAST(? AS JSON))");
+			params += 2;
+		}
+	}
+	return params;
+}
+
+/* Find or prepare the statement of this shape (jsig: see jsig_ops()). */
 static struct schema_stmt *
 stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
-    const uint8_t set[64], const uint8_t where[64], bool keyed, uint32_t nrows)
+    const uint8_t set[64], const uint8_t where[64], bool keyed, uint32_t nrows,
+    const char *jsig)
 {
 	struct schema_stmt *s;
 	struct sbuf q = { 0 };
@@ -788,11 +851,16 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 
 	for (s = st->stmts; s != NULL; s = s->next)
 		if (s->kind == kind && s->nrows == nrows &&
-		    memcmp(s->shape[0], set, 64) == 0 && memcmp(s->shape[1], where, 64) == 0)
+		    memcmp(s->shape[0], set, 64) == 0 && memcmp(s->shape[1], where, 64) == 0 &&
+		    (s->jsig == NULL ? jsig == NULL : jsig != NULL && strcmp(s->jsig, jsig) == 0))
 			return s;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
+	if (jsig != NULL && (s->jsig = strdup(jsig)) == NULL) {
+		free(s);
+		return NULL;
+	}
 	s->kind = kind;
 	s->nrows = nrows;
 	memcpy(s->shape[0], set, 64);
@@ -858,10 +926,18 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 			first = true;
 			for (uint32_t i = 0; i < st->ncols; i++)
 				if (bm_get(set, i)) {
+					const char *ops;
+					size_t nops;
 					if (!first)
 						sbuf_addc(&q, ',');
 					first = false;
 					dest_quote(&q, st->cols[i].name);
+					if ((ops = jsig_ops(jsig, i, &nops)) != NULL) {
+						sbuf_addc(&q, '=');
+						s->nparams += add_json_expr(&q, st->cols[i].name,
+						    ops, nops);
+						continue;
+					}
 					sbuf_adds(&q, "=?");
 					s->nparams++;
 				}
@@ -893,6 +969,7 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 		    q.p ? q.p : "", s->st ? mysql_stmt_error(s->st) : "out of memory");
 		if (s->st)
 			mysql_stmt_close(s->st);
+		free(s->jsig);
 		free(s);
 		sbuf_free(&q);
 		return NULL;
@@ -933,6 +1010,65 @@ ensure_vals(struct applier *a, size_t n)
 	return true;
 }
 
+/* Bind text (in memory that outlives the execution) as a string parameter. */
+static void
+bind_text(MYSQL_BIND *b, const void *p, size_t len)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = (void *)p;
+	b->buffer_length = len;
+}
+
+/*
+ * Bind a partial JSON column prepared by partial_prepare(): the new
+ * document's text, or each diff's path and value for the JSON_* calls.
+ */
+static bool
+bind_json_diff(struct applier *a, const struct binlog_table *t, uint32_t i,
+    const struct binlog_value *v, uint32_t *k)
+{
+	struct jsonb_diff d;
+	struct proto_err err = { 0 };
+	size_t pos = 0;
+	char *p;
+	int r;
+
+	if (!bm_get(a->jsql, i)) {
+		if (a->jtext[i].p == NULL) {
+			set_fatal(a, "column %u of %s.%s: a partial JSON update without "
+			    "its new value (internal error)", i + 1, t->db.p, t->table.p);
+			return false;
+		}
+		bind_text(&a->binds[(*k)++], a->jtext[i].p, a->jtext[i].len);
+		return true;
+	}
+	while ((r = jsonb_diff_next(v->bytes.p, v->bytes.len, &pos, 0, &d, &err)) == 1) {
+		if (*k + 2 > a->nbinds) {
+			set_fatal(a, "column %u of %s.%s: a partial JSON update with more "
+			    "diffs than one statement can take", i + 1, t->db.p, t->table.p);
+			return false;
+		}
+		bind_text(&a->binds[(*k)++], d.path, d.path_len);
+		if (d.op == JSONB_DIFF_REMOVE)
+			continue;
+		sbuf_reset(&a->jtmp);
+		if (!jsonb_to_text(&a->jtmp, d.value, d.value_len, 0, &err) ||
+		    (p = arena_alloc(&a->ar, a->jtmp.len + 1)) == NULL) {
+			set_fatal(a, "column %u of %s.%s: a partial JSON update's value: %s",
+			    i + 1, t->db.p, t->table.p, err.msg[0] ? err.msg : "out of memory");
+			return false;
+		}
+		memcpy(p, a->jtmp.p ? a->jtmp.p : "", a->jtmp.len);
+		bind_text(&a->binds[(*k)++], p, a->jtmp.len);
+	}
+	if (r < 0) {
+		set_fatal(a, "column %u of %s.%s: %s", i + 1, t->db.p, t->table.p, err.msg);
+		return false;
+	}
+	return true;
+}
+
 /* Bind the columns in shape from one image into binds starting at *k. */
 static bool
 bind_image(struct applier *a, const struct binlog_table *t, const struct schema_table *st,
@@ -941,12 +1077,14 @@ bind_image(struct applier *a, const struct binlog_table *t, const struct schema_
 	for (uint32_t i = 0; i < st->ncols; i++) {
 		if (!bm_get(shape, i))
 			continue;
-		if (vals[i].kind == BV_ABSENT || vals[i].kind == BV_JSON_DIFF) {
-			set_fatal(a, "column %u of %s.%s: %s", i + 1, t->db.p, t->table.p,
-			    vals[i].kind == BV_JSON_DIFF ? "partial JSON updates "
-			    "(binlog_row_value_options=PARTIAL_JSON) are not replayed yet: "
-			    "set binlog_row_value_options='' on the source" :
-			    "value missing from the row image");
+		if (vals[i].kind == BV_JSON_DIFF) {
+			if (!bind_json_diff(a, t, i, &vals[i], k))
+				return false;
+			continue;
+		}
+		if (vals[i].kind == BV_ABSENT) {
+			set_fatal(a, "column %u of %s.%s: value missing from the row image",
+			    i + 1, t->db.p, t->table.p);
 			return false;
 		}
 		if (!bind_value(a, &a->binds[(*k)++], &t->cols[i], &st->cols[i], &vals[i])) {
@@ -1286,7 +1424,7 @@ net_verify(struct applier *a, struct net_table *nt)
 				long long c = 0;
 				while (pw * 2 <= cnt - done)
 					pw *= 2;
-				s = stmt_get(a, st, SK_NET_COUNT, none, none, true, pw);
+				s = stmt_get(a, st, SK_NET_COUNT, none, none, true, pw, NULL);
 				if (s == NULL)
 					return false;
 				for (uint32_t r = 0; r < pw; r++) {
@@ -1375,7 +1513,7 @@ net_flush_table(struct applier *a, struct net_table *nt)
 				while (pw * 2 <= cnt - done)
 					pw *= 2;
 				s = stmt_get(a, st, present ? SK_UPSERT : SK_NET_DELETE,
-				    present ? nt->usable : none, none, true, pw);
+				    present ? nt->usable : none, none, true, pw, NULL);
 				if (s == NULL)
 					return false;
 				for (uint32_t r = 0; r < pw; r++) {
@@ -1533,6 +1671,110 @@ net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *
 	return true;
 }
 
+/*
+ * A PARTIAL_UPDATE_ROWS row (binlog_row_value_options=PARTIAL_JSON): for
+ * each JSON column of the after image that carries diffs instead of a value,
+ *  - if the before image has the column (binlog_row_image=FULL), apply the
+ *    diffs to it here (jsondiff_apply(), MySQL's apply_json_diffs()) and
+ *    write the text of the new document, exactly what a full after image
+ *    would have given, on every destination;
+ *  - if it does not (MINIMAL, NOBLOB), a MySQL destination applies them to
+ *    its own value with JSON_REPLACE/JSON_INSERT/JSON_ARRAY_INSERT/
+ *    JSON_REMOVE, the functions that make these diffs; a MariaDB destination
+ *    has JSON functions of its own that format and order members unlike
+ *    MySQL, so the row stops there.
+ * Fills a->jtext, a->jsql and a->jsig for stmt_get() and bind_image().
+ */
+static bool
+partial_prepare(struct applier *a, const struct binlog_event *ev,
+    const struct schema_table *st, const uint8_t set[64],
+    const struct binlog_row *before, const struct binlog_row *after)
+{
+	const struct binlog_table *t = ev->rows.table;
+	struct proto_err err = { 0 };
+	struct jsonb_diff d;
+	bool rejected, cell;
+	size_t pos;
+	char *p;
+	int r;
+
+	sbuf_reset(&a->jsig);
+	memset(a->jsql, 0, sizeof(a->jsql));
+	for (uint32_t i = 0; i < st->ncols; i++) {
+		const struct binlog_value *bv = &before->vals[i], *av = &after->vals[i];
+
+		a->jtext[i].p = NULL;
+		if (!bm_get(set, i) || av->kind != BV_JSON_DIFF)
+			continue;
+		if (bv->kind == BV_JSON) {
+			sbuf_reset(&a->jtmp);
+			if (!jsondiff_apply(&a->jtmp, bv->bytes.p, bv->bytes.len, 0,
+			    av->bytes.p, av->bytes.len, 0, &rejected, &err)) {
+				set_fatal(a, "%s:%" PRIu64 ": partial JSON update of %s.%s "
+				    "column %u (%s) %s: %s", a->file, ev->offset, t->db.p,
+				    t->table.p, i + 1, st->cols[i].name, rejected ?
+				    "does not apply to the row's before image, as a MySQL "
+				    "replica would refuse it" : "is malformed", err.msg);
+				return false;
+			}
+			if ((p = arena_alloc(&a->ar, a->jtmp.len + 1)) == NULL) {
+				set_fatal(a, "out of memory");
+				return false;
+			}
+			memcpy(p, a->jtmp.p ? a->jtmp.p : "", a->jtmp.len);
+			a->jtext[i].p = p;
+			a->jtext[i].len = a->jtmp.len;
+			continue;
+		}
+		if (bv->kind == BV_NULL) {
+			set_fatal(a, "%s:%" PRIu64 ": partial JSON update of %s.%s column %u "
+			    "(%s) on a NULL value: a MySQL replica refuses it too (the "
+			    "binlog contradicts itself)", a->file, ev->offset, t->db.p,
+			    t->table.p, i + 1, st->cols[i].name);
+			return false;
+		}
+		if (a->mariadb) {
+			set_fatal(a, "%s:%" PRIu64 ": partial JSON update of %s.%s column %u "
+			    "(%s) without the old value in the row's before image (the "
+			    "source logs binlog_row_value_options=PARTIAL_JSON with "
+			    "binlog_row_image=MINIMAL or NOBLOB): a MariaDB destination "
+			    "cannot apply it exactly (its JSON functions order and format "
+			    "members unlike MySQL); set binlog_row_image=FULL on the source "
+			    "(or binlog_row_value_options=''), re-copy the table, and "
+			    "restart; nothing after the last complete transaction was "
+			    "applied", a->file, ev->offset, t->db.p, t->table.p, i + 1,
+			    st->cols[i].name);
+			return false;
+		}
+		sbuf_printf(&a->jsig, "%u:", i);
+		pos = 0;
+		while ((r = jsonb_diff_next(av->bytes.p, av->bytes.len, &pos, 0, &d,
+		    &err)) == 1) {
+			if (!jsondiff_path_check(d.path, d.path_len, &cell, 0, &err)) {
+				r = -1;
+				break;
+			}
+			sbuf_addc(&a->jsig, d.op == JSONB_DIFF_REPLACE ? 'R' :
+			    d.op == JSONB_DIFF_REMOVE ? 'D' : cell ? 'A' : 'I');
+		}
+		if (r < 0) {
+			set_fatal(a, "%s:%" PRIu64 ": partial JSON update of %s.%s column %u "
+			    "(%s) is malformed: %s", a->file, ev->offset, t->db.p,
+			    t->table.p, i + 1, st->cols[i].name, err.msg);
+			return false;
+		}
+		sbuf_addc(&a->jsig, ';');
+		bm_set(a->jsql, i);
+	}
+	sbuf_addc(&a->jsig, '\0'); /* stmt_get() takes a C string */
+	if (a->jsig.oom) {
+		set_fatal(a, "out of memory");
+		return false;
+	}
+	a->jsig.len--;
+	return true;
+}
+
 /* Apply one rows event. */
 static bool
 apply_rows(struct applier *a, const struct binlog_event *ev)
@@ -1676,7 +1918,8 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 					pw = 1;
 					while (pw * 2 <= n - done)
 						pw *= 2;
-					s = stmt_get(a, st, SK_INSERT, use_before, none, true, pw);
+					s = stmt_get(a, st, SK_INSERT, use_before, none, true, pw,
+					    NULL);
 					if (s == NULL) {
 						set_dest_error(a, NULL);
 						return false;
@@ -1707,7 +1950,7 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 		struct schema_stmt *s;
 		uint32_t k = 0;
 		if (r->kind == BINLOG_ROWS_DELETE) {
-			s = stmt_get(a, st, SK_DELETE, none, where, keyed, 1);
+			s = stmt_get(a, st, SK_DELETE, none, where, keyed, 1, NULL);
 			if (s == NULL) {
 				set_dest_error(a, NULL);
 				return false;
@@ -1722,7 +1965,11 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 				any |= set[i] != 0;
 			if (!any)
 				continue; /* every changed column is filtered out */
-			s = stmt_get(a, st, SK_UPDATE, set, where, keyed, 1);
+			if (r->kind == BINLOG_ROWS_PARTIAL_UPDATE &&
+			    !partial_prepare(a, ev, st, set, &before, &after))
+				return false;
+			s = stmt_get(a, st, SK_UPDATE, set, where, keyed, 1,
+			    a->jsig.len > 0 ? a->jsig.p : NULL);
 			if (s == NULL) {
 				set_dest_error(a, NULL);
 				return false;
@@ -2721,6 +2968,8 @@ applier_free(struct applier *a)
 		return;
 	net_free(a);
 	sbuf_free(&a->keybuf);
+	sbuf_free(&a->jsig);
+	sbuf_free(&a->jtmp);
 	schema_flush(&a->sc, free_stmts);
 	if (a->ckpt_st != NULL)
 		mysql_stmt_close(a->ckpt_st);
