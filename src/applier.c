@@ -2475,9 +2475,16 @@ check_query(struct applier *a, const struct binlog_event *ev, struct sql_info *i
 		    (int)(q->query.len > 120 ? 120 : q->query.len), q->query.p);
 		return false;
 	case SQL_XA:
-		set_fatal(a, "XA transaction at %s:%" PRIu64 " (%.*s): XA transactions "
-		    "are not replayed yet", a->file, ev->offset,
-		    (int)(q->query.len > 80 ? 80 : q->query.len), q->query.p);
+		/* the statement names the xid: XA START X'..',X'..',format */
+		set_fatal(a, "XA transaction at %s:%" PRIu64 ", statement %.*s: myshift "
+		    "does not replay XA transactions (XA START ... XA PREPARE is one "
+		    "binlog transaction, its XA COMMIT or XA ROLLBACK a later one); "
+		    "nothing from this transaction on was applied, and a restart stops "
+		    "here again. Finish the XA transaction on the source (XA RECOVER "
+		    "lists it), then copy the tables it changed to the destination "
+		    "again (a new snapshot); run no XA transactions on the source while "
+		    "myshift replicates", a->file, ev->offset,
+		    (int)(q->query.len > 160 ? 160 : q->query.len), q->query.p);
 		return false;
 	case SQL_OTHER:
 		set_fatal(a, "statement at %s:%" PRIu64 " is not understood, so it is not "

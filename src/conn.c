@@ -269,6 +269,8 @@ tls_start(struct conn *c)
 
 /* --------------------------------------------------------- authentication */
 
+static char *read_small_file(const char *path, size_t *len);
+
 /* The auth response for plugin with scramble; -1 fail()ed, 0 ok. */
 static int
 auth_response(struct conn *c, const char *plugin, struct sbuf *out)
@@ -301,6 +303,28 @@ auth_response(struct conn *c, const char *plugin, struct sbuf *out)
 			sbuf_addc(out, 0);
 			return 0;
 		}
+		if (c->o.server_public_key != NULL) {
+			/* the key at hand: the encrypted password at once */
+			size_t n, enc_len;
+			uint8_t *enc;
+			char *pem = read_small_file(c->o.server_public_key, &n);
+			if (pem == NULL) {
+				fail(c, CONN_E_AUTH, "cannot read server_public_key %s: %s",
+				    c->o.server_public_key, strerror(errno));
+				return -1;
+			}
+			bool ok = auth_rsa_encrypt(&enc, &enc_len, pw, c->scramble,
+			    c->scramble_len < 20 ? c->scramble_len : 20, pem, n, &err);
+			free(pem);
+			if (!ok) {
+				fail(c, CONN_E_AUTH, "RSA password exchange: %s", err.msg);
+				return -1;
+			}
+			sbuf_add(out, enc, enc_len);
+			free(enc);
+			return 0;
+		}
+		/* as libmysqlclient: sha256_password asks for the key unbidden */
 		sbuf_addc(out, 1); /* ask for the public key */
 		c->asked_key = true;
 		return 0;

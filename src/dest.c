@@ -86,6 +86,14 @@ dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 	set_tls(d, l);
 	if (l->server_public_key)
 		mysql_options(d->my, MYSQL_SERVER_PUBLIC_KEY, l->server_public_key);
+#if !defined(LIBMARIADB)
+	/* libmariadb's caching_sha2_password asks for the key by itself when
+	 * it has none; libmysqlclient only when told to. */
+	if (l->get_server_public_key) {
+		bool yes = true;
+		mysql_options(d->my, MYSQL_OPT_GET_SERVER_PUBLIC_KEY, &yes);
+	}
+#endif
 	if (mysql_real_connect(d->my, l->host, l->user, l->password ? l->password : "",
 	    NULL, (unsigned)l->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
 		set_err(d, "cannot connect");

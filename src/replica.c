@@ -645,16 +645,9 @@ on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
 		}
 		r->checksum = cks && strcasecmp(cks, "CRC32") == 0 ? BINLOG_CHECKSUM_CRC32 :
 		    BINLOG_CHECKSUM_OFF;
-		if (r->gtid_mode && r->o.gtid_mariadb_only && !r->mariadb) {
-			fail_link(r, true, "replica: resuming by GTID from a checkpoint "
-			    "needs a MariaDB source (on MySQL the set received may lack "
-			    "what the source ran before myshift started): set [replication] "
-			    "resume = position");
-			return;
-		}
 		/* the checkpoint's set carries on (MariaDB: positions per domain) */
 		if (r->reconnects == 0 && (r->gtid_mode ? r->o.start_gtid :
-		    r->mariadb ? r->o.known_gtid : NULL) != NULL) {
+		    r->o.known_gtid) != NULL) {
 			const char *g = r->gtid_mode ? r->o.start_gtid : r->o.known_gtid;
 			struct proto_err err = { 0 };
 			bool ok = r->mariadb ? gtid_maria_parse(&r->mset, g, &err) :
@@ -675,7 +668,9 @@ on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
 	} else if (r->step == 1 && !r->mariadb) {
 		const char *u = res->rows && res->rows->nrows ? res->rows->vals[0] : NULL;
 		if (u != NULL) {
-			if (r->source_uuid[0] && strcmp(r->source_uuid, u) != 0) {
+			/* GTIDs carry over to another server, positions do not */
+			if (r->source_uuid[0] && !r->gtid_mode &&
+			    strcmp(r->source_uuid, u) != 0) {
 				snprintf(msg, sizeof(msg), "replica: the source's server_uuid "
 				    "changed from %s to %s: this is a different server, "
 				    "positions do not carry over; start again from a snapshot",

@@ -22,19 +22,17 @@ struct replica_opts {
 	const char *start_gtid;    /* GTID set to start after; NULL: file mode */
 	/*
 	 * File mode: the GTID set received up to start_file:start_pos (a
-	 * checkpoint's), or NULL. On MariaDB the set carries on from it, and
-	 * every connection checks with BINLOG_GTID_POS() that the source's
+	 * checkpoint's), or NULL. The set carries on from it; on MariaDB
+	 * every connection also checks with BINLOG_GTID_POS() that the source's
 	 * binlog at the resume position still ends with these GTIDs, so that
 	 * a binlog reset or another server under the same name is an error,
 	 * not a stream from a position that means something else.
 	 */
 	const char *known_gtid;
 	/*
-	 * GTID mode from a checkpoint: MariaDB sources only (a MySQL set
-	 * received from a file position lacks what the source ran before).
+	 * MySQL: the server_uuid the start position belongs to, or NULL; file
+	 * mode only (in GTID mode another server may serve the same set).
 	 */
-	bool gtid_mariadb_only;
-	/* MySQL: the server_uuid the start position belongs to, or NULL */
 	const char *source_uuid;
 	bool stop_never;           /* false: end at the source's current end */
 };

@@ -338,7 +338,8 @@ status_listen(struct run *r, char *msg, size_t msglen)
  * The first position: "current", "FILE:POS" or a GTID set. On MariaDB a
  * file position also gets the source's GTID position there
  * (BINLOG_GTID_POS), so that the checkpoint knows every domain from the
- * start: reconnections check it, and resume = gtid can use it.
+ * start: reconnections check it, and resume = gtid can use it. On MySQL
+ * "current" gets the source's Executed_Gtid_Set of the same status row.
  */
 static bool
 start_position(const struct cfg *c, struct ckpt *start, bool *fatal, char *err,
@@ -412,8 +413,31 @@ start_position(const struct cfg *c, struct ckpt *start, bool *fatal, char *err,
 		}
 		snprintf(start->file, sizeof(start->file), "%s", row[0]);
 		start->pos = row[1] ? strtoull(row[1], NULL, 10) : 4;
+		/* MySQL: Executed_Gtid_Set, the GTIDs up to that position */
+		if (mysql_num_fields(res) >= 5 && row[4] != NULL &&
+		    strstr(mysql_get_server_info(d.my), "MariaDB") == NULL) {
+			if (strlen(row[4]) >= sizeof(start->gtid)) {
+				snprintf(err, errlen, "%s: the source's gtid_executed has %zu "
+				    "characters, more than the checkpoint holds (%zu)",
+				    d.where, strlen(row[4]), sizeof(start->gtid) - 1);
+				*fatal = true;
+				mysql_free_result(res);
+				dest_close(&d);
+				return false;
+			}
+			/* the server puts a newline after every uuid's ranges */
+			char *o = start->gtid;
+			for (const char *g = row[4]; *g; g++)
+				if (*g != '\n' && *g != ' ')
+					*o++ = *g;
+			*o = '\0';
+		}
 		mysql_free_result(res);
-	}
+	} else if (strstr(mysql_get_server_info(d.my), "MariaDB") == NULL)
+		log_warn("%s: [replication] start = %s:%" PRIu64 ": the GTIDs the MySQL "
+		    "source ran before that position are unknown, so resume = gtid "
+		    "cannot be used with this checkpoint (start = current or a GTID "
+		    "set can)", d.where, start->file, start->pos);
 	if (strstr(mysql_get_server_info(d.my), "MariaDB") == NULL) {
 		dest_close(&d);
 		return true;
@@ -517,7 +541,6 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 		log_info("resume = gtid: asking the source for the transactions after %s "
 		    "(not for %s:%" PRIu64 ")", ck.gtid, ck.file, ck.pos);
 		ro.start_gtid = ck.gtid;
-		ro.gtid_mariadb_only = true;
 	} else if (ck.file[0]) {
 		ro.start_file = ck.file;
 		ro.start_pos = ck.pos;

@@ -16,6 +16,18 @@
 #     a few seconds, an error saying it cannot connect;
 #   - -p without a value and without a terminal: a usage error, no hang;
 #   - no password string ever appears on stdout or stderr (also with -v).
+#
+# On MySQL (9.7: no mysql_native_password on the server; caching_sha2_password
+# is the default, sha256_password still there) the two accounts are
+# caching_sha2_password ("native"'s place) and sha256_password ("ed"'s
+# place), and over links without TLS the password goes RSA-encrypted:
+#   - caching_sha2_password with --ssl-mode disabled and an empty
+#     authentication cache (FLUSH PRIVILEGES): fails at once, clearly,
+#     without --get-server-public-key or --server-public-key-path; streams
+#     with either (the key asked from the server, or the datadir's
+#     public_key.pem); once cached, the fast path needs no key;
+#   - sha256_password the same (it has no cache);
+#   - creating a mysql_native_password account is refused by the server.
 
 # src_PORT, src_LOG are set by srv_start (whole file):
 # shellcheck disable=SC2154
@@ -53,16 +65,30 @@ cleanup() {
 }
 trap cleanup EXIT
 
-srv_start src --plugin-load-add=auth_ed25519
-srv_scratch
-T=$SRV_ROOT
-[ "$(srv_sql src "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS
-    WHERE PLUGIN_NAME='ed25519'")" = ACTIVE ] ||
-    fail "the ed25519 plugin is not active (see $src_LOG)"
+# PLUG1/PLUG2: the plugins of accounts native and ed (names kept on MySQL).
+if srv_is_mysql src; then
+	PLUG1=caching_sha2_password PLUG2=sha256_password
+	srv_start src
+	srv_scratch
+	T=$SRV_ROOT
+	acc1="CREATE USER native@'127.0.0.1' IDENTIFIED WITH caching_sha2_password
+	    BY '$NATIVE_PW';"
+	acc2="CREATE USER ed@'127.0.0.1' IDENTIFIED WITH sha256_password BY '$ED_PW';"
+else
+	PLUG1=mysql_native_password PLUG2=ed25519
+	srv_start src --plugin-load-add=auth_ed25519
+	srv_scratch
+	T=$SRV_ROOT
+	[ "$(srv_sql src "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS
+	    WHERE PLUGIN_NAME='ed25519'")" = ACTIVE ] ||
+	    fail "the ed25519 plugin is not active (see $src_LOG)"
+	acc1="CREATE USER native@'127.0.0.1' IDENTIFIED VIA mysql_native_password
+	    USING PASSWORD('$NATIVE_PW');"
+	acc2="CREATE USER ed@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('$ED_PW');"
+fi
 srv_sql src "SET sql_log_bin=0;
-    CREATE USER native@'127.0.0.1' IDENTIFIED VIA mysql_native_password
-        USING PASSWORD('$NATIVE_PW');
-    CREATE USER ed@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('$ED_PW');
+    $acc1
+    $acc2
     CREATE USER nopriv@'127.0.0.1' IDENTIFIED BY '$NOPRIV_PW';
     GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO native@'127.0.0.1';
     GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ed@'127.0.0.1';
@@ -71,8 +97,10 @@ srv_sql src "SET sql_log_bin=0;
     CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY, v VARCHAR(10));
     INSERT INTO d.t VALUES (1, 'one'), (2, 'two'), (3, 'three')" ||
     fail "cannot create the accounts"
-[ "$(srv_sql src "SELECT plugin FROM mysql.user WHERE user='ed'")" = ed25519 ] ||
-    fail "account ed does not use ed25519"
+[ "$(srv_sql src "SELECT plugin FROM mysql.user WHERE user='ed'")" = "$PLUG2" ] ||
+    fail "account ed does not use $PLUG2"
+[ "$(srv_sql src "SELECT plugin FROM mysql.user WHERE user='native'")" = "$PLUG1" ] ||
+    fail "account native does not use $PLUG1"
 
 # live NAME PW ARGS...: a non-blocking stream from the server, the password
 # PW (if not empty) in MYSQL_PWD; output in $T/NAME.out, $T/NAME.err,
@@ -137,18 +165,58 @@ expect_fail() {
 P=(--port "$src_PORT")
 
 # Both plugins stream, the password from the environment or -p.
+# MySQL: an empty cache of caching_sha2_password, so that the next login
+# of "native" takes the full path (password over TLS or RSA-encrypted).
+flush_cache() {
+	srv_is_mysql src || return 0
+	srv_sql src "FLUSH PRIVILEGES" || fail "FLUSH PRIVILEGES failed"
+}
+NOKEY=()
+if srv_is_mysql src; then
+	# without TLS: RSA needs a key; first the clear error without one
+	flush_cache
+	live native_nokey "$NATIVE_PW" "${P[@]}" --user native --ssl-mode disabled
+	expect_fail native_nokey "$PLUG1, no TLS, no RSA key" \
+	    10 'full password|RSA' 'get.server.public.key|server.public.key'
+	# sha256_password asks the server for the key unbidden, as libmysqlclient
+	live ed_pubfile "$ED_PW" "${P[@]}" --user ed --ssl-mode disabled \
+	    --server-public-key-path "$src_DATADIR/public_key.pem"
+	expect_ok ed_pubfile "$PLUG2, no TLS, --server-public-key-path"
+	NOKEY=(--get-server-public-key)
+	flush_cache
+	live native_pubfile "$NATIVE_PW" "${P[@]}" --user native --ssl-mode disabled \
+	    --server-public-key-path "$src_DATADIR/public_key.pem"
+	expect_ok native_pubfile "$PLUG1, no TLS, --server-public-key-path (datadir's public_key.pem)"
+	grep -aqE 'connected \(.*caching_sha2_password, no TLS' "$T/native_pubfile.err" ||
+	    check_fail "$PLUG1 without TLS not logged as such: $(grep -a connected "$T/native_pubfile.err")"
+	flush_cache
+	live native_getkey "$NATIVE_PW" "${P[@]}" --user native --ssl-mode disabled \
+	    --get-server-public-key
+	expect_ok native_getkey "$PLUG1, no TLS, --get-server-public-key (after FLUSH PRIVILEGES)"
+	# cached now: the fast path sends a scramble, no key needed
+	live native_fast "$NATIVE_PW" "${P[@]}" --user native --ssl-mode disabled
+	expect_ok native_fast "$PLUG1, no TLS, cached (fast authentication)"
+	if srv_sql src "SET sql_log_bin=0; CREATE USER np@'127.0.0.1' IDENTIFIED WITH
+	    mysql_native_password BY 'x'" 2>"$T/native_create.err"; then
+		check_fail "the MySQL server has mysql_native_password: test it here"
+	else
+		echo "ok: no mysql_native_password on this server: $(tail -n 1 "$T/native_create.err")"
+	fi
+	flush_cache
+fi
 live native_env "$NATIVE_PW" "${P[@]}" --user native
-expect_ok native_env "mysql_native_password, MYSQL_PWD"
-grep -aq 'mysql_native_password' "$T/native_env.err" ||
-    check_fail "mysql_native_password login not logged as such: $(grep -a connected "$T/native_env.err")"
+expect_ok native_env "$PLUG1, MYSQL_PWD"
+grep -aq "$PLUG1" "$T/native_env.err" ||
+    check_fail "$PLUG1 login not logged as such: $(grep -a connected "$T/native_env.err")"
+flush_cache
 live native_opt "" "${P[@]}" --user native -p"$NATIVE_PW"
-expect_ok native_opt "mysql_native_password, -pPASSWORD"
+expect_ok native_opt "$PLUG1, -pPASSWORD"
 live ed_env "$ED_PW" "${P[@]}" --user ed
-expect_ok ed_env "ed25519, MYSQL_PWD"
-grep -aq 'ed25519' "$T/ed_env.err" ||
-    check_fail "ed25519 login not logged as such: $(grep -a connected "$T/ed_env.err")"
-live ed_opt "" "${P[@]}" --user ed --password="$ED_PW" --ssl-mode disabled
-expect_ok ed_opt "ed25519, --password=PASSWORD, no TLS"
+expect_ok ed_env "$PLUG2, MYSQL_PWD"
+grep -aq "$PLUG2" "$T/ed_env.err" ||
+    check_fail "$PLUG2 login not logged as such: $(grep -a connected "$T/ed_env.err")"
+live ed_opt "" "${P[@]}" --user ed --password="$ED_PW" --ssl-mode disabled "${NOKEY[@]}"
+expect_ok ed_opt "$PLUG2, --password=PASSWORD, no TLS"
 # the same accounts over TLS are covered by live_tls.sh (native only)
 
 # -pPASSWORD is not visible in the process's arguments.
@@ -170,13 +238,20 @@ bg_pid=
 
 # Wrong passwords, unknown user: final at once, with the default retry
 # window (12 hours), also verbose.
+flush_cache
 live native_wrong "$WRONG_PW" "${P[@]}" --user native -v
-expect_fail native_wrong "mysql_native_password, wrong password" 10 \
+expect_fail native_wrong "$PLUG1, wrong password" 10 \
     'access denied|authentication' "'?native'?"
+if srv_is_mysql src; then
+	live native_wrong_rsa "$WRONG_PW" "${P[@]}" --user native -v --ssl-mode disabled \
+	    --get-server-public-key
+	expect_fail native_wrong_rsa "$PLUG1, wrong password, no TLS, RSA" 10 \
+	    'access denied|authentication' "'?native'?"
+fi
 live ed_wrong "$WRONG_PW" "${P[@]}" --user ed -v
-expect_fail ed_wrong "ed25519, wrong password" 10 'access denied|authentication' "'?ed'?"
+expect_fail ed_wrong "$PLUG2, wrong password" 10 'access denied|authentication' "'?ed'?"
 live ed_nopw "" "${P[@]}" --user ed
-expect_fail ed_nopw "ed25519, no password" 10 'access denied|authentication' "'?ed'?"
+expect_fail ed_nopw "$PLUG2, no password" 10 'access denied|authentication' "'?ed'?"
 live unknown "$WRONG_PW" "${P[@]}" --user no_such_user -v
 expect_fail unknown "unknown user" 10 'access denied|authentication' 'no_such_user'
 

@@ -21,6 +21,13 @@
 #   - with resume = gtid it must resume after its checkpoint's GTIDs and,
 #     once caught up with b, database fo must be identical on b and dst
 #     (nothing lost of what a wrote after the kill, nothing twice).
+#
+# On MySQL (gtid_mode=ON): b replicates with SOURCE_AUTO_POSITION and
+# log_replica_updates; there are no domains, so the history before myshift
+# starts is a's own: the first checkpoint must hold a's whole gtid_executed
+# of that moment (SHOW BINARY LOG STATUS), or a resume by GTID would be sent
+# fo.d1's history again; resume = position on b is refused because b's
+# server_uuid is not the one the checkpoint's position belongs to.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -45,19 +52,36 @@ cleanup() {
 trap cleanup EXIT
 
 mig_source a
-mig_source b --log_slave_updates=ON
+if srv_is_mysql a; then
+	mig_source b --log_replica_updates=ON
+else
+	mig_source b --log_slave_updates=ON
+fi
 mig_dest dst
 srv_scratch
 T=$SRV_ROOT
 
-srv_sql b "CHANGE MASTER TO MASTER_HOST = '127.0.0.1',
-    MASTER_PORT = $(_srv_get a PORT), MASTER_USER = '$MIG_REPL_USER',
-    MASTER_PASSWORD = '$MIG_REPL_PW', MASTER_USE_GTID = slave_pos;
-    START SLAVE" || fail "cannot make b a replica of a"
+if srv_is_mysql b; then
+	srv_sql b "CHANGE REPLICATION SOURCE TO SOURCE_HOST = '127.0.0.1',
+	    SOURCE_PORT = $(_srv_get a PORT), SOURCE_USER = '$MIG_REPL_USER',
+	    SOURCE_PASSWORD = '$MIG_REPL_PW', SOURCE_AUTO_POSITION = 1,
+	    GET_SOURCE_PUBLIC_KEY = 1;
+	    START REPLICA" || fail "cannot make b a replica of a"
+else
+	srv_sql b "CHANGE MASTER TO MASTER_HOST = '127.0.0.1',
+	    MASTER_PORT = $(_srv_get a PORT), MASTER_USER = '$MIG_REPL_USER',
+	    MASTER_PASSWORD = '$MIG_REPL_PW', MASTER_USE_GTID = slave_pos;
+	    START SLAVE" || fail "cannot make b a replica of a"
+fi
 
 # b_synced: b has applied everything a has logged.
 b_synced() {
 	local pos
+	if srv_is_mysql a; then
+		pos=$(srv_sql a "SELECT REPLACE(@@gtid_executed, '\n', '')") || return 1
+		[ "$(srv_sql b "SELECT WAIT_FOR_EXECUTED_GTID_SET('$pos', 1)")" = 0 ]
+		return
+	fi
 	pos=$(srv_sql a "SELECT @@gtid_binlog_pos") || return 1
 	[ "$(srv_sql b "SELECT MASTER_GTID_WAIT('$pos', 1)")" = 0 ]
 }
@@ -66,7 +90,11 @@ echo "domain 1 before myshift starts, loaded on dst as a snapshot would"
 d1_sql="CREATE DATABASE fo;
     CREATE TABLE fo.d1 (id INT NOT NULL PRIMARY KEY, v VARCHAR(20));
     INSERT INTO fo.d1 VALUES (1, 'one'), (2, 'two'), (3, 'three')"
-srv_sql a "SET SESSION gtid_domain_id = 1; $d1_sql" || fail "domain 1 writes failed on a"
+if srv_is_mysql a; then
+	srv_sql a "$d1_sql" || fail "fo.d1 writes failed on a"
+else
+	srv_sql a "SET SESSION gtid_domain_id = 1; $d1_sql" || fail "domain 1 writes failed on a"
+fi
 srv_sql dst "$d1_sql" || fail "cannot load fo.d1 on dst"
 srv_sql a "CREATE TABLE fo.t0 (id INT NOT NULL PRIMARY KEY, n INT NOT NULL)" ||
     fail "cannot create fo.t0"
@@ -75,14 +103,23 @@ srv_sql dst "CREATE TABLE fo.t0 (id INT NOT NULL PRIMARY KEY, n INT NOT NULL)" |
 wait_until -t 60 b_synced || fail "b did not catch up with a"
 
 CFG=$T/myshift.ini
+a_before=
+srv_is_mysql a && a_before=$(srv_sql a "SELECT REPLACE(@@gtid_executed, '\n', '')")
 mig_config "$CFG" a dst current "[apply]
 batch_transactions = 10"
 mig_start "$CFG"
 mig_wait_started dst || fail "myshift did not start"
 ck=$(srv_sql dst "SELECT source_gtid FROM myshift.checkpoint")
 echo "first checkpoint: $(mig_checkpoint dst), GTID position '$ck'"
-case ",$ck," in *,1-*) ;; *) check_fail "the first checkpoint's GTID position '$ck'" \
-    "does not know domain 1 (BINLOG_GTID_POS of the start position)" ;; esac
+if srv_is_mysql a; then
+	[ -n "$a_before" ] || fail "a has an empty gtid_executed after its writes"
+	[ "$(srv_sql a "SELECT GTID_SUBSET('$a_before', '$ck')")" = 1 ] ||
+	    check_fail "the first checkpoint's GTID set '$ck' lacks what a ran before" \
+	    "myshift started ('$a_before'; SHOW BINARY LOG STATUS's Executed_Gtid_Set)"
+else
+	case ",$ck," in *,1-*) ;; *) check_fail "the first checkpoint's GTID position '$ck'" \
+	    "does not know domain 1 (BINLOG_GTID_POS of the start position)" ;; esac
+fi
 
 # writer: single-row inserts and updates of fo.t0 on a until $T/stop exists.
 writer() {
@@ -111,10 +148,16 @@ echo "a wrote $(srv_sql a "SELECT COUNT(*) FROM fo.t0") rows into fo.t0;" \
 
 echo "failover: a stops, b is promoted and takes writes"
 srv_stop a
-srv_sql b "STOP SLAVE; RESET SLAVE ALL" || fail "cannot promote b"
-srv_sql b "INSERT INTO fo.t0 SELECT 100000 + seq, seq FROM fo.seq_1_to_50;
+if srv_is_mysql b; then
+	srv_sql b "STOP REPLICA; RESET REPLICA ALL" || fail "cannot promote b"
+	d1_domain=
+else
+	srv_sql b "STOP SLAVE; RESET SLAVE ALL" || fail "cannot promote b"
+	d1_domain="SET SESSION gtid_domain_id = 1;"
+fi
+srv_sql b "INSERT INTO fo.t0 SELECT 100000 + seq, seq FROM $(srv_seq 50);
     UPDATE fo.t0 SET n = n + 1000 WHERE id <= 10;
-    SET SESSION gtid_domain_id = 1;
+    $d1_domain
     INSERT INTO fo.d1 VALUES (4, 'four');
     UPDATE fo.d1 SET v = 'TWO' WHERE id = 2" || fail "writes on b failed"
 before=$(srv_sql dst "CHECKSUM TABLE fo.t0, fo.d1 EXTENDED")
@@ -127,8 +170,10 @@ if mig_wait_exit 60; then
 	[ "$MIG_RC" = 1 ] || check_fail "resume = position on b: exit status $MIG_RC, expected 1"
 	err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
 	echo "error: $(echo "$err" | cut -c1-300)"
-	echo "$err" | grep -q 'not the binlog they came from' || check_fail "resume =" \
-	    "position on b: the error does not say the position is another binlog's: $err"
+	# MariaDB: BINLOG_GTID_POS differs; MySQL: another server_uuid
+	echo "$err" | grep -qE 'not the binlog they came from|server_uuid changed.*different server' ||
+	    check_fail "resume = position on b: the error does not say the position is" \
+	    "another binlog's: $err"
 else
 	check_fail "resume = position on b: myshift did not stop"
 	mig_stop

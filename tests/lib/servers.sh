@@ -331,6 +331,10 @@ _srv_init_datadir() {
 	fi
 	rmdir "$dir/data" 2>/dev/null
 	cp -a "$tpl" "$dir/data" || fail "cannot copy the $flavour datadir template"
+	# MySQL keeps its server_uuid in auto.cnf and makes a new one when it
+	# is missing: every copy must have its own (replication refuses equal
+	# uuids, myshift tells servers apart by them).
+	rm -f "$dir/data/auto.cnf"
 }
 
 # The cnf of a MariaDB server whose files are under INNER.
