@@ -52,6 +52,12 @@ done
 # (SQL run on src before it starts); an ordinary row 'before-NAME', the
 # statements XA, a row 'after-NAME'; myshift must stop at XA.  The xid
 # of the case is x + the first letter of NAME ('xr', 'xc', ...).
+# dst_has WHERE COUNT: does x.t on dst hold COUNT rows WHERE ...?  (A
+# function, so that wait_until reads the table each time.)
+dst_has() {
+	[ "$(srv_sql dst "SELECT COUNT(*) FROM x.t WHERE $1")" = "$2" ]
+}
+
 n=0
 xa_case() {
 	local name=$1 pre=$2 xa=$3 xid line rc
@@ -65,14 +71,14 @@ state_schema = st_$name"
 	mig_start "$T/$name.ini" "$T/$name.log"
 	mig_wait_started dst || fail "$name: myshift did not start"
 	srv_sql src "INSERT INTO x.t VALUES ($n, 'before-$name')" || fail "$name: insert failed"
-	wait_until -t 30 test "$(srv_sql dst "SELECT COUNT(*) FROM x.t WHERE id = $n")" = 1 ||
+	wait_until -t 30 dst_has "id = $n" 1 ||
 	    check_fail "$name: the transaction before the XA one was not applied"
 	srv_sql src "$xa" || fail "$name: the XA statements failed on src"
 	srv_sql src "INSERT INTO x.t VALUES ($((n + 2)), 'after-$name')" ||
 	    fail "$name: insert failed"
 	if [ "$name" = onephase ] && ! srv_is_mysql src; then
 		# MariaDB logs XA ... ONE PHASE as an ordinary transaction: replayed
-		wait_until -t 30 test "$(srv_sql dst "SELECT COUNT(*) FROM x.t WHERE id > $n")" = 2 ||
+		wait_until -t 30 dst_has "id > $n" 2 ||
 		    check_fail "$name: MariaDB's one-phase XA transaction was not replayed"
 		mig_compare_db src dst x || check_fail "$name: x differs"
 		mig_stop
