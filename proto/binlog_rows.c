@@ -236,10 +236,12 @@ is_numeric(uint8_t t)
 	}
 }
 
+/* Columns whose charset the table map lists (MySQL's is_character_type: VECTOR too). */
 static bool
 is_character(uint8_t t)
 {
 	switch (t) {
+	case MYSQL_T_VECTOR:
 	case MYSQL_T_STRING:
 	case MYSQL_T_VAR_STRING:
 	case MYSQL_T_VARCHAR:
