@@ -56,6 +56,9 @@ enum jsonb_kind {
 
 static bool jsonb_value(struct jsonb_ctx *j, uint8_t type, const uint8_t *p,
     size_t avail, uint64_t off, int depth, bool quoted, enum jsonb_kind *kind);
+static bool jsonb_opaque_text(struct jsonb_ctx *j, uint8_t ftype,
+    const uint8_t *p, size_t n, uint64_t off, bool quoted,
+    enum jsonb_kind *kind);
 
 /* Charge n referenced bytes at off against the document's budget. */
 static bool
@@ -336,6 +339,266 @@ jsonb_base64(struct sbuf *out, const uint8_t *p, size_t n)
 	}
 }
 
+/* ------------------------------------------- typed scalars as SQL */
+
+/*
+ * JSON_TABLE columns per table, and tables per statement (MySQL joins at
+ * most 61 tables in one SELECT).
+ */
+#define JSONB_SQL_COLS 1000
+#define JSONB_SQL_TABLES 61
+
+/* MySQL enum_field_types of the binary opaque values JSON can hold. */
+enum {
+	JSONB_MYSQL_VARCHAR = 15,
+	JSONB_MYSQL_BIT = 16,
+	JSONB_MYSQL_TINY_BLOB = 249,
+	JSONB_MYSQL_MEDIUM_BLOB = 250,
+	JSONB_MYSQL_LONG_BLOB = 251,
+	JSONB_MYSQL_BLOB = 252,
+	JSONB_MYSQL_STRING = 254,
+};
+
+static void
+jsonb_sql_hex(struct sbuf *o, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	sbuf_adds(o, "x'");
+	for (size_t i = 0; i < n; i++) {
+		sbuf_addc(o, hex[p[i] >> 4]);
+		sbuf_addc(o, hex[p[i] & 0xf]);
+	}
+	sbuf_addc(o, '\'');
+}
+
+/*
+ * An SQL string literal of utf8mb4 bytes that reads the same under any
+ * sql_mode: quoted when plain, else a hex literal with an introducer.
+ */
+static void
+jsonb_sql_string(struct sbuf *o, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == '\'' || p[i] == '\\' || p[i] == 0x7f) {
+			sbuf_adds(o, "_utf8mb4 ");
+			jsonb_sql_hex(o, p, n);
+			return;
+		}
+	sbuf_addc(o, '\'');
+	sbuf_add(o, p, n);
+	sbuf_addc(o, '\'');
+}
+
+/* Append the path of the value being printed, as an SQL string. */
+static void
+jsonb_sql_path(struct sbuf *o, const struct jsonb_sql *s)
+{
+	struct sbuf path = { 0 };
+
+	sbuf_addc(&path, '$');
+	for (int d = 0; d < s->depth; d++) {
+		const struct jsonb_frame *f = &s->path[d];
+		if (f->member) {
+			sbuf_addc(&path, '.');
+			jsonb_quote_json(&path, f->key, f->klen);
+		} else
+			sbuf_printf(&path, "[%" PRIu64 "]", f->idx);
+	}
+	jsonb_sql_string(o, (const uint8_t *)path.p, path.len);
+	o->oom |= path.oom;
+	sbuf_free(&path);
+}
+
+/* Close the open JSON_TABLE into s->tables. */
+static void
+jsonb_sql_close_table(struct jsonb_sql *s)
+{
+	uint32_t t = (s->ncols - 1) / JSONB_SQL_COLS;
+
+	if (s->cols.len == 0)
+		return;
+	if (s->tables.len > 0)
+		sbuf_adds(&s->tables, ", ");
+	sbuf_adds(&s->tables, "JSON_TABLE(JSON_ARRAY(");
+	sbuf_add(&s->tables, s->data.p, s->data.len);
+	sbuf_adds(&s->tables, "), '$' COLUMNS (");
+	sbuf_add(&s->tables, s->cols.p, s->cols.len);
+	sbuf_printf(&s->tables, ")) t%u", (unsigned)t);
+	sbuf_reset(&s->data);
+	sbuf_reset(&s->cols);
+}
+
+/*
+ * Record one typed scalar (an opaque value of MySQL type ftype, bytes p,
+ * printed as text) at the current path: a JSON_TABLE column of that type
+ * fed its value, or a literal of the type. Which SQL values give which
+ * JSON scalar (Item data types, sql_scalar_to_json() in MySQL):
+ *   DECIMAL   the column DECIMAL(prec,scale) reads back the binary's
+ *             precision when the value's top digit group is not zero, as
+ *             a value read from a DECIMAL column; 0.x with precision
+ *             scale+1 is what a literal 0.x gives; other precisions (of
+ *             CAST results) are not reproduced: same value and scale,
+ *             JSON_STORAGE_SIZE may differ
+ *   DATE, TIME(6), DATETIME(6), TIMESTAMP(6)  (time_zone '+00:00')
+ *   VARBINARY a hex literal (type 15, the type of x'..')
+ *   BINARY(n), TINYBLOB, BLOB, MEDIUMBLOB, LONGBLOB  fed as x'..'
+ *   BIT(8n)   fed the bits as an unsigned integer
+ */
+static bool
+jsonb_sql_add(struct jsonb_ctx *j, uint8_t ftype, const uint8_t *p, size_t n,
+    uint64_t off, const char *text, size_t tlen)
+{
+	struct jsonb_sql *s = j->sql;
+	char type[40];
+	uint32_t col;
+
+	if (tlen >= 2 && text[0] == '"') {
+		text++;
+		tlen -= 2;
+	}
+	sbuf_adds(&s->sets, ", ");
+	jsonb_sql_path(&s->sets, s);
+	sbuf_adds(&s->sets, ", ");
+	s->n++;
+	switch (ftype) {
+	case JSONB_MYSQL_NEWDECIMAL: {
+		unsigned prec = p[0], scale = p[1];
+		bool zero_int = tlen > 0 && text[text[0] == '-'] == '0';
+		if (prec == scale + 1 && scale > 0 && zero_int) {
+			/* what a literal 0.x gives: one integer digit */
+			sbuf_add(&s->sets, text, tlen);
+			return true;
+		}
+		snprintf(type, sizeof(type), "DECIMAL(%u,%u)", prec, scale);
+		break;
+	}
+	case JSONB_MYSQL_DATE:
+		snprintf(type, sizeof(type), "DATE");
+		break;
+	case JSONB_MYSQL_TIME:
+		snprintf(type, sizeof(type), "TIME(6)");
+		break;
+	case JSONB_MYSQL_DATETIME:
+		snprintf(type, sizeof(type), "DATETIME(6)");
+		break;
+	case JSONB_MYSQL_TIMESTAMP:
+		snprintf(type, sizeof(type), "TIMESTAMP(6)");
+		break;
+	case JSONB_MYSQL_VARCHAR:
+		jsonb_sql_hex(&s->sets, p, n);
+		return true;
+	case JSONB_MYSQL_BIT:
+		if (n < 1 || n > 8)
+			return proto_fail(j->err, PROTO_MALFORMED, off,
+			    "JSON BIT value of %zu bytes (1 to 8)", n);
+		snprintf(type, sizeof(type), "BIT(%zu)", 8 * n);
+		break;
+	case JSONB_MYSQL_STRING:
+		if (n > 255)
+			return proto_fail(j->err, PROTO_MALFORMED, off,
+			    "JSON BINARY value of %zu bytes (at most 255)", n);
+		snprintf(type, sizeof(type), "BINARY(%zu)", n);
+		break;
+	case JSONB_MYSQL_TINY_BLOB:
+		snprintf(type, sizeof(type), "TINYBLOB");
+		break;
+	case JSONB_MYSQL_BLOB:
+		snprintf(type, sizeof(type), "BLOB");
+		break;
+	case JSONB_MYSQL_MEDIUM_BLOB:
+		snprintf(type, sizeof(type), "MEDIUMBLOB");
+		break;
+	case JSONB_MYSQL_LONG_BLOB:
+		snprintf(type, sizeof(type), "LONGBLOB");
+		break;
+	default:
+		return proto_fail(j->err, PROTO_UNSUPPORTED, off,
+		    "JSON opaque value of MySQL type %u: no SQL value rebuilds "
+		    "it exactly", ftype);
+	}
+	if (s->ncols == JSONB_SQL_COLS * JSONB_SQL_TABLES)
+		return proto_fail(j->err, PROTO_UNSUPPORTED, off,
+		    "JSON document with more than %u DECIMAL, temporal and "
+		    "binary values: too many to rebuild in one statement",
+		    JSONB_SQL_COLS * JSONB_SQL_TABLES);
+	col = s->ncols % JSONB_SQL_COLS;
+	if (col > 0)
+		sbuf_adds(&s->data, ", ");
+	switch (ftype) {
+	case JSONB_MYSQL_NEWDECIMAL:
+	case JSONB_MYSQL_DATE:
+	case JSONB_MYSQL_TIME:
+	case JSONB_MYSQL_DATETIME:
+	case JSONB_MYSQL_TIMESTAMP:
+		sbuf_addc(&s->data, '\'');
+		sbuf_add(&s->data, text, tlen);
+		sbuf_addc(&s->data, '\'');
+		break;
+	case JSONB_MYSQL_BIT: {
+		uint64_t v = 0;
+		for (size_t i = 0; i < n; i++)
+			v = v << 8 | p[i];
+		sbuf_u64(&s->data, v);
+		break;
+	}
+	default:
+		jsonb_sql_hex(&s->data, p, n);
+		break;
+	}
+	sbuf_printf(&s->cols, "%sv%u %s PATH '$[%u]' ERROR ON ERROR",
+	    col > 0 ? ", " : "", (unsigned)s->ncols, type, (unsigned)col);
+	sbuf_printf(&s->sets, "v%u", (unsigned)s->ncols);
+	s->ncols++;
+	if (s->ncols % JSONB_SQL_COLS == 0)
+		jsonb_sql_close_table(s);
+	return true;
+}
+
+struct jsonb_sql *
+jsonb_sql_new(void)
+{
+	return calloc(1, sizeof(struct jsonb_sql));
+}
+
+void
+jsonb_sql_free(struct jsonb_sql *s)
+{
+	if (s == NULL)
+		return;
+	sbuf_free(&s->sets);
+	sbuf_free(&s->tables);
+	sbuf_free(&s->data);
+	sbuf_free(&s->cols);
+	free(s);
+}
+
+bool
+jsonb_sql_finish(struct jsonb_sql *s, struct sbuf *sql, bool *typed,
+    uint64_t base, struct proto_err *err)
+{
+	*typed = s->n > 0;
+	if (s->n == 0)
+		return true;
+	jsonb_sql_close_table(s);
+	if (s->sets.oom || s->tables.oom || s->data.oom || s->cols.oom)
+		return proto_fail(err, PROTO_NOMEM, base,
+		    "out of memory building the SQL of a JSON document");
+	sbuf_adds(sql, s->tables.len > 0 ? "(SELECT JSON_SET(CAST(? AS JSON)" :
+	    "JSON_SET(CAST(? AS JSON)");
+	sbuf_add(sql, s->sets.p, s->sets.len);
+	sbuf_addc(sql, ')');
+	if (s->tables.len > 0) {
+		sbuf_adds(sql, " FROM ");
+		sbuf_add(sql, s->tables.p, s->tables.len);
+		sbuf_addc(sql, ')');
+	}
+	if (sql->oom)
+		return proto_fail(err, PROTO_NOMEM, base,
+		    "out of memory building the SQL of a JSON document");
+	return true;
+}
+
 /*
  * Append an opaque value (custom data) of MySQL field type ftype:
  * NEWDECIMAL as a number (2 bytes precision and scale, then the binary
@@ -345,6 +608,21 @@ jsonb_base64(struct sbuf *out, const uint8_t *p, size_t n)
 static bool
 jsonb_opaque(struct jsonb_ctx *j, uint8_t ftype, const uint8_t *p, size_t n,
     uint64_t off, bool quoted, enum jsonb_kind *kind)
+{
+	size_t start = j->out->len;
+
+	if (!jsonb_opaque_text(j, ftype, p, n, off, quoted, kind))
+		return false;
+	if (j->sql == NULL)
+		return true;
+	return jsonb_sql_add(j, ftype, p, n, off, j->out->p + start,
+	    j->out->len - start);
+}
+
+/* jsonb_opaque() without the typed-scalar collection. */
+static bool
+jsonb_opaque_text(struct jsonb_ctx *j, uint8_t ftype, const uint8_t *p,
+    size_t n, uint64_t off, bool quoted, enum jsonb_kind *kind)
 {
 	struct sbuf tmp = { 0 };
 	struct proto_err derr = { 0 };
@@ -605,7 +883,9 @@ jsonb_container(struct jsonb_ctx *j, uint8_t type, const uint8_t *p,
 				return false;
 			jsonb_quote_json(j->out, p + koff, (size_t)klen);
 			sbuf_adds(j->out, ": ");
-		}
+			jsonb_sql_leg(j, depth, true, p + koff, (size_t)klen, 0);
+		} else
+			jsonb_sql_leg(j, depth, false, NULL, 0, i);
 		if (!jsonb_field(&c, ve, 1, &v, "JSON value type"))
 			return false;
 		vtype = (uint8_t)v;
@@ -702,6 +982,37 @@ jsonb_to_text(struct sbuf *out, const uint8_t *p, size_t len, uint64_t base,
 	enum jsonb_kind kind;
 
 	return jsonb_doc(out, p, len, base, true, &kind, err);
+}
+
+bool
+jsonb_to_sql(struct sbuf *text, struct sbuf *sql, bool *typed,
+    const uint8_t *p, size_t len, uint64_t base, struct proto_err *err)
+{
+	struct jsonb_sql *s = jsonb_sql_new();
+	struct jsonb_ctx j = { .out = text, .err = err, .sql = s };
+	size_t start = text->len;
+	bool ok;
+
+	*typed = false;
+	if (s == NULL)
+		return proto_fail(err, PROTO_NOMEM, base, "out of memory");
+	if (len == 0)
+		ok = jsonb_to_text(text, p, len, base, err);
+	else if (!jsonb_type_ok(p[0]))
+		ok = proto_fail(err, PROTO_MALFORMED, base,
+		    "bad JSON document type 0x%02x", p[0]);
+	else if (!(j.budget = len - 1, true))
+		ok = false;
+	else
+		ok = jsonb_print(&j, p[0], p + 1, len - 1, base + 1, false, 0) &&
+		    jsonb_sql_finish(s, sql, typed, base, err);
+	if (ok && text->oom)
+		ok = proto_fail(err, PROTO_NOMEM, base,
+		    "out of memory printing JSON");
+	if (!ok)
+		text->len = start < text->len ? start : text->len;
+	jsonb_sql_free(s);
+	return ok;
 }
 
 /*

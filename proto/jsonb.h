@@ -13,6 +13,34 @@
 PROTO_WUR bool jsonb_to_text(struct sbuf *out, const uint8_t *p, size_t len,
     uint64_t base, struct proto_err *err);
 
+/*
+ * jsonb_to_text(), and for a MySQL destination the SQL expression that
+ * rebuilds the document exactly from that text bound as its one `?`: JSON
+ * text has no DECIMAL, DATE, TIME, DATETIME, TIMESTAMP or binary (opaque)
+ * scalars, so each is put back at its path, typed by a JSON_TABLE column
+ * of its MySQL type (or a literal of it):
+ *
+ *   (SELECT JSON_SET(CAST(? AS JSON), '$."a"', v0, '$."b"[1]', v1)
+ *    FROM JSON_TABLE(JSON_ARRAY('12.50', x'ff00'), '$' COLUMNS (
+ *      v0 DECIMAL(4,2) PATH '$[0]' ERROR ON ERROR,
+ *      v1 BLOB PATH '$[1]' ERROR ON ERROR)) t0)
+ *
+ * The session must have time_zone '+00:00' (TIMESTAMP values) and a
+ * utf8mb4 connection. *typed is false, and sql untouched, when the document
+ * has no such scalar: its text alone is exact. An opaque value of a type no
+ * SQL expression yields is PROTO_UNSUPPORTED.
+ */
+PROTO_WUR bool jsonb_to_sql(struct sbuf *text, struct sbuf *sql, bool *typed,
+    const uint8_t *p, size_t len, uint64_t base, struct proto_err *err);
+
+struct jsonb_sql;
+/* Start collecting typed scalars for jsonb_sql_finish() (jsondiff). */
+struct jsonb_sql *jsonb_sql_new(void);
+/* Append the expression of what was collected (as jsonb_to_sql()). */
+PROTO_WUR bool jsonb_sql_finish(struct jsonb_sql *s, struct sbuf *sql,
+    bool *typed, uint64_t base, struct proto_err *err);
+void jsonb_sql_free(struct jsonb_sql *s);
+
 /* One operation of a JSON diff (PARTIAL_UPDATE_ROWS after image). */
 enum jsonb_diff_op {
 	JSONB_DIFF_REPLACE = 0,

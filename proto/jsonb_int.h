@@ -25,6 +25,30 @@ enum {
 /* MySQL refuses documents nested deeper than this (JSON_DOCUMENT_MAX_DEPTH). */
 #define JSONB_MAX_DEPTH 100
 
+/* One leg of the path to the value being printed (jsonb_sql). */
+struct jsonb_frame {
+	bool member;
+	const uint8_t *key; /* member: the key's bytes */
+	size_t klen;
+	uint64_t idx;       /* cell: the index */
+};
+
+/*
+ * The typed scalars of a document (DECIMAL, temporal and binary opaque
+ * values, which JSON text cannot carry), collected while it is printed,
+ * and the SQL that puts each back at its path (jsonb_to_sql()).
+ */
+struct jsonb_sql {
+	struct jsonb_frame path[JSONB_MAX_DEPTH + 1];
+	int depth;          /* legs of path in use for the value being printed */
+	uint32_t n;         /* typed scalars found */
+	uint32_t ncols;     /* JSON_TABLE columns made */
+	struct sbuf sets;   /* ", 'path', value" for JSON_SET */
+	struct sbuf tables; /* finished "JSON_TABLE(...) tN" */
+	struct sbuf data;   /* the open JSON_TABLE's JSON_ARRAY elements */
+	struct sbuf cols;   /* and its COLUMNS */
+};
+
 /* One conversion: the output, the error sink and the work budget. */
 struct jsonb_ctx {
 	struct sbuf *out;
@@ -37,7 +61,25 @@ struct jsonb_ctx {
 	 * exponentially large text.
 	 */
 	uint64_t budget;
+	struct jsonb_sql *sql; /* NULL: text only */
 };
+
+/* Record the leg to the next child of a container at depth (if collecting). */
+static inline void
+jsonb_sql_leg(struct jsonb_ctx *j, int depth, bool member, const uint8_t *key,
+    size_t klen, uint64_t idx)
+{
+	struct jsonb_frame *f;
+
+	if (j->sql == NULL)
+		return;
+	f = &j->sql->path[depth];
+	f->member = member;
+	f->key = key;
+	f->klen = klen;
+	f->idx = idx;
+	j->sql->depth = depth + 1;
+}
 
 /* Append bytes as a JSON string the way MySQL quotes them (double_quote()). */
 void jsonb_quote_json(struct sbuf *out, const uint8_t *p, size_t n);

@@ -744,7 +744,10 @@ jd_print(struct jd *d, struct jsonb_ctx *j, const struct jd_node *nd, int depth)
 		if (object) {
 			jsonb_quote_json(j->out, nd->m[i].key, nd->m[i].klen);
 			sbuf_adds(j->out, ": ");
-		}
+			jsonb_sql_leg(j, depth, true, nd->m[i].key,
+			    nd->m[i].klen, 0);
+		} else
+			jsonb_sql_leg(j, depth, false, NULL, 0, i);
 		if (!jd_print(d, j, nd->m[i].v, depth + 1))
 			return false;
 	}
@@ -753,9 +756,10 @@ jd_print(struct jd *d, struct jsonb_ctx *j, const struct jd_node *nd, int depth)
 }
 
 bool
-jsondiff_apply(struct sbuf *out, const uint8_t *doc, size_t doc_len,
-    uint64_t doc_base, const uint8_t *diffs, size_t diffs_len,
-    uint64_t diff_base, bool *rejected, struct proto_err *err)
+jsondiff_apply(struct sbuf *out, struct sbuf *sql, bool *typed,
+    const uint8_t *doc, size_t doc_len, uint64_t doc_base,
+    const uint8_t *diffs, size_t diffs_len, uint64_t diff_base,
+    bool *rejected, struct proto_err *err)
 {
 	static const uint8_t json_null = 0x00;
 	struct jd d = { .err = err };
@@ -808,7 +812,13 @@ jsondiff_apply(struct sbuf *out, const uint8_t *doc, size_t doc_len,
 		}
 	}
 	j.budget = (uint64_t)doc_len + diffs_len + 1;
+	if (sql != NULL && (j.sql = jsonb_sql_new()) == NULL) {
+		proto_fail(err, PROTO_NOMEM, doc_base, "out of memory");
+		goto out;
+	}
 	if (!jd_print(&d, &j, root, 0))
+		goto out;
+	if (sql != NULL && !jsonb_sql_finish(j.sql, sql, typed, doc_base, err))
 		goto out;
 	if (out->oom) {
 		proto_fail(err, PROTO_NOMEM, doc_base, "out of memory printing JSON");
@@ -819,5 +829,6 @@ out:
 	if (!ok && out->len > start)
 		out->len = start;
 	jd_pool_free(&d.pool);
+	jsonb_sql_free(j.sql);
 	return ok;
 }

@@ -25,10 +25,13 @@ PROTO_WUR bool jsondiff_path_check(const char *path, size_t len,
  * not there, a member that already is: MySQL's ER_COULD_NOT_APPLY_JSON_DIFF,
  * the destination has drifted); err says which diff and why. false with
  * *rejected clear: malformed bytes or out of memory. out is unchanged on
- * failure.
+ * failure. sql non-NULL: also append, as jsonb_to_sql() does, the SQL that
+ * rebuilds the result's typed scalars from its text (*typed says whether
+ * there are any).
  */
-PROTO_WUR bool jsondiff_apply(struct sbuf *out, const uint8_t *doc,
-    size_t doc_len, uint64_t doc_base, const uint8_t *diffs, size_t diffs_len,
-    uint64_t diff_base, bool *rejected, struct proto_err *err);
+PROTO_WUR bool jsondiff_apply(struct sbuf *out, struct sbuf *sql,
+    bool *typed, const uint8_t *doc, size_t doc_len, uint64_t doc_base,
+    const uint8_t *diffs, size_t diffs_len, uint64_t diff_base,
+    bool *rejected, struct proto_err *err);
 
 #endif

@@ -140,6 +140,13 @@ struct schema_stmt {
 	MYSQL_STMT *st;
 	uint32_t nparams;
 	char *jsig;              /* UPDATE: the JSON diff expressions (partial_prepare) */
+	bool oneoff;             /* holds typed JSON expressions: not cached (stmt_done) */
+};
+
+/* A `?` of the next statement replaced by a typed JSON expression (jx_add). */
+struct json_expr {
+	uint32_t param;          /* the parameter's index */
+	size_t off, len;         /* the expression, in a->jxsql */
 };
 
 struct applier {
@@ -195,10 +202,24 @@ struct applier {
 	struct {
 		const char *p;   /* the new document's text, in the arena */
 		size_t len;
+		const char *sql; /* MySQL: its typed expression (jsonb_to_sql), or NULL */
+		size_t sqllen;
 	} jtext[512];
 	uint8_t jsql[64];        /* columns updated by a JSON_* expression instead */
 	struct sbuf jsig;
 	struct sbuf jtmp;
+	struct sbuf jsqltmp;
+	/*
+	 * MySQL destination: the parameters of the next statement whose JSON
+	 * text is wrapped in the expression that puts back its DECIMAL,
+	 * temporal and binary scalars (jsonb_to_sql()); such a statement is
+	 * prepared for the one execution.
+	 */
+	struct json_expr *jx;
+	uint32_t njx, capjx;
+	struct sbuf jxsql;
+	unsigned long max_packet; /* the destination's max_allowed_packet, 0 unknown */
+	char jxerr[256];         /* why a JSON value has no exact expression */
 };
 
 static void
@@ -505,6 +526,40 @@ rollback(struct applier *a)
 
 /* ------------------------------------------------------------- values */
 
+/* Forget the typed JSON expressions of the last statement (jx_add). */
+static void
+jx_reset(struct applier *a)
+{
+	a->njx = 0;
+	sbuf_reset(&a->jxsql);
+	a->jxerr[0] = '\0';
+}
+
+/*
+ * Parameter param of the next statement is the text of a JSON document
+ * whose typed expression is a->jxsql from at on: stmt_get() puts the
+ * expression in place of its `?`.
+ */
+static bool
+jx_add(struct applier *a, uint32_t param, size_t at)
+{
+	if (a->jxsql.oom)
+		return false;
+	if (a->njx == a->capjx) {
+		uint32_t cap = a->capjx ? 2 * a->capjx : 16;
+		struct json_expr *n = realloc(a->jx, cap * sizeof(*n));
+		if (n == NULL)
+			return false;
+		a->jx = n;
+		a->capjx = cap;
+	}
+	a->jx[a->njx].param = param;
+	a->jx[a->njx].off = at;
+	a->jx[a->njx].len = a->jxsql.len - at;
+	a->njx++;
+	return true;
+}
+
 static MYSQL_TIME *
 new_time(struct applier *a)
 {
@@ -627,8 +682,24 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 		}
 		return true;
 	case BV_JSON:
-		if (!jsonb_to_text(&tmp, v->bytes.p, v->bytes.len, 0, &err))
-			return false;
+		if (a->mariadb) {
+			/* MariaDB's JSON is text: the text is the value */
+			if (!jsonb_to_text(&tmp, v->bytes.p, v->bytes.len, 0, &err))
+				return false;
+		} else {
+			bool typed;
+			size_t at = a->jxsql.len;
+			if (!jsonb_to_sql(&tmp, &a->jxsql, &typed, v->bytes.p, v->bytes.len,
+			    0, &err)) {
+				snprintf(a->jxerr, sizeof(a->jxerr), "%s", err.msg);
+				sbuf_free(&tmp);
+				return false;
+			}
+			if (typed && !jx_add(a, (uint32_t)(b - a->binds), at)) {
+				sbuf_free(&tmp);
+				return false;
+			}
+		}
 		p = arena_alloc(&a->ar, tmp.len + 1);
 		if (p == NULL) {
 			sbuf_free(&tmp);
@@ -839,7 +910,67 @@ add_json_expr(struct sbuf *q, const char *col, const char *ops, size_t n)
 	return params;
 }
 
-/* Find or prepare the statement of this shape (jsig: see jsig_ops()). */
+/*
+ * Copy q with each `?` that jx_add() named replaced by its expression
+ * (parameters are counted in order; a name in backquotes holds none).
+ */
+static bool
+jx_substitute(struct applier *a, const struct sbuf *q, struct sbuf *out)
+{
+	uint32_t param = 0, e = 0;
+	bool quoted = false;
+
+	for (size_t i = 0; i < q->len; i++) {
+		char ch = q->p[i];
+		if (ch == '`')
+			quoted = !quoted;
+		else if (ch == '?' && !quoted) {
+			if (e < a->njx && a->jx[e].param == param) {
+				sbuf_add(out, a->jxsql.p + a->jx[e].off, a->jx[e].len);
+				e++;
+				param++;
+				continue;
+			}
+			param++;
+		}
+		sbuf_addc(out, ch);
+	}
+	return e == a->njx && !out->oom;
+}
+
+/* The destination's max_allowed_packet (read once). */
+static unsigned long
+dest_max_packet(struct applier *a)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (a->max_packet == 0 &&
+	    mysql_query(a->d.my, "SELECT @@max_allowed_packet") == 0 &&
+	    (res = mysql_store_result(a->d.my)) != NULL) {
+		if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
+			a->max_packet = strtoul(row[0], NULL, 10);
+		mysql_free_result(res);
+	}
+	return a->max_packet;
+}
+
+/* Release a statement after its execution if it was made for it alone. */
+static void
+stmt_done(struct schema_stmt *s)
+{
+	if (s == NULL || !s->oneoff)
+		return;
+	mysql_stmt_close(s->st);
+	free(s->jsig);
+	free(s);
+}
+
+/*
+ * Find or prepare the statement of this shape (jsig: see jsig_ops()).
+ * With typed JSON expressions (jx_add(), called while binding, before
+ * this), the statement is made for one execution: stmt_done() frees it.
+ */
 static struct schema_stmt *
 stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
     const uint8_t set[64], const uint8_t where[64], bool keyed, uint32_t nrows,
@@ -849,7 +980,7 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 	struct sbuf q = { 0 };
 	bool first;
 
-	for (s = st->stmts; s != NULL; s = s->next)
+	for (s = a->njx > 0 ? NULL : st->stmts; s != NULL; s = s->next)
 		if (s->kind == kind && s->nrows == nrows &&
 		    memcmp(s->shape[0], set, 64) == 0 && memcmp(s->shape[1], where, 64) == 0 &&
 		    (s->jsig == NULL ? jsig == NULL : jsig != NULL && strcmp(s->jsig, jsig) == 0))
@@ -953,7 +1084,10 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 					sbuf_adds(&q, " AND ");
 				first = false;
 				dest_quote(&q, st->cols[i].name);
-				sbuf_adds(&q, keyed ? "=?" : "<=>?");
+				sbuf_adds(&q, keyed ? "=" : "<=>");
+				/* MySQL compares JSON with a string as a JSON string */
+				sbuf_adds(&q, !a->mariadb && strcmp(st->cols[i].data_type,
+				    "json") == 0 ? "CAST(? AS JSON)" : "?");
 				s->nparams++;
 			}
 		if (first)
@@ -962,6 +1096,32 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 			sbuf_adds(&q, " LIMIT 1");
 		break;
 	}
+	if (a->njx > 0) {
+		struct sbuf x = { 0 };
+		unsigned long max;
+		bool ok = !q.oom && jx_substitute(a, &q, &x);
+		sbuf_free(&q);
+		q = x;
+		if (!ok) {
+			a->d.errnum = 0;
+			snprintf(a->d.err, sizeof(a->d.err), "%s: out of memory building a "
+			    "statement of `%s`.`%s` with typed JSON values", a->d.where,
+			    st->db, st->name);
+			goto fail;
+		}
+		if ((max = dest_max_packet(a)) > 0 && q.len + 1024 > max) {
+			a->d.errnum = 0;
+			snprintf(a->d.err, sizeof(a->d.err), "%s: writing `%s`.`%s`: the "
+			    "statement that rebuilds its JSON values with their DECIMAL, "
+			    "temporal and binary scalars takes %zu bytes, more than the "
+			    "destination's max_allowed_packet (%lu); raise "
+			    "max_allowed_packet on the destination (to at least %zu) "
+			    "and restart", a->d.where, st->db, st->name, q.len, max,
+			    q.len + 1024);
+			goto fail;
+		}
+		s->oneoff = true;
+	}
 	s->st = mysql_stmt_init(a->d.my);
 	if (q.oom || s->st == NULL || mysql_stmt_prepare(s->st, q.p, q.len) != 0) {
 		a->d.errnum = s->st ? mysql_stmt_errno(s->st) : 0;
@@ -969,15 +1129,22 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 		    q.p ? q.p : "", s->st ? mysql_stmt_error(s->st) : "out of memory");
 		if (s->st)
 			mysql_stmt_close(s->st);
-		free(s->jsig);
-		free(s);
-		sbuf_free(&q);
-		return NULL;
+		s->st = NULL;
+		goto fail;
 	}
 	sbuf_free(&q);
+	jx_reset(a);
+	if (s->oneoff)
+		return s;
 	s->next = st->stmts;
 	st->stmts = s;
 	return s;
+fail:
+	free(s->jsig);
+	free(s);
+	sbuf_free(&q);
+	jx_reset(a);
+	return NULL;
 }
 
 static bool
@@ -1030,7 +1197,8 @@ bind_json_diff(struct applier *a, const struct binlog_table *t, uint32_t i,
 {
 	struct jsonb_diff d;
 	struct proto_err err = { 0 };
-	size_t pos = 0;
+	size_t pos = 0, at;
+	bool typed;
 	char *p;
 	int r;
 
@@ -1039,6 +1207,14 @@ bind_json_diff(struct applier *a, const struct binlog_table *t, uint32_t i,
 			set_fatal(a, "column %u of %s.%s: a partial JSON update without "
 			    "its new value (internal error)", i + 1, t->db.p, t->table.p);
 			return false;
+		}
+		if (a->jtext[i].sql != NULL) {
+			at = a->jxsql.len;
+			sbuf_add(&a->jxsql, a->jtext[i].sql, a->jtext[i].sqllen);
+			if (!jx_add(a, *k, at)) {
+				set_fatal(a, "out of memory");
+				return false;
+			}
 		}
 		bind_text(&a->binds[(*k)++], a->jtext[i].p, a->jtext[i].len);
 		return true;
@@ -1053,7 +1229,10 @@ bind_json_diff(struct applier *a, const struct binlog_table *t, uint32_t i,
 		if (d.op == JSONB_DIFF_REMOVE)
 			continue;
 		sbuf_reset(&a->jtmp);
-		if (!jsonb_to_text(&a->jtmp, d.value, d.value_len, 0, &err) ||
+		at = a->jxsql.len;
+		/* only a MySQL destination gets here (partial_prepare()) */
+		if (!jsonb_to_sql(&a->jtmp, &a->jxsql, &typed, d.value, d.value_len, 0,
+		    &err) || (typed && !jx_add(a, *k, at)) ||
 		    (p = arena_alloc(&a->ar, a->jtmp.len + 1)) == NULL) {
 			set_fatal(a, "column %u of %s.%s: a partial JSON update's value: %s",
 			    i + 1, t->db.p, t->table.p, err.msg[0] ? err.msg : "out of memory");
@@ -1089,8 +1268,8 @@ bind_image(struct applier *a, const struct binlog_table *t, const struct schema_
 		}
 		if (!bind_value(a, &a->binds[(*k)++], &t->cols[i], &st->cols[i], &vals[i])) {
 			set_fatal(a, "column %u of %s.%s (a row of the transaction after "
-			    "%s:%" PRIu64 "): cannot convert the value", i + 1, t->db.p,
-			    t->table.p, a->file, a->pos);
+			    "%s:%" PRIu64 "): cannot convert the value%s%s", i + 1, t->db.p,
+			    t->table.p, a->file, a->pos, a->jxerr[0] ? ": " : "", a->jxerr);
 			return false;
 		}
 	}
@@ -1159,7 +1338,7 @@ rows_warnings(struct applier *a, const char *what, const char *db, const char *t
 
 /* Execute s with the binds; check affected rows for UPDATE/DELETE. */
 static bool
-stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
+stmt_exec(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
     const struct binlog_event *ev, uint64_t expect)
 {
 	my_ulonglong n;
@@ -1191,6 +1370,17 @@ stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
 	return true;
 }
 
+
+/* stmt_exec(), then release a statement made for this execution. */
+static bool
+stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
+    const struct binlog_event *ev, uint64_t expect)
+{
+	bool ok = stmt_exec(a, s, t, ev, expect);
+
+	stmt_done(s);
+	return ok;
+}
 
 /* ------------------------------------------------ net-effect batching */
 
@@ -1424,6 +1614,7 @@ net_verify(struct applier *a, struct net_table *nt)
 				long long c = 0;
 				while (pw * 2 <= cnt - done)
 					pw *= 2;
+				jx_reset(a);
 				s = stmt_get(a, st, SK_NET_COUNT, none, none, true, pw, NULL);
 				if (s == NULL)
 					return false;
@@ -1512,10 +1703,7 @@ net_flush_table(struct applier *a, struct net_table *nt)
 				struct schema_stmt *s;
 				while (pw * 2 <= cnt - done)
 					pw *= 2;
-				s = stmt_get(a, st, present ? SK_UPSERT : SK_NET_DELETE,
-				    present ? nt->usable : none, none, true, pw, NULL);
-				if (s == NULL)
-					return false;
+				jx_reset(a);
 				for (uint32_t r = 0; r < pw; r++) {
 					struct net_entry *e = &nt->e[idx[done + r]];
 					if (present) {
@@ -1533,6 +1721,12 @@ net_flush_table(struct applier *a, struct net_table *nt)
 						}
 					}
 				}
+				s = stmt_get(a, st, present ? SK_UPSERT : SK_NET_DELETE,
+				    present ? nt->usable : none, none, true, pw, NULL);
+				if (s == NULL) {
+					arena_reset(&a->ar);
+					return false;
+				}
 				if (mysql_stmt_bind_param(s->st, a->binds) != 0 ||
 				    mysql_stmt_execute(s->st) != 0) {
 					a->d.errnum = mysql_stmt_errno(s->st);
@@ -1540,9 +1734,11 @@ net_flush_table(struct applier *a, struct net_table *nt)
 					    "of `%s`.`%s`: %s (error %u)", a->d.where, st->db,
 					    st->name, mysql_stmt_error(s->st), a->d.errnum);
 					arena_reset(&a->ar);
+					stmt_done(s);
 					return false;
 				}
 				arena_reset(&a->ar);
+				stmt_done(s);
 				if (!rows_warnings(a, present ? "writing the batch" :
 				    "deleting the batch's rows", st->db, st->name))
 					return false;
@@ -1557,8 +1753,8 @@ conv:
 	arena_reset(&a->ar);
 	a->d.errnum = 0;
 	snprintf(a->d.err, sizeof(a->d.err), "%s: cannot convert a value of `%s`.`%s` "
-	    "(source changes up to %s:%" PRIu64 ")", a->d.where, st->db, st->name,
-	    a->file, a->pos);
+	    "(source changes up to %s:%" PRIu64 ")%s%s", a->d.where, st->db, st->name,
+	    a->file, a->pos, a->jxerr[0] ? ": " : "", a->jxerr);
 	return false;
 }
 
@@ -1704,11 +1900,15 @@ partial_prepare(struct applier *a, const struct binlog_event *ev,
 		const struct binlog_value *bv = &before->vals[i], *av = &after->vals[i];
 
 		a->jtext[i].p = NULL;
+		a->jtext[i].sql = NULL;
 		if (!bm_get(set, i) || av->kind != BV_JSON_DIFF)
 			continue;
 		if (bv->kind == BV_JSON) {
+			bool typed = false;
 			sbuf_reset(&a->jtmp);
-			if (!jsondiff_apply(&a->jtmp, bv->bytes.p, bv->bytes.len, 0,
+			sbuf_reset(&a->jsqltmp);
+			if (!jsondiff_apply(&a->jtmp, a->mariadb ? NULL : &a->jsqltmp, &typed,
+			    bv->bytes.p, bv->bytes.len, 0,
 			    av->bytes.p, av->bytes.len, 0, &rejected, &err)) {
 				set_fatal(a, "%s:%" PRIu64 ": partial JSON update of %s.%s "
 				    "column %u (%s) %s: %s", a->file, ev->offset, t->db.p,
@@ -1724,6 +1924,16 @@ partial_prepare(struct applier *a, const struct binlog_event *ev,
 			memcpy(p, a->jtmp.p ? a->jtmp.p : "", a->jtmp.len);
 			a->jtext[i].p = p;
 			a->jtext[i].len = a->jtmp.len;
+			if (typed) {
+				/* MySQL: its DECIMAL, temporal and binary scalars too */
+				if ((p = arena_alloc(&a->ar, a->jsqltmp.len + 1)) == NULL) {
+					set_fatal(a, "out of memory");
+					return false;
+				}
+				memcpy(p, a->jsqltmp.p, a->jsqltmp.len);
+				a->jtext[i].sql = p;
+				a->jtext[i].sqllen = a->jsqltmp.len;
+			}
 			continue;
 		}
 		if (bv->kind == BV_NULL) {
@@ -1918,17 +2128,18 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 					pw = 1;
 					while (pw * 2 <= n - done)
 						pw *= 2;
+					k = 0;
+					jx_reset(a);
+					for (uint32_t j = 0; j < pw; j++)
+						if (!bind_image(a, t, st, use_before,
+						    a->vals + (size_t)(done + j) * r->ncols, &k))
+							return false;
 					s = stmt_get(a, st, SK_INSERT, use_before, none, true, pw,
 					    NULL);
 					if (s == NULL) {
 						set_dest_error(a, NULL);
 						return false;
 					}
-					k = 0;
-					for (uint32_t j = 0; j < pw; j++)
-						if (!bind_image(a, t, st, use_before,
-						    a->vals + (size_t)(done + j) * r->ncols, &k))
-							return false;
 					if (!stmt_run(a, s, t, ev, 0)) {
 						set_dest_error(a, NULL);
 						return false;
@@ -1949,14 +2160,15 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 	while ((rc = binlog_rows_next(r, &pos, &before, &after, &err)) == 1) {
 		struct schema_stmt *s;
 		uint32_t k = 0;
+		jx_reset(a);
 		if (r->kind == BINLOG_ROWS_DELETE) {
+			if (!bind_image(a, t, st, where, before.vals, &k))
+				return false;
 			s = stmt_get(a, st, SK_DELETE, none, where, keyed, 1, NULL);
 			if (s == NULL) {
 				set_dest_error(a, NULL);
 				return false;
 			}
-			if (!bind_image(a, t, st, where, before.vals, &k))
-				return false;
 		} else {
 			uint8_t set[64];
 			bool any = false;
@@ -1968,15 +2180,15 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 			if (r->kind == BINLOG_ROWS_PARTIAL_UPDATE &&
 			    !partial_prepare(a, ev, st, set, &before, &after))
 				return false;
+			if (!bind_image(a, t, st, set, after.vals, &k) ||
+			    !bind_image(a, t, st, where, before.vals, &k))
+				return false;
 			s = stmt_get(a, st, SK_UPDATE, set, where, keyed, 1,
 			    a->jsig.len > 0 ? a->jsig.p : NULL);
 			if (s == NULL) {
 				set_dest_error(a, NULL);
 				return false;
 			}
-			if (!bind_image(a, t, st, set, after.vals, &k) ||
-			    !bind_image(a, t, st, where, before.vals, &k))
-				return false;
 		}
 		if (!stmt_run(a, s, t, ev, 1)) {
 			set_dest_error(a, NULL);
@@ -2977,6 +3189,9 @@ applier_free(struct applier *a)
 	sbuf_free(&a->keybuf);
 	sbuf_free(&a->jsig);
 	sbuf_free(&a->jtmp);
+	sbuf_free(&a->jsqltmp);
+	sbuf_free(&a->jxsql);
+	free(a->jx);
 	schema_flush(&a->sc, free_stmts);
 	if (a->ckpt_st != NULL)
 		mysql_stmt_close(a->ckpt_st);

@@ -24,9 +24,20 @@
 # FULL images: every destination gets the documents computed from the
 # before image, identical to what full after images give: every row of
 # jfull compared (JSON hexed in its text form, which on MariaDB is the text
-# myshift wrote). (Not DECIMAL inside JSON: myshift writes JSON to a MySQL
-# destination as text, which MySQL reads back as a DOUBLE, 12.50 as 12.5,
-# for full values as much as for partial ones.)
+# myshift wrote).
+#
+# Typed scalars (databases jtyped, FULL images, and jtmin, MINIMAL): MySQL's
+# binary JSON holds DECIMAL, DATE, TIME, DATETIME, TIMESTAMP and binary
+# (opaque: VARBINARY, BINARY, TINY/MEDIUM/LONG/BLOB, BIT) values that JSON
+# text cannot carry. Documents made of them by JSON_OBJECT, JSON_ARRAYAGG
+# (1200 DECIMALs: more than one JSON_TABLE of the rebuilding SQL), CAST(..
+# AS JSON) (top-level scalars), nested, with odd member names, written
+# whole (net-effect batches, multi-row INSERTs), by partial updates that
+# add typed values or leave those of the document, and in a keyless table
+# whose UPDATE and DELETE find the row by its JSON value. A MySQL
+# destination must hold the same types: every path of every document is
+# compared with its JSON_TYPE() and text (json_paths); a MariaDB one the
+# text (its JSON is text).
 # MINIMAL images: a MySQL destination applies the diffs itself (JSON_*
 # functions): jmin compared too. A MariaDB destination cannot do that
 # exactly: myshift must exit 1 naming the position, the table, the column
@@ -179,6 +190,125 @@ for fn in 'JSON_REPLACE(' 'JSON_INSERT(' 'JSON_REMOVE(' 'JSON_ARRAY_INSERT('; do
 	    check_fail "myshift-binlog printed no $fn call for the partial updates"
 done
 
+# json_paths NAME DB TABLE KEY: each path of each JSON document of
+# DB.TABLE.j with its JSON_TYPE() and the hex of its text (MySQL only).
+json_paths() {
+	srv_sql "$1" "WITH RECURSIVE p (k, path, v) AS (
+	  SELECT $4, CAST('\$' AS CHAR(2000)), j FROM $2.$3 WHERE j IS NOT NULL
+	  UNION ALL
+	  SELECT p.k, CONCAT(p.path, '[', a.i - 1, ']'),
+	      JSON_EXTRACT(p.v, CONCAT('\$[', a.i - 1, ']'))
+	    FROM p, JSON_TABLE(IF(JSON_TYPE(p.v) = 'ARRAY', p.v, JSON_ARRAY()),
+	      '\$[*]' COLUMNS (i FOR ORDINALITY)) a
+	  UNION ALL
+	  SELECT p.k, CONCAT(p.path, '.', JSON_QUOTE(o.m)),
+	      JSON_EXTRACT(p.v, CONCAT('\$.', JSON_QUOTE(o.m)))
+	    FROM p, JSON_TABLE(IF(JSON_TYPE(p.v) = 'OBJECT', JSON_KEYS(p.v), JSON_ARRAY()),
+	      '\$[*]' COLUMNS (m VARCHAR(500) PATH '\$')) o)
+	SELECT k, path, JSON_TYPE(v), HEX(CAST(v AS CHAR)) FROM p ORDER BY 1, 2, 3, 4"
+}
+
+# typed_schema DB IMAGE: tables of typed values and JSON documents of them.
+typed_schema() {
+	local db=$1 image=$2
+	cat <<-EOF
+	SET SESSION binlog_row_image = $image;
+	SET SESSION sql_mode = '';
+	SET SESSION collation_server = 'utf8mb4_general_ci';
+	CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
+	USE $db;
+	CREATE TABLE vals (id INT NOT NULL PRIMARY KEY, dc DECIMAL(10,2), dz DECIMAL(30,10),
+	  dn DECIMAL(65,30), d DATE, t TIME(6), dt DATETIME(6), ts TIMESTAMP(6) NULL,
+	  vb VARBINARY(8), bl BLOB, tb TINYBLOB, mb MEDIUMBLOB, lb LONGBLOB, bn BINARY(3),
+	  bi BIT(10), b64 BIT(64));
+	INSERT INTO vals VALUES
+	  (1, 12.50, 0.0000000001,
+	   -12345678901234567890123456789012345.123456789012345678901234567890,
+	   '2024-02-29', '-838:59:59', '2024-02-29 12:34:56.789', '2024-02-29 12:34:56.000001',
+	   x'0001ff', x'ff00', x'', x'61', x'62', x'0102', b'1010101010', x'ffffffffffffffff'),
+	  (2, -0.01, 0, 0, '0000-00-00', '00:00:00', '1000-01-01 00:00:00',
+	   '2001-02-03 04:05:06.000007', x'', x'00', x'27', x'5c', x'22', x'000000', b'0', 0);
+	CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT, j JSON);
+	CREATE TABLE nk (v INT, j JSON);
+	INSERT INTO t SELECT id, 0, JSON_OBJECT('dc', dc, 'dz', dz, 'dn', dn, 'd', d, 't', t,
+	    'dt', dt, 'ts', ts, 'vb', vb, 'bl', bl, 'tb', tb, 'mb', mb, 'lb', lb, 'bn', bn,
+	    'bi', bi, 'b64', b64, 'lit', 0.50, 'neg', -0.5, 'dbl', 12.5e0, 's', 'str', 'i', 7,
+	    'nest', JSON_ARRAY(dc, JSON_OBJECT('deep', dt, 'k''ey "q" \\\\ ü', vb)))
+	  FROM vals;
+	INSERT INTO t VALUES (10, 0, CAST(CAST(12.5 AS DECIMAL(4,1)) AS JSON)),
+	  (11, 0, CAST(CAST('2020-01-01' AS DATE) AS JSON)),
+	  (12, 0, JSON_EXTRACT(JSON_ARRAY(x'ff'), '\$[0]')),
+	  (13, 0, '{"plain": [1, 2.5, "x"]}');
+	INSERT INTO t SELECT 20, 0, JSON_ARRAYAGG(CAST(n / 100 AS DECIMAL(8,2))) FROM (
+	  WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 1200)
+	  SELECT n FROM seq) s;
+	INSERT INTO nk SELECT id, j FROM t WHERE id IN (1, 2, 10, 13);
+	INSERT INTO nk SELECT 1, j FROM t WHERE id = 1;
+	EOF
+}
+
+# typed_updates DB IMAGE: full and partial updates with typed values.
+typed_updates() {
+	local db=$1 image=$2
+	cat <<-EOF
+	SET SESSION binlog_row_image = $image;
+	SET SESSION sql_mode = '';
+	USE $db;
+	UPDATE t SET j = JSON_SET(j, '\$.dc', CAST(99.99 AS DECIMAL(6,2))) WHERE id = 1;
+	UPDATE t SET j = JSON_SET(j, '\$.new_dt', CAST('2030-01-01 00:00:00.5' AS DATETIME(1)),
+	    '\$.nest[1].deep', CAST('01:02:03' AS TIME)) WHERE id = 1;
+	UPDATE t SET j = JSON_SET(j, '\$.s', 'changed') WHERE id = 2;
+	UPDATE t SET j = JSON_SET(j, '\$.bin', (SELECT bl FROM vals WHERE id = 1),
+	    '\$.ts2', (SELECT ts FROM vals WHERE id = 1), '\$.dec', (SELECT dn FROM vals WHERE id = 1))
+	  WHERE id = 2;
+	UPDATE t SET j = JSON_REPLACE(j, '\$[5]', CAST(-1.25 AS DECIMAL(5,2))) WHERE id = 20;
+	UPDATE t SET j = JSON_REMOVE(j, '\$.vb') WHERE id = 1;
+	UPDATE t SET j = JSON_ARRAY_INSERT(j, '\$.nest[0]', (SELECT d FROM vals WHERE id = 1)) WHERE id = 1;
+	UPDATE t SET v = v + 1 WHERE id IN (1, 2, 10, 11, 12, 13, 20);
+	UPDATE t SET j = JSON_OBJECT('whole', CAST(1.5 AS DECIMAL(3,1)), 'when', NOW(6)) WHERE id = 13;
+	INSERT INTO t SELECT id + 100, 1, JSON_ARRAY(bi, bn, tb) FROM vals;
+	BEGIN;
+	INSERT INTO t SELECT 30, 1, JSON_OBJECT('a', dc, 'b', d) FROM vals WHERE id = 1;
+	UPDATE t SET v = 2 WHERE id = 30;
+	DELETE FROM t WHERE id = 102;
+	COMMIT;
+	UPDATE nk SET v = v + 100 WHERE v = 1 LIMIT 1;
+	UPDATE nk SET j = JSON_SET(j, '\$.dc', CAST(1.00 AS DECIMAL(5,2))) WHERE v = 2;
+	UPDATE nk SET v = 3 WHERE v = 13;
+	DELETE FROM nk WHERE v = 10;
+	EOF
+}
+
+# typed_check DB: the typed documents of DB are on the destination.
+typed_check() {
+	local db=$1 tb key
+	mig_compare_db src dst "$db" || check_fail "$db differs on the destination"
+	srv_is_mysql dst || return 0
+	for tb in t nk; do
+		key=id
+		[ "$tb" = t ] || key=v
+		json_paths src "$db" "$tb" "$key" >"$T/$db.$tb.src" ||
+		    fail "json_paths failed on the source"
+		json_paths dst "$db" "$tb" "$key" >"$T/$db.$tb.dst" ||
+		    fail "json_paths failed on the destination"
+		[ "$(wc -l <"$T/$db.$tb.src")" -gt 50 ] ||
+		    check_fail "json_paths found only $(wc -l <"$T/$db.$tb.src") paths in $db.$tb"
+		cmp -s "$T/$db.$tb.src" "$T/$db.$tb.dst" ||
+		    check_fail "$db.$tb: JSON types or values differ on the destination:
+$(diff "$T/$db.$tb.src" "$T/$db.$tb.dst" | head -20)"
+	done
+}
+
+echo "typed scalars, FULL row images"
+src "$(typed_schema jtyped FULL)"
+src "$(typed_updates jtyped FULL)"
+mig_wait_caught_up src dst 120 || fail "myshift did not catch up on jtyped: $(mig_log_tail 3)"
+typed_check jtyped
+for ty in DECIMAL DATE TIME DATETIME TIMESTAMP BLOB BIT; do
+	grep -q "	$ty	" "$T/jtyped.t.src" 2>/dev/null || ! srv_is_mysql dst ||
+	    check_fail "jtyped.t holds no $ty value: the workload does not test it"
+done
+
 echo "MINIMAL row images"
 src "$(json_schema jmin MINIMAL)"
 mig_wait_caught_up src dst 120 || fail "myshift did not catch up on jmin's rows"
@@ -190,6 +320,11 @@ after=$(mig_position src)
 if srv_is_mysql dst; then
 	mig_wait_caught_up src dst 120 || fail "myshift did not catch up on jmin"
 	mig_compare_db src dst jmin || check_fail "jmin differs on the destination"
+	echo "typed scalars, MINIMAL row images"
+	src "$(typed_schema jtmin MINIMAL)"
+	src "$(typed_updates jtmin MINIMAL)"
+	mig_wait_caught_up src dst 120 || fail "myshift did not catch up on jtmin: $(mig_log_tail 3)"
+	typed_check jtmin
 else
 	mig_wait_exit 60 || fail "myshift kept running after a partial JSON update it cannot replay on MariaDB"
 	[ "$MIG_RC" = 1 ] || check_fail "myshift exited $MIG_RC, expected 1: $(mig_log_tail 3)"

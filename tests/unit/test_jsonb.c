@@ -220,6 +220,211 @@ static const struct bad_case bads[] = {
 	{ "opaque without type", B(0x0f), PROTO_TRUNCATED, BASE + 1 },
 };
 
+/*
+ * A document, its text, and the SQL that rebuilds it on MySQL (NULL: the
+ * text is exact). Each SQL was checked on MySQL 9.7 with the text bound:
+ * JSON_TYPE() of every path and JSON_STORAGE_SIZE() are the document's.
+ */
+struct sql_case {
+	const char *name;
+	const uint8_t *doc;
+	size_t len;
+	const char *text;
+	const char *sql;
+};
+
+static const struct sql_case sqls[] = {
+	{ "untyped object",
+	    B(0x00, 0x02, 0x00, 0x18, 0x00, 0x12, 0x00, 0x01,
+		0x00, 0x13, 0x00, 0x02, 0x00, 0x05, 0x01, 0x00,
+		0x0c, 0x15, 0x00, 0x61, 0x62, 0x62, 0x02, 0x68,
+		0x69),
+	    "{\"a\": 1, \"bb\": \"hi\"}",
+	    NULL },
+	{ "untyped double",
+	    B(0x0b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x29,
+		0x40),
+	    "12.5",
+	    NULL },
+	{ "top decimal",
+	    B(0x0f, 0xf6, 0x04, 0x04, 0x02, 0x8c, 0x32),
+	    "12.50",
+	    "(SELECT JSON_SET(CAST(? AS JSON), '$', v0) FROM JSON_TABLE(J"
+	    "SON_ARRAY('12.50'), '$' COLUMNS (v0 DECIMAL(4,2) PATH '$[0]'"
+	    " ERROR ON ERROR)) t0)" },
+	{ "object decimal",
+	    B(0x00, 0x01, 0x00, 0x12, 0x00, 0x0b, 0x00, 0x01,
+		0x00, 0x0f, 0x0c, 0x00, 0x61, 0xf6, 0x04, 0x04,
+		0x02, 0x8c, 0x32),
+	    "{\"a\": 12.50}",
+	    "(SELECT JSON_SET(CAST(? AS JSON), '$.\"a\"', v0) FROM JSON_T"
+	    "ABLE(JSON_ARRAY('12.50'), '$' COLUMNS (v0 DECIMAL(4,2) PATH "
+	    "'$[0]' ERROR ON ERROR)) t0)" },
+	{ "literal 0.50",
+	    B(0x02, 0x01, 0x00, 0x0d, 0x00, 0x0f, 0x07, 0x00,
+		0xf6, 0x04, 0x03, 0x02, 0x80, 0x32),
+	    "[0.50]",
+	    "JSON_SET(CAST(? AS JSON), '$[0]', 0.50)" },
+	{ "decimal in string-keyed path",
+	    B(0x00, 0x01, 0x00, 0x16, 0x00, 0x0b, 0x00, 0x05,
+		0x00, 0x0f, 0x10, 0x00, 0x61, 0x20, 0x62, 0x22,
+		0x5c, 0xf6, 0x04, 0x04, 0x02, 0x8c, 0x32),
+	    "{\"a b\\\"\\\\\": 12.50}",
+	    "(SELECT JSON_SET(CAST(? AS JSON), _utf8mb4 x'242e226120625c2"
+	    "25c5c22', v0) FROM JSON_TABLE(JSON_ARRAY('12.50'), '$' COLUM"
+	    "NS (v0 DECIMAL(4,2) PATH '$[0]' ERROR ON ERROR)) t0)" },
+	{ "cast decimal (11,2): column of that type",
+	    B(0x0f, 0xf6, 0x07, 0x0b, 0x02, 0x80, 0x00, 0x00,
+		0x00, 0x32),
+	    "0.50",
+	    "(SELECT JSON_SET(CAST(? AS JSON), '$', v0) FROM JSON_TABLE(J"
+	    "SON_ARRAY('0.50'), '$' COLUMNS (v0 DECIMAL(11,2) PATH '$[0]'"
+	    " ERROR ON ERROR)) t0)" },
+	{ "zero decimal (1,0) is not a literal",
+	    B(0x0f, 0xf6, 0x03, 0x01, 0x00, 0x80),
+	    "0",
+	    "(SELECT JSON_SET(CAST(? AS JSON), '$', v0) FROM JSON_TABLE(J"
+	    "SON_ARRAY('0'), '$' COLUMNS (v0 DECIMAL(1,0) PATH '$[0]' ERR"
+	    "OR ON ERROR)) t0)" },
+	{ "temporals",
+	    B(0x02, 0x04, 0x00, 0x38, 0x00, 0x0f, 0x10, 0x00,
+		0x0f, 0x1a, 0x00, 0x0f, 0x24, 0x00, 0x0f, 0x2e,
+		0x00, 0x0a, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x44, 0xa5, 0x19, 0x0b, 0x08, 0xfb, 0xff, 0xff,
+		0xfe, 0x3f, 0xff, 0xff, 0xff, 0x0c, 0x08, 0x30,
+		0x39, 0x0a, 0x05, 0x31, 0x44, 0xa5, 0x19, 0x07,
+		0x08, 0x70, 0x58, 0x0a, 0x05, 0x31, 0x44, 0xa5,
+		0x19),
+	    "[\"2020-01-02\", \"-12:00:01.000005\", \"2020-01-02 03:04:05"
+	    ".670000\", \"2020-01-02 03:04:05.678000\"]",
+	    "(SELECT JSON_SET(CAST(? AS JSON), '$[0]', v0, '$[1]', v1, '$"
+	    "[2]', v2, '$[3]', v3) FROM JSON_TABLE(JSON_ARRAY('2020-01-02"
+	    "', '-12:00:01.000005', '2020-01-02 03:04:05.670000', '2020-0"
+	    "1-02 03:04:05.678000'), '$' COLUMNS (v0 DATE PATH '$[0]' ERR"
+	    "OR ON ERROR, v1 TIME(6) PATH '$[1]' ERROR ON ERROR, v2 DATET"
+	    "IME(6) PATH '$[2]' ERROR ON ERROR, v3 TIMESTAMP(6) PATH '$[3"
+	    "]' ERROR ON ERROR)) t0)" },
+	{ "binary",
+	    B(0x00, 0x03, 0x00, 0x52, 0x00, 0x19, 0x00, 0x04,
+		0x00, 0x1d, 0x00, 0x01, 0x00, 0x1e, 0x00, 0x01,
+		0x00, 0x02, 0x1f, 0x00, 0x0c, 0x50, 0x00, 0x04,
+		0x01, 0x00, 0x69, 0x74, 0x27, 0x73, 0x6b, 0x6e,
+		0x07, 0x00, 0x31, 0x00, 0x0f, 0x19, 0x00, 0x0f,
+		0x1d, 0x00, 0x0f, 0x21, 0x00, 0x0f, 0x25, 0x00,
+		0x0f, 0x27, 0x00, 0x0f, 0x2b, 0x00, 0x0f, 0x2e,
+		0x00, 0x0f, 0x02, 0x01, 0x02, 0x10, 0x02, 0x00,
+		0x05, 0xfc, 0x02, 0xff, 0x00, 0xf9, 0x00, 0xfe,
+		0x02, 0x00, 0xff, 0xfa, 0x01, 0x61, 0xfb, 0x01,
+		0x62, 0x01, 0x78),
+	    "{\"it's\": [\"base64:type15:AQI=\", \"base64:type16:AAU=\", "
+	    "\"base64:type252:/wA=\", \"base64:type249:\", \"base64:type2"
+	    "54:AP8=\", \"base64:type250:YQ==\", \"base64:type251:Yg==\"]"
+	    ", \"k\": \"x\", \"n\": true}",
+	    "(SELECT JSON_SET(CAST(? AS JSON), _utf8mb4 x'242e22697427732"
+	    "25b305d', x'0102', _utf8mb4 x'242e2269742773225b315d', v0, _"
+	    "utf8mb4 x'242e2269742773225b325d', v1, _utf8mb4 x'242e226974"
+	    "2773225b335d', v2, _utf8mb4 x'242e2269742773225b345d', v3, _"
+	    "utf8mb4 x'242e2269742773225b355d', v4, _utf8mb4 x'242e226974"
+	    "2773225b365d', v5) FROM JSON_TABLE(JSON_ARRAY(5, x'ff00', x'"
+	    "', x'00ff', x'61', x'62'), '$' COLUMNS (v0 BIT(16) PATH '$[0"
+	    "]' ERROR ON ERROR, v1 BLOB PATH '$[1]' ERROR ON ERROR, v2 TI"
+	    "NYBLOB PATH '$[2]' ERROR ON ERROR, v3 BINARY(2) PATH '$[3]' "
+	    "ERROR ON ERROR, v4 MEDIUMBLOB PATH '$[4]' ERROR ON ERROR, v5"
+	    " LONGBLOB PATH '$[5]' ERROR ON ERROR)) t0)" },
+};
+
+/* The text and the typed SQL of a document, and typed values refused. */
+static void
+test_sql(void)
+{
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+		const struct sql_case *c = &sqls[i];
+		struct sbuf text = { 0 }, sql = { 0 };
+		struct proto_err err = { 0 };
+		bool typed = true, ok;
+
+		T_CASE(c->name);
+		ok = jsonb_to_sql(&text, &sql, &typed, c->doc, c->len, BASE,
+		    &err);
+		T_CHECK(ok, "error at %llu: %s",
+		    (unsigned long long)err.offset, err.msg);
+		if (!ok)
+			continue;
+		T_STREQ(text.p, text.len, c->text);
+		T_CHECK(typed == (c->sql != NULL), "typed %d", typed);
+		if (c->sql != NULL)
+			T_STREQ(sql.p, sql.len, c->sql);
+		else
+			T_CHECK(sql.len == 0, "sql \"%.*s\"", (int)sql.len,
+			    sql.p);
+		sbuf_free(&text);
+		sbuf_free(&sql);
+	}
+	{
+		/* YEAR, GEOMETRY, VAR_STRING...: no SQL value gives them */
+		static const uint8_t year[] = { 0x0f, 0x0d, 0x01, 0x01 };
+		static const uint8_t bit9[] = { 0x0f, 0x10, 0x09, 1, 2, 3, 4, 5,
+			6, 7, 8, 9 };
+		struct sbuf text = { 0 }, sql = { 0 };
+		struct proto_err err = { 0 };
+		bool typed;
+
+		T_CASE("opaque YEAR is refused");
+		sbuf_adds(&text, "keep");
+		T_CHECK(!jsonb_to_sql(&text, &sql, &typed, year, sizeof(year),
+		    BASE, &err), "accepted");
+		T_CHECK(err.code == PROTO_UNSUPPORTED && err.offset == BASE + 3,
+		    "code %d at %llu: %s", err.code,
+		    (unsigned long long)err.offset, err.msg);
+		T_STREQ(text.p, text.len, "keep");
+		T_CHECK(sql.len == 0, "sql written");
+		T_CASE("opaque BIT of 9 bytes is refused");
+		memset(&err, 0, sizeof(err));
+		T_CHECK(!jsonb_to_sql(&text, &sql, &typed, bit9, sizeof(bit9),
+		    BASE, &err), "accepted");
+		T_CHECK(err.code == PROTO_MALFORMED, "code %d: %s", err.code,
+		    err.msg);
+		sbuf_free(&text);
+		sbuf_free(&sql);
+	}
+	{
+		/* more typed values than one JSON_TABLE takes: a second table */
+		struct sbuf doc = { 0 }, text = { 0 }, sql = { 0 };
+		struct proto_err err = { 0 };
+		uint32_t n = 1001;
+		bool typed;
+
+		T_CASE("1001 DATE values make two JSON_TABLEs");
+		sbuf_addc(&doc, 0x03); /* large array: 4-byte count and size */
+		sbuf_add(&doc, &n, 4);
+		{
+			uint32_t size = 8 + 5 * n + 11 * n;
+			sbuf_add(&doc, &size, 4);
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t off = 8 + 5 * n + 11 * i;
+			sbuf_addc(&doc, 0x0f);
+			sbuf_add(&doc, &off, 4);
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			/* 2020-01-02 */
+			static const uint8_t d[] = { 0x0a, 0x08, 0, 0, 0, 0, 0,
+				0x44, 0xa5, 0x19 };
+			sbuf_add(&doc, d, sizeof(d));
+			sbuf_addc(&doc, 0); /* a gap: documents may have them */
+		}
+		T_CHECK(jsonb_to_sql(&text, &sql, &typed,
+		    (const uint8_t *)doc.p, doc.len, BASE, &err), "%s", err.msg);
+		T_CHECK(typed && sql.len > 0 && strstr(sql.p, "v1000 DATE "
+		    "PATH '$[0]'") != NULL && strstr(sql.p, ") t1)") != NULL &&
+		    strstr(sql.p, "'$[1000]', v1000)") != NULL,
+		    "sql \"%.200s...\"", sql.p ? sql.p : "");
+		sbuf_free(&doc);
+		sbuf_free(&text);
+		sbuf_free(&sql);
+	}
+}
+
 /* Convert doc and compare with want. */
 static void
 check_doc(const char *name, const uint8_t *doc, size_t len, const char *want)
@@ -606,5 +811,6 @@ main(void)
 	for (size_t i = 0; i < sizeof(bad_diffs) / sizeof(bad_diffs[0]); i++)
 		check_bad_diff(&bad_diffs[i]);
 	test_diff_next();
+	test_sql();
 	return t_done();
 }

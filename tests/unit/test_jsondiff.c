@@ -330,7 +330,7 @@ check_apply(const struct apply_case *c, bool large)
 	for (size_t i = 0; i < 6 && c->diffs[i].op; i++)
 		add_diff(&diffs, &c->diffs[i]);
 	sbuf_adds(&out, "keep:");
-	ok = jsondiff_apply(&out, (const uint8_t *)doc.p, doc.len, 0,
+	ok = jsondiff_apply(&out, NULL, NULL, (const uint8_t *)doc.p, doc.len, 0,
 	    (const uint8_t *)diffs.p, diffs.len, BASE, &rejected, &err);
 	if (c->want == NULL) {
 		T_CHECK(!ok && rejected, "not rejected (%s): %.*s", err.msg,
@@ -371,7 +371,7 @@ check_same_as_printer(void)
 		/* a diff that expands the root but changes nothing visible */
 		if (i == 1)
 			add_diff(&diffs, &d);
-		T_CHECK(jsondiff_apply(&b, (const uint8_t *)doc.p, doc.len, 0,
+		T_CHECK(jsondiff_apply(&b, NULL, NULL, (const uint8_t *)doc.p, doc.len, 0,
 		    (const uint8_t *)diffs.p, diffs.len, 0, &rejected, &err),
 		    "%s", err.msg);
 		T_CHECK(a.len == b.len && memcmp(a.p, b.p, a.len) == 0,
@@ -449,13 +449,48 @@ check_malformed(void)
 			struct proto_err err = { 0 };
 			bool rejected = true;
 			T_CASE(m[i].name);
-			T_CHECK(!jsondiff_apply(&out, m[i].doc, m[i].dlen, 0, m[i].d,
+			T_CHECK(!jsondiff_apply(&out, NULL, NULL, m[i].doc, m[i].dlen, 0, m[i].d,
 			    m[i].difflen, BASE, &rejected, &err), "accepted");
 			T_CHECK(!rejected, "called a rejection: %s", err.msg);
 			T_CHECK(out.len == 0, "output left");
 			sbuf_free(&out);
 		}
 	}
+}
+
+/*
+ * The typed SQL of a result: a DECIMAL a diff puts into an object, next to
+ * a DATE of the original document that the diff does not touch.
+ */
+static void
+check_typed_sql(void)
+{
+	/* {"a": 1, "d": DATE 2020-01-02} */
+	static const uint8_t doc[] = {
+		0x00, 0x02, 0x00, 0x1e, 0x00, 0x12, 0x00, 0x01, 0x00, 0x13,
+		0x00, 0x01, 0x00, 0x05, 0x01, 0x00, 0x0f, 0x14, 0x00, 'a', 'd',
+		0x0a, 0x08, 0, 0, 0, 0, 0, 0x44, 0xa5, 0x19,
+	};
+	/* REPLACE $.a DECIMAL(4,2) 12.50 */
+	static const uint8_t diff[] = {
+		0x00, 0x03, '$', '.', 'a', 0x07,
+		0x0f, 0xf6, 0x04, 0x04, 0x02, 0x8c, 0x32,
+	};
+	struct sbuf out = { 0 }, sql = { 0 };
+	struct proto_err err = { 0 };
+	bool rejected, typed = false;
+
+	T_CASE("typed SQL of the result");
+	T_CHECK(jsondiff_apply(&out, &sql, &typed, doc, sizeof(doc), 0, diff,
+	    sizeof(diff), 0, &rejected, &err), "%s", err.msg);
+	T_STREQ(out.p, out.len, "{\"a\": 12.50, \"d\": \"2020-01-02\"}");
+	T_CHECK(typed, "not typed");
+	T_STREQ(sql.p, sql.len, "(SELECT JSON_SET(CAST(? AS JSON), '$.\"a\"', "
+	    "v0, '$.\"d\"', v1) FROM JSON_TABLE(JSON_ARRAY('12.50', "
+	    "'2020-01-02'), '$' COLUMNS (v0 DECIMAL(4,2) PATH '$[0]' ERROR ON "
+	    "ERROR, v1 DATE PATH '$[1]' ERROR ON ERROR)) t0)");
+	sbuf_free(&out);
+	sbuf_free(&sql);
 }
 
 int
@@ -467,5 +502,6 @@ main(void)
 	}
 	check_same_as_printer();
 	check_malformed();
+	check_typed_sql();
 	return t_done();
 }
