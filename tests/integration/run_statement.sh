@@ -378,8 +378,11 @@ round() {
 }
 # the binlog reset: MySQL 8.4 renamed RESET MASTER
 RESET_SQL="RESET MASTER"
-srv_is_mysql src && RESET_SQL="RESET BINARY LOGS AND GTIDS"
-SRC_UUID=$(srv_sql src "SELECT @@server_uuid")
+SRC_UUID=
+if srv_is_mysql src; then
+	RESET_SQL="RESET BINARY LOGS AND GTIDS"
+	SRC_UUID=$(srv_sql src "SELECT @@server_uuid")
+fi
 src "$RESET_SQL"
 pos=$(mig_position src)
 round rst 1000
