@@ -447,7 +447,8 @@ mig_schema() {
 # (integer display widths dropped; defaults unquoted, NULL as none, the
 # CURRENT_TIMESTAMP spelling; EXTRA without MySQL's DEFAULT_GENERATED),
 # indexes, tables (engine, collation, comment: in place of SHOW CREATE
-# TABLE), foreign keys, views (check option, updatable, security), routines
+# TABLE), foreign keys (RESTRICT, MariaDB's name for the default, as NO
+# ACTION: the same in InnoDB), views (check option, updatable, security), routines
 # (body, return and parameter types, characteristics) and triggers
 # (timing, event, statement).
 mig_schema_portable() {
@@ -481,7 +482,8 @@ mig_schema_portable() {
 		echo "== foreign keys"
 		srv_sql "$name" "SELECT r.TABLE_NAME, r.CONSTRAINT_NAME, k.COLUMN_NAME,
 		    k.REFERENCED_TABLE_SCHEMA = r.CONSTRAINT_SCHEMA, k.REFERENCED_TABLE_NAME,
-		    k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+		    k.REFERENCED_COLUMN_NAME, REPLACE(r.UPDATE_RULE, 'RESTRICT', 'NO ACTION'),
+		    REPLACE(r.DELETE_RULE, 'RESTRICT', 'NO ACTION')
 		    FROM information_schema.REFERENTIAL_CONSTRAINTS r
 		    JOIN information_schema.KEY_COLUMN_USAGE k
 		    ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA
