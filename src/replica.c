@@ -450,8 +450,27 @@ setup_sql(struct replica *r, char *buf, size_t len)
 		sbuf_free(&g);
 		return buf;
 	case 6:
-		if (!r->mariadb || r->gtid_mode || r->mset.n == 0 || r->file[0] == '\0')
+		if (r->gtid_mode || r->file[0] == '\0' || (r->mariadb ? r->mset.n : r->yset.n) == 0)
 			return "SELECT 1";
+		if (!r->mariadb) {
+			/* MySQL: the GTIDs received must be among those it executed */
+			struct sbuf set = { 0 };
+			gtid_mysql_print(&r->yset, &set);
+			sbuf_addc(&set, '\0');
+			sbuf_adds(&g, "SELECT GTID_SUBSET(");
+			sbuf_sql_string(&g, set.p ? set.p : "");
+			sbuf_adds(&g, ", @@GLOBAL.gtid_executed), @@GLOBAL.gtid_executed");
+			sbuf_free(&set);
+			if (g.oom || g.len >= len) {
+				log_warn("replica: the GTID set received is too long to check the "
+				    "resume position against the source's gtid_executed");
+				sbuf_free(&g);
+				return "SELECT 1";
+			}
+			snprintf(buf, len, "%.*s", (int)g.len, g.p);
+			sbuf_free(&g);
+			return buf;
+		}
 		sbuf_adds(&g, "SELECT BINLOG_GTID_POS(");
 		sbuf_sql_string(&g, r->file);
 		sbuf_printf(&g, ", %" PRIu64 ")", r->pos);
@@ -525,6 +544,32 @@ check_gtid_pos(struct replica *r, const char *have, char *msg, size_t msglen)
 	}
 	gtid_maria_free(&src);
 	return ok;
+}
+
+/*
+ * MySQL, resuming at a file position: the answer to GTID_SUBSET(received,
+ * @@GLOBAL.gtid_executed). A source that has not executed every GTID
+ * received so far wrote its binlog anew (RESET BINARY LOGS AND GTIDS) or is
+ * another server: the position means nothing there. False with msg set.
+ */
+static bool
+check_gtid_executed(struct replica *r, const char *subset, const char *executed,
+    char *msg, size_t msglen)
+{
+	struct sbuf ours = { 0 };
+
+	if (subset == NULL || strcmp(subset, "0") != 0)
+		return true;
+	gtid_mysql_print(&r->yset, &ours);
+	snprintf(msg, msglen, "replica: the source has not executed the transactions "
+	    "received up to %s:%" PRIu64 " ('%.*s' is not within its gtid_executed "
+	    "'%s'): this is not the binlog they came from (a binlog reset, or another "
+	    "server with the same binlog names), so the position means nothing here; "
+	    "start again from a snapshot, or with [replication] start = a GTID set",
+	    r->file, r->pos, (int)ours.len, ours.p ? ours.p : "",
+	    executed ? executed : "");
+	sbuf_free(&ours);
+	return false;
 }
 
 static void
@@ -613,8 +658,9 @@ on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
 
 	(void)c;
 	if (res->err != NULL && r->step == 6) {
-		log_warn("replica: cannot check the resume position with BINLOG_GTID_POS: "
-		    "%s (error %u)", res->err->message, res->err->code);
+		log_warn("replica: cannot check the resume position with %s: %s (error %u)",
+		    r->mariadb ? "BINLOG_GTID_POS" : "GTID_SUBSET", res->err->message,
+		    res->err->code);
 		r->step++;
 		next_setup(r);
 		return;
@@ -658,6 +704,13 @@ on_setup_result(struct conn *c, void *arg, const struct conn_result *res)
 				fail_link(r, true, msg);
 				return;
 			}
+		}
+	} else if (r->step == 6 && !r->mariadb && !r->gtid_mode && r->yset.n > 0) {
+		if (res->rows != NULL && res->rows->nrows == 1 && res->rows->ncols == 2 &&
+		    !check_gtid_executed(r, res->rows->vals[0], res->rows->vals[1], msg,
+		    sizeof(msg))) {
+			fail_link(r, true, msg);
+			return;
 		}
 	} else if (r->step == 6 && r->mariadb && !r->gtid_mode && r->mset.n > 0) {
 		if (res->rows != NULL && res->rows->nrows == 1 && res->rows->ncols == 1 &&

@@ -13,17 +13,27 @@
 #     with many duplicates, some updated and deleted one at a time (LIMIT 1)
 #     inside multi-statement transactions, and every 60th transaction
 #     inserts 2000 rows (about 300 KB, more than batch_bytes) at once.
-# Meanwhile myshift is killed with SIGKILL 20 times, after random 0.2-2 s,
-# and restarted each time at once.  Then the writes stop and myshift
-# catches up; the checks:
-#   - myshift's checkpoint equals SHOW MASTER STATUS of the source;
-#   - every table identical (CHECKSUM TABLE and all rows in order, which
-#     for crash.nokey counts every row with its multiplicity); also for
-#     crash.nokey the count of every distinct row is compared, and crash.seq
-#     holds as many rows as distinct n on both sides;
-#   - the "transactions applied so far" that myshift reports at each
-#     restart never goes down;
-#   - myshift logged no ERROR, and exits 0 on SIGTERM.
+# Three parts, each under that load, after which the writes stop, myshift
+# catches up and is checked:
+#   1. myshift is killed with SIGKILL 20 times (KILLS), after random
+#      0.2-2 s, and restarted each time at once;
+#   2. the source restarts (a clean shutdown: sysbench and the writer lose
+#      their connections; sysbench is started again): myshift must
+#      reconnect by itself and stream again;
+#   3. the source's binlog dump thread serving myshift (Command 'Binlog
+#      Dump' or 'Binlog Dump GTID' in information_schema.PROCESSLIST, on
+#      both vendors) is KILLed, twice: myshift must reconnect by itself.
+# The checks after each part:
+#   - myshift's checkpoint equals the source's binlog position (SHOW
+#     MASTER STATUS, or SHOW BINARY LOG STATUS on MySQL);
+#   - every table identical (all rows in order, which for crash.nokey
+#     counts every row with its multiplicity, and CHECKSUM TABLE between
+#     servers of one vendor); also for crash.nokey the count of every
+#     distinct row is compared, and crash.seq holds as many rows as
+#     distinct n on both sides (no duplicates).
+# At the end: the "transactions applied so far" that myshift reports at each
+# restart never goes down; myshift logged no ERROR (a lost source is a
+# warning), and exits 0 on SIGTERM.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -71,9 +81,10 @@ srv_sql src "CREATE DATABASE crash;
 mig_sysbench src sbtest --tables=2 --table-size=2000 prepare >"$T/sb.prepare" 2>&1 ||
     fail "sysbench prepare failed: $(tail -n 5 "$T/sb.prepare")"
 
-# writer: commit transactions into crash.* until $T/stop exists.
+# writer K: commit transactions into crash.* until $T/stop exists, their
+# sequence numbers after K.
 writer() {
-	local k=0 a sql
+	local k=$1 a sql
 	trap - EXIT INT TERM
 	while [ ! -e "$T/stop" ]; do
 		k=$((k + 1))
@@ -81,7 +92,7 @@ writer() {
 		if [ $((k % 60)) -eq 0 ]; then
 			sql="INSERT INTO crash.seq (n, k) VALUES ($k, $k);
 			    INSERT INTO crash.nokey SELECT seq % 7, REPEAT('big', 45), $k
-			    FROM crash.seq_1_to_2000;"
+			    FROM $(srv_seq 2000);"
 		elif [ $((k % 5)) -eq 0 ]; then
 			sql="BEGIN;
 			    INSERT INTO crash.seq (n, k) VALUES ($k, $k);
@@ -99,56 +110,142 @@ writer() {
 	done
 }
 
-mig_sysbench_cmd src sbtest
-"${MIG_SB[@]}" --tables=2 --table-size=2000 --threads=1 --rate=20 \
-    --time=0 --report-interval=0 run >"$T/sb.run" 2>&1 &
-sb_pid=$!
-writer &
-writer_pid=$!
+# start_sb: sysbench oltp_write_only at 20 transactions/s, in the background.
+start_sb() {
+	mig_sysbench_cmd src sbtest
+	"${MIG_SB[@]}" --tables=2 --table-size=2000 --threads=1 --rate=20 \
+	    --time=0 --report-interval=0 run >>"$T/sb.run" 2>&1 &
+	sb_pid=$!
+}
 
+# start_load PART: sysbench and the writer (sequence numbers from PART *
+# 1000000 on), in the background.
+start_load() {
+	rm -f "$T/stop"
+	start_sb
+	writer $(($1 * 1000000)) &
+	writer_pid=$!
+}
+
+# stop_load: stop the writer and sysbench (which may have died with the
+# source: it stops at a lost connection).
+stop_load() {
+	touch "$T/stop"
+	wait "$writer_pid"
+	writer_pid=
+	kill -TERM "$sb_pid" 2>/dev/null
+	wait "$sb_pid" 2>/dev/null
+	sb_pid=
+}
+
+# alive WHAT: fail (with its last lines) if myshift exited by itself.
+alive() {
+	if ! mig_alive; then
+		wait "$MIG_PID" 2>/dev/null
+		local rc=$?
+		MIG_PID=
+		fail "myshift exited by itself (status $rc) $1: $(mig_log_tail 5)"
+	fi
+}
+
+# verify WHAT: once myshift has caught up, its checkpoint is the source's
+# position and every table is identical, each row as many times as on the
+# source (crash.nokey: counts per distinct row; crash.seq: no duplicate n).
+SEQ_ROWS=0
+verify() {
+	local pos_src pos_dst q a b n
+	n=$(srv_sql src "SELECT COUNT(*) FROM crash.seq")
+	echo "$1: $n sequence rows, $(srv_sql src "SELECT COUNT(*) FROM crash.nokey")" \
+	    "keyless rows"
+	[ -n "$n" ] && [ "$n" -gt "$SEQ_ROWS" ] || check_fail "$1: the writer wrote" \
+	    "nothing ($n sequence rows, $SEQ_ROWS before): $(tail -n 2 "$T/writer.err")"
+	SEQ_ROWS=$n
+	mig_wait_caught_up src dst 300 || fail "myshift did not catch up $1"
+	pos_src=$(mig_position src)
+	pos_dst=$(mig_checkpoint dst)
+	[ "$pos_src" = "$pos_dst" ] || check_fail "$1: checkpoint '$pos_dst' differs from" \
+	    "the source position '$pos_src'"
+	for db in crash sbtest; do
+		mig_compare_db src dst "$db" || check_fail "$1: database $db differs"
+	done
+	q="SELECT HEX(a), HEX(b), HEX(c), COUNT(*) FROM crash.nokey GROUP BY a, b, c
+	    ORDER BY a, b, c"
+	srv_sql src "$q" >"$T/nokey.src"
+	srv_sql dst "$q" >"$T/nokey.dst"
+	if ! cmp -s "$T/nokey.src" "$T/nokey.dst"; then
+		check_fail "$1: crash.nokey: counts per distinct row differ (< source," \
+		    "> destination):"
+		mig_show_diff "$T/nokey.src" "$T/nokey.dst"
+	fi
+	q="SELECT COUNT(*), COUNT(DISTINCT n), MIN(n), MAX(n) FROM crash.seq"
+	a=$(srv_sql src "$q")
+	b=$(srv_sql dst "$q")
+	[ "$a" = "$b" ] || check_fail "$1: crash.seq: count, distinct, min, max are '$a'" \
+	    "on the source, '$b' on the destination"
+}
+
+# dump_threads: the ids of the source's binlog dump threads (myshift's).
+dump_threads() {
+	srv_sql src "SELECT ID FROM information_schema.PROCESSLIST
+	    WHERE COMMAND IN ('Binlog Dump', 'Binlog Dump GTID') ORDER BY ID"
+}
+
+# streaming_anew OLD: a dump thread other than OLD serves myshift.
+streaming_anew() {
+	local id
+	alive "while it should reconnect"
+	id=$(dump_threads | tail -n 1)
+	[ -n "$id" ] && [ "$id" != "$1" ]
+}
+
+echo "part 1: $KILLS kills of myshift under load"
+start_load 1
 for i in $(seq 1 "$KILLS"); do
 	ms=$((200 + RANDOM % 1801))
 	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-	if ! mig_alive; then
-		wait "$MIG_PID" 2>/dev/null
-		fail "myshift exited by itself (status $?) before kill $i: $(mig_log_tail 5)"
-	fi
+	alive "before kill $i"
 	mig_kill
 	mig_start "$CFG"
 done
 echo "killed and restarted myshift $KILLS times"
+stop_load
+[ ! -s "$T/writer.err" ] || echo "writer errors: $(head -n 3 "$T/writer.err")"
+verify "after the kills"
 
-touch "$T/stop"
-wait "$writer_pid"
-writer_pid=
+echo "part 2: the source restarts under load"
+start_load 2
+sleep 1.5
+alive "before the source restart"
+srv_restart src
+echo "restarted the source"
+# sysbench stops at its lost connection: a new one
 kill -TERM "$sb_pid" 2>/dev/null
 wait "$sb_pid" 2>/dev/null
-sb_pid=
-echo "writes stopped: $(srv_sql src "SELECT COUNT(*) FROM crash.seq") sequence rows," \
-    "$(srv_sql src "SELECT COUNT(*) FROM crash.nokey") keyless rows"
-[ ! -s "$T/writer.err" ] || echo "writer errors: $(head -n 3 "$T/writer.err")"
+start_sb
+wait_until -t 60 streaming_anew "" || check_fail "myshift did not stream again" \
+    "after the source restart: $(mig_log_tail 5)"
+sleep 2
+alive "after the source restart"
+stop_load
+verify "after the source restart"
 
-mig_wait_caught_up src dst 300 || fail "myshift did not catch up after the kills"
-pos_src=$(mig_position src)
-pos_dst=$(mig_checkpoint dst)
-[ "$pos_src" = "$pos_dst" ] ||
-    check_fail "checkpoint '$pos_dst' differs from the source position '$pos_src'"
-
-for db in crash sbtest; do
-	mig_compare_db src dst "$db" || check_fail "database $db differs"
+echo "part 3: KILL of the source's dump thread under load"
+start_load 3
+for i in 1 2; do
+	sleep 1.5
+	alive "before KILL $i of the dump thread"
+	wait_until -t 30 eval '[ -n "$(dump_threads)" ]' ||
+	    fail "the source shows no binlog dump thread (PROCESSLIST)"
+	id=$(dump_threads | tail -n 1)
+	srv_sql src "KILL $id" || fail "cannot KILL the dump thread $id"
+	echo "killed the dump thread $id"
+	wait_until -t 60 streaming_anew "$id" || check_fail "myshift did not stream" \
+	    "again after KILL $id of its dump thread: $(mig_log_tail 5)"
 done
-q="SELECT HEX(a), HEX(b), HEX(c), COUNT(*) FROM crash.nokey GROUP BY a, b, c ORDER BY a, b, c"
-srv_sql src "$q" >"$T/nokey.src"
-srv_sql dst "$q" >"$T/nokey.dst"
-if ! cmp -s "$T/nokey.src" "$T/nokey.dst"; then
-	check_fail "crash.nokey: counts per distinct row differ (< source, > destination):"
-	mig_show_diff "$T/nokey.src" "$T/nokey.dst"
-fi
-q="SELECT COUNT(*), COUNT(DISTINCT n), MIN(n), MAX(n) FROM crash.seq"
-a=$(srv_sql src "$q")
-b=$(srv_sql dst "$q")
-[ "$a" = "$b" ] || check_fail "crash.seq: count, distinct, min, max are '$a' on" \
-    "the source, '$b' on the destination"
+sleep 1.5
+alive "after the KILLs of the dump thread"
+stop_load
+verify "after KILL of the dump thread"
 
 starts=$(grep -c '^==== start' "$MIG_LOG")
 [ "$starts" = $((KILLS + 1)) ] || check_fail "myshift started $starts times, expected $((KILLS + 1))"
@@ -170,4 +267,4 @@ mig_stop
 [ "$MIG_RC" = 0 ] || check_fail "myshift exited with status $MIG_RC on SIGTERM, expected 0"
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
-echo "PASS: $KILLS kills, every transaction applied exactly once"
+echo "PASS: $KILLS kills, a source restart and KILLs of the dump thread: every transaction applied exactly once"

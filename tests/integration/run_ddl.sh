@@ -177,7 +177,7 @@ n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_N
 
 echo "part 2: crashes around DDL"
 src "CREATE TABLE ddl.big (id INT NOT NULL PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB"
-src "INSERT INTO ddl.big SELECT seq, CONCAT('v', seq) FROM ddl.seq_1_to_100000"
+src "INSERT INTO ddl.big SELECT seq, CONCAT('v', seq) FROM $(srv_seq 100000)"
 mig_wait_caught_up src dst 120 || fail "myshift did not catch up with ddl.big"
 rm -f "$T/stop"
 writer &

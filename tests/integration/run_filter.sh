@@ -167,7 +167,7 @@ batch_transactions = 20"
 mig_start "$CFG"
 mig_wait_started dst || fail "myshift did not start"
 
-srv_sql src - <<-'EOF' >"$T/workload.out" 2>&1 || fail "the workload failed: $(tail -n 5 "$T/workload.out")"
+srv_sql src - <<-EOF >"$T/workload.out" 2>&1 || fail "the workload failed: $(tail -n 5 "$T/workload.out")"
 	CREATE DATABASE shop;
 	CREATE TABLE shop.products (id INT NOT NULL PRIMARY KEY, name VARCHAR(40),
 	    secret VARCHAR(40), price DECIMAL(10,2)) ENGINE=InnoDB;
@@ -189,17 +189,17 @@ srv_sql src - <<-'EOF' >"$T/workload.out" 2>&1 || fail "the workload failed: $(t
 	CREATE TABLE other.t (id INT PRIMARY KEY, v INT);
 
 	INSERT INTO shop.products SELECT seq, CONCAT('product ', seq), CONCAT('s', seq),
-	    seq * 1.25 FROM shop.seq_1_to_300;
+	    seq * 1.25 FROM $(srv_seq 300);
 	INSERT INTO shop.tmp_import VALUES (1, 'raw'), (2, 'raw2');
 	INSERT INTO shop_eu.items SELECT seq, CONCAT('SKU', seq), seq % 17, seq
-	    FROM shop_eu.seq_1_to_200;
-	INSERT INTO shop_eu.stock SELECT CONCAT('SKU', seq), seq FROM shop_eu.seq_1_to_50;
+	    FROM $(srv_seq 200);
+	INSERT INTO shop_eu.stock SELECT CONCAT('SKU', seq), seq FROM $(srv_seq 50);
 	INSERT INTO shop_tmp1.t VALUES (1, 1), (2, 2);
 	INSERT INTO crm.customers SELECT seq, CONCAT('c', seq, '@example.com'),
-	    UNHEX(SHA2(seq, 256)), '2020-01-01' + INTERVAL seq DAY FROM crm.seq_1_to_100;
+	    UNHEX(SHA2(seq, 256)), '2020-01-01' + INTERVAL seq DAY FROM $(srv_seq 100);
 	INSERT INTO crm.customers_old VALUES (1, 'old@example.com');
 	INSERT INTO crm.orders SELECT seq, seq % 100 + 1, seq * 3.5, 'x'
-	    FROM crm.seq_1_to_150;
+	    FROM $(srv_seq 150);
 	INSERT INTO crm.notes VALUES (1, 'note');
 	INSERT INTO other.t VALUES (1, 1);
 

@@ -75,14 +75,14 @@ CREATE TABLE tree (id INT NOT NULL PRIMARY KEY, up INT NULL, label VARCHAR(20),
 CREATE TABLE nokey_child (pid INT, v VARCHAR(10),
     FOREIGN KEY (pid) REFERENCES parent (id) ON DELETE CASCADE ON UPDATE CASCADE)
     ENGINE=InnoDB;
-INSERT INTO parent SELECT seq, 1000 + seq, CONCAT('p', seq) FROM seq_1_to_200;
-INSERT INTO child SELECT seq, (seq - 1) % 200 + 1, CONCAT('c', seq) FROM seq_1_to_600;
-INSERT INTO grandchild SELECT seq, (seq - 1) % 600 + 1, CONCAT('g', seq) FROM seq_1_to_900;
-INSERT INTO by_code SELECT seq, 1000 + (seq - 1) % 200 + 1 FROM seq_1_to_400;
-INSERT INTO setnull SELECT seq, (seq - 1) % 200 + 1, 'n' FROM seq_1_to_300;
+INSERT INTO parent SELECT seq, 1000 + seq, CONCAT('p', seq) FROM $(srv_seq 200);
+INSERT INTO child SELECT seq, (seq - 1) % 200 + 1, CONCAT('c', seq) FROM $(srv_seq 600);
+INSERT INTO grandchild SELECT seq, (seq - 1) % 600 + 1, CONCAT('g', seq) FROM $(srv_seq 900);
+INSERT INTO by_code SELECT seq, 1000 + (seq - 1) % 200 + 1 FROM $(srv_seq 400);
+INSERT INTO setnull SELECT seq, (seq - 1) % 200 + 1, 'n' FROM $(srv_seq 300);
 INSERT INTO tree VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'aa'),
     (5, 4, 'aaa'), (6, 5, 'aaaa'), (7, 3, 'ba'), (10, NULL, 'root2'), (11, 10, 'x');
-INSERT INTO nokey_child SELECT (seq - 1) % 200 + 1, 'k' FROM seq_1_to_400"
+INSERT INTO nokey_child SELECT (seq - 1) % 200 + 1, 'k' FROM $(srv_seq 400)"
 
 src "USE fk;
 DELETE FROM parent WHERE id = 1;

@@ -44,7 +44,14 @@
 # saying that the binlog there is not the one its transactions came from
 # (BINLOG_GTID_POS '0-1-3') and apply nothing.  Once more after a third
 # RESET MASTER with writes that put the position inside an event: exit 1,
-# "no event boundary", nothing applied.
+# "no event boundary", nothing applied.  On a MySQL source: RESET BINARY
+# LOGS AND GTIDS, the GTIDs uuid:1000-1002 given by gtid_next, and both
+# times myshift must say that the source has not executed the GTIDs
+# received ('uuid:1000-1002' is not within its gtid_executed 'uuid:1-4',
+# then 'uuid:1-20'), which it checks before the position.
+#
+# On a MySQL source the statement and MIXED formats are still settable
+# (deprecated, with a warning) and part 4 starts at @@GLOBAL.gtid_executed.
 #
 # Part 6, drift: a fifth myshift (include_databases = drift, state_schema
 # myshift_e) replicates drift.a; then a row is deleted on the destination
@@ -169,7 +176,7 @@ big_applying() {
 	n=$(dst_big_rows)
 	[ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -lt 50000 ]
 }
-src "INSERT INTO st.big SELECT seq, REPEAT('b', 100) FROM st.seq_1_to_50000"
+src "INSERT INTO st.big SELECT seq, REPEAT('b', 100) FROM $(srv_seq 50000)"
 if wait_until -t 120 big_applying; then
 	echo "SIGTERM while the destination holds $(dst_big_rows) of 50000 uncommitted rows"
 	sigterm "during the 50,000-row transaction"
@@ -231,7 +238,7 @@ mig_config "$CFG" src dst current "[apply]
 batch_transactions = 1000
 batch_wait_ms = 3000"
 mig_start "$CFG"
-src "INSERT INTO st.t SELECT seq, seq FROM st.seq_1_to_10"
+src "INSERT INTO st.t SELECT seq, seq FROM $(srv_seq 10)"
 mig_wait_caught_up src dst 60 || fail "myshift did not catch up with st.t"
 before=$(mig_position src)
 srv_sql src "INSERT INTO st.log VALUES (1);
@@ -291,7 +298,11 @@ n=$(srv_sql dst "SELECT COUNT(*) FROM st.log WHERE n = 1001")
 [ "$n" = 0 ] || check_fail "restarted, a transaction after the statement one was applied"
 
 echo "part 4: a MIXED transaction, rows streamed before its statement (start = GTID)"
-gtid=$(srv_sql src "SELECT @@gtid_binlog_pos")
+if srv_is_mysql src; then
+	gtid=$(srv_sql src "SELECT REPLACE(@@GLOBAL.gtid_executed, '\\n', '')")
+else
+	gtid=$(srv_sql src "SELECT @@gtid_binlog_pos")
+fi
 src "CREATE DATABASE st2;
     CREATE TABLE st2.a (id INT NOT NULL PRIMARY KEY, v INT);
     CREATE TABLE st2.big (id INT NOT NULL PRIMARY KEY, u CHAR(36), pad VARCHAR(200));
@@ -299,7 +310,7 @@ src "CREATE DATABASE st2;
 mixed_at=$(mig_position src)
 src "SET SESSION binlog_format = 'MIXED';
     BEGIN;
-    INSERT INTO st2.big SELECT seq, UUID(), REPEAT('p', 150) FROM st2.seq_1_to_5000;
+    INSERT INTO st2.big SELECT seq, UUID(), REPEAT('p', 150) FROM $(srv_seq 5000);
     UPDATE st2.a SET v = v + 10;
     COMMIT;
     SET SESSION binlog_format = 'ROW';
@@ -346,16 +357,35 @@ ck=$(srv_sql dst "SELECT source_file, source_pos FROM myshift_c.checkpoint" | tr
     "'$ck', expected '$mixed_at' (right before the MIXED transaction)"
 
 echo "part 5: a binlog reset under a checkpoint"
-# round SCHEMA [SQL]: SQL, then the same transactions, into database
-# SCHEMA (three letters)
+# round SCHEMA [GTID]: the same three transactions into database SCHEMA
+# (three letters), with sequence numbers GTID, GTID + 1, GTID + 2 if given
+# (MariaDB: gtid_seq_no; MySQL: gtid_next, each the same size in the
+# binlog as an automatic one)
 round() {
-	src "${2:-} CREATE DATABASE $1;
-	    CREATE TABLE $1.t (id INT NOT NULL PRIMARY KEY, v VARCHAR(200));
-	    INSERT INTO $1.t SELECT seq, REPEAT('a', 100) FROM $1.seq_1_to_50"
+	local sql=("CREATE DATABASE $1"
+	    "CREATE TABLE $1.t (id INT NOT NULL PRIMARY KEY, v VARCHAR(200))"
+	    "INSERT INTO $1.t SELECT seq, REPEAT('a', 100) FROM $(srv_seq 50)") i all=
+	for i in 0 1 2; do
+		if [ -n "${2:-}" ] && srv_is_mysql src; then
+			all+="SET gtid_next = '$SRC_UUID:$(($2 + i))'; "
+		elif [ -n "${2:-}" ] && [ "$i" = 0 ]; then
+			all+="SET SESSION gtid_seq_no = $2; "
+		fi
+		all+="${sql[$i]}; "
+	done
+	[ -z "${2:-}" ] || ! srv_is_mysql src || all+="SET gtid_next = 'AUTOMATIC'"
+	src "$all"
 }
-src "RESET MASTER"
+# the binlog reset: MySQL 8.4 renamed RESET MASTER
+RESET_SQL="RESET MASTER"
+SRC_UUID=
+if srv_is_mysql src; then
+	RESET_SQL="RESET BINARY LOGS AND GTIDS"
+	SRC_UUID=$(srv_sql src "SELECT @@server_uuid")
+fi
+src "$RESET_SQL"
 pos=$(mig_position src)
-round rst "SET SESSION gtid_seq_no = 1000;"
+round rst 1000
 MIG_SERVER_ID=4245 mig_config "$T/d.ini" src dst "${pos% *}:${pos#* }" "[filter]
 include_databases = rst
 [apply]
@@ -404,29 +434,47 @@ d_restart() {
 
 # the same layout again: the checkpoint's position is an event boundary
 # of the new binlog, with other GTIDs before it
-src "RESET MASTER"
+src "$RESET_SQL"
 round rsu
 now=$(mig_position src)
 [ "$now" = "$ck" ] || fail "the second round ends at $now, not at the checkpoint $ck"
-src "INSERT INTO rst.t SELECT 1000 + seq, REPEAT('b', 200) FROM rst.seq_1_to_10"
-d_restart "reset, same layout" "has GTID position '0-1-3', but"
+src "INSERT INTO rst.t SELECT 1000 + seq, REPEAT('b', 200) FROM $(srv_seq 10)"
+# MariaDB: the GTID position at the checkpoint's FILE:POS is not the one
+# received (BINLOG_GTID_POS); MySQL: the source has not executed the GTIDs
+# received (GTID_SUBSET of gtid_executed)
+if srv_is_mysql src; then
+	d_restart "reset, same layout" "'$SRC_UUID:1000-1002' is not within its gtid_executed '$SRC_UUID:1-4'"
+else
+	d_restart "reset, same layout" "has GTID position '0-1-3', but"
+fi
 
 # another layout: the checkpoint's position is inside an event
-src "RESET MASTER"
+src "$RESET_SQL"
 for i in $(seq 1 20); do
-	src "INSERT INTO rst.t SELECT 10000 * $i + seq, REPEAT('b', 200) FROM rst.seq_1_to_10"
+	src "INSERT INTO rst.t SELECT 10000 * $i + seq, REPEAT('b', 200) FROM $(srv_seq 10)"
 done
 now=$(mig_position src)
 [ "${now#* }" -gt "${ck#* }" ] || fail "after the reset the source is at $now, before $ck"
-[ "$(srv_sql src "SELECT BINLOG_GTID_POS('${ck% *}', ${ck#* }) IS NULL")" = 1 ] ||
-    fail "$ck is an event boundary of the new binlog: this case needs one inside an event"
-d_restart "reset, other layout" "has no event boundary at ${ck% *}:${ck#* }"
+# boundary FILE POS: an event of the source's binlog FILE starts or ends at POS
+boundary() {
+	srv_sql src "SHOW BINLOG EVENTS IN '$1'" |
+	    awk -F'\t' -v p="$2" '$2 == p || $5 == p { f = 1 } END { exit !f }'
+}
+if srv_is_mysql src; then
+	! boundary "${ck% *}" "${ck#* }" ||
+	    fail "$ck is an event boundary of the new binlog: this case needs one inside an event"
+	d_restart "reset, other layout" "'$SRC_UUID:1000-1002' is not within its gtid_executed '$SRC_UUID:1-20'"
+else
+	[ "$(srv_sql src "SELECT BINLOG_GTID_POS('${ck% *}', ${ck#* }) IS NULL")" = 1 ] ||
+	    fail "$ck is an event boundary of the new binlog: this case needs one inside an event"
+	d_restart "reset, other layout" "has no event boundary at ${ck% *}:${ck#* }"
+fi
 
 echo "part 6: drift"
 pos=$(mig_position src)
 src "CREATE DATABASE drift;
     CREATE TABLE drift.a (id INT NOT NULL PRIMARY KEY, v INT);
-    INSERT INTO drift.a SELECT seq, seq FROM drift.seq_1_to_10"
+    INSERT INTO drift.a SELECT seq, seq FROM $(srv_seq 10)"
 # e_config [APPLY]: the fifth myshift's configuration, APPLY added to [apply].
 e_config() {
 	MIG_SERVER_ID=4246 mig_config "$T/e.ini" src dst "${pos% *}:${pos#* }" "[filter]

@@ -442,15 +442,87 @@ mig_schema() {
 	    -e "s/\`${db//\//\\/}\`\\./\`DB\`./g"
 }
 
+# mig_schema_portable NAME DB: what of DB's objects on NAME means the same
+# on MySQL and MariaDB, each vendor's spelling made one: columns
+# (integer display widths dropped; defaults unquoted, NULL as none, the
+# CURRENT_TIMESTAMP spelling; EXTRA without MySQL's DEFAULT_GENERATED),
+# indexes, tables (engine, collation, comment: in place of SHOW CREATE
+# TABLE), foreign keys (RESTRICT, MariaDB's name for the default, as NO
+# ACTION: the same in InnoDB), views (check option, updatable, security), routines
+# (body, return and parameter types, characteristics) and triggers
+# (timing, event, statement).
+mig_schema_portable() {
+	local name=$1 db dflt
+	db=$(_mig_lit "$2")
+	if srv_is_mysql "$name"; then
+		dflt="IFNULL(COLUMN_DEFAULT, '(none)')"
+	else
+		dflt="CASE WHEN COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL' THEN '(none)'
+		    WHEN COLUMN_DEFAULT LIKE '''%''' THEN REPLACE(SUBSTRING(COLUMN_DEFAULT, 2,
+		    CHAR_LENGTH(COLUMN_DEFAULT) - 2), '''''', '''') ELSE COLUMN_DEFAULT END"
+	fi
+	{
+		echo "== database"
+		srv_sql "$name" "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME
+		    FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = $db"
+		echo "== columns"
+		srv_sql "$name" "SELECT TABLE_NAME, ORDINAL_POSITION, COLUMN_NAME,
+		    COLUMN_TYPE, IS_NULLABLE, $dflt, IFNULL(COLLATION_NAME, ''),
+		    TRIM(REPLACE(EXTRA, 'DEFAULT_GENERATED', '')), COLUMN_KEY
+		    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = $db
+		    ORDER BY TABLE_NAME, ORDINAL_POSITION"
+		echo "== indexes"
+		srv_sql "$name" "SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME,
+		    NON_UNIQUE, IFNULL(SUB_PART, '') FROM information_schema.STATISTICS
+		    WHERE TABLE_SCHEMA = $db ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+		echo "== tables"
+		srv_sql "$name" "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT
+		    FROM information_schema.TABLES WHERE TABLE_SCHEMA = $db
+		    AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME"
+		echo "== foreign keys"
+		srv_sql "$name" "SELECT r.TABLE_NAME, r.CONSTRAINT_NAME, k.COLUMN_NAME,
+		    k.REFERENCED_TABLE_SCHEMA = r.CONSTRAINT_SCHEMA, k.REFERENCED_TABLE_NAME,
+		    k.REFERENCED_COLUMN_NAME, REPLACE(r.UPDATE_RULE, 'RESTRICT', 'NO ACTION'),
+		    REPLACE(r.DELETE_RULE, 'RESTRICT', 'NO ACTION')
+		    FROM information_schema.REFERENTIAL_CONSTRAINTS r
+		    JOIN information_schema.KEY_COLUMN_USAGE k
+		    ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA
+		    AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME
+		    WHERE r.CONSTRAINT_SCHEMA = $db
+		    ORDER BY r.TABLE_NAME, r.CONSTRAINT_NAME, k.ORDINAL_POSITION"
+		echo "== views"
+		srv_sql "$name" "SELECT TABLE_NAME, CHECK_OPTION, IS_UPDATABLE, SECURITY_TYPE
+		    FROM information_schema.VIEWS WHERE TABLE_SCHEMA = $db ORDER BY TABLE_NAME"
+		echo "== routines"
+		srv_sql "$name" "SELECT ROUTINE_TYPE, ROUTINE_NAME, IFNULL(DTD_IDENTIFIER, ''),
+		    ROUTINE_BODY, ROUTINE_DEFINITION, IS_DETERMINISTIC, SQL_DATA_ACCESS,
+		    SECURITY_TYPE FROM information_schema.ROUTINES
+		    WHERE ROUTINE_SCHEMA = $db ORDER BY ROUTINE_TYPE, ROUTINE_NAME"
+		srv_sql "$name" "SELECT SPECIFIC_NAME, ORDINAL_POSITION,
+		    IFNULL(PARAMETER_MODE, ''), IFNULL(PARAMETER_NAME, ''), DTD_IDENTIFIER
+		    FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = $db
+		    ORDER BY SPECIFIC_NAME, ORDINAL_POSITION"
+		echo "== triggers"
+		srv_sql "$name" "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING,
+		    EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT
+		    FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = $db
+		    ORDER BY TRIGGER_NAME"
+	} 2>&1 | sed -E -e 's/\b(tinyint|smallint|mediumint|int|bigint)\([0-9]+\)/\1/g' \
+	    -e 's/\bcurrent_timestamp\(\)/CURRENT_TIMESTAMP/gI' \
+	    -e 's/\bcurrent_timestamp(\([1-6]\))/CURRENT_TIMESTAMP\1/gI'
+}
+
 # mig_compare_schema SRC DST DB [DSTDB]: DB on SRC and DSTDB on DST have
-# the same normalised schema (mig_schema). Prints the first differences.
+# the same normalised schema (mig_schema; mig_schema_portable between
+# servers of different vendors). Prints the first differences.
 mig_compare_schema() {
-	local src=$1 dst=$2 db=$3 ddb=${4:-$3} a b
+	local src=$1 dst=$2 db=$3 ddb=${4:-$3} a b f=mig_schema
 	srv_scratch
 	a=$SRV_ROOT/schema.src.$db
 	b=$SRV_ROOT/schema.dst.$ddb
-	mig_schema "$src" "$db" >"$a"
-	mig_schema "$dst" "$ddb" >"$b"
+	mig_cross_vendor "$src" "$dst" && f=mig_schema_portable
+	"$f" "$src" "$db" >"$a"
+	"$f" "$dst" "$ddb" >"$b"
 	if ! cmp -s "$a" "$b"; then
 		echo "schema of $db differs (< source, > destination $ddb):" >&2
 		MIG_DIFF_LINES=40 mig_show_diff "$a" "$b"
