@@ -140,7 +140,10 @@ cpu_of() {
 # Print the option giving server NAME a tmpdir of its own (created here,
 # under the scratch dir): other jobs on the machine clean /tmp, and the
 # server's temporary files (information_schema queries) went with it.
+# A chrooted server (not MariaDB 10.11) has one already, in its dir inside
+# the root: nothing is printed.
 tmp_opt() {
+	[ "$flavour" = mariadb-10.11 ] || return 0
 	mkdir -p "$SRV_ROOT/tmp-$1" || fail "cannot create $SRV_ROOT/tmp-$1"
 	echo "--tmpdir=$SRV_ROOT/tmp-$1"
 }
@@ -260,6 +263,7 @@ generate() {
 	cp "${files[@]}" "$out/" || fail "cannot copy the binlog"
 	printf '%s\n' "${files[@]##*/}" >"$out/files"
 	echo "$f $p $ef $ep $n" >"$out/backlog"
+	[ "$mysql" = 0 ] || echo "$gtid1" >"$out/gtid_executed"
 	echo $((SECONDS - t0)) >"$out/generate_seconds"
 	srv_cleanup_all
 }
@@ -513,6 +517,13 @@ srv_sql src "SET sql_log_bin=0;
     GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO bench@'127.0.0.1'" ||
     fail "cannot create the replication user"
 check_served src "the source"
+# MySQL: the served files' GTIDs are the source's (it read them at start),
+# as on the server that wrote them.
+if [ "$mysql" = 1 ]; then
+	[ "$(srv_sql src "SELECT GTID_SUBSET('$(cat "$cache/gtid_executed")', @@gtid_executed)")" = 1 ] ||
+	    fail "the source's gtid_executed ($(gtid_pos src)) does not cover the cached" \
+	    "binlog's GTIDs ($(cat "$cache/gtid_executed"))"
+fi
 sfiles=("${cfiles[@]/#/$src_BINLOG_DIR/}")
 bytes=$(total_bytes "${sfiles[@]}")
 cat "${sfiles[@]}" >/dev/null	# the source reads from the page cache
@@ -539,7 +550,8 @@ fi
 
 # The destination: the same settings for every method; no binlog (the
 # native replica does not log what it applies without log_slave_updates).
-srv_start dst "$(tmp_opt dst)" --server-id=100 --skip-log-bin --innodb_buffer_pool_size=256M \
+mapfile -t opts < <(tmp_opt dst)
+srv_start dst "${opts[@]}" --server-id=100 --skip-log-bin --innodb_buffer_pool_size=256M \
     --innodb_flush_log_at_trx_commit=2
 
 echo "backlog: $backlog_trx transactions of sysbench oltp_write_only on $ntables tables" \
