@@ -4,6 +4,12 @@
 # thread, and four optimistic parallel threads), all timed in this run.
 #
 # Usage: tests/bench/apply_bench.sh
+#        MYSHIFT_PAIR=mysql-9.7:mysql-9.7 tests/bench/apply_bench.sh
+#
+# The flavour pair comes from MYSHIFT_PAIR (tests/lib/servers.sh; default
+# MariaDB 10.11); both sides must be one flavour.  On MySQL the native
+# replica is MySQL's (see below) and the backlog defaults to 40,000
+# transactions; everything else is the same.
 #
 # The backlog (generated once, then cached like decode_bench.sh's binlog):
 # a scratch source server (ROW, FULL images) gets sysbench oltp_write_only
@@ -35,7 +41,8 @@
 # every sbtest table; myshift's checkpoint must also count every
 # transaction), so that a broken applier cannot look fast.  The waits run
 # inside the destination server (a compound statement polling the
-# checkpoint every 10 ms, MASTER_POS_WAIT), so the timing costs no
+# checkpoint every 10 ms, MASTER_POS_WAIT; on MySQL a stored procedure in
+# the schema bench_wait, SOURCE_POS_WAIT), so the timing costs no
 # client processes.  The best of the rounds is printed as
 #
 #   apply: myshift N trx/s, native 1 thread N trx/s (ratio R, target >= 1.0),
@@ -47,11 +54,27 @@
 # rounds; on 2 shared cores, CPU is the steadier figure).  Rounds run the
 # methods in alternating order.
 #
+# On MySQL: CHANGE REPLICATION SOURCE TO ... SOURCE_LOG_FILE/POS,
+# SOURCE_AUTO_POSITION=0, GET_SOURCE_PUBLIC_KEY=1 (gtid_mode is ON on both
+# sides; the destination's datadir copy carries the source's GTIDs of the
+# prepare, the replica applies those of the backlog), timed from START
+# REPLICA until SOURCE_POS_WAIT(end) returns; "native 1 worker" with
+# replica_parallel_workers=1 (9.7 takes 0 as 1: a coordinator and one
+# worker), "native 4 workers" with 4, MySQL's default (WRITESET
+# dependencies, the only kind 9.7 has, and replica_preserve_commit_order
+# ON).  The target there is myshift >= native 4 workers, printed as
+#
+#   apply: myshift N trx/s, native 1 worker N trx/s (ratio R),
+#       native 4 workers N trx/s (ratio R, target >= 1.0)
+#
 # Environment:
 #   MYSHIFT              the binary to measure (default build/debug/myshift,
 #                        then ./myshift); a -O0 or sanitizer build is
 #                        replaced by an -O2 build of this tree in build/release
-#   APPLY_BENCH_TRX      transactions in the backlog (default 80000)
+#   MYSHIFT_PAIR         SRC:DST flavours, one flavour on both sides
+#                        (default mariadb-10.11:mariadb-10.11)
+#   APPLY_BENCH_TRX      transactions in the backlog (default 80000; 40000
+#                        on MySQL)
 #   APPLY_BENCH_TABLES   sysbench tables (default 4)
 #   APPLY_BENCH_ROWS     rows per table (default 100000)
 #   APPLY_BENCH_RUNS     rounds; the best of each method counts (default 2)
