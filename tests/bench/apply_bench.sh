@@ -582,9 +582,9 @@ echo "backlog: $backlog_trx transactions of sysbench oltp_write_only on $ntables
     "$(div "$bytes" 1000000 1) MB of binlog ($cache, $gen_note)"
 echo "myshift: $bin_name"
 if [ "$mysql" = 1 ]; then
-	echo "pair: $flavour -> $flavour; native replica: replica_parallel_workers = 1" \
-	    "(0 is taken as 1 in 9.7) and 4 (the default; WRITESET," \
-	    "replica_preserve_commit_order = ON)"
+	[ "$native" = 0 ] ||
+	    echo "native replica: MySQL's, replica_parallel_workers = 1 (9.7 takes 0 as 1)" \
+	    "and 4 (its default; WRITESET, replica_preserve_commit_order = ON)"
 	[ -n "${APPLY_BENCH_TRX:-}" ] ||
 	    echo "note: $ntrx transactions on MySQL (not 80000), to keep the run within about 5 minutes; APPLY_BENCH_TRX sets it"
 fi
