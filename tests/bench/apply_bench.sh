@@ -4,6 +4,12 @@
 # thread, and four optimistic parallel threads), all timed in this run.
 #
 # Usage: tests/bench/apply_bench.sh
+#        MYSHIFT_PAIR=mysql-9.7:mysql-9.7 tests/bench/apply_bench.sh
+#
+# The flavour pair comes from MYSHIFT_PAIR (tests/lib/servers.sh; default
+# MariaDB 10.11); both sides must be one flavour.  On MySQL the native
+# replica is MySQL's (see below) and the backlog defaults to 40,000
+# transactions; everything else is the same.
 #
 # The backlog (generated once, then cached like decode_bench.sh's binlog):
 # a scratch source server (ROW, FULL images) gets sysbench oltp_write_only
@@ -35,7 +41,8 @@
 # every sbtest table; myshift's checkpoint must also count every
 # transaction), so that a broken applier cannot look fast.  The waits run
 # inside the destination server (a compound statement polling the
-# checkpoint every 10 ms, MASTER_POS_WAIT), so the timing costs no
+# checkpoint every 10 ms, MASTER_POS_WAIT; on MySQL a stored procedure in
+# the schema bench_wait, SOURCE_POS_WAIT), so the timing costs no
 # client processes.  The best of the rounds is printed as
 #
 #   apply: myshift N trx/s, native 1 thread N trx/s (ratio R, target >= 1.0),
@@ -47,11 +54,27 @@
 # rounds; on 2 shared cores, CPU is the steadier figure).  Rounds run the
 # methods in alternating order.
 #
+# On MySQL: CHANGE REPLICATION SOURCE TO ... SOURCE_LOG_FILE/POS,
+# SOURCE_AUTO_POSITION=0, GET_SOURCE_PUBLIC_KEY=1 (gtid_mode is ON on both
+# sides; the destination's datadir copy carries the source's GTIDs of the
+# prepare, the replica applies those of the backlog), timed from START
+# REPLICA until SOURCE_POS_WAIT(end) returns; "native 1 worker" with
+# replica_parallel_workers=1 (9.7 takes 0 as 1: a coordinator and one
+# worker), "native 4 workers" with 4, MySQL's default (WRITESET
+# dependencies, the only kind 9.7 has, and replica_preserve_commit_order
+# ON).  The target there is myshift >= native 4 workers, printed as
+#
+#   apply: myshift N trx/s, native 1 worker N trx/s (ratio R),
+#       native 4 workers N trx/s (ratio R, target >= 1.0)
+#
 # Environment:
 #   MYSHIFT              the binary to measure (default build/debug/myshift,
 #                        then ./myshift); a -O0 or sanitizer build is
 #                        replaced by an -O2 build of this tree in build/release
-#   APPLY_BENCH_TRX      transactions in the backlog (default 80000)
+#   MYSHIFT_PAIR         SRC:DST flavours, one flavour on both sides
+#                        (default mariadb-10.11:mariadb-10.11)
+#   APPLY_BENCH_TRX      transactions in the backlog (default 80000; 40000
+#                        on MySQL)
 #   APPLY_BENCH_TABLES   sysbench tables (default 4)
 #   APPLY_BENCH_ROWS     rows per table (default 100000)
 #   APPLY_BENCH_RUNS     rounds; the best of each method counts (default 2)
@@ -84,7 +107,19 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$top/tests/bench/lib.sh"	# find_binary, bench_fill_cache, serve_cached, ...; fail, skip, srv_*
 
-ntrx=${APPLY_BENCH_TRX:-80000}
+# The flavour pair (tests/lib/servers.sh): MYSHIFT_PAIR=SRC:DST, default
+# mariadb-10.11:mariadb-10.11.  Every destination starts from a copy of the
+# source's datadir, so both must be the same flavour.
+flavour=$(srv_flavour src)
+[ "$flavour" = "$(srv_flavour dst)" ] ||
+    skip "apply_bench.sh needs one flavour on both sides (the destinations start" \
+    "from a copy of the source's datadir), not $flavour -> $(srv_flavour dst)"
+mysql=0
+srv_is_mysql src && mysql=1
+# MySQL: a smaller default backlog keeps the run within about 5 minutes here.
+ntrx_default=80000
+[ "$mysql" = 0 ] || ntrx_default=40000
+ntrx=${APPLY_BENCH_TRX:-$ntrx_default}
 ntables=${APPLY_BENCH_TABLES:-4}
 nrows=${APPLY_BENCH_ROWS:-100000}
 runs=${APPLY_BENCH_RUNS:-2}
@@ -128,7 +163,10 @@ cpu_of() {
 # Print the option giving server NAME a tmpdir of its own (created here,
 # under the scratch dir): other jobs on the machine clean /tmp, and the
 # server's temporary files (information_schema queries) went with it.
+# A chrooted server (not MariaDB 10.11) has one already, in its dir inside
+# the root: nothing is printed.
 tmp_opt() {
+	[ "$flavour" = mariadb-10.11 ] || return 0
 	mkdir -p "$SRV_ROOT/tmp-$1" || fail "cannot create $SRV_ROOT/tmp-$1"
 	echo "--tmpdir=$SRV_ROOT/tmp-$1"
 }
@@ -139,10 +177,46 @@ src_opts() {
 	tmp_opt src
 }
 
-# Print "FILE POS" of server NAME's binlog end.
+# Print "FILE POS" of server NAME's binlog end (MySQL 8.4 removed SHOW
+# MASTER STATUS).
 # shellcheck disable=SC2317 # used by generate (called by bench_fill_cache)
 master_pos() {
-	srv_sql "$1" "SHOW MASTER STATUS" | awk 'NR == 1 { print $1, $2 }'
+	local sql="SHOW MASTER STATUS"
+	[ "$mysql" = 0 ] || sql="SHOW BINARY LOG STATUS"
+	srv_sql "$1" "$sql" | awk 'NR == 1 { print $1, $2 }'
+}
+
+# Print server NAME's GTID position: MariaDB's @@gtid_binlog_pos
+# (domain-server-seq), MySQL's @@gtid_executed (UUID:1-N; the client
+# prints the newline after each comma as \n, removed here).
+# shellcheck disable=SC2317 # used by generate (called by bench_fill_cache)
+gtid_pos() {
+	if [ "$mysql" = 0 ]; then
+		srv_sql "$1" "SELECT @@gtid_binlog_pos"
+	else
+		srv_sql "$1" "SELECT @@gtid_executed" | sed 's/\\n//g; s/[[:space:]]//g'
+	fi
+}
+
+# Print how many transactions server NAME committed between its GTID
+# positions $2 and $3 (gtid_pos): domain 0's sequence numbers on MariaDB,
+# the GTIDs of GTID_SUBTRACT($3, $2) on MySQL.
+# shellcheck disable=SC2317 # used by generate (called by bench_fill_cache)
+gtid_count() {
+	if [ "$mysql" = 0 ]; then
+		echo $(($(gtid_seq "$3") - $(gtid_seq "$2")))
+		return
+	fi
+	srv_sql "$1" "SELECT GTID_SUBTRACT('$3', '$2')" | sed 's/\\n//g; s/[[:space:]]//g' |
+	    awk '{ n = 0; ns = split($0, sets, ",")
+		for (i = 1; i <= ns; i++) {
+		    ni = split(sets[i], iv, ":")
+		    for (j = 2; j <= ni; j++) {
+			if (split(iv[j], ab, "-") == 2) n += ab[2] - ab[1] + 1
+			else n++
+		    }
+		}
+		print n }'
 }
 
 # Print the sequence number of the GTID of domain 0 in GTID position $1.
@@ -182,18 +256,23 @@ generate() {
 	# The destinations' initial state: the datadir after a clean shutdown.
 	srv_stop src
 	cp -a "$src_DATADIR" "$out/datadir" || fail "cannot copy the datadir"
+	# MySQL: without its auto.cnf each destination makes a server_uuid of
+	# its own (a replica refuses its source's).  The copy keeps the
+	# source's gtid_executed of the prepare (mysql.gtid_executed), so the
+	# native replica applies exactly the GTIDs of the backlog.
+	rm -f "$out/datadir/auto.cnf"
 	srv_restart src		# opens a new binlog file: the backlog's first
 	read -r f p < <(master_pos src)
 	[ -n "$p" ] || fail "no binlog position on the source"
-	gtid0=$(srv_sql src "SELECT @@gtid_binlog_pos")
+	gtid0=$(gtid_pos src)
 	"${sb[@]}" --threads=4 --events="$ntrx" --time=0 --report-interval=10 \
 	    run >>"$log" 2>&1 &
 	sb_pid=$!
 	wait "$sb_pid" || { sb_pid=; tail -n 20 "$log" >&2; fail "sysbench run failed"; }
 	sb_pid=
 	read -r ef ep < <(master_pos src)
-	gtid1=$(srv_sql src "SELECT @@gtid_binlog_pos")
-	n=$(($(gtid_seq "$gtid1") - $(gtid_seq "$gtid0")))
+	gtid1=$(gtid_pos src)
+	n=$(gtid_count src "$gtid0" "$gtid1")
 	[ "$n" -ge "$ntrx" ] ||
 	    fail "the backlog has $n transactions (GTIDs $gtid0 to $gtid1), expected $ntrx"
 	checksums src >"$out/checksums" || fail "CHECKSUM TABLE failed on the source"
@@ -207,6 +286,7 @@ generate() {
 	cp "${files[@]}" "$out/" || fail "cannot copy the binlog"
 	printf '%s\n' "${files[@]##*/}" >"$out/files"
 	echo "$f $p $ef $ep $n" >"$out/backlog"
+	[ "$mysql" = 0 ] || echo "$gtid1" >"$out/gtid_executed"
 	echo $((SECONDS - t0)) >"$out/generate_seconds"
 	srv_cleanup_all
 }
@@ -219,6 +299,39 @@ dst_restore() {
 	srv_restart dst
 	srv_sql dst "CREATE USER IF NOT EXISTS bench@'127.0.0.1' IDENTIFIED BY '$BENCH_PW';
 	    GRANT ALL ON *.* TO bench@'127.0.0.1'" || fail "cannot create the destination user"
+	# MySQL has no anonymous compound statement: the wait loop is a
+	# procedure in a schema of its own, created before the timing starts.
+	if [ "$mysql" = 1 ]; then
+		srv_sql dst - <<-EOF || fail "cannot create the wait procedure on the destination"
+		CREATE DATABASE bench_wait;
+		DELIMITER //
+		CREATE PROCEDURE bench_wait.checkpoint_reached()
+		BEGIN
+		$(wait_body)
+		END//
+		EOF
+	fi
+}
+
+# Print the body of the compound statement that waits until myshift's
+# checkpoint table appears, then its row reaches the end position (file
+# names compare in order: same base name, six digits), and selects the
+# transactions it counts.
+wait_body() {
+	cat <<-EOF
+	  DECLARE t0 DOUBLE DEFAULT UNIX_TIMESTAMP(NOW(6));
+	  WHILE (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
+	      AND TABLE_NAME = 'checkpoint') = 0 AND UNIX_TIMESTAMP(NOW(6)) - t0 < $timeout DO
+	    DO SLEEP(0.01);
+	  END WHILE;
+	  WHILE NOT EXISTS (SELECT 1 FROM myshift.checkpoint WHERE id = 1 AND (source_file > '$end_file'
+	      OR (source_file = '$end_file' AND source_pos >= $end_pos)))
+	      AND UNIX_TIMESTAMP(NOW(6)) - t0 < $timeout DO
+	    DO SLEEP(0.01);
+	  END WHILE;
+	  SELECT transactions FROM myshift.checkpoint WHERE id = 1 AND (source_file > '$end_file'
+	      OR (source_file = '$end_file' AND source_pos >= $end_pos));
+	EOF
 }
 
 # Fail unless the destination's tables equal the source's at the end.
@@ -258,8 +371,8 @@ cpu_report() {
 run_myshift() {
 	local over=$1 mode=${2:-} ini=$work/myshift.ini t0 t1 rc c_ms c_d0 c_s0 got kv p w_pid done_pid
 	{
-		printf '[source]\nhost = 127.0.0.1\nport = %s\nuser = bench\n' "$src_PORT"
-		printf '[destination]\nhost = 127.0.0.1\nport = %s\nuser = bench\n' "$dst_PORT"
+		printf '[source]\nhost = 127.0.0.1\nport = %s\nuser = bench\n%s' "$src_PORT" "$conn_opts"
+		printf '[destination]\nhost = 127.0.0.1\nport = %s\nuser = bench\n%s' "$dst_PORT" "$conn_opts"
 		printf '[replication]\nserver_id = 4242\nstart = %s:%s\n' "$start_file" "$start_pos"
 		printf '[apply]\n'
 		IFS=, read -ra kv <<<"$over"
@@ -287,26 +400,18 @@ run_myshift() {
 		perf_pids=$ms_pid,$dst_PID
 		ms_perf_pid=$ms_pid
 	fi
-	# Wait inside the server: the checkpoint table appears, then its row
-	# reaches the end position (file names compare in order: same base
-	# name, six digits).
-	srv_sql dst - >"$work/wait.out" 2>&1 <<-EOF &
-	DELIMITER //
-	BEGIN NOT ATOMIC
-	  DECLARE t0 DOUBLE DEFAULT UNIX_TIMESTAMP(NOW(6));
-	  WHILE (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
-	      AND TABLE_NAME = 'checkpoint') = 0 AND UNIX_TIMESTAMP(NOW(6)) - t0 < $timeout DO
-	    DO SLEEP(0.01);
-	  END WHILE;
-	  WHILE NOT EXISTS (SELECT 1 FROM myshift.checkpoint WHERE id = 1 AND (source_file > '$end_file'
-	      OR (source_file = '$end_file' AND source_pos >= $end_pos)))
-	      AND UNIX_TIMESTAMP(NOW(6)) - t0 < $timeout DO
-	    DO SLEEP(0.01);
-	  END WHILE;
-	  SELECT transactions FROM myshift.checkpoint WHERE id = 1 AND (source_file > '$end_file'
-	      OR (source_file = '$end_file' AND source_pos >= $end_pos));
-	END//
-	EOF
+	# Wait inside the server (wait_body): MariaDB runs it as an anonymous
+	# compound statement, MySQL as the procedure dst_restore created.
+	if [ "$mysql" = 0 ]; then
+		srv_sql dst - >"$work/wait.out" 2>&1 <<-EOF &
+		DELIMITER //
+		BEGIN NOT ATOMIC
+		$(wait_body)
+		END//
+		EOF
+	else
+		srv_sql dst "CALL bench_wait.checkpoint_reached()" >"$work/wait.out" 2>&1 &
+	fi
 	w_pid=$!
 	wait -n -p done_pid "$ms_pid" "$w_pid"
 	rc=$?
@@ -351,30 +456,58 @@ run_myshift() {
 }
 
 # One native replica replay with N parallel threads in MODE; set $secs,
-# $cpu and $cpu_total.
+# $cpu and $cpu_total.  MySQL (MODE ignored): N replica_parallel_workers,
+# its only dependency tracking (WRITESET on the source), commit order
+# preserved (replica_preserve_commit_order, its default).
 run_native() {
-	local n=$1 mode=$2 t0 t1 got st c_d0 c_s0
-	srv_sql dst "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = $src_PORT,
-	    MASTER_USER = 'bench', MASTER_PASSWORD = '$BENCH_PW',
-	    MASTER_LOG_FILE = '$start_file', MASTER_LOG_POS = $start_pos, MASTER_USE_GTID = no;
-	    SET GLOBAL slave_parallel_threads = $n, slave_parallel_mode = '$mode'" ||
-	    fail "CHANGE MASTER failed"
+	local n=$1 mode=$2 t0 t1 got st c_d0 c_s0 what="$1 threads, $2"
+	if [ "$mysql" = 0 ]; then
+		srv_sql dst "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = $src_PORT,
+		    MASTER_USER = 'bench', MASTER_PASSWORD = '$BENCH_PW',
+		    MASTER_LOG_FILE = '$start_file', MASTER_LOG_POS = $start_pos, MASTER_USE_GTID = no;
+		    SET GLOBAL slave_parallel_threads = $n, slave_parallel_mode = '$mode'" ||
+		    fail "CHANGE MASTER failed"
+	else
+		what="$n workers"
+		# By file position: the source serves the cached files, whose
+		# GTIDs the destination's copy does not have yet.
+		srv_sql dst "CHANGE REPLICATION SOURCE TO SOURCE_HOST = '127.0.0.1',
+		    SOURCE_PORT = $src_PORT, SOURCE_USER = 'bench', SOURCE_PASSWORD = '$BENCH_PW',
+		    SOURCE_LOG_FILE = '$start_file', SOURCE_LOG_POS = $start_pos,
+		    SOURCE_AUTO_POSITION = 0, GET_SOURCE_PUBLIC_KEY = 1;
+		    SET GLOBAL replica_parallel_workers = $n, replica_preserve_commit_order = ON" ||
+		    fail "CHANGE REPLICATION SOURCE failed"
+	fi
 	c_d0=$(cpu_of "$dst_PID")
 	c_s0=$(cpu_of "$src_PID")
 	t0=$EPOCHREALTIME
-	got=$(srv_sql dst "START SLAVE;
-	    SELECT IFNULL(MASTER_POS_WAIT('$end_file', $end_pos, $timeout), 'NULL')" 2>&1)
+	if [ "$mysql" = 0 ]; then
+		got=$(srv_sql dst "START SLAVE;
+		    SELECT IFNULL(MASTER_POS_WAIT('$end_file', $end_pos, $timeout), 'NULL')" 2>&1)
+	else
+		got=$(srv_sql dst "START REPLICA;
+		    SELECT IFNULL(SOURCE_POS_WAIT('$end_file', $end_pos, $timeout), 'NULL')" 2>&1)
+	fi
 	t1=$EPOCHREALTIME
 	secs=$(elapsed "$t0" "$t1")
 	cpu_report "" "$c_d0" "$c_s0"
-	st=$(srv_sql dst "SHOW SLAVE STATUS\G" --skip-column-names 2>&1 |
-	    grep -E 'Last_(IO|SQL)_Err(no|or):|Exec_Master_Log_Pos:|Relay_Master_Log_File:')
+	if [ "$mysql" = 0 ]; then
+		st=$(srv_sql dst "SHOW SLAVE STATUS\G" --skip-column-names 2>&1 |
+		    grep -E 'Last_(IO|SQL)_Err(no|or):|Exec_Master_Log_Pos:|Relay_Master_Log_File:')
+	else
+		st=$(srv_sql dst "SHOW REPLICA STATUS\G" --skip-column-names 2>&1 |
+		    grep -E 'Last_(IO|SQL)_Err(no|or):|Exec_Source_Log_Pos:|Relay_Source_Log_File:')
+	fi
 	if ! [[ $got =~ ^[0-9]+$ ]]; then
 		echo "$st" >&2
-		fail "native replica ($n threads, $mode) did not reach $end_file:$end_pos: $got"
+		fail "native replica ($what) did not reach $end_file:$end_pos: $got"
 	fi
-	srv_sql dst "STOP SLAVE" || fail "STOP SLAVE failed"
-	check_dst "native replica ($n threads, $mode)"
+	if [ "$mysql" = 0 ]; then
+		srv_sql dst "STOP SLAVE" || fail "STOP SLAVE failed"
+	else
+		srv_sql dst "STOP REPLICA" || fail "STOP REPLICA failed"
+	fi
+	check_dst "native replica ($what)"
 }
 
 bin=$(find_binary myshift MYSHIFT 1) || exit 1
@@ -386,7 +519,11 @@ srv_require
 [ -z "$perf_dir" ] || command -v perf >/dev/null ||
     fail "APPLY_BENCH_PERF is set but perf is not installed (apt-get install linux-perf)"
 
-cache=$cache_root/$workload-t${ntables}x${nrows}-n${ntrx}
+# The key names the flavour, except MariaDB 10.11's (its backlogs predate
+# the other flavours).
+cache=$cache_root/$workload
+[ "$flavour" = mariadb-10.11 ] || cache+=-$flavour
+cache+=-t${ntables}x${nrows}-n${ntrx}
 bench_fill_cache "$cache" backlog "${APPLY_BENCH_FRESH:-0}" \
     "generating a backlog of $ntrx sysbench transactions into $cache ..." generate
 read -r start_file start_pos end_file end_pos backlog_trx <"$cache/backlog"
@@ -403,6 +540,13 @@ srv_sql src "SET sql_log_bin=0;
     GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO bench@'127.0.0.1'" ||
     fail "cannot create the replication user"
 check_served src "the source"
+# MySQL: the served files' GTIDs are the source's (it read them at start),
+# as on the server that wrote them.
+if [ "$mysql" = 1 ]; then
+	[ "$(srv_sql src "SELECT GTID_SUBSET('$(cat "$cache/gtid_executed")', @@gtid_executed)")" = 1 ] ||
+	    fail "the source's gtid_executed ($(gtid_pos src)) does not cover the cached" \
+	    "binlog's GTIDs ($(cat "$cache/gtid_executed"))"
+fi
 sfiles=("${cfiles[@]/#/$src_BINLOG_DIR/}")
 bytes=$(total_bytes "${sfiles[@]}")
 cat "${sfiles[@]}" >/dev/null	# the source reads from the page cache
@@ -410,15 +554,40 @@ cat "${sfiles[@]}" >/dev/null	# the source reads from the page cache
 # myshift's status listener (the destination commits it made).
 status_port=$(_srv_pick_port) || exit 1
 
+# What differs on MySQL: myshift's connection settings (caching_sha2
+# accounts, no TLS here), the native replica's threads and its names.  MySQL
+# 9.7 takes replica_parallel_workers = 0 as 1 (a coordinator and one
+# worker); 4 is its default, with WRITESET dependencies (the only kind
+# 9.7 has: no binlog_transaction_dependency_tracking) and
+# replica_preserve_commit_order = ON, its default.
+conn_opts=
+n1_threads=0
+n1_label="native 1 thread"
+n4_label="native 4 optimistic"
+if [ "$mysql" = 1 ]; then
+	conn_opts=$'ssl_mode = disabled\nget_server_public_key = true\n'
+	n1_threads=1
+	n1_label="native 1 worker"
+	n4_label="native 4 workers"
+fi
+
 # The destination: the same settings for every method; no binlog (the
 # native replica does not log what it applies without log_slave_updates).
-srv_start dst "$(tmp_opt dst)" --server-id=100 --skip-log-bin --innodb_buffer_pool_size=256M \
+mapfile -t opts < <(tmp_opt dst)
+srv_start dst "${opts[@]}" --server-id=100 --skip-log-bin --innodb_buffer_pool_size=256M \
     --innodb_flush_log_at_trx_commit=2
 
 echo "backlog: $backlog_trx transactions of sysbench oltp_write_only on $ntables tables" \
     "x $nrows rows, $start_file:$start_pos to $end_file:$end_pos," \
     "$(div "$bytes" 1000000 1) MB of binlog ($cache, $gen_note)"
 echo "myshift: $bin_name"
+if [ "$mysql" = 1 ]; then
+	[ "$native" = 0 ] ||
+	    echo "native replica: MySQL's, replica_parallel_workers = 1 (9.7 takes 0 as 1)" \
+	    "and 4 (its default; WRITESET, replica_preserve_commit_order = ON)"
+	[ -n "${APPLY_BENCH_TRX:-}" ] ||
+	    echo "note: $ntrx transactions on MySQL (not 80000), to keep the run within about 5 minutes; APPLY_BENCH_TRX sets it"
+fi
 print_load
 
 # The myshift settings measured: the defaults, then each variant.
@@ -440,12 +609,12 @@ measure() {
 	dst_restore
 	case $m in
 	n1)
-		run_native 0 conservative
-		label="native 1 thread"
+		run_native "$n1_threads" conservative
+		label=$n1_label
 		;;
 	n4)
 		run_native 4 optimistic
-		label="native 4 optimistic"
+		label=$n4_label
 		;;
 	*)
 		run_myshift "${m#ms:}"
@@ -499,7 +668,16 @@ per_k() {
 }
 
 ms=${best["ms:"]}
-if [ "$native" = 1 ]; then
+if [ "$native" = 1 ] && [ "$mysql" = 1 ]; then
+	# The target: MySQL's default replica (4 workers).
+	echo "apply (best of $runs): myshift $ms trx/s, $n1_label ${best[n1]} trx/s" \
+	    "(ratio $(div "$ms" "${best[n1]}" 2))," \
+	    "$n4_label ${best[n4]} trx/s (ratio $(div "$ms" "${best[n4]}" 2), target >= $target_ratio)"
+	echo "cpu per 1000 trx (least of $runs; myshift + destination + source):" \
+	    "myshift $(per_k "${least["ms:"]}") s, $n1_label $(per_k "${least[n1]}") s" \
+	    "(ratio $(div "${least[n1]}" "${least["ms:"]}" 2)), $n4_label" \
+	    "$(per_k "${least[n4]}") s (ratio $(div "${least[n4]}" "${least["ms:"]}" 2))"
+elif [ "$native" = 1 ]; then
 	echo "apply (best of $runs): myshift $ms trx/s, native 1 thread ${best[n1]} trx/s" \
 	    "(ratio $(div "$ms" "${best[n1]}" 2), target >= $target_ratio)," \
 	    "native 4 optimistic ${best[n4]} trx/s (ratio $(div "$ms" "${best[n4]}" 2))"
@@ -512,7 +690,7 @@ else
 fi
 for v in "${var_list[@]}"; do
 	echo "  myshift [$v]: ${best["ms:$v"]} trx/s (ratio $(div "${best["ms:$v"]}" "$ms" 2)" \
-	    "to the defaults${best[n1]:+, $(div "${best["ms:$v"]}" "${best[n1]}" 2) to native 1 thread});" \
+	    "to the defaults${best[n1]:+, $(div "${best["ms:$v"]}" "${best[n1]}" 2) to $n1_label});" \
 	    "cpu per 1000 trx $(per_k "${least["ms:$v"]}") s"
 done
 exit 0

@@ -310,17 +310,22 @@ cached_binlogs() {
 # serve_cached NAME DIR [OPTION...]: start a scratch server NAME whose
 # binlog is the cached files $cfiles of DIR: start it once (with OPTIONs),
 # stop it, put the files and an index listing them in place of its own,
-# start it again.  It opens one more, small file after them.
+# start it again.  It opens one more, small file after them.  The index
+# names the files as the server sees them: a chrooted server (MySQL,
+# MariaDB 11.8) by the path inside its root, NAME_INNER_DIR.  A MySQL
+# server reads the GTIDs of the files at start: its gtid_executed then
+# covers them, as on the server that wrote them.
 serve_cached() {
-	local name=$1 dir=$2 bdir f
+	local name=$1 dir=$2 bdir inner f
 	shift 2
 	srv_start "$name" "$@" --max_binlog_size=1G
 	srv_stop "$name"
 	bdir=$(_srv_get "$name" BINLOG_DIR)
+	inner=$(_srv_get "$name" INNER_DIR)/binlog
 	rm -f "$bdir/$name"-bin.[0-9]* "$bdir/$name-bin.index" "$bdir/$name-bin.state"
 	for f in "${cfiles[@]}"; do
 		cp "$dir/$f" "$bdir/$f" || fail "cannot copy $dir/$f"
-		echo "$bdir/$f" >>"$bdir/$name-bin.index"
+		echo "$inner/$f" >>"$bdir/$name-bin.index"
 	done
 	srv_restart "$name"
 }
