@@ -145,6 +145,19 @@ class Closed(Exception):
 
 # ------------------------------------------------------------------- helpers
 
+
+# (id, name, charset, is_default) of the MySQL 8 collations the fake serves.
+MYSQL8_COLLATIONS = [
+    (8, "latin1_swedish_ci", "latin1", "Yes"),
+    (33, "utf8mb3_general_ci", "utf8mb3", "Yes"),
+    (45, "utf8mb4_general_ci", "utf8mb4", ""),
+    (46, "utf8mb4_bin", "utf8mb4", ""),
+    (63, "binary", "binary", "Yes"),
+    (224, "utf8mb4_unicode_ci", "utf8mb4", ""),
+    (255, "utf8mb4_0900_ai_ci", "utf8mb4", "Yes"),
+    (309, "utf8mb4_0900_bin", "utf8mb4", ""),
+]
+
 def le(n, size):
     return n.to_bytes(size, "little")
 
@@ -1241,6 +1254,12 @@ class Session:
                              "Executed_Gtid_Set"],
                             [[b.name, str(b.end), "", "", self.srv.gtid_executed().text()]]
                             if b else [])
+            return
+        if re.fullmatch(r"(?is)select\s+id,\s*collation_name,\s*character_set_name,\s*is_default"
+                        r"\s+from\s+information_schema\.collations\b.*", s):
+            # a few of MySQL 8's collations: the ids the served binlogs use
+            self.result_set(["ID", "COLLATION_NAME", "CHARACTER_SET_NAME", "IS_DEFAULT"],
+                            [[str(i), n, c, d] for i, n, c, d in MYSQL8_COLLATIONS])
             return
         m = re.fullmatch(r"(?is)show\s+(?:global\s+|session\s+)?variables\s+like\s+'([^']*)'", s)
         if m:
