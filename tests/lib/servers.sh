@@ -291,7 +291,9 @@ _srv_init_datadir() {
 	root=$(_srv_get "$name" CHROOT)
 	[ "$(id -u)" = 0 ] && user=(--user=root)
 	if [ -z "$root" ]; then
+		# its temporary tables in the scratch dir: jobs on the machine clean /tmp
 		if ! "$(_srv_prog mariadb-install-db)" --no-defaults --datadir="$dir/data" \
+		    --tmpdir="$dir/tmp" \
 		    "${user[@]}" --auth-root-authentication-method=normal --skip-test-db \
 		    >"$dir/install.log" 2>&1; then
 			cat "$dir/install.log" >&2
@@ -317,6 +319,7 @@ _srv_init_datadir() {
 			*)
 				chroot "$root" mariadb-install-db --no-defaults \
 				    --datadir=/var/lib/myshift-datadir-template --user=root \
+				    --tmpdir=/var/tmp \
 				    --auth-root-authentication-method=normal --skip-test-db \
 				    >"$dir/install.log" 2>&1
 				;;
