@@ -222,4 +222,17 @@ PROTO_WUR bool cur_varlen_signed(struct cur *c, int64_t *v, const char *what);
 /* Packed integer of binlog events: same as lenenc, 0xfb NULL is an error. */
 #define cur_packed cur_lenenc
 
+/* The value of a hex digit, -1 if ch is none (text formats: GTIDs, JSON paths). */
+static inline int
+cur_hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
 #endif

@@ -1,5 +1,6 @@
 /* gtid.c: GTID sets of MySQL (uuid:tag:1-5) and MariaDB (domain-server-seq). */
 #include "proto/gtid.h"
+#include "proto/cursor.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -32,18 +33,6 @@ static bool
 gtid_alpha(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static int
-gtid_hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 /* A tag character at position pos: letters and '_', digits after the first. */
@@ -109,8 +98,8 @@ gtid_uuid_parse(const char *s, size_t left, uint8_t uuid[16])
 				return false;
 			continue;
 		}
-		int hi = gtid_hexval(s[i]), lo;
-		if (hi < 0 || (lo = gtid_hexval(s[i + 1])) < 0)
+		int hi = cur_hexval(s[i]), lo;
+		if (hi < 0 || (lo = cur_hexval(s[i + 1])) < 0)
 			return false;
 		uuid[k++] = (uint8_t)(hi << 4 | lo);
 		i++;

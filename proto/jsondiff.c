@@ -6,6 +6,7 @@
 
 #include "proto/jsonb.h"
 #include "proto/jsonb_int.h"
+#include "proto/cursor.h"
 
 /*
  * A diff list (PARTIAL_UPDATE_ROWS_EVENT after image, a JSON column whose
@@ -99,18 +100,6 @@ jd_skip_space(const char *s, size_t n, size_t i)
 	return i;
 }
 
-static int
-jd_hex(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Read \uXXXX's four digits at s[i]; -1 if they are not there. */
 static long
 jd_u4(const char *s, size_t n, size_t i)
@@ -120,7 +109,7 @@ jd_u4(const char *s, size_t n, size_t i)
 	if (n - i < 4)
 		return -1;
 	for (size_t k = 0; k < 4; k++) {
-		int h = jd_hex(s[i + k]);
+		int h = cur_hexval(s[i + k]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;
