@@ -671,6 +671,14 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 			b->buffer_length = tmp.len;
 			sbuf_free(&tmp);
 		}
+		/*
+		 * JSON text (a MariaDB source's JSON is LONGTEXT utf8mb4) for a
+		 * MySQL JSON column: MySQL refuses a binary string as JSON, so
+		 * it goes as text in the session's utf8mb4 (session_restore).
+		 */
+		if (sc != NULL && !a->mariadb && v->kind != BV_GEOMETRY &&
+		    strcmp(sc->data_type, "json") == 0)
+			b->buffer_type = MYSQL_TYPE_STRING;
 		if (sc != NULL && sc->binary_fixed && v->bytes.len < sc->octet_len) {
 			p = arena_alloc(&a->ar, sc->octet_len);
 			if (p == NULL)
@@ -2465,8 +2473,9 @@ ddl_selected(struct applier *a, const struct sql_info *in, const char *defdb)
 }
 
 /*
- * A MySQL destination has no type for MariaDB's INET4, INET6 and UUID: a
- * CREATE or ALTER TABLE declaring one stops here, naming the column,
+ * A MySQL destination has no type for MariaDB's INET4, INET6 and UUID, nor
+ * its COMPRESSED columns: a CREATE or ALTER TABLE declaring one stops
+ * here, naming the column,
  * rather than failing on MySQL's syntax error (or mapping silently).
  */
 static bool
@@ -2480,6 +2489,18 @@ ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
 	if (in->kind != SQL_DDL || in->object != SQLO_TABLE ||
 	    (strcmp(in->verb, "CREATE") != 0 && strcmp(in->verb, "ALTER") != 0))
 		return true;
+	if (sql_column_compressed(q->query.p, q->query.len, q->has_sql_mode ? q->sql_mode : 0,
+	    col, sizeof(col))) {
+		set_fatal(a, "DDL at %s:%" PRIu64 " (%s TABLE `%s`.`%s`): column `%s` is "
+		    "COMPRESSED, MariaDB's column compression, which MySQL (the destination) "
+		    "does not have; nothing from this statement on was applied. Filter the "
+		    "table out, or create it on the destination by hand without COMPRESSED "
+		    "and restart from the next position, %s:%" PRIu64 ": %.*s", a->file,
+		    ev->offset, in->verb, in->nrefs ? in->refs[0].db : "",
+		    in->nrefs ? in->refs[0].name : "", col, end_file, end_pos,
+		    (int)(q->query.len > 200 ? 200 : q->query.len), q->query.p);
+		return false;
+	}
 	if (!sql_column_of_type(q->query.p, q->query.len, q->has_sql_mode ? q->sql_mode : 0,
 	    maria_only, col, sizeof(col), type, sizeof(type)))
 		return true;
