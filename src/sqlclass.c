@@ -2357,3 +2357,90 @@ sql_column_of_type(const char *sql, size_t len, uint64_t sql_mode,
 	}
 	return false;
 }
+
+/*
+ * The first column declared with MariaDB's COMPRESSED attribute: the
+ * column whose definition (after "(" or "," of the outer list, or ADD
+ * [COLUMN], MODIFY [COLUMN], CHANGE [COLUMN] old) holds the word
+ * COMPRESSED, not a table option's value (ROW_FORMAT=COMPRESSED) nor a
+ * word inside parentheses of the definition (CHECK, AS, a key's columns).
+ */
+bool
+sql_column_compressed(const char *sql, size_t len, uint64_t sql_mode, char *col,
+    size_t collen)
+{
+	static const char *const opens[] = { "ADD", "MODIFY", NULL };
+	static const char *const skips[] = { "COLUMN", "IF", "NOT", "EXISTS", NULL };
+	static const char *const changes[] = { "CHANGE", NULL };
+	static const char *const stops[] = { "SELECT", NULL };
+	static const char *const comp[] = { "COMPRESSED", NULL };
+	static const char *const rowfmt[] = { "ROW_FORMAT", NULL };
+	struct lex lx;
+	struct tok t, prev, name;
+	int depth = 0;
+	bool want = false, change = false;
+
+	memset(&lx, 0, sizeof(lx));
+	lx.s = sql;
+	lx.len = len;
+	lx.ansi_quotes = (sql_mode & SQL_MODE_ANSI_QUOTES) != 0;
+	lx.no_backslash_escapes = (sql_mode & SQL_MODE_NO_BACKSLASH_ESCAPES) != 0;
+	lx.last_kind = TK_END;
+	lx.last_end = (size_t)-1;
+	memset(&prev, 0, sizeof(prev));
+	memset(&name, 0, sizeof(name));
+	prev.kind = name.kind = TK_END;
+	for (lex_next(&lx, &t); t.kind != TK_END && t.kind != TK_ERR; prev = t, lex_next(&lx, &t)) {
+		if (t.kind == TK_PUNCT) {
+			if (t.c == '(' && ++depth == 1)
+				want = true;
+			else if (t.c == ')')
+				depth--;
+			else if (t.c == ',' && depth <= 1)
+				want = true;
+			continue;
+		}
+		if (t.kind != TK_WORD && t.kind != TK_IDENT)
+			continue;
+		if (t.kind == TK_WORD && depth == 0) {
+			if (lex_word_in(sql, &t, stops))
+				return false;
+			if (lex_word_in(sql, &t, opens)) {
+				want = true;
+				continue;
+			}
+			if (lex_word_in(sql, &t, changes)) {
+				want = change = true;
+				continue;
+			}
+		}
+		if (want) {
+			if (t.kind == TK_WORD && lex_word_in(sql, &t, skips))
+				continue;
+			if (change)
+				change = false; /* CHANGE's old name */
+			else {
+				name = t;
+				want = false;
+			}
+			continue;
+		}
+		if (t.kind == TK_WORD && depth <= 1 && name.kind != TK_END &&
+		    lex_word_in(sql, &t, comp) && !(prev.kind == TK_PUNCT && prev.c == '=') &&
+		    !(prev.kind == TK_WORD && lex_word_in(sql, &prev, rowfmt))) {
+			size_t o = 0, st = name.start, e = name.end;
+			if (name.kind == TK_IDENT) {
+				st++;
+				e--;
+			}
+			for (size_t i = st; i < e && o + 1 < collen; i++) {
+				col[o++] = sql[i];
+				if (name.kind == TK_IDENT && sql[i] == sql[name.start] && i + 1 < e)
+					i++; /* a doubled quote */
+			}
+			col[o] = '\0';
+			return true;
+		}
+	}
+	return false;
+}

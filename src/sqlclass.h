@@ -180,6 +180,14 @@ const char *sql_mode_translate(uint64_t mode, bool from_mariadb, bool to_mariadb
 bool sql_column_of_type(const char *sql, size_t len, uint64_t sql_mode,
     const char *const *types, char *col, size_t collen, char *type, size_t typelen);
 
+/*
+ * Whether a CREATE or ALTER TABLE declares a column with MariaDB's
+ * COMPRESSED attribute; its name (unquoted) into col. ROW_FORMAT=COMPRESSED
+ * and words inside a definition's parentheses do not count.
+ */
+bool sql_column_compressed(const char *sql, size_t len, uint64_t sql_mode, char *col,
+    size_t collen);
+
 /* A short name of kind for messages ("DDL", "DML", ...). */
 const char *sql_kind_name(enum sql_kind kind);
 

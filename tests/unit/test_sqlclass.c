@@ -758,6 +758,41 @@ column_types(void)
 	}
 }
 
+/* sql_column_compressed(): the first column with MariaDB's COMPRESSED. */
+static void
+column_compressed(void)
+{
+	static const struct {
+		const char *sql, *col; /* col NULL: none */
+	} cc[] = {
+		{ "CREATE TABLE t (id INT PRIMARY KEY, `big v` BLOB COMPRESSED)", "big v" },
+		{ "CREATE TABLE t (a VARCHAR(10) COMPRESSED=zlib CHARACTER SET utf8mb4)", "a" },
+		{ "CREATE TABLE t (a TEXT, b VARBINARY(9) compressed NOT NULL)", "b" },
+		{ "CREATE TABLE t (a INT) ROW_FORMAT=COMPRESSED", NULL },
+		{ "CREATE TABLE t (a INT) ROW_FORMAT COMPRESSED KEY_BLOCK_SIZE=8", NULL },
+		{ "CREATE TABLE t (compressed INT, KEY (compressed))", NULL },
+		{ "CREATE TABLE t (a INT CHECK (compressed > 0), compressed INT)", NULL },
+		{ "CREATE TABLE t (a INT COMMENT 'COMPRESSED')", NULL },
+		{ "CREATE TABLE t (a INT) SELECT compressed FROM u", NULL },
+		{ "ALTER TABLE t ADD COLUMN c TEXT COMPRESSED", "c" },
+		{ "ALTER TABLE t MODIFY c BLOB COMPRESSED", "c" },
+		{ "ALTER TABLE t CHANGE COLUMN a b TEXT COMPRESSED", "b" },
+		{ "ALTER TABLE t ADD x INT, ADD (y INT, z BLOB COMPRESSED)", "z" },
+		{ "ALTER TABLE t ROW_FORMAT=COMPRESSED", NULL },
+	};
+	char col[64];
+
+	for (size_t i = 0; i < sizeof(cc) / sizeof(cc[0]); i++) {
+		bool found;
+
+		T_CASE(cc[i].sql);
+		found = sql_column_compressed(cc[i].sql, strlen(cc[i].sql), 0, col, sizeof(col));
+		T_CHECK(found == (cc[i].col != NULL), "found %d (%s)", found, found ? col : "");
+		if (found && cc[i].col != NULL)
+			T_STREQ(col, strlen(col), cc[i].col);
+	}
+}
+
 int
 main(void)
 {
@@ -926,5 +961,6 @@ main(void)
 
 	robustness();
 	column_types();
+	column_compressed();
 	return t_done();
 }
