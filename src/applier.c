@@ -2800,7 +2800,7 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 			if (!flush_batch(a))
 				goto dest_err;
 			/* the DDL event's own end names it when it is met again */
-			return apply_ddl(a, ev, &in, a->file, ev->h.log_pos);
+			return apply_ddl(a, ev, &in, a->file, ev->offset + ev->h.event_size);
 		default:
 			return false;
 		}
@@ -2835,16 +2835,13 @@ dest_err:
 	return false;
 }
 
-/* Decode and apply one raw event (header log_pos names its end). */
+/* Decode and apply one raw event (it->pos: where it starts in its file). */
 static bool
 apply_raw(struct applier *a, const struct qitem *it)
 {
 	struct binlog_event ev;
 	struct proto_err err = { 0 };
-	uint32_t end = it->len >= 17 ? le32(it->data + 13) : 0;
-	uint64_t start = end >= it->len ? end - it->len : 0;
-
-	if (!binlog_decode(a->dec, it->data, it->len, start, &ev, &err)) {
+	if (!binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err)) {
 		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
 		return false;
 	}
@@ -2885,9 +2882,7 @@ trx_precheck(struct applier *a)
 		uint8_t t = it->len > 4 ? it->data[4] : 0;
 		if (t != BINLOG_QUERY_EVENT && t != BINLOG_MARIA_QUERY_COMPRESSED_EVENT)
 			continue;
-		uint32_t end = it->len >= 17 ? le32(it->data + 13) : 0;
-		if (!binlog_decode(a->dec, it->data, it->len,
-		    end >= it->len ? end - it->len : 0, &ev, &err))
+		if (!binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err))
 			continue; /* reported when applied */
 		sql_classify_mode(ev.query.query.p, ev.query.query.len, "",
 		    ev.query.has_sql_mode ? ev.query.sql_mode : 0, &in);

@@ -97,11 +97,10 @@ static int
 raw_event(struct live *l, const struct binlog_event *ev, const uint8_t *raw,
     size_t len, const char *file)
 {
-	uint64_t start;
+	uint64_t start = replica_event_in_file(l->rep);
 
-	if (ev->h.log_pos == 0 || (ev->h.flags & BINLOG_F_ARTIFICIAL))
+	if (start == UINT64_MAX)
 		return 0; /* fake rotate, fake GTID list, re-sent FDE */
-	start = ev->h.log_pos - len;
 	if (l->fd >= 0 && strcmp(l->raw_name, file) != 0 && raw_close(l, false) != 0)
 		return -1;
 	if (l->fd < 0 && raw_open(l, file, start) != 0)
@@ -135,7 +134,7 @@ on_event(void *arg, struct binlog_decoder *d, const struct binlog_event *ev,
 		}
 		return 0;
 	}
-	if (ev->h.log_pos == 0 || (ev->h.flags & BINLOG_F_ARTIFICIAL))
+	if (replica_event_in_file(l->rep) == UINT64_MAX)
 		return 0;
 	if (!printer_event(l->p, d, ev, &err)) {
 		log_error("%s: at offset %" PRIu64 ": %s", file, err.offset, err.msg);

@@ -55,6 +55,13 @@ struct replica {
 	struct gtid_mysql_set yset;
 	/* the group being received */
 	char cur_file[256];
+	/*
+	 * Offsets in cur_file: where the next event starts, and where the
+	 * event being passed on starts (UINT64_MAX: not in the file).  Tracked
+	 * here because MariaDB 11.4+ writes end_log_pos 0 for the events inside
+	 * a transaction (binlog_legacy_event_pos=OFF).
+	 */
+	uint64_t next_pos, ev_start;
 	bool in_group, group_has_begin, group_standalone;
 	bool have_gtid;
 	struct gtid_maria mg;
@@ -216,7 +223,7 @@ query_kind(const struct binlog_query *q)
 
 /* The group is complete at the end of ev: move the resume point. */
 static void
-group_end(struct replica *r, const struct binlog_event *ev)
+group_end(struct replica *r)
 {
 	r->in_group = false;
 	r->group_has_begin = false;
@@ -229,8 +236,7 @@ group_end(struct replica *r, const struct binlog_event *ev)
 		r->have_gtid = false;
 	}
 	snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
-	if (ev->h.log_pos != 0)
-		r->pos = ev->h.log_pos;
+	r->pos = r->next_pos;
 	sbuf_reset(&r->gtext);
 	if (r->mariadb)
 		gtid_maria_print(&r->mset, &r->gtext);
@@ -343,8 +349,29 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 		fail_link(r, false, "replica: event shorter than its header in the stream");
 		return;
 	}
-	/* the event's own size names its start, even when the packet is short */
-	start = le32(p + 13) >= le32(p + 9) ? le32(p + 13) - le32(p + 9) : 0;
+	/*
+	 * Where the event is in its file. Artificial events (the fake rotate
+	 * naming where the dump starts, MariaDB's fake GTID list) and the
+	 * format description re-sent when a dump starts past it (end_log_pos 0)
+	 * are not in the file. A real end_log_pos is trusted; 0 on any other
+	 * event (MariaDB 11.4+ inside a transaction) means "right after the
+	 * previous one".
+	 */
+	{
+		uint32_t size = le32(p + 9), end = le32(p + 13);
+		uint16_t fl = (uint16_t)(p[17] | p[18] << 8);
+		uint8_t type = p[4];
+
+		if ((fl & BINLOG_F_ARTIFICIAL) || (end == 0 && (type == BINLOG_ROTATE_EVENT ||
+		    type == BINLOG_FORMAT_DESCRIPTION_EVENT))) {
+			start = 0;
+			r->ev_start = UINT64_MAX;
+		} else {
+			start = end != 0 ? (end >= size ? end - size : 0) : r->next_pos;
+			r->ev_start = start;
+			r->next_pos = start + size;
+		}
+	}
 	if (!binlog_decode(r->dec, p, n, start, &ev, &err)) {
 		snprintf(msg, sizeof(msg), "replica: cannot decode event at %s:%" PRIu64
 		    ": %s", r->cur_file, start, err.msg);
@@ -360,12 +387,13 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 		return;
 	if (ev.h.type == BINLOG_ROTATE_EVENT) {
 		/* a real rotate is the last event of the old file */
-		if (ev.h.log_pos != 0 && !(ev.h.flags & BINLOG_F_ARTIFICIAL))
+		if (r->ev_start != UINT64_MAX)
 			snprintf(old_file, sizeof(old_file), "%s", r->cur_file);
 		snprintf(r->cur_file, sizeof(r->cur_file), "%.*s",
 		    (int)ev.rotate.file.len, ev.rotate.file.p);
-		if (ev.h.log_pos == 0 || (ev.h.flags & BINLOG_F_ARTIFICIAL)) {
+		if (r->ev_start == UINT64_MAX) {
 			/* the fake rotate naming where the dump starts */
+			r->next_pos = ev.rotate.position;
 			if (!r->in_group) {
 				snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
 				r->pos = ev.rotate.position;
@@ -383,8 +411,9 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 		return;
 	}
 	if (ends) {
-		if (ev.h.type == BINLOG_ROTATE_EVENT && ev.h.log_pos != 0) {
+		if (ev.h.type == BINLOG_ROTATE_EVENT && r->ev_start != UINT64_MAX) {
 			/* a real rotate: resume at the start of the next file */
+			r->next_pos = ev.rotate.position;
 			r->in_group = false;
 			r->delivered = 0;
 			snprintf(r->file, sizeof(r->file), "%s", r->cur_file);
@@ -392,8 +421,8 @@ on_stream(struct conn *c, void *arg, const uint8_t *p, size_t n)
 			if (r->cb.commit != NULL)
 				r->cb.commit(r->arg, r->file, r->pos,
 				    r->gtext.p ? r->gtext.p : "");
-		} else if (!(ev.h.flags & BINLOG_F_ARTIFICIAL) && ev.h.log_pos != 0)
-			group_end(r, &ev);
+		} else if (r->ev_start != UINT64_MAX)
+			group_end(r);
 	}
 	if (r->stopping && !r->in_group) {
 		drop_conn(r);
@@ -864,6 +893,12 @@ replica_resume(struct replica *r)
 {
 	if (r->conn != NULL && conn_state(r->conn) == CONN_STREAM)
 		conn_resume(r->conn);
+}
+
+uint64_t
+replica_event_in_file(const struct replica *r)
+{
+	return r->ev_start;
 }
 
 uint8_t

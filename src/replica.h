@@ -75,6 +75,15 @@ void replica_resume(struct replica *r);
 void replica_stop(struct replica *r);
 void replica_free(struct replica *r);
 
+/*
+ * In the event callback: the offset in its file where the event being passed
+ * on starts, or UINT64_MAX for an event that is not in the file (the fake
+ * rotate, a fake GTID list, a format description re-sent at the start of a
+ * dump). Use it, not end_log_pos: MariaDB 11.4+ writes end_log_pos 0 for the
+ * events inside a transaction.
+ */
+uint64_t replica_event_in_file(const struct replica *r);
+
 /* The checksum algorithm negotiated on the current connection. */
 uint8_t replica_checksum(const struct replica *r);
 

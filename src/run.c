@@ -142,7 +142,11 @@ on_rep_event(void *arg, struct binlog_decoder *d, const struct binlog_event *ev,
 		uint8_t alg = replica_checksum(r->rep);
 		push(r, QI_START, 0, &alg, 1);
 	}
-	push(r, QI_EVENT, 0, raw, len);
+	/* the item's pos: where the event starts in its file (errors name it) */
+	{
+		uint64_t at = replica_event_in_file(r->rep);
+		push(r, QI_EVENT, at == UINT64_MAX ? 0 : at, raw, len);
+	}
 	return 0;
 }
 

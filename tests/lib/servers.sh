@@ -215,7 +215,8 @@ srv_start() {
 	*)
 		# Inside the root: a scratch dir of its own, removed at cleanup.
 		root=$(roots_path "$flavour")
-		inner=$(_srv_inner_root "$root")/$name || exit 1
+		_srv_inner_root "$root" || exit 1
+		inner=$SRV_INNER/$name
 		dir=$root$inner
 		;;
 	esac
@@ -256,17 +257,30 @@ srv_start() {
 }
 
 # _srv_inner_root ROOT: create (once per test) a scratch dir inside ROOT
-# and print its path as seen inside the root.
+# and set SRV_INNER to its path as seen inside the root.  Called in the
+# test's own shell (not in $(...)), so that the dir is recorded for
+# srv_cleanup_all.  Scratch dirs left by tests that were killed (their
+# owner pid, in the dir's .owner file, is gone) are removed first: they
+# hold whole datadirs.
 _srv_inner_root() {
-	local root=$1 v d
+	local root=$1 v d o
 	v=SRV_INNER_$(echo "$root" | md5sum | cut -c1-8)
 	if [ -z "${!v-}" ]; then
 		mkdir -p "$root/var/tmp" || return 1
+		for d in "$root"/var/tmp/mst.*; do
+			[ -d "$d" ] || continue
+			o=$(cat "$d/.owner" 2>/dev/null)
+			# no .owner: a dir being made right now, or one from before .owner
+			[ -z "$o" ] && [ -n "$(find "$d" -maxdepth 0 -mmin -360)" ] && continue
+			[ -n "$o" ] && kill -0 "$o" 2>/dev/null && continue
+			rm -rf "$d"
+		done
 		d=$(mktemp -d "$root/var/tmp/mst.XXXX") || return 1
+		echo $$ >"$d/.owner"
 		printf -v "$v" '%s' "${d#"$root"}"
 		SRV_INNER_DIRS+=("$d")
 	fi
-	echo "${!v}"
+	SRV_INNER=${!v}
 }
 
 # _srv_in NAME PROG ARGS...: run a program of NAME's flavour (in its root).
