@@ -20,6 +20,7 @@ struct applier_stats {
 	uint32_t last_source_ts; /* source timestamp of the last applied event */
 	char file[256];
 	uint64_t pos;
+	bool in_seam;            /* start = snapshot: replaying idempotently up to the copy's last position */
 };
 
 /* How the applier stopped. */

@@ -25,7 +25,7 @@ struct cfg {
 	struct cfg_link source, destination;
 	/* [replication] */
 	int server_id;
-	char *start;           /* current | FILE:POS | GTID set */
+	char *start;           /* snapshot | current | FILE:POS | GTID set */
 	char *resume;          /* position | gtid */
 	int retry_window;
 	int heartbeat;
@@ -35,6 +35,14 @@ struct cfg {
 	char *exclude_columns;                 /* db.table.column patterns */
 	char *rename_databases;                /* old:new,... */
 	char *rename_tables;                   /* db.old:db.new,... */
+	/* [copy]: the snapshot copy of start = snapshot */
+	int copy_workers;
+	int copy_chunk_rows;
+	int copy_max_rows;          /* rows/s, 0: no cap */
+	long long copy_max_bytes;   /* bytes/s, 0: no cap */
+	int copy_snapshot_age;      /* seconds a reader keeps one snapshot */
+	char *copy_on_conflict;     /* error | ignore */
+	char *copy_definer;         /* 'user'@'host' for missing definers; "" INVOKER */
 	/* [apply] */
 	long long queue_bytes;
 	int batch_transactions;

@@ -94,6 +94,10 @@ dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 		mysql_options(d->my, MYSQL_OPT_GET_SERVER_PUBLIC_KEY, &yes);
 	}
 #endif
+	if (d->local_infile) {
+		unsigned yes = 1;
+		mysql_options(d->my, MYSQL_OPT_LOCAL_INFILE, &yes);
+	}
 	if (mysql_real_connect(d->my, l->host, l->user, l->password ? l->password : "",
 	    NULL, (unsigned)l->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
 		set_err(d, "cannot connect");

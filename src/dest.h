@@ -16,6 +16,7 @@ struct dest {
 	char err[2048];    /* last error, with where */
 	unsigned errnum;
 	const struct cfg_link *link;
+	bool local_infile; /* set before dest_connect: allow LOAD DATA LOCAL (the copy) */
 };
 
 /* Connect and log in; false with d->err set. */

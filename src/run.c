@@ -19,6 +19,7 @@
 #include "src/dest.h"
 #include "src/filter.h"
 #include "src/log.h"
+#include "src/migrate.h"
 #include "src/queue.h"
 #include "src/replica.h"
 
@@ -38,7 +39,15 @@ struct run {
 	time_t last_report;
 	uint64_t last_trx;
 	struct evhttp *http;
+	struct migrate_state mig;   /* start = snapshot: the phase */
 };
+
+static void
+set_phase(struct run *r, enum migrate_phase p)
+{
+	r->mig.phase = (int)p;
+	log_info("phase: %s", migrate_phase_name(p));
+}
 
 static volatile sig_atomic_t got_signal;
 
@@ -277,10 +286,11 @@ on_http(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (strcmp(uri, "/status") == 0 || strcmp(uri, "/") == 0) {
-		evbuffer_add_printf(out, "{\"phase\": \"streaming\", \"source_file\": \"%s\", "
+		evbuffer_add_printf(out, "{\"phase\": \"%s\", \"source_file\": \"%s\", "
 		    "\"source_pos\": %" PRIu64 ", \"transactions\": %" PRIu64 ", "
 		    "\"rows\": %" PRIu64 ", \"ddl\": %" PRIu64 ", \"commits\": %" PRIu64 ", "
 		    "\"lag_seconds\": %ld, \"queue_bytes\": %zu, \"stopping\": %s}\n",
+		    st.in_seam ? "catch-up" : "streaming",
 		    st.file, st.pos, st.transactions, st.rows, st.ddl, st.commits, lag,
 		    queue_bytes(r->q), r->stopping ? "true" : "false");
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
@@ -515,7 +525,14 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	}
 	if (!ck.found) {
 		bool fatal;
-		if (!start_position(c, &start, &fatal, err, sizeof(err))) {
+		if (c->start == NULL || strcasecmp(c->start, "snapshot") == 0) {
+			/* the whole migration first: schema, copy; then the stream */
+			if (!migrate_run(c, f, &r.mig, &start, &fatal, err, sizeof(err))) {
+				snprintf(msg, msglen, "%s", err);
+				return fatal ? APPLIER_FATAL : APPLIER_RETRY;
+			}
+			set_phase(&r, MIGRATE_CATCHUP);
+		} else if (!start_position(c, &start, &fatal, err, sizeof(err))) {
 			snprintf(msg, msglen, "%s", err);
 			return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 		}

@@ -1,0 +1,1361 @@
+/* copy.c: the parallel, chunked, resumable copy of the selected tables' rows. */
+#include "src/copy.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mysqld_error.h>
+
+#include "proto/sbuf.h"
+#include "src/dest.h"
+#include "src/log.h"
+
+
+/* A statement whose failure changes nothing (a rollback, an unlock on the way out). */
+static void
+exec_quiet(struct dest *d, const char *sql)
+{
+	if (!dest_exec(d, sql))
+		log_debug("%s", d->err);
+}
+
+/*
+ * How a key column's bound is read from the source and written back as a
+ * literal that the server compares exactly as it orders the index (never
+ * compared in the client: collations).
+ */
+enum copy_kind {
+	CK_NUM,      /* integers, DECIMAL, FLOAT, DOUBLE, YEAR: the text as is */
+	CK_STR,      /* character strings: _charset X'..' COLLATE collation */
+	CK_BIN,      /* binary strings: X'..' */
+	CK_QUOTED,   /* temporal and other types: a quoted string */
+	CK_INDEX,    /* ENUM, SET, BIT: compared by number (col+0) */
+};
+
+struct copy_col {
+	char *name, *type, *charset, *collation;
+	enum copy_kind kind;
+	bool generated;
+	bool bit, json;   /* loaded through a variable and SET */
+	bool is_float;
+};
+
+struct copy_table {
+	struct copy_spec spec;       /* strings owned */
+	struct copy_col *cols;
+	unsigned ncols;
+	unsigned key[64], nkey;      /* nkey 0: no usable key, copied whole */
+	char *key_name;
+	char *select_sql;            /* SELECT ... FROM t [FORCE INDEX] */
+	char *bound_exprs;           /* the key columns, as bounds are read */
+	char *order_by;
+	char *load_sql;
+	bool loaded;                 /* columns and key known */
+	/* planning (under copy.mu) */
+	char *next_lo;               /* NULL: from the start */
+	bool planned_all, planning;
+	unsigned next_seq;
+	uint64_t rows, chunks_done;
+};
+
+struct copy_chunk {
+	struct copy_table *t;
+	unsigned seq;
+	char *lo, *hi;               /* literals joined by '\n'; NULL: open */
+	struct copy_chunk *next;
+};
+
+struct copy_worker {
+	struct copy *cp;
+	unsigned id;
+	pthread_t th;
+	struct dest src, dst;
+	struct snap_pos snap;
+	time_t snap_at;
+	/* the chunk being fed to LOAD DATA LOCAL */
+	MYSQL_RES *res;
+	unsigned nf;
+	struct copy_table *t;
+	struct sbuf pend;
+	size_t pend_off;
+	uint64_t rows, bytes, unthrottled_rows, unthrottled_bytes;
+	char read_err[1024];
+};
+
+struct copy {
+	const struct cfg *cfg;
+	bool mariadb;
+	struct copy_table *tables;
+	unsigned ntables;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct copy_chunk *todo;      /* planned by an earlier run, not finished */
+	unsigned rr;                  /* round robin over tables */
+	struct snapshot_coord co;
+	bool stop, failed, fatal;
+	char err[2048];
+	/* progress */
+	struct timespec t0;
+	uint64_t rows, bytes, chunks_done, chunks_reused, rows_est;
+	uint64_t tr_rows, tr_bytes;   /* counted for throttling */
+	time_t last_report;
+};
+
+static void
+col_free(struct copy_col *c)
+{
+	free(c->name);
+	free(c->type);
+	free(c->charset);
+	free(c->collation);
+}
+
+static void
+table_free(struct copy_table *t)
+{
+	for (unsigned i = 0; i < t->ncols; i++)
+		col_free(&t->cols[i]);
+	free(t->cols);
+	free((char *)t->spec.sdb);
+	free((char *)t->spec.stbl);
+	free((char *)t->spec.ddb);
+	free((char *)t->spec.dtbl);
+	free(t->key_name);
+	free(t->select_sql);
+	free(t->bound_exprs);
+	free(t->order_by);
+	free(t->load_sql);
+	free(t->next_lo);
+}
+
+static void
+chunk_free(struct copy_chunk *ch)
+{
+	if (ch == NULL)
+		return;
+	free(ch->lo);
+	free(ch->hi);
+	free(ch);
+}
+
+struct copy *
+copy_new(const struct cfg *c, const struct copy_spec *specs, unsigned n, bool mariadb)
+{
+	struct copy *cp = calloc(1, sizeof(*cp));
+
+	if (cp == NULL)
+		return NULL;
+	cp->cfg = c;
+	cp->mariadb = mariadb;
+	cp->tables = calloc(n ? n : 1, sizeof(*cp->tables));
+	if (cp->tables == NULL) {
+		free(cp);
+		return NULL;
+	}
+	pthread_mutex_init(&cp->mu, NULL);
+	pthread_cond_init(&cp->cv, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		struct copy_table *t = &cp->tables[i];
+		t->spec.sdb = strdup(specs[i].sdb);
+		t->spec.stbl = strdup(specs[i].stbl);
+		t->spec.ddb = strdup(specs[i].ddb);
+		t->spec.dtbl = strdup(specs[i].dtbl);
+		t->spec.rows_est = specs[i].rows_est;
+		cp->rows_est += specs[i].rows_est;
+		cp->ntables++;
+		if (!t->spec.sdb || !t->spec.stbl || !t->spec.ddb || !t->spec.dtbl) {
+			copy_free(cp);
+			return NULL;
+		}
+	}
+	return cp;
+}
+
+void
+copy_free(struct copy *cp)
+{
+	if (cp == NULL)
+		return;
+	for (unsigned i = 0; i < cp->ntables; i++)
+		table_free(&cp->tables[i]);
+	free(cp->tables);
+	while (cp->todo != NULL) {
+		struct copy_chunk *ch = cp->todo;
+		cp->todo = ch->next;
+		chunk_free(ch);
+	}
+	pthread_mutex_destroy(&cp->mu);
+	pthread_cond_destroy(&cp->cv);
+	free(cp);
+}
+
+bool
+copy_state_create(struct dest *d, const char *schema)
+{
+	return dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`copy_chunks` ("
+	    "src_db VARCHAR(64) NOT NULL, src_table VARCHAR(64) NOT NULL, "
+	    "seq INT UNSIGNED NOT NULL, lo MEDIUMTEXT NULL, hi MEDIUMTEXT NULL, "
+	    "done TINYINT NOT NULL DEFAULT 0, rows_copied BIGINT UNSIGNED NOT NULL "
+	    "DEFAULT 0, bytes BIGINT UNSIGNED NOT NULL DEFAULT 0, "
+	    "snap_file VARCHAR(512) NULL, snap_pos BIGINT UNSIGNED NULL, "
+	    "snap_gtid MEDIUMTEXT NULL, keyless TINYINT NOT NULL DEFAULT 0, "
+	    "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE "
+	    "CURRENT_TIMESTAMP(6), PRIMARY KEY (src_db, src_table, seq)) "
+	    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin", schema);
+}
+
+static void
+set_fail(struct copy *cp, bool fatal, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record the first failure; every worker stops after its chunk. */
+static void
+set_fail(struct copy *cp, bool fatal, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&cp->mu);
+	if (!cp->failed) {
+		cp->failed = true;
+		cp->fatal = fatal;
+		va_start(ap, fmt);
+		vsnprintf(cp->err, sizeof(cp->err), fmt, ap);
+		va_end(ap);
+	}
+	cp->stop = true;
+	pthread_cond_broadcast(&cp->cv);
+	pthread_mutex_unlock(&cp->mu);
+}
+
+/* An error of connection d: fatal unless a reconnect may cure it. */
+static void
+fail_dest(struct copy *cp, struct dest *d, const char *context)
+{
+	set_fail(cp, !dest_transient(d), "%s: %s", context, d->err);
+}
+
+static void
+add_ident(struct sbuf *q, const char *db, const char *t)
+{
+	dest_quote(q, db);
+	sbuf_addc(q, '.');
+	dest_quote(q, t);
+}
+
+static enum copy_kind
+kind_of(const char *type, const char *charset)
+{
+	static const char *const num[] = { "tinyint", "smallint", "mediumint", "int",
+		"integer", "bigint", "decimal", "numeric", "float", "double", "real",
+		"year", NULL };
+	static const char *const str[] = { "char", "varchar", "tinytext", "text",
+		"mediumtext", "longtext", NULL };
+	static const char *const bin[] = { "binary", "varbinary", "tinyblob", "blob",
+		"mediumblob", "longblob", NULL };
+
+	for (unsigned i = 0; num[i]; i++)
+		if (strcasecmp(type, num[i]) == 0)
+			return CK_NUM;
+	for (unsigned i = 0; str[i]; i++)
+		if (strcasecmp(type, str[i]) == 0)
+			return charset[0] && strcasecmp(charset, "binary") != 0 ? CK_STR : CK_BIN;
+	for (unsigned i = 0; bin[i]; i++)
+		if (strcasecmp(type, bin[i]) == 0)
+			return CK_BIN;
+	if (strcasecmp(type, "enum") == 0 || strcasecmp(type, "set") == 0 ||
+	    strcasecmp(type, "bit") == 0)
+		return CK_INDEX;
+	return CK_QUOTED;
+}
+
+/* Run a query on d and keep the whole result; NULL with d->err. */
+static MYSQL_RES *
+query(struct dest *d, const char *sql)
+{
+	MYSQL_RES *res;
+
+	if (mysql_query(d->my, sql) != 0 || (res = mysql_store_result(d->my)) == NULL) {
+		d->errnum = mysql_errno(d->my);
+		snprintf(d->err, sizeof(d->err), "%s: %.200s: %s (error %u)", d->where, sql,
+		    mysql_error(d->my), d->errnum);
+		return NULL;
+	}
+	return res;
+}
+
+/* Columns and the copy key of t, from the source's information_schema. */
+static bool
+table_load(struct copy *cp, struct dest *src, struct copy_table *t, bool dst_mysql)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char *cur = NULL;
+	unsigned cand[64], ncand = 0;
+	bool cand_ok = false, have = false;
+
+	sbuf_adds(&q, "SELECT COLUMN_NAME, DATA_TYPE, IFNULL(CHARACTER_SET_NAME, ''), "
+	    "IFNULL(COLLATION_NAME, ''), EXTRA FROM information_schema.COLUMNS WHERE "
+	    "TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, t->spec.sdb);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, t->spec.stbl);
+	sbuf_adds(&q, " ORDER BY ORDINAL_POSITION");
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(src, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		fail_dest(cp, src, "reading the source's columns");
+		return false;
+	}
+	t->cols = calloc(mysql_num_rows(res) + 1, sizeof(*t->cols));
+	while (t->cols != NULL && (row = mysql_fetch_row(res)) != NULL) {
+		struct copy_col *c = &t->cols[t->ncols++];
+		const char *extra = row[4] ? row[4] : "";
+		c->name = strdup(row[0]);
+		c->type = strdup(row[1]);
+		c->charset = strdup(row[2]);
+		c->collation = strdup(row[3]);
+		c->kind = kind_of(row[1], row[2]);
+		c->generated = strstr(extra, "VIRTUAL") != NULL ||
+		    strstr(extra, "STORED") != NULL || strstr(extra, "PERSISTENT") != NULL;
+		c->bit = strcasecmp(row[1], "bit") == 0;
+		c->is_float = strcasecmp(row[1], "float") == 0;
+		c->json = dst_mysql && strcasecmp(row[1], "json") == 0;
+	}
+	mysql_free_result(res);
+	if (t->cols == NULL || t->ncols == 0) {
+		sbuf_free(&q);
+		set_fail(cp, true, "source table `%s`.`%s`: no columns (dropped?)",
+		    t->spec.sdb, t->spec.stbl);
+		return false;
+	}
+	/* the key: PRIMARY, else the first unique index of NOT NULL columns */
+	sbuf_reset(&q);
+	sbuf_adds(&q, "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE, NULLABLE FROM "
+	    "information_schema.STATISTICS WHERE TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, t->spec.sdb);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, t->spec.stbl);
+	sbuf_adds(&q, " ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX");
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(src, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		fail_dest(cp, src, "reading the source's indexes");
+		return false;
+	}
+	while (!have && (row = mysql_fetch_row(res)) != NULL) {
+		if (cur == NULL || strcmp(cur, row[0]) != 0) {
+			if (cur != NULL && cand_ok && ncand > 0)
+				have = true;
+			if (have)
+				break;
+			free(cur);
+			cur = strdup(row[0]);
+			ncand = 0;
+			cand_ok = row[2] && strcmp(row[2], "0") == 0;
+		}
+		if (!cand_ok)
+			continue;
+		if (row[3] && row[3][0] != '\0')
+			cand_ok = false; /* a NULL-able column: not a key */
+		unsigned i;
+		for (i = 0; i < t->ncols; i++)
+			if (strcmp(t->cols[i].name, row[1]) == 0)
+				break;
+		if (i == t->ncols || ncand >= 64)
+			cand_ok = false;
+		else
+			cand[ncand++] = i;
+	}
+	if (!have && cur != NULL && cand_ok && ncand > 0)
+		have = true;
+	mysql_free_result(res);
+	if (have) {
+		memcpy(t->key, cand, ncand * sizeof(cand[0]));
+		t->nkey = ncand;
+		t->key_name = cur;
+	} else
+		free(cur);
+	return true;
+}
+
+/* Build the statements of a loaded table. */
+static bool
+table_statements(struct copy_table *t)
+{
+	struct sbuf s = { 0 }, b = { 0 }, o = { 0 }, l = { 0 }, set = { 0 };
+	bool first = true;
+
+	sbuf_adds(&s, "SELECT ");
+	sbuf_adds(&l, "LOAD DATA LOCAL INFILE 'myshift-copy' INTO TABLE ");
+	add_ident(&l, t->spec.ddb, t->spec.dtbl);
+	sbuf_adds(&l, " CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY "
+	    "'\\\\' LINES TERMINATED BY '\\n' (");
+	for (unsigned i = 0; i < t->ncols; i++) {
+		struct copy_col *c = &t->cols[i];
+		if (c->generated)
+			continue;
+		if (!first) {
+			sbuf_adds(&s, ", ");
+			sbuf_adds(&l, ", ");
+		}
+		first = false;
+		if (c->is_float) {
+			/* FLOAT prints with 6 digits: as DOUBLE it is exact (shortest round trip) */
+			sbuf_adds(&s, "CAST(");
+			dest_quote(&s, c->name);
+			sbuf_adds(&s, " AS DOUBLE)");
+		} else
+			dest_quote(&s, c->name);
+		if (c->bit)
+			sbuf_adds(&s, " + 0");
+		if (c->bit || c->json) {
+			sbuf_printf(&l, "@v%u", i);
+			sbuf_adds(&set, set.len ? ", " : " SET ");
+			dest_quote(&set, c->name);
+			sbuf_printf(&set, c->bit ? " = CAST(@v%u AS UNSIGNED)" :
+			    " = CONVERT(@v%u USING utf8mb4)", i);
+		} else
+			dest_quote(&l, c->name);
+	}
+	sbuf_adds(&s, " FROM ");
+	add_ident(&s, t->spec.sdb, t->spec.stbl);
+	if (t->nkey > 0) {
+		sbuf_adds(&s, " FORCE INDEX (");
+		dest_quote(&s, t->key_name);
+		sbuf_addc(&s, ')');
+	}
+	sbuf_addc(&l, ')');
+	if (set.len)
+		sbuf_add(&l, set.p, set.len);
+	for (unsigned k = 0; k < t->nkey; k++) {
+		struct copy_col *c = &t->cols[t->key[k]];
+		if (k > 0) {
+			sbuf_adds(&b, ", ");
+			sbuf_adds(&o, ", ");
+		}
+		switch (c->kind) {
+		case CK_STR:
+		case CK_BIN:
+			sbuf_adds(&b, "HEX(");
+			dest_quote(&b, c->name);
+			sbuf_addc(&b, ')');
+			break;
+		case CK_INDEX:
+			dest_quote(&b, c->name);
+			sbuf_adds(&b, " + 0");
+			break;
+		default:
+			dest_quote(&b, c->name);
+		}
+		dest_quote(&o, c->name);
+	}
+	sbuf_addc(&s, '\0');
+	sbuf_addc(&l, '\0');
+	sbuf_addc(&b, '\0');
+	sbuf_addc(&o, '\0');
+	if (s.oom || l.oom || b.oom || o.oom || set.oom) {
+		sbuf_free(&s);
+		sbuf_free(&l);
+		sbuf_free(&b);
+		sbuf_free(&o);
+		sbuf_free(&set);
+		return false;
+	}
+	sbuf_free(&set);
+	t->select_sql = s.p;
+	t->load_sql = l.p;
+	t->bound_exprs = b.p;
+	t->order_by = o.p;
+	t->loaded = true;
+	return true;
+}
+
+/* Append key column k's bound value v (as read by bound_exprs) as a literal. */
+static void
+add_literal(struct sbuf *q, const struct copy_col *c, const char *v)
+{
+	switch (c->kind) {
+	case CK_NUM:
+	case CK_INDEX:
+		sbuf_adds(q, v);
+		break;
+	case CK_STR:
+		sbuf_printf(q, "_%s X'%s' COLLATE %s", c->charset, v, c->collation);
+		break;
+	case CK_BIN:
+		sbuf_printf(q, "X'%s'", v);
+		break;
+	case CK_QUOTED:
+		sbuf_sql_string(q, v);
+		break;
+	}
+}
+
+/* Split a stored bound (literals joined by '\n') into its nkey parts. */
+static unsigned
+split_bound(char *s, char **parts, unsigned max)
+{
+	unsigned n = 0;
+
+	while (s != NULL && n < max) {
+		parts[n++] = s;
+		s = strchr(s, '\n');
+		if (s != NULL)
+			*s++ = '\0';
+	}
+	return n;
+}
+
+/*
+ * Append the key's comparison with a stored bound: lower (key >= bound)
+ * or upper (key < bound), with a leading condition on the first column so
+ * that the range is an index range.
+ */
+static bool
+add_bound_cond(struct sbuf *q, const struct copy_table *t, const char *bound, bool lower)
+{
+	char *copy = strdup(bound), *v[64];
+	unsigned n = copy ? split_bound(copy, v, 64) : 0;
+
+	if (n != t->nkey) {
+		free(copy);
+		return false;
+	}
+	sbuf_addc(q, '(');
+	dest_quote(q, t->cols[t->key[0]].name);
+	sbuf_adds(q, lower ? " >= " : " <= ");
+	add_literal(q, &t->cols[t->key[0]], v[0]);
+	sbuf_adds(q, " AND ");
+	for (unsigned k = 0; k < n; k++) {
+		const struct copy_col *c = &t->cols[t->key[k]];
+		bool last = k + 1 == n;
+		sbuf_addc(q, '(');
+		dest_quote(q, c->name);
+		sbuf_adds(q, last ? (lower ? " >= " : " < ") : (lower ? " > " : " < "));
+		add_literal(q, c, v[k]);
+		if (!last) {
+			sbuf_adds(q, " OR (");
+			dest_quote(q, c->name);
+			sbuf_adds(q, " = ");
+			add_literal(q, c, v[k]);
+			sbuf_adds(q, " AND ");
+		}
+	}
+	for (unsigned k = 0; k < n; k++)
+		sbuf_adds(q, k + 1 < n ? "))" : ")");
+	sbuf_addc(q, ')');
+	free(copy);
+	return true;
+}
+
+/* The chunk's SELECT. */
+static bool
+chunk_select(const struct copy_chunk *ch, struct sbuf *q)
+{
+	const struct copy_table *t = ch->t;
+
+	sbuf_adds(q, t->select_sql);
+	if (t->nkey > 0 && (ch->lo != NULL || ch->hi != NULL)) {
+		sbuf_adds(q, " WHERE ");
+		if (ch->lo != NULL && !add_bound_cond(q, t, ch->lo, true))
+			return false;
+		if (ch->lo != NULL && ch->hi != NULL)
+			sbuf_adds(q, " AND ");
+		if (ch->hi != NULL && !add_bound_cond(q, t, ch->hi, false))
+			return false;
+	}
+	sbuf_addc(q, '\0');
+	return !q->oom;
+}
+
+/*
+ * Plan t's next chunk on the worker's source connection: its upper bound
+ * is the key chunk_rows rows after its lower one, found by the server.
+ */
+static struct copy_chunk *
+plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned seq)
+{
+	struct copy *cp = w->cp;
+	struct sbuf q = { 0 }, hi = { 0 };
+	struct copy_chunk *ch = calloc(1, sizeof(*ch));
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (ch == NULL)
+		return NULL;
+	ch->t = t;
+	ch->seq = seq;
+	ch->lo = lo ? strdup(lo) : NULL;
+	if (t->nkey == 0)
+		return ch; /* the whole table, in one snapshot */
+	sbuf_printf(&q, "SELECT %s FROM ", t->bound_exprs);
+	add_ident(&q, t->spec.sdb, t->spec.stbl);
+	sbuf_adds(&q, " FORCE INDEX (");
+	dest_quote(&q, t->key_name);
+	sbuf_addc(&q, ')');
+	if (lo != NULL) {
+		sbuf_adds(&q, " WHERE ");
+		if (!add_bound_cond(&q, t, lo, true)) {
+			sbuf_free(&q);
+			chunk_free(ch);
+			set_fail(cp, true, "`%s`.`%s`: a stored chunk bound has the wrong "
+			    "number of key columns (the table's key changed?)", t->spec.sdb,
+			    t->spec.stbl);
+			return NULL;
+		}
+	}
+	sbuf_printf(&q, " ORDER BY %s LIMIT 1 OFFSET %d", t->order_by,
+	    cp->cfg->copy_chunk_rows);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(&w->src, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		chunk_free(ch);
+		fail_dest(cp, &w->src, "planning a chunk");
+		return NULL;
+	}
+	row = mysql_fetch_row(res);
+	if (row != NULL) {
+		for (unsigned k = 0; k < t->nkey; k++) {
+			if (k > 0)
+				sbuf_addc(&hi, '\n');
+			if (row[k] == NULL) {
+				/* cannot be: the key's columns are NOT NULL */
+				mysql_free_result(res);
+				sbuf_free(&hi);
+				chunk_free(ch);
+				set_fail(cp, true, "`%s`.`%s`: NULL in key `%s`", t->spec.sdb,
+				    t->spec.stbl, t->key_name);
+				return NULL;
+			}
+			sbuf_adds(&hi, row[k]);
+		}
+		sbuf_addc(&hi, '\0');
+		ch->hi = hi.p;
+	}
+	mysql_free_result(res);
+	return ch;
+}
+
+/* Record a planned chunk (autocommit): a restart copies it with the same bounds. */
+static bool
+chunk_record(struct copy_worker *w, const struct copy_chunk *ch)
+{
+	struct sbuf q = { 0 };
+	bool ok;
+
+	sbuf_printf(&q, "INSERT INTO `%s`.`copy_chunks` (src_db, src_table, seq, lo, hi, "
+	    "keyless) VALUES (", w->cp->cfg->state_schema);
+	sbuf_sql_string(&q, ch->t->spec.sdb);
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, ch->t->spec.stbl);
+	sbuf_printf(&q, ", %u, ", ch->seq);
+	if (ch->lo)
+		sbuf_sql_string(&q, ch->lo);
+	else
+		sbuf_adds(&q, "NULL");
+	sbuf_adds(&q, ", ");
+	if (ch->hi)
+		sbuf_sql_string(&q, ch->hi);
+	else
+		sbuf_adds(&q, "NULL");
+	sbuf_printf(&q, ", %d)", ch->t->nkey == 0);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_exec(&w->dst, q.p);
+	sbuf_free(&q);
+	if (!ok)
+		fail_dest(w->cp, &w->dst, "recording a chunk");
+	return ok;
+}
+
+/* Throttle to [copy] max_rows_per_second / max_bytes_per_second. */
+static void
+throttle(struct copy *cp, uint64_t rows, uint64_t bytes)
+{
+	const struct cfg *c = cp->cfg;
+	struct timespec now;
+	double need = 0, elapsed;
+
+	if (c->copy_max_rows <= 0 && c->copy_max_bytes <= 0)
+		return;
+	pthread_mutex_lock(&cp->mu);
+	cp->tr_rows += rows;
+	cp->tr_bytes += bytes;
+	if (c->copy_max_rows > 0)
+		need = (double)cp->tr_rows / c->copy_max_rows;
+	if (c->copy_max_bytes > 0 && (double)cp->tr_bytes / (double)c->copy_max_bytes > need)
+		need = (double)cp->tr_bytes / (double)c->copy_max_bytes;
+	pthread_mutex_unlock(&cp->mu);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = (double)(now.tv_sec - cp->t0.tv_sec) + (now.tv_nsec - cp->t0.tv_nsec) / 1e9;
+	if (need > elapsed)
+		usleep((useconds_t)((need - elapsed > 1 ? 1 : need - elapsed) * 1e6));
+}
+
+/* Append one field in LOAD DATA's escaped text form. */
+static void
+add_field(struct sbuf *b, const char *v, unsigned long len)
+{
+	if (v == NULL) {
+		sbuf_adds(b, "\\N");
+		return;
+	}
+	if (!sbuf_grow(b, len * 2 + 1))
+		return;
+	for (unsigned long i = 0; i < len; i++) {
+		char ch = v[i];
+		switch (ch) {
+		case '\\':
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = '\\';
+			break;
+		case '\t':
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = 't';
+			break;
+		case '\n':
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = 'n';
+			break;
+		case '\0':
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = '0';
+			break;
+		default:
+			b->p[b->len++] = ch;
+		}
+	}
+}
+
+/* LOAD DATA LOCAL's callbacks: the "file" is the chunk's result set. */
+static int
+li_init(void **ptr, const char *name, void *userdata)
+{
+	(void)name;
+	*ptr = userdata;
+	return 0;
+}
+
+static int
+li_read(void *ptr, char *buf, unsigned int len)
+{
+	struct copy_worker *w = ptr;
+
+	while (w->pend_off >= w->pend.len) {
+		MYSQL_ROW row;
+		unsigned long *lens;
+
+		sbuf_reset(&w->pend);
+		w->pend_off = 0;
+		if (w->res == NULL || w->cp->stop)
+			return w->cp->stop ? -1 : 0;
+		/* a batch of rows at a time */
+		for (unsigned n = 0; n < 256 && w->pend.len < 65536; n++) {
+			row = mysql_fetch_row(w->res);
+			if (row == NULL) {
+				if (mysql_errno(w->src.my) != 0) {
+					snprintf(w->read_err, sizeof(w->read_err), "%s: reading "
+					    "rows: %s (error %u)", w->src.where,
+					    mysql_error(w->src.my), mysql_errno(w->src.my));
+					w->src.errnum = mysql_errno(w->src.my);
+					return -1;
+				}
+				mysql_free_result(w->res);
+				w->res = NULL;
+				break;
+			}
+			lens = mysql_fetch_lengths(w->res);
+			for (unsigned i = 0; i < w->nf; i++) {
+				if (i > 0)
+					sbuf_addc(&w->pend, '\t');
+				add_field(&w->pend, row[i], lens[i]);
+			}
+			sbuf_addc(&w->pend, '\n');
+			w->rows++;
+			w->unthrottled_rows++;
+		}
+		if (w->pend.oom) {
+			snprintf(w->read_err, sizeof(w->read_err), "out of memory");
+			return -1;
+		}
+		w->bytes += w->pend.len;
+		w->unthrottled_bytes += w->pend.len;
+		if (w->unthrottled_rows >= 1000 || w->unthrottled_bytes >= (1 << 20)) {
+			throttle(w->cp, w->unthrottled_rows, w->unthrottled_bytes);
+			w->unthrottled_rows = w->unthrottled_bytes = 0;
+		}
+		if (w->pend.len == 0)
+			return 0;
+	}
+	size_t n = w->pend.len - w->pend_off;
+	if (n > len)
+		n = len;
+	memcpy(buf, w->pend.p + w->pend_off, n);
+	w->pend_off += n;
+	return (int)n;
+}
+
+static void
+li_end(void *ptr)
+{
+	(void)ptr;
+}
+
+static int
+li_error(void *ptr, char *msg, unsigned int len)
+{
+	struct copy_worker *w = ptr;
+
+	snprintf(msg, len, "%s", w->read_err[0] ? w->read_err : "copy stopped");
+	return 2000;
+}
+
+/* Warnings of the LOAD DATA just run: false (with err) if any is not allowed. */
+static bool
+check_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errlen)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	struct sbuf m = { 0 };
+	unsigned bad = 0;
+	bool ignore = strcmp(w->cp->cfg->copy_on_conflict, "ignore") == 0;
+
+	*dups = 0;
+	if (mysql_warning_count(w->dst.my) == 0)
+		return true;
+	res = query(&w->dst, "SHOW WARNINGS LIMIT 20");
+	if (res == NULL) {
+		snprintf(err, errlen, "%s", w->dst.err);
+		return false;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (row[1] && strcmp(row[1], "1062") == 0 && ignore) {
+			(*dups)++;
+			continue;
+		}
+		if (bad++ < 3)
+			sbuf_printf(&m, "%s%s %s: %s", bad > 1 ? "; " : "", row[0] ? row[0] : "",
+			    row[1] ? row[1] : "", row[2] ? row[2] : "");
+	}
+	mysql_free_result(res);
+	if (bad == 0 && *dups < 20)
+		return true;
+	if (bad == 0) {
+		/* more duplicates than listed: counted by the affected rows */
+		return true;
+	}
+	sbuf_addc(&m, '\0');
+	snprintf(err, errlen, "the destination changed or refused values (%u "
+	    "warning(s)): %s", (unsigned)mysql_warning_count(w->dst.my),
+	    m.p ? m.p : "");
+	sbuf_free(&m);
+	return false;
+}
+
+/* Copy one chunk in one destination transaction with its progress row. */
+static bool
+copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
+{
+	struct copy *cp = w->cp;
+	struct copy_table *t = ch->t;
+	struct sbuf q = { 0 };
+	char err[2600], ctx[400];
+	uint64_t dups, affected;
+	bool ok;
+
+	snprintf(ctx, sizeof(ctx), "copying `%s`.`%s` chunk %u", t->spec.sdb,
+	    t->spec.stbl, ch->seq);
+	if (!chunk_select(ch, &q)) {
+		sbuf_free(&q);
+		set_fail(cp, true, "%s: bad stored bounds", ctx);
+		return false;
+	}
+	if (mysql_real_query(w->src.my, q.p, strlen(q.p)) != 0 ||
+	    (w->res = mysql_use_result(w->src.my)) == NULL) {
+		w->src.errnum = mysql_errno(w->src.my);
+		snprintf(w->src.err, sizeof(w->src.err), "%s: %s (error %u)", w->src.where,
+		    mysql_error(w->src.my), w->src.errnum);
+		sbuf_free(&q);
+		fail_dest(cp, &w->src, ctx);
+		return false;
+	}
+	sbuf_free(&q);
+	w->nf = mysql_num_fields(w->res);
+	w->t = t;
+	w->rows = w->bytes = 0;
+	w->read_err[0] = '\0';
+	sbuf_reset(&w->pend);
+	w->pend_off = 0;
+	if (!dest_exec(&w->dst, "START TRANSACTION")) {
+		fail_dest(cp, &w->dst, ctx);
+		goto drain;
+	}
+	if (mysql_real_query(w->dst.my, t->load_sql, strlen(t->load_sql)) != 0) {
+		w->dst.errnum = mysql_errno(w->dst.my);
+		if (w->read_err[0]) {
+			set_fail(cp, !dest_transient(&w->src), "%s: %s", ctx, w->read_err);
+		} else {
+			snprintf(w->dst.err, sizeof(w->dst.err), "%s: LOAD DATA LOCAL: %s "
+			    "(error %u)%s", w->dst.where, mysql_error(w->dst.my),
+			    w->dst.errnum, w->dst.errnum == 1148 || w->dst.errnum == 3948 ?
+			    ": allow it on the destination (SET GLOBAL local_infile = 1)" : "");
+			fail_dest(cp, &w->dst, ctx);
+		}
+		exec_quiet(&w->dst, "ROLLBACK");
+		goto drain;
+	}
+	affected = mysql_affected_rows(w->dst.my);
+	if (!check_warnings(w, &dups, err, sizeof(err))) {
+		exec_quiet(&w->dst, "ROLLBACK");
+		set_fail(cp, true, "%s: %s", ctx, err);
+		goto drain;
+	}
+	if (affected != w->rows && strcmp(cp->cfg->copy_on_conflict, "ignore") != 0) {
+		exec_quiet(&w->dst, "ROLLBACK");
+		set_fail(cp, true, "%s: %" PRIu64 " rows read, %" PRIu64 " written: rows "
+		    "already on the destination with the same key (on_conflict = ignore "
+		    "leaves them as they are)", ctx, w->rows, affected);
+		goto drain;
+	}
+	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET done = 1, rows_copied = %" PRIu64
+	    ", bytes = %" PRIu64 ", snap_file = ", cp->cfg->state_schema, w->rows, w->bytes);
+	sbuf_sql_string(&q, w->snap.file);
+	sbuf_printf(&q, ", snap_pos = %" PRIu64 ", snap_gtid = ", w->snap.pos);
+	sbuf_sql_string(&q, w->snap.gtid ? w->snap.gtid : "");
+	sbuf_adds(&q, " WHERE src_db = ");
+	sbuf_sql_string(&q, t->spec.sdb);
+	sbuf_adds(&q, " AND src_table = ");
+	sbuf_sql_string(&q, t->spec.stbl);
+	sbuf_printf(&q, " AND seq = %u", ch->seq);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_exec(&w->dst, q.p) && dest_exec(&w->dst, "COMMIT");
+	sbuf_free(&q);
+	if (!ok) {
+		fail_dest(cp, &w->dst, ctx);
+		exec_quiet(&w->dst, "ROLLBACK");
+		return false;
+	}
+	pthread_mutex_lock(&cp->mu);
+	cp->rows += w->rows;
+	cp->bytes += w->bytes;
+	cp->chunks_done++;
+	t->rows += w->rows;
+	t->chunks_done++;
+	pthread_mutex_unlock(&cp->mu);
+	log_debug("%s: %" PRIu64 " rows at %s:%" PRIu64, ctx, w->rows, w->snap.file,
+	    w->snap.pos);
+	return true;
+drain:
+	if (w->res != NULL) {
+		mysql_free_result(w->res); /* reads what is left */
+		w->res = NULL;
+	}
+	return false;
+}
+
+/* The next chunk for worker w, planning one if needed; NULL when all are done. */
+static struct copy_chunk *
+claim(struct copy_worker *w)
+{
+	struct copy *cp = w->cp;
+	struct copy_chunk *ch;
+
+	pthread_mutex_lock(&cp->mu);
+	for (;;) {
+		bool busy = false;
+		if (cp->stop) {
+			pthread_mutex_unlock(&cp->mu);
+			return NULL;
+		}
+		if (cp->todo != NULL) {
+			ch = cp->todo;
+			cp->todo = ch->next;
+			ch->next = NULL;
+			pthread_mutex_unlock(&cp->mu);
+			return ch;
+		}
+		for (unsigned k = 0; k < cp->ntables; k++) {
+			struct copy_table *t = &cp->tables[(cp->rr + k) % cp->ntables];
+			if (t->planned_all)
+				continue;
+			if (t->planning) {
+				busy = true;
+				continue;
+			}
+			cp->rr = (cp->rr + k + 1) % cp->ntables;
+			t->planning = true;
+			char *lo = t->next_lo ? strdup(t->next_lo) : NULL;
+			unsigned seq = t->next_seq;
+			pthread_mutex_unlock(&cp->mu);
+			ch = plan_chunk(w, t, lo, seq);
+			free(lo);
+			if (ch != NULL && !chunk_record(w, ch)) {
+				chunk_free(ch);
+				ch = NULL;
+			}
+			pthread_mutex_lock(&cp->mu);
+			t->planning = false;
+			if (ch != NULL) {
+				t->next_seq++;
+				free(t->next_lo);
+				t->next_lo = ch->hi ? strdup(ch->hi) : NULL;
+				if (ch->hi == NULL)
+					t->planned_all = true;
+			}
+			pthread_cond_broadcast(&cp->cv);
+			pthread_mutex_unlock(&cp->mu);
+			return ch;
+		}
+		if (!busy) {
+			pthread_mutex_unlock(&cp->mu);
+			return NULL;
+		}
+		pthread_cond_wait(&cp->cv, &cp->mu);
+	}
+}
+
+/* Set up a worker's two sessions. */
+static bool
+worker_connect(struct copy_worker *w)
+{
+	struct copy *cp = w->cp;
+	char name[32];
+
+	snprintf(name, sizeof(name), "source (copy %u)", w->id);
+	if (!dest_connect(&w->src, &cp->cfg->source, name) ||
+	    !dest_exec(&w->src, "SET NAMES binary") ||
+	    !dest_exec(&w->src, "SET SESSION time_zone = '+00:00', "
+		"net_write_timeout = 3600, sql_mode = ''")) {
+		fail_dest(cp, &w->src, "connecting the copy");
+		return false;
+	}
+	snprintf(name, sizeof(name), "destination (copy %u)", w->id);
+	w->dst.local_infile = true;
+	if (!dest_connect(&w->dst, &cp->cfg->destination, name) ||
+	    !dest_exec(&w->dst, "SET SESSION time_zone = '+00:00', "
+		"foreign_key_checks = 0, net_read_timeout = 3600, "
+		"sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', "
+		"@myshift_session = 1")) {
+		fail_dest(cp, &w->dst, "connecting the copy");
+		return false;
+	}
+	mysql_set_local_infile_handler(w->dst.my, li_init, li_read, li_end, li_error, w);
+	return true;
+}
+
+/* Take a fresh snapshot when the current one is older than snapshot_max_age. */
+static bool
+worker_snapshot(struct copy_worker *w, bool force)
+{
+	char err[2048];
+
+	if (!force && time(NULL) - w->snap_at < w->cp->cfg->copy_snapshot_age)
+		return true;
+	if (!snapshot_open(&w->cp->co, &w->src, &w->snap, err, sizeof(err))) {
+		set_fail(w->cp, !dest_transient(&w->src) && !dest_transient(&w->cp->co.d),
+		    "opening a snapshot: %s", err);
+		return false;
+	}
+	w->snap_at = time(NULL);
+	return true;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct copy_worker *w = arg;
+	struct copy_chunk *ch;
+
+	if (!worker_connect(w) || !worker_snapshot(w, true))
+		goto out;
+	while ((ch = claim(w)) != NULL) {
+		bool ok;
+		if (ch->t->nkey == 0) {
+			/* a table without a key: whole, in a snapshot of its own */
+			ok = worker_snapshot(w, true);
+		} else
+			ok = worker_snapshot(w, false);
+		ok = ok && copy_chunk(w, ch);
+		chunk_free(ch);
+		if (!ok)
+			break;
+	}
+out:
+	if (w->res != NULL)
+		mysql_free_result(w->res);
+	exec_quiet(&w->src, "COMMIT");
+	dest_close(&w->src);
+	dest_close(&w->dst);
+	sbuf_free(&w->pend);
+	snap_pos_free(&w->snap);
+	return NULL;
+}
+
+/* Read the state of an earlier run: reuse finished chunks, redo the others. */
+static bool
+resume_state(struct copy *cp, struct dest *d)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	sbuf_printf(&q, "SELECT src_db, src_table, seq, lo, hi, done, rows_copied, bytes "
+	    "FROM `%s`.`copy_chunks` ORDER BY src_db, src_table, seq", cp->cfg->state_schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		fail_dest(cp, d, "reading the copy's state");
+		return false;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		struct copy_table *t = NULL;
+		for (unsigned i = 0; i < cp->ntables; i++)
+			if (strcmp(cp->tables[i].spec.sdb, row[0]) == 0 &&
+			    strcmp(cp->tables[i].spec.stbl, row[1]) == 0)
+				t = &cp->tables[i];
+		if (t == NULL)
+			continue; /* a table no longer selected */
+		unsigned seq = (unsigned)strtoul(row[2], NULL, 10);
+		if (seq + 1 > t->next_seq) {
+			t->next_seq = seq + 1;
+			free(t->next_lo);
+			t->next_lo = row[4] ? strdup(row[4]) : NULL;
+			t->planned_all = row[4] == NULL;
+		}
+		if (strcmp(row[5], "1") == 0) {
+			uint64_t r = strtoull(row[6], NULL, 10);
+			cp->chunks_reused++;
+			cp->chunks_done++;
+			cp->rows += r;
+			cp->bytes += strtoull(row[7], NULL, 10);
+			t->rows += r;
+			t->chunks_done++;
+			continue;
+		}
+		struct copy_chunk *ch = calloc(1, sizeof(*ch));
+		if (ch == NULL) {
+			mysql_free_result(res);
+			set_fail(cp, true, "out of memory");
+			return false;
+		}
+		ch->t = t;
+		ch->seq = seq;
+		ch->lo = row[3] ? strdup(row[3]) : NULL;
+		ch->hi = row[4] ? strdup(row[4]) : NULL;
+		ch->next = cp->todo;
+		cp->todo = ch;
+	}
+	mysql_free_result(res);
+	return true;
+}
+
+void
+copy_get_progress(struct copy *cp, struct copy_progress *out)
+{
+	struct timespec now;
+	double el;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&cp->mu);
+	out->tables = cp->ntables;
+	for (unsigned i = 0; i < cp->ntables; i++)
+		if (cp->tables[i].planned_all && !cp->tables[i].planning)
+			out->tables_done++;
+	out->chunks_done = cp->chunks_done;
+	out->chunks_reused = cp->chunks_reused;
+	out->rows = cp->rows;
+	out->rows_est = cp->rows_est > cp->rows ? cp->rows_est : cp->rows;
+	out->bytes = cp->bytes;
+	pthread_mutex_unlock(&cp->mu);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	el = (double)(now.tv_sec - cp->t0.tv_sec) + (now.tv_nsec - cp->t0.tv_nsec) / 1e9;
+	out->eta_seconds = -1;
+	if (el > 0.5 && cp->t0.tv_sec != 0) {
+		out->rows_per_second = (double)(out->rows - 0) / el;
+		if (out->rows_per_second > 0)
+			out->eta_seconds = (long)((double)(out->rows_est - out->rows) /
+			    out->rows_per_second);
+	}
+}
+
+static void
+report(struct copy *cp)
+{
+	struct copy_progress p;
+
+	copy_get_progress(cp, &p);
+	log_info("copy: %" PRIu64 " chunks, %" PRIu64 " of ~%" PRIu64 " rows (%.0f%%), "
+	    "%.1f MB, %.0f rows/s, ETA %ld s", p.chunks_done, p.rows, p.rows_est,
+	    p.rows_est ? 100.0 * (double)p.rows / (double)p.rows_est : 100.0,
+	    (double)p.bytes / 1e6, p.rows_per_second, p.eta_seconds);
+}
+
+bool
+copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
+{
+	struct dest d = { 0 };
+	struct copy_worker *ws;
+	unsigned n = (unsigned)cp->cfg->copy_workers;
+	bool dst_mysql, ok = true;
+
+	*fatal = false;
+	if (!dest_connect(&d, &cp->cfg->destination, "destination")) {
+		snprintf(err, errlen, "%s", d.err);
+		return false;
+	}
+	dst_mysql = !dest_is_mariadb(&d);
+	if (!resume_state(cp, &d)) {
+		dest_close(&d);
+		goto failed;
+	}
+	dest_close(&d);
+	if (cp->chunks_reused > 0)
+		log_info("copy: reusing %" PRIu64 " finished chunks (%" PRIu64 " rows)",
+		    cp->chunks_reused, cp->rows);
+	/* the columns and keys, on one source connection */
+	if (!dest_connect(&d, &cp->cfg->source, "source")) {
+		snprintf(err, errlen, "%s", d.err);
+		*fatal = false;
+		return false;
+	}
+	for (unsigned i = 0; i < cp->ntables && ok; i++) {
+		struct copy_table *t = &cp->tables[i];
+		ok = table_load(cp, &d, t, dst_mysql);
+		if (ok && !table_statements(t)) {
+			set_fail(cp, true, "out of memory");
+			ok = false;
+		}
+		if (ok && t->nkey == 0)
+			log_warn("`%s`.`%s` has no primary key or unique NOT NULL key: "
+			    "copied whole in one snapshot", t->spec.sdb, t->spec.stbl);
+	}
+	dest_close(&d);
+	if (!ok)
+		goto failed;
+	if (!snapshot_coord_init(&cp->co, &cp->cfg->source, cp->mariadb, err, errlen)) {
+		snapshot_coord_free(&cp->co);
+		return false;
+	}
+	ws = calloc(n, sizeof(*ws));
+	if (ws == NULL) {
+		snapshot_coord_free(&cp->co);
+		snprintf(err, errlen, "out of memory");
+		*fatal = true;
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &cp->t0);
+	cp->last_report = time(NULL);
+	unsigned started = 0;
+	for (unsigned i = 0; i < n; i++) {
+		ws[i].cp = cp;
+		ws[i].id = i + 1;
+		if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0) {
+			set_fail(cp, false, "cannot start copy thread: %s", strerror(errno));
+			break;
+		}
+		started++;
+	}
+	/* progress lines while the workers work */
+	for (;;) {
+		struct timespec until;
+		bool done;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_mutex_lock(&cp->mu);
+		(void)pthread_cond_timedwait(&cp->cv, &cp->mu, &until);
+		done = cp->stop;
+		if (!done) {
+			done = cp->todo == NULL;
+			for (unsigned i = 0; i < cp->ntables && done; i++)
+				if (!cp->tables[i].planned_all)
+					done = false;
+		}
+		pthread_mutex_unlock(&cp->mu);
+		if (done)
+			break;
+		if (time(NULL) - cp->last_report >= 10) {
+			cp->last_report = time(NULL);
+			report(cp);
+		}
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(ws[i].th, NULL);
+	free(ws);
+	if (!cp->mariadb && cp->co.snapshots > 0)
+		log_info("copy: %u snapshots, the read lock held at most %u ms",
+		    cp->co.snapshots, cp->co.max_held_ms);
+	snapshot_coord_free(&cp->co);
+	if (cp->failed)
+		goto failed;
+	report(cp);
+	return true;
+failed:
+	*fatal = cp->fatal;
+	snprintf(err, errlen, "%s", cp->err[0] ? cp->err : "the copy was stopped");
+	return false;
+}
+
+void
+copy_stop(struct copy *cp)
+{
+	pthread_mutex_lock(&cp->mu);
+	cp->stop = true;
+	if (!cp->failed) {
+		cp->failed = true;
+		snprintf(cp->err, sizeof(cp->err), "the copy was stopped");
+	}
+	pthread_cond_broadcast(&cp->cv);
+	pthread_mutex_unlock(&cp->mu);
+}
+
+bool
+copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
+    struct snap_pos *high, char *err, size_t errlen)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool any = false;
+
+	sbuf_printf(&q, "SELECT snap_file, snap_pos, snap_gtid FROM `%s`.`copy_chunks` "
+	    "WHERE done = 1 GROUP BY snap_file, snap_pos, snap_gtid", schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		snprintf(err, errlen, "%s", d->err);
+		return false;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		uint64_t pos = strtoull(row[1], NULL, 10);
+		if (!any || snap_pos_cmp(row[0], pos, low->file, low->pos) < 0) {
+			snprintf(low->file, sizeof(low->file), "%s", row[0]);
+			low->pos = pos;
+			free(low->gtid);
+			low->gtid = strdup(row[2] ? row[2] : "");
+		}
+		if (!any || snap_pos_cmp(row[0], pos, high->file, high->pos) > 0) {
+			snprintf(high->file, sizeof(high->file), "%s", row[0]);
+			high->pos = pos;
+			free(high->gtid);
+			high->gtid = strdup(row[2] ? row[2] : "");
+		}
+		any = true;
+	}
+	mysql_free_result(res);
+	if (!any)
+		low->file[0] = high->file[0] = '\0';
+	return true;
+}

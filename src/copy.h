@@ -1,0 +1,62 @@
+/* copy.h: the parallel, chunked, resumable copy of the selected tables' rows. */
+#ifndef SRC_COPY_H
+#define SRC_COPY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/cfg.h"
+#include "src/snapshot.h"
+
+struct copy;
+
+/* One table to copy: source and destination names. */
+struct copy_spec {
+	const char *sdb, *stbl;
+	const char *ddb, *dtbl;
+	uint64_t rows_est;      /* the source's estimate, for progress */
+};
+
+/* Figures for progress and status (read from any thread). */
+struct copy_progress {
+	unsigned tables, tables_done;
+	uint64_t chunks_done, chunks_reused;
+	uint64_t rows, rows_est, bytes;
+	double rows_per_second;
+	long eta_seconds;          /* -1 unknown */
+};
+
+/*
+ * A copy of the tables in specs (the destination tables exist, with the
+ * columns of the source's, the chosen key and nothing slower to load), by
+ * cfg->copy_workers reader/writer pairs. The state lives in the state
+ * schema's copy_chunks table: finished chunks of an earlier run are reused.
+ */
+struct copy *copy_new(const struct cfg *c, const struct copy_spec *specs, unsigned n,
+    bool mariadb);
+void copy_free(struct copy *cp);
+
+/* The state table (created if missing), in the state schema. */
+bool copy_state_create(struct dest *d, const char *schema)
+    __attribute__((warn_unused_result));
+
+/*
+ * Copy every chunk; blocks until done. False with err: *fatal says whether
+ * a retry may cure it (a lost link) or not (a missing privilege, a value
+ * the destination refused).
+ */
+bool copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+/* Ask the workers to stop after their current chunk (copy_run returns false). */
+void copy_stop(struct copy *cp);
+void copy_get_progress(struct copy *cp, struct copy_progress *out);
+
+/*
+ * After the copy: the lowest and highest snapshot positions any chunk was
+ * read at (the seam of the stream), from the state table.
+ */
+bool copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
+    struct snap_pos *high, char *err, size_t errlen) __attribute__((warn_unused_result));
+
+#endif

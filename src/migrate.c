@@ -1,0 +1,949 @@
+/* migrate.c: start = snapshot: schema, consistent copy and the position the stream starts from. */
+#include "src/migrate.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "proto/sbuf.h"
+#include "src/collation.h"
+#include "src/copy.h"
+#include "src/dest.h"
+#include "src/log.h"
+#include "src/snapshot.h"
+
+static const char *const phase_names[] = {
+	"precheck", "schema", "copy", "indexes", "catch-up", "streaming",
+};
+
+const char *
+migrate_phase_name(enum migrate_phase p)
+{
+	return (unsigned)p < sizeof(phase_names) / sizeof(phase_names[0]) ?
+	    phase_names[p] : "?";
+}
+
+static void
+set_phase(struct migrate_state *ms, enum migrate_phase p)
+{
+	ms->phase = (int)p;
+	log_info("phase: %s", migrate_phase_name(p));
+}
+
+/* One selected table of the source. */
+struct mtable {
+	char sdb[65], stbl[65], ddb[65], dtbl[65];
+	uint64_t rows_est;
+	bool ours;         /* created by this migration (in copy_tables) */
+	bool exists;       /* on the destination before */
+};
+
+struct mig {
+	const struct cfg *c;
+	const struct filter *f;
+	struct dest src, dst;
+	bool mariadb;
+	struct mtable *t;
+	unsigned n;
+	struct collations *coll;
+	char *err;
+	size_t errlen;
+	bool fatal;
+};
+
+static bool
+fail(struct mig *m, bool fatal, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool
+fail(struct mig *m, bool fatal, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->err, m->errlen, fmt, ap);
+	va_end(ap);
+	m->fatal = fatal;
+	return false;
+}
+
+static bool
+fail_dest(struct mig *m, struct dest *d)
+{
+	return fail(m, !dest_transient(d) && d->errnum < 2000, "%s", d->err);
+}
+
+static MYSQL_RES *
+query(struct dest *d, const char *sql)
+{
+	MYSQL_RES *res;
+
+	if (mysql_query(d->my, sql) != 0 || (res = mysql_store_result(d->my)) == NULL) {
+		d->errnum = mysql_errno(d->my);
+		snprintf(d->err, sizeof(d->err), "%s: %.300s: %s (error %u)", d->where, sql,
+		    mysql_error(d->my), d->errnum);
+		return NULL;
+	}
+	return res;
+}
+
+/* The source must log every row change whole. */
+static bool
+check_source(struct mig *m)
+{
+	MYSQL_RES *res = query(&m->src, "SELECT @@global.log_bin, @@global.binlog_format, "
+	    "@@global.binlog_row_image");
+	MYSQL_ROW row;
+	bool ok = true;
+
+	if (res == NULL)
+		return fail_dest(m, &m->src);
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL || strcmp(row[0], "1") != 0)
+		ok = fail(m, true, "%s: binary logging is off (log_bin): a migration needs "
+		    "the binlog from the copy on; enable log_bin with binlog_format = ROW",
+		    m->src.where);
+	else if (row[1] == NULL || strcasecmp(row[1], "ROW") != 0)
+		ok = fail(m, true, "%s: binlog_format is %s: a migration needs ROW (SET "
+		    "GLOBAL binlog_format = 'ROW', then reconnect the applications)",
+		    m->src.where, row[1] ? row[1] : "NULL");
+	else if (row[2] == NULL || strcasecmp(row[2], "FULL") != 0)
+		ok = fail(m, true, "%s: binlog_row_image is %s: the stream that follows the "
+		    "copy replays changes onto rows that may already hold them, which needs "
+		    "whole row images: SET GLOBAL binlog_row_image = 'FULL'", m->src.where,
+		    row[2] ? row[2] : "NULL");
+	mysql_free_result(res);
+	return ok;
+}
+
+/* The copy loads with LOAD DATA LOCAL: MySQL 8 turns it off by default. */
+static bool
+check_local_infile(struct mig *m)
+{
+	char *v = NULL;
+
+	if (!dest_value(&m->dst, "SELECT @@global.local_infile", &v))
+		return fail_dest(m, &m->dst);
+	if (v != NULL && strcmp(v, "0") == 0) {
+		free(v);
+		if (!dest_exec(&m->dst, "SET GLOBAL local_infile = 1"))
+			return fail(m, true, "%s: local_infile is OFF and could not be turned "
+			    "on (%s): the copy loads rows with LOAD DATA LOCAL; run SET GLOBAL "
+			    "local_infile = 1 on the destination", m->dst.where, m->dst.err);
+		log_warn("%s: local_infile was OFF: turned ON (SET GLOBAL local_infile = 1) "
+		    "for the copy's LOAD DATA LOCAL", m->dst.where);
+		return true;
+	}
+	free(v);
+	return true;
+}
+
+static bool
+state_tables(struct mig *m)
+{
+	const char *s = m->c->state_schema;
+
+	if (!dest_execf(&m->dst, "CREATE DATABASE IF NOT EXISTS `%s`", s) ||
+	    !dest_execf(&m->dst, "CREATE TABLE IF NOT EXISTS `%s`.`migration` ("
+		"id TINYINT UNSIGNED NOT NULL PRIMARY KEY, phase VARCHAR(16) NOT NULL, "
+		"seam_file VARCHAR(512) NULL, seam_pos BIGINT UNSIGNED NULL, "
+		"updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE "
+		"CURRENT_TIMESTAMP(6)) ENGINE=InnoDB", s) ||
+	    !dest_execf(&m->dst, "CREATE TABLE IF NOT EXISTS `%s`.`copy_tables` ("
+		"src_db VARCHAR(64) NOT NULL, src_table VARCHAR(64) NOT NULL, "
+		"dst_db VARCHAR(64) NOT NULL, dst_table VARCHAR(64) NOT NULL, "
+		"deferred_indexes MEDIUMTEXT NULL, deferred_fks MEDIUMTEXT NULL, "
+		"indexed TINYINT NOT NULL DEFAULT 0, fks TINYINT NOT NULL DEFAULT 0, "
+		"PRIMARY KEY (src_db, src_table)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+		"COLLATE=utf8mb4_bin", s) ||
+	    !copy_state_create(&m->dst, s))
+		return fail_dest(m, &m->dst);
+	return true;
+}
+
+/* The selected base tables of the source, and which exist on the destination. */
+static bool
+list_tables(struct mig *m)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	struct sbuf q = { 0 };
+	size_t cap = 0;
+
+	res = query(&m->src, "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS, 0) FROM "
+	    "information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA "
+	    "NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
+	    "ORDER BY TABLE_SCHEMA, TABLE_NAME");
+	if (res == NULL)
+		return fail_dest(m, &m->src);
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (!filter_table(m->f, row[0], row[1]))
+			continue;
+		if (m->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct mtable *nt = realloc(m->t, cap * sizeof(*nt));
+			if (nt == NULL) {
+				mysql_free_result(res);
+				return fail(m, true, "out of memory");
+			}
+			m->t = nt;
+		}
+		struct mtable *t = &m->t[m->n++];
+		memset(t, 0, sizeof(*t));
+		snprintf(t->sdb, sizeof(t->sdb), "%s", row[0]);
+		snprintf(t->stbl, sizeof(t->stbl), "%s", row[1]);
+		filter_map(m->f, row[0], row[1], t->ddb, sizeof(t->ddb), t->dtbl,
+		    sizeof(t->dtbl));
+		t->rows_est = strtoull(row[2], NULL, 10);
+	}
+	mysql_free_result(res);
+	/* which exist on the destination, and which of those this migration made */
+	for (unsigned i = 0; i < m->n; i++) {
+		struct mtable *t = &m->t[i];
+		char *v = NULL;
+		sbuf_reset(&q);
+		sbuf_adds(&q, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
+		sbuf_sql_string(&q, t->ddb);
+		sbuf_adds(&q, " AND TABLE_NAME = ");
+		sbuf_sql_string(&q, t->dtbl);
+		sbuf_addc(&q, '\0');
+		if (q.oom || !dest_value(&m->dst, q.p, &v)) {
+			sbuf_free(&q);
+			return fail_dest(m, &m->dst);
+		}
+		t->exists = v != NULL;
+		free(v);
+	}
+	sbuf_free(&q);
+	return true;
+}
+
+/* Which tables an earlier run of this migration created (state exists). */
+static bool
+mark_ours(struct mig *m)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	sbuf_printf(&q, "SELECT src_db, src_table FROM `%s`.`copy_tables`",
+	    m->c->state_schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(&m->dst, q.p);
+	sbuf_free(&q);
+	if (res == NULL)
+		return fail_dest(m, &m->dst);
+	while ((row = mysql_fetch_row(res)) != NULL)
+		for (unsigned i = 0; i < m->n; i++)
+			if (strcmp(m->t[i].sdb, row[0]) == 0 && strcmp(m->t[i].stbl, row[1]) == 0)
+				m->t[i].ours = true;
+	mysql_free_result(res);
+	return true;
+}
+
+/* on_conflict = error: every selected table already on the destination, listed. */
+static bool
+check_conflicts(struct mig *m)
+{
+	struct sbuf l = { 0 };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->n; i++) {
+		if (!m->t[i].exists || m->t[i].ours)
+			continue;
+		sbuf_printf(&l, "%s`%s`.`%s`", n ? ", " : "", m->t[i].ddb, m->t[i].dtbl);
+		n++;
+	}
+	if (n == 0)
+		return true;
+	sbuf_addc(&l, '\0');
+	if (strcmp(m->c->copy_on_conflict, "ignore") == 0) {
+		log_warn("on_conflict = ignore: %u table(s) already on the destination are "
+		    "reused, their rows with a key the copy also has left as they are: %s",
+		    n, l.p ? l.p : "");
+		sbuf_free(&l);
+		return true;
+	}
+	fail(m, true, "%u selected table(s) already exist on the destination %s: %s; "
+	    "nothing was written. Drop them, exclude them ([filter]), or set [copy] "
+	    "on_conflict = ignore to reuse them", n, m->dst.where, l.p ? l.p : "");
+	sbuf_free(&l);
+	return false;
+}
+
+/* Whether a SHOW CREATE TABLE line defines an index or foreign key to add after the data. */
+static int
+deferrable(const char *line, const char *keep_key)
+{
+	static const char *const idx[] = { "KEY ", "UNIQUE KEY ", "FULLTEXT KEY ",
+		"SPATIAL KEY ", "INDEX ", "UNIQUE INDEX ", "VECTOR KEY ", "VECTOR INDEX ",
+		NULL };
+
+	for (unsigned i = 0; idx[i]; i++) {
+		size_t n = strlen(idx[i]);
+		if (strncmp(line, idx[i], n) == 0) {
+			/* the copy's key (a unique key standing in for a primary key) stays */
+			if (keep_key != NULL && strncmp(line + n, keep_key, strlen(keep_key)) == 0)
+				return 0;
+			return 1;
+		}
+	}
+	if (strncmp(line, "CONSTRAINT ", 11) == 0 && strstr(line, " FOREIGN KEY ") != NULL)
+		return 2;
+	return 0;
+}
+
+/*
+ * Create t on the destination from the source's SHOW CREATE TABLE, without
+ * its secondary indexes and foreign keys (added after the data: faster, and
+ * the copy's order of tables does not matter), and record what was left out.
+ */
+static bool
+create_table(struct mig *m, struct mtable *t)
+{
+	struct sbuf q = { 0 }, body = { 0 }, idx = { 0 }, fks = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char *sql, *p, *line, *next, *rewritten, kept_key[200] = "", *ai = NULL;
+	bool changed, ok, first = true, has_pk;
+	char err[1024];
+
+	sbuf_adds(&q, "SHOW CREATE TABLE ");
+	dest_quote(&q, t->sdb);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, t->stbl);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(&m->src, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		return fail_dest(m, &m->src);
+	}
+	row = mysql_fetch_row(res);
+	sql = row && row[1] ? strdup(row[1]) : NULL;
+	mysql_free_result(res);
+	if (sql == NULL) {
+		sbuf_free(&q);
+		return fail(m, true, "SHOW CREATE TABLE `%s`.`%s` gave nothing", t->sdb, t->stbl);
+	}
+	/* the auto-increment column's index and the copy's key must stay */
+	sbuf_reset(&q);
+	sbuf_adds(&q, "SELECT (SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE "
+	    "TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, t->sdb);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, t->stbl);
+	sbuf_adds(&q, " AND EXTRA LIKE '%auto_increment%' LIMIT 1)");
+	sbuf_addc(&q, '\0');
+	if (q.oom || !dest_value(&m->src, q.p, &ai)) {
+		sbuf_free(&q);
+		free(sql);
+		return fail_dest(m, &m->src);
+	}
+	has_pk = strstr(sql, "\n  PRIMARY KEY ") != NULL;
+	if (!has_pk) {
+		/* the first unique index of NOT NULL columns, as copy.c picks it */
+		char *k = NULL;
+		sbuf_reset(&q);
+		sbuf_adds(&q, "SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE "
+		    "TABLE_SCHEMA = ");
+		sbuf_sql_string(&q, t->sdb);
+		sbuf_adds(&q, " AND TABLE_NAME = ");
+		sbuf_sql_string(&q, t->stbl);
+		sbuf_adds(&q, " AND NON_UNIQUE = 0 GROUP BY INDEX_NAME HAVING "
+		    "SUM(NULLABLE <> '') = 0 ORDER BY INDEX_NAME LIMIT 1");
+		sbuf_addc(&q, '\0');
+		if (q.oom || !dest_value(&m->src, q.p, &k)) {
+			sbuf_free(&q);
+			free(sql);
+			free(ai);
+			return fail_dest(m, &m->src);
+		}
+		if (k != NULL) {
+			kept_key[0] = '`';
+			snprintf(kept_key + 1, sizeof(kept_key) - 2, "%s", k);
+			strcat(kept_key, "`");
+		}
+		free(k);
+	}
+	/* the head up to the first line break: "CREATE TABLE `t` (" */
+	p = strchr(sql, '\n');
+	if (p == NULL) {
+		sbuf_free(&q);
+		free(sql);
+		free(ai);
+		return fail(m, true, "SHOW CREATE TABLE `%s`.`%s`: unexpected form", t->sdb,
+		    t->stbl);
+	}
+	sbuf_reset(&q);
+	sbuf_adds(&q, "CREATE TABLE ");
+	dest_quote(&q, t->ddb);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, t->dtbl);
+	sbuf_adds(&q, " (\n");
+	for (line = p + 1; line != NULL && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (line[0] == ')') {
+			sbuf_adds(&body, "\n");
+			sbuf_adds(&body, line);
+			/* the table options; then whatever follows (partitioning) */
+			while (next != NULL && *next) {
+				sbuf_addc(&body, '\n');
+				char *nl = strchr(next, '\n');
+				if (nl == NULL) {
+					sbuf_adds(&body, next);
+					break;
+				}
+				sbuf_add(&body, next, (size_t)(nl - next));
+				next = nl + 1;
+			}
+			break;
+		}
+		char *d = line;
+		while (*d == ' ')
+			d++;
+		size_t len = strlen(d);
+		if (len > 0 && d[len - 1] == ',')
+			d[--len] = '\0';
+		int kind = deferrable(d, kept_key[0] ? kept_key : NULL);
+		if (kind == 1 && ai != NULL) {
+			/* an index that starts with the auto-increment column stays */
+			char col[200];
+			snprintf(col, sizeof(col), "(`%s`", ai);
+			char *paren = strchr(d, '(');
+			if (paren != NULL && strncmp(paren, col, strlen(col)) == 0)
+				kind = 0;
+		}
+		if (kind == 1) {
+			sbuf_adds(&idx, idx.len ? "\n" : "");
+			sbuf_adds(&idx, d);
+			continue;
+		}
+		if (kind == 2) {
+			sbuf_adds(&fks, fks.len ? "\n" : "");
+			sbuf_adds(&fks, d);
+			continue;
+		}
+		if (!first)
+			sbuf_adds(&q, ",\n");
+		first = false;
+		sbuf_adds(&q, "  ");
+		sbuf_adds(&q, d);
+	}
+	sbuf_add(&q, body.p ? body.p : "", body.len);
+	sbuf_addc(&q, '\0');
+	free(sql);
+	free(ai);
+	sbuf_free(&body);
+	if (q.oom) {
+		sbuf_free(&idx);
+		sbuf_free(&fks);
+		return fail(m, true, "out of memory");
+	}
+	rewritten = collations_rewrite_sql(m->coll, q.p, strlen(q.p), true, &changed, err,
+	    sizeof(err));
+	sbuf_free(&q);
+	if (rewritten == NULL) {
+		sbuf_free(&idx);
+		sbuf_free(&fks);
+		return fail(m, true, "table `%s`.`%s`: %s", t->sdb, t->stbl, err);
+	}
+	ok = dest_exec(&m->dst, rewritten);
+	free(rewritten);
+	if (!ok) {
+		sbuf_free(&idx);
+		sbuf_free(&fks);
+		return fail(m, !dest_transient(&m->dst), "creating table `%s`.`%s`: %s",
+		    t->ddb, t->dtbl, m->dst.err);
+	}
+	sbuf_reset(&q);
+	sbuf_printf(&q, "INSERT INTO `%s`.`copy_tables` (src_db, src_table, dst_db, "
+	    "dst_table, deferred_indexes, deferred_fks) VALUES (", m->c->state_schema);
+	sbuf_sql_string(&q, t->sdb);
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, t->stbl);
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, t->ddb);
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, t->dtbl);
+	sbuf_adds(&q, ", ");
+	sbuf_addc(&idx, '\0');
+	sbuf_addc(&fks, '\0');
+	sbuf_sql_string(&q, idx.p ? idx.p : "");
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, fks.p ? fks.p : "");
+	sbuf_addc(&q, ')');
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_exec(&m->dst, q.p);
+	sbuf_free(&q);
+	sbuf_free(&idx);
+	sbuf_free(&fks);
+	if (!ok)
+		return fail_dest(m, &m->dst);
+	t->ours = true;
+	return true;
+}
+
+/* Databases and tables. */
+static bool
+create_schema(struct mig *m)
+{
+	struct sbuf q = { 0 };
+	char last[65] = "";
+	unsigned created = 0;
+
+	for (unsigned i = 0; i < m->n; i++) {
+		struct mtable *t = &m->t[i];
+		if (t->ours || t->exists)
+			continue;
+		if (strcmp(last, t->ddb) != 0) {
+			MYSQL_RES *res;
+			MYSQL_ROW row;
+			snprintf(last, sizeof(last), "%s", t->ddb);
+			sbuf_reset(&q);
+			sbuf_adds(&q, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
+			    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
+			sbuf_sql_string(&q, t->sdb);
+			sbuf_addc(&q, '\0');
+			res = q.oom ? NULL : query(&m->src, q.p);
+			if (res == NULL) {
+				sbuf_free(&q);
+				return fail_dest(m, &m->src);
+			}
+			row = mysql_fetch_row(res);
+			sbuf_reset(&q);
+			sbuf_adds(&q, "CREATE DATABASE IF NOT EXISTS ");
+			dest_quote(&q, t->ddb);
+			if (row && row[0] && row[1])
+				sbuf_printf(&q, " CHARACTER SET %s COLLATE %s", row[0], row[1]);
+			mysql_free_result(res);
+			sbuf_addc(&q, '\0');
+			char err[1024];
+			bool changed;
+			char *sql = q.oom ? NULL : collations_rewrite_sql(m->coll, q.p,
+			    strlen(q.p), true, &changed, err, sizeof(err));
+			if (sql == NULL) {
+				sbuf_free(&q);
+				return fail(m, true, "database `%s`: %s", t->sdb, err);
+			}
+			bool ok = dest_exec(&m->dst, sql);
+			free(sql);
+			if (!ok) {
+				sbuf_free(&q);
+				return fail_dest(m, &m->dst);
+			}
+		}
+		if (!create_table(m, t)) {
+			sbuf_free(&q);
+			return false;
+		}
+		created++;
+	}
+	sbuf_free(&q);
+	log_info("schema: %u table(s) created, %u selected", created, m->n);
+	return true;
+}
+
+/*
+ * After the data: each table's secondary indexes in one ALTER (FULLTEXT
+ * ones each alone: InnoDB builds one at a time), one table at a time so the
+ * server is not swamped; then the foreign keys, unchecked (the rows are the
+ * source's, whose keys held).
+ */
+static bool
+add_deferred(struct mig *m, bool fks)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	const char *col = fks ? "deferred_fks" : "deferred_indexes";
+	const char *flag = fks ? "fks" : "indexed";
+
+	sbuf_printf(&q, "SELECT src_db, src_table, dst_db, dst_table, %s FROM `%s`."
+	    "`copy_tables` WHERE %s = 0", col, m->c->state_schema, flag);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(&m->dst, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		return fail_dest(m, &m->dst);
+	}
+	if (!dest_exec(&m->dst, "SET SESSION foreign_key_checks = 0")) {
+		mysql_free_result(res);
+		sbuf_free(&q);
+		return fail_dest(m, &m->dst);
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		char *defs = row[4] ? strdup(row[4]) : NULL, *line, *next;
+		bool any = false, ok = true;
+		struct sbuf a = { 0 };
+		for (line = defs; line != NULL && *line && ok; line = next) {
+			next = strchr(line, '\n');
+			if (next != NULL)
+				*next++ = '\0';
+			bool ft = strncmp(line, "FULLTEXT ", 9) == 0;
+			if (ft || a.len == 0) {
+				if (a.len) {
+					sbuf_addc(&a, '\0');
+					ok = dest_exec(&m->dst, a.p);
+					sbuf_reset(&a);
+				}
+				sbuf_adds(&a, "ALTER TABLE ");
+				dest_quote(&a, row[2]);
+				sbuf_addc(&a, '.');
+				dest_quote(&a, row[3]);
+				sbuf_adds(&a, " ADD ");
+			} else
+				sbuf_adds(&a, ", ADD ");
+			sbuf_adds(&a, line);
+			any = true;
+			if (ft) {
+				sbuf_addc(&a, '\0');
+				ok = ok && dest_exec(&m->dst, a.p);
+				sbuf_reset(&a);
+			}
+		}
+		if (ok && a.len) {
+			sbuf_addc(&a, '\0');
+			ok = dest_exec(&m->dst, a.p);
+		}
+		sbuf_free(&a);
+		free(defs);
+		if (!ok) {
+			mysql_free_result(res);
+			sbuf_free(&q);
+			return fail(m, !dest_transient(&m->dst), "adding the %s of `%s`.`%s`: %s",
+			    fks ? "foreign keys" : "indexes", row[2], row[3], m->dst.err);
+		}
+		if (any)
+			log_info("%s: `%s`.`%s`", fks ? "foreign keys added" : "indexes built",
+			    row[2], row[3]);
+		sbuf_reset(&q);
+		sbuf_printf(&q, "UPDATE `%s`.`copy_tables` SET %s = 1 WHERE src_db = ",
+		    m->c->state_schema, flag);
+		sbuf_sql_string(&q, row[0]);
+		sbuf_adds(&q, " AND src_table = ");
+		sbuf_sql_string(&q, row[1]);
+		sbuf_addc(&q, '\0');
+		if (q.oom || !dest_exec(&m->dst, q.p)) {
+			mysql_free_result(res);
+			sbuf_free(&q);
+			return fail_dest(m, &m->dst);
+		}
+	}
+	mysql_free_result(res);
+	sbuf_free(&q);
+	return dest_exec(&m->dst, "SET SESSION foreign_key_checks = 1") || fail_dest(m, &m->dst);
+}
+
+/* The migration row: its phase ("" none yet). */
+static bool
+read_phase(struct mig *m, char *phase, size_t len)
+{
+	char *v = NULL, sql[200];
+
+	snprintf(sql, sizeof(sql), "SELECT phase FROM `%s`.`migration` WHERE id = 1",
+	    m->c->state_schema);
+	if (!dest_value(&m->dst, sql, &v))
+		return fail_dest(m, &m->dst);
+	snprintf(phase, len, "%s", v ? v : "");
+	free(v);
+	return true;
+}
+
+static bool
+write_phase(struct mig *m, const char *phase, const struct snap_pos *seam)
+{
+	struct sbuf q = { 0 };
+	bool ok;
+
+	sbuf_printf(&q, "INSERT INTO `%s`.`migration` (id, phase, seam_file, seam_pos) "
+	    "VALUES (1, '%s', ", m->c->state_schema, phase);
+	if (seam != NULL && seam->file[0]) {
+		sbuf_sql_string(&q, seam->file);
+		sbuf_printf(&q, ", %" PRIu64 ")", seam->pos);
+	} else
+		sbuf_adds(&q, "NULL, NULL)");
+	sbuf_adds(&q, " ON DUPLICATE KEY UPDATE phase = VALUES(phase), seam_file = "
+	    "VALUES(seam_file), seam_pos = VALUES(seam_pos)");
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_exec(&m->dst, q.p);
+	sbuf_free(&q);
+	return ok || fail_dest(m, &m->dst);
+}
+
+/* Where the source is now (the stream's start when there is nothing to copy). */
+static bool
+source_position(struct mig *m, struct snap_pos *p)
+{
+	MYSQL_RES *res = query(&m->src, dest_binlog_status_sql(&m->src));
+	MYSQL_ROW row;
+
+	if (res == NULL)
+		return fail_dest(m, &m->src);
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL) {
+		mysql_free_result(res);
+		return fail(m, true, "%s: binary logging is off", m->src.where);
+	}
+	snprintf(p->file, sizeof(p->file), "%s", row[0]);
+	p->pos = strtoull(row[1], NULL, 10);
+	free(p->gtid);
+	p->gtid = strdup(!m->mariadb && mysql_num_fields(res) >= 5 && row[4] ? row[4] : "");
+	mysql_free_result(res);
+	if (p->gtid != NULL && m->mariadb) {
+		struct sbuf q = { 0 };
+		char *g = NULL;
+		sbuf_adds(&q, "SELECT BINLOG_GTID_POS(");
+		sbuf_sql_string(&q, p->file);
+		sbuf_printf(&q, ", %" PRIu64 ")", p->pos);
+		sbuf_addc(&q, '\0');
+		if (!q.oom && dest_value(&m->src, q.p, &g) && g != NULL) {
+			free(p->gtid);
+			p->gtid = g;
+		}
+		sbuf_free(&q);
+	}
+	if (p->gtid != NULL) {
+		char *o = p->gtid;
+		for (const char *g = p->gtid; *g; g++)
+			if (*g != '\n' && *g != ' ')
+				*o++ = *g;
+		*o = '\0';
+	}
+	return p->gtid != NULL || fail(m, true, "out of memory");
+}
+
+bool
+migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *ms,
+    struct ckpt *start, bool *fatal, char *err, size_t errlen)
+{
+	struct mig m = { 0 };
+	struct copy_spec *specs = NULL;
+	struct snap_pos low = { 0 }, high = { 0 }, now = { 0 };
+	char phase[32];
+	bool ok = false, transient = false;
+
+	m.c = c;
+	m.f = f;
+	m.err = err;
+	m.errlen = errlen;
+	memset(start, 0, sizeof(*start));
+	set_phase(ms, MIGRATE_PRECHECK);
+	if (!dest_connect(&m.src, &c->source, "source")) {
+		snprintf(err, errlen, "%s", m.src.err);
+		*fatal = false;
+		return false;
+	}
+	if (!dest_connect(&m.dst, &c->destination, "destination")) {
+		snprintf(err, errlen, "%s", m.dst.err);
+		dest_close(&m.src);
+		*fatal = false;
+		return false;
+	}
+	m.mariadb = dest_is_mariadb(&m.src);
+	if (!dest_exec(&m.src, "SET SESSION sql_quote_show_create = 1")) {
+		fail_dest(&m, &m.src);
+		goto out;
+	}
+	if (!dest_exec(&m.dst, "SET @myshift_session = 1, SESSION sql_mode = "
+	    "'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'")) {
+		fail_dest(&m, &m.dst);
+		goto out;
+	}
+	if (!check_source(&m) || !check_local_infile(&m))
+		goto out;
+	m.coll = collations_load(&m.src, &m.dst, c->collation_map, &transient, err, errlen);
+	if (m.coll == NULL) {
+		m.fatal = !transient;
+		goto out;
+	}
+	if (!m.mariadb) {
+		char *u = NULL;
+		if (dest_value(&m.src, "SELECT @@server_uuid", &u) && u != NULL)
+			snprintf(start->server, sizeof(start->server), "%s", u);
+		free(u);
+	}
+	if (!list_tables(&m))
+		goto out;
+	/* an earlier run's state, if any: read before anything is written */
+	{
+		char *has = NULL, sql[300];
+		snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.TABLES WHERE "
+		    "TABLE_SCHEMA = '%s' AND TABLE_NAME = 'copy_tables'", c->state_schema);
+		if (!dest_value(&m.dst, sql, &has)) {
+			fail_dest(&m, &m.dst);
+			goto out;
+		}
+		if (has != NULL && !mark_ours(&m)) {
+			free(has);
+			goto out;
+		}
+		free(has);
+	}
+	if (!check_conflicts(&m))
+		goto out;
+	if (!state_tables(&m) || !read_phase(&m, phase, sizeof(phase)))
+		goto out;
+	if (phase[0] == '\0') {
+		/* a new migration: where the source is before its schema is read */
+		if (!source_position(&m, &now) || !write_phase(&m, "schema", &now))
+			goto out;
+	}
+	set_phase(ms, MIGRATE_SCHEMA);
+	if (!create_schema(&m))
+		goto out;
+	if (!write_phase(&m, "copy", NULL))
+		goto out;
+	/* copy */
+	set_phase(ms, MIGRATE_COPY);
+	specs = calloc(m.n ? m.n : 1, sizeof(*specs));
+	if (specs == NULL) {
+		fail(&m, true, "out of memory");
+		goto out;
+	}
+	for (unsigned i = 0; i < m.n; i++) {
+		specs[i].sdb = m.t[i].sdb;
+		specs[i].stbl = m.t[i].stbl;
+		specs[i].ddb = m.t[i].ddb;
+		specs[i].dtbl = m.t[i].dtbl;
+		specs[i].rows_est = m.t[i].rows_est;
+	}
+	{
+		struct copy *cp = copy_new(c, specs, m.n, m.mariadb);
+		bool cfatal;
+		if (cp == NULL) {
+			fail(&m, true, "out of memory");
+			goto out;
+		}
+		ms->copy = cp;
+		ok = copy_run(cp, &cfatal, err, errlen);
+		ms->copy = NULL;
+		copy_free(cp);
+		if (!ok) {
+			m.fatal = cfatal;
+			goto out;
+		}
+		ok = false;
+	}
+	set_phase(ms, MIGRATE_INDEXES);
+	if (!add_deferred(&m, false) || !add_deferred(&m, true))
+		goto out;
+	/* the seam: from the lowest position any chunk was read at, to the highest */
+	if (!copy_positions(&m.dst, c->state_schema, &low, &high, err, errlen)) {
+		m.fatal = false;
+		goto out;
+	}
+	if (low.file[0] == '\0') {
+		/* nothing was copied: the stream starts where the source is now */
+		if (!source_position(&m, &low))
+			goto out;
+		snap_pos_copy(&high, &low);
+	}
+	if (!write_phase(&m, "catch-up", &high))
+		goto out;
+	snprintf(start->file, sizeof(start->file), "%s", low.file);
+	start->pos = low.pos;
+	snprintf(start->gtid, sizeof(start->gtid), "%s", low.gtid ? low.gtid : "");
+	log_info("copy done: the stream starts at %s:%" PRIu64 " and replays "
+	    "idempotently until %s:%" PRIu64, low.file, low.pos, high.file, high.pos);
+	ok = true;
+out:
+	*fatal = m.fatal;
+	free(specs);
+	free(m.t);
+	collations_free(m.coll);
+	snap_pos_free(&low);
+	snap_pos_free(&high);
+	snap_pos_free(&now);
+	dest_close(&m.src);
+	dest_close(&m.dst);
+	return ok;
+}
+
+bool
+migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
+    char *err, size_t errlen)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char *has = NULL;
+
+	memset(out, 0, sizeof(*out));
+	sbuf_adds(&q, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, schema);
+	sbuf_adds(&q, " AND TABLE_NAME = 'migration'");
+	sbuf_addc(&q, '\0');
+	if (q.oom || !dest_value(d, q.p, &has)) {
+		sbuf_free(&q);
+		snprintf(err, errlen, "%s", d->err);
+		return false;
+	}
+	if (has == NULL) {
+		sbuf_free(&q);
+		return true;
+	}
+	free(has);
+	sbuf_reset(&q);
+	sbuf_printf(&q, "SELECT phase, seam_file, seam_pos FROM `%s`.`migration` WHERE "
+	    "id = 1", schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(d, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		snprintf(err, errlen, "%s", d->err);
+		return false;
+	}
+	row = mysql_fetch_row(res);
+	if (row != NULL && row[0] && strcmp(row[0], "catch-up") == 0 && row[1]) {
+		snprintf(out->file, sizeof(out->file), "%s", row[1]);
+		out->pos = strtoull(row[2] ? row[2] : "0", NULL, 10);
+	}
+	mysql_free_result(res);
+	if (out->file[0] == '\0') {
+		sbuf_free(&q);
+		return true;
+	}
+	sbuf_reset(&q);
+	sbuf_printf(&q, "SELECT src_db, src_table, snap_file, snap_pos FROM `%s`."
+	    "`copy_chunks` WHERE keyless = 1 AND done = 1", schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		snprintf(err, errlen, "%s", d->err);
+		return false;
+	}
+	out->keyless = calloc(mysql_num_rows(res) + 1, sizeof(*out->keyless));
+	while (out->keyless != NULL && (row = mysql_fetch_row(res)) != NULL) {
+		struct migrate_seam_table *k = &out->keyless[out->nkeyless++];
+		snprintf(k->db, sizeof(k->db), "%s", row[0]);
+		snprintf(k->table, sizeof(k->table), "%s", row[1]);
+		snprintf(k->file, sizeof(k->file), "%s", row[2] ? row[2] : "");
+		k->pos = strtoull(row[3] ? row[3] : "0", NULL, 10);
+	}
+	mysql_free_result(res);
+	if (out->keyless == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+void
+migrate_seam_free(struct migrate_seam *s)
+{
+	free(s->keyless);
+	s->keyless = NULL;
+	s->nkeyless = 0;
+}
+
+bool
+migrate_seam_passed(struct dest *d, const char *schema)
+{
+	return dest_execf(d, "UPDATE `%s`.`migration` SET phase = 'streaming' WHERE id = 1",
+	    schema);
+}

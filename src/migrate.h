@@ -1,0 +1,69 @@
+/* migrate.h: start = snapshot: schema, consistent copy and the position the stream starts from. */
+#ifndef SRC_MIGRATE_H
+#define SRC_MIGRATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "src/applier.h"
+#include "src/cfg.h"
+#include "src/filter.h"
+
+struct copy;
+
+/* The phases of one migration, in order (shown in the log and /status). */
+enum migrate_phase {
+	MIGRATE_PRECHECK,
+	MIGRATE_SCHEMA,
+	MIGRATE_COPY,
+	MIGRATE_INDEXES,
+	MIGRATE_CATCHUP,
+	MIGRATE_STREAMING,
+};
+
+const char *migrate_phase_name(enum migrate_phase p);
+
+/* What status shows while a migration runs (set by migrate_run's thread). */
+struct migrate_state {
+	volatile int phase;             /* enum migrate_phase */
+	struct copy *volatile copy;     /* during MIGRATE_COPY */
+};
+
+/*
+ * Run the migration's phases up to the stream: check the source, create
+ * the selected databases and tables on the destination (on_conflict),
+ * copy their rows, add the deferred indexes and foreign keys, and return
+ * in *start the position the stream starts from (the lowest position any
+ * chunk was read at). Resumes an interrupted migration from the state
+ * schema. False with err: *fatal says whether a retry may cure it.
+ */
+bool migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *ms,
+    struct ckpt *start, bool *fatal, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/*
+ * The seam, read by the applier: the highest snapshot position (file,
+ * pos; file "" when there is no seam or it is passed), and for tables
+ * copied whole (no key) the position each was read at.
+ */
+struct migrate_seam_table {
+	char db[65], table[65];  /* source names */
+	char file[256];
+	unsigned long long pos;
+};
+struct migrate_seam {
+	char file[256];
+	unsigned long long pos;
+	struct migrate_seam_table *keyless;
+	unsigned nkeyless;
+};
+
+struct dest;
+bool migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
+    char *err, size_t errlen) __attribute__((warn_unused_result));
+void migrate_seam_free(struct migrate_seam *s);
+/* Record that the stream passed the seam (phase streaming). */
+bool migrate_seam_passed(struct dest *d, const char *schema)
+    __attribute__((warn_unused_result));
+
+#endif
