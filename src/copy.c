@@ -104,7 +104,7 @@ struct copy {
 	char err[2048];
 	/* progress */
 	struct timespec t0;
-	uint64_t rows, bytes, chunks_done, chunks_reused, rows_est;
+	uint64_t rows, bytes, chunks_done, chunks_reused, rows_est, rows_reused;
 	uint64_t tr_rows, tr_bytes;   /* counted for throttling */
 	time_t last_report;
 };
@@ -1139,6 +1139,7 @@ resume_state(struct copy *cp, struct dest *d)
 			cp->chunks_reused++;
 			cp->chunks_done++;
 			cp->rows += r;
+			cp->rows_reused += r;
 			cp->bytes += strtoull(row[7], NULL, 10);
 			t->rows += r;
 			t->chunks_done++;
@@ -1178,12 +1179,13 @@ copy_get_progress(struct copy *cp, struct copy_progress *out)
 	out->rows = cp->rows;
 	out->rows_est = cp->rows_est > cp->rows ? cp->rows_est : cp->rows;
 	out->bytes = cp->bytes;
+	uint64_t fresh = cp->rows - cp->rows_reused;
 	pthread_mutex_unlock(&cp->mu);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	el = (double)(now.tv_sec - cp->t0.tv_sec) + (now.tv_nsec - cp->t0.tv_nsec) / 1e9;
 	out->eta_seconds = -1;
 	if (el > 0.5 && cp->t0.tv_sec != 0) {
-		out->rows_per_second = (double)(out->rows - 0) / el;
+		out->rows_per_second = (double)fresh / el;
 		if (out->rows_per_second > 0)
 			out->eta_seconds = (long)((double)(out->rows_est - out->rows) /
 			    out->rows_per_second);

@@ -26,6 +26,69 @@ migrate_phase_name(enum migrate_phase p)
 	    phase_names[p] : "?";
 }
 
+void
+migrate_state_init(struct migrate_state *ms)
+{
+	memset(ms, 0, sizeof(*ms));
+	pthread_mutex_init(&ms->mu, NULL);
+}
+
+void
+migrate_state_free(struct migrate_state *ms)
+{
+	pthread_mutex_destroy(&ms->mu);
+}
+
+void
+migrate_stop(struct migrate_state *ms)
+{
+	pthread_mutex_lock(&ms->mu);
+	ms->stop = true;
+	if (ms->copy != NULL)
+		copy_stop(ms->copy);
+	pthread_mutex_unlock(&ms->mu);
+}
+
+void
+migrate_status_json(struct migrate_state *ms, char *buf, size_t len)
+{
+	struct copy_progress p;
+	int n;
+
+	n = snprintf(buf, len, "\"phase\": \"%s\"", migrate_phase_name(ms->phase));
+	if (n < 0 || (size_t)n >= len)
+		return;
+	pthread_mutex_lock(&ms->mu);
+	if (ms->copy != NULL) {
+		copy_get_progress(ms->copy, &p);
+		snprintf(buf + n, len - (size_t)n, ", \"copy\": {\"tables\": %u, "
+		    "\"tables_planned\": %u, \"chunks_done\": %" PRIu64 ", "
+		    "\"chunks_reused\": %" PRIu64 ", \"rows\": %" PRIu64 ", "
+		    "\"rows_estimated\": %" PRIu64 ", \"bytes\": %" PRIu64 ", "
+		    "\"rows_per_second\": %.0f, \"eta_seconds\": %ld}", p.tables,
+		    p.tables_done, p.chunks_done, p.chunks_reused, p.rows, p.rows_est,
+		    p.bytes, p.rows_per_second, p.eta_seconds);
+	}
+	pthread_mutex_unlock(&ms->mu);
+}
+
+void
+migrate_status_metrics(struct migrate_state *ms, struct migrate_metrics *out)
+{
+	struct copy_progress p;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&ms->mu);
+	if (ms->copy != NULL) {
+		copy_get_progress(ms->copy, &p);
+		out->rows = p.rows;
+		out->bytes = p.bytes;
+		out->rows_est = p.rows_est;
+		out->chunks = p.chunks_done;
+	}
+	pthread_mutex_unlock(&ms->mu);
+}
+
 static void
 set_phase(struct migrate_state *ms, enum migrate_phase p)
 {
@@ -818,9 +881,15 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 			fail(&m, true, "out of memory");
 			goto out;
 		}
+		pthread_mutex_lock(&ms->mu);
 		ms->copy = cp;
+		if (ms->stop)
+			copy_stop(cp);
+		pthread_mutex_unlock(&ms->mu);
 		ok = copy_run(cp, &cfatal, err, errlen);
+		pthread_mutex_lock(&ms->mu);
 		ms->copy = NULL;
+		pthread_mutex_unlock(&ms->mu);
 		copy_free(cp);
 		if (!ok) {
 			m.fatal = cfatal;

@@ -2,6 +2,7 @@
 #ifndef SRC_MIGRATE_H
 #define SRC_MIGRATE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,9 +26,25 @@ const char *migrate_phase_name(enum migrate_phase p);
 
 /* What status shows while a migration runs (set by migrate_run's thread). */
 struct migrate_state {
-	volatile int phase;             /* enum migrate_phase */
-	struct copy *volatile copy;     /* during MIGRATE_COPY */
+	pthread_mutex_t mu;          /* guards copy and stop */
+	volatile int phase;          /* enum migrate_phase */
+	struct copy *copy;           /* during MIGRATE_COPY */
+	bool stop;                   /* asked to stop (a signal) */
 };
+
+void migrate_state_init(struct migrate_state *ms);
+void migrate_state_free(struct migrate_state *ms);
+/* Stop the migration after the chunks being copied (from any thread). */
+void migrate_stop(struct migrate_state *ms);
+/*
+ * The phase and, during the copy, its progress as JSON members (without
+ * braces) into buf (from any thread).
+ */
+void migrate_status_json(struct migrate_state *ms, char *buf, size_t len);
+struct migrate_metrics {
+	unsigned long long rows, bytes, rows_est, chunks;
+};
+void migrate_status_metrics(struct migrate_state *ms, struct migrate_metrics *out);
 
 /*
  * Run the migration's phases up to the stream: check the source, create

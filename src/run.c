@@ -14,6 +14,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/thread.h>
+#include <pthread.h>
 
 #include "src/applier.h"
 #include "src/dest.h"
@@ -278,9 +279,44 @@ on_http(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, 405, "GET only");
 		return;
 	}
+	out = evbuffer_new();
+	if (out != NULL && r->app == NULL) {
+		/* the migration, before the stream */
+		char mj[1024];
+		migrate_status_json(&r->mig, mj, sizeof(mj));
+		if (strcmp(uri, "/status") == 0 || strcmp(uri, "/") == 0) {
+			evbuffer_add_printf(out, "{%s, \"stopping\": %s}\n", mj,
+			    r->stopping ? "true" : "false");
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Content-Type", "application/json");
+		} else if (strcmp(uri, "/metrics") == 0) {
+			struct migrate_metrics v;
+			migrate_status_metrics(&r->mig, &v);
+			evbuffer_add_printf(out, "# TYPE myshift_phase gauge\n"
+			    "myshift_phase{phase=\"%s\"} 1\n"
+			    "# TYPE myshift_copy_rows_total counter\n"
+			    "myshift_copy_rows_total %llu\n"
+			    "# TYPE myshift_copy_bytes_total counter\n"
+			    "myshift_copy_bytes_total %llu\n"
+			    "# TYPE myshift_copy_rows_estimated gauge\n"
+			    "myshift_copy_rows_estimated %llu\n"
+			    "# TYPE myshift_copy_chunks_done_total counter\n"
+			    "myshift_copy_chunks_done_total %llu\n",
+			    migrate_phase_name(r->mig.phase), v.rows, v.bytes, v.rows_est,
+			    v.chunks);
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Content-Type", "text/plain; version=0.0.4");
+		} else {
+			evbuffer_free(out);
+			evhttp_send_error(req, 404, "try /status or /metrics");
+			return;
+		}
+		evhttp_send_reply(req, 200, "OK", out);
+		evbuffer_free(out);
+		return;
+	}
 	applier_get_stats(r->app, &st);
 	lag = run_lag(r, &st, now);
-	out = evbuffer_new();
 	if (out == NULL) {
 		evhttp_send_error(req, 500, "out of memory");
 		return;
@@ -505,6 +541,126 @@ link_opts(struct conn_opts *o, const struct cfg_link *l, const char *name)
 	o->connect_timeout = (unsigned)l->connect_timeout;
 }
 
+/* The migration's thread: everything before the stream. */
+struct mig_job {
+	struct run *r;
+	const struct filter *f;
+	struct ckpt *start;
+	bool ok, fatal;
+	char err[4096];
+	struct event *done_ev;
+};
+
+static void *
+mig_main(void *arg)
+{
+	struct mig_job *j = arg;
+
+	j->ok = migrate_run(j->r->cfg, j->f, &j->r->mig, j->start, &j->fatal, j->err,
+	    sizeof(j->err));
+	event_active(j->done_ev, EV_READ, 0);
+	return NULL;
+}
+
+static void
+on_mig_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct run *r = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(r->base);
+}
+
+static void
+on_mig_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct run *r = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		if (log_reopen() != 0)
+			log_error("cannot reopen the log file");
+		return;
+	}
+	if (r->stopping)
+		return;
+	log_info("signal %d: stopping the copy after the chunks being copied (they are "
+	    "kept; the next run goes on from there)", (int)sig);
+	r->stopping = true;
+	got_signal = (sig_atomic_t)sig;
+	migrate_stop(&r->mig);
+}
+
+/*
+ * start = snapshot on a destination without a checkpoint: run the
+ * migration's phases on a thread while the loop serves /status and
+ * signals. APPLIER_RUNNING when the stream may start at *start.
+ */
+static enum applier_status
+run_migration(struct run *r, const struct filter *f, struct ckpt *start, char *msg,
+    size_t msglen)
+{
+	struct mig_job j;
+	struct event *sig_term, *sig_int, *sig_hup;
+	pthread_t th;
+	enum applier_status st = APPLIER_RUNNING;
+
+	memset(&j, 0, sizeof(j));
+	j.r = r;
+	j.f = f;
+	j.start = start;
+	r->base = event_base_new();
+	if (r->base == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return APPLIER_FATAL;
+	}
+	j.done_ev = event_new(r->base, -1, 0, on_mig_done, r);
+	sig_term = evsignal_new(r->base, SIGTERM, on_mig_signal, r);
+	sig_int = evsignal_new(r->base, SIGINT, on_mig_signal, r);
+	sig_hup = evsignal_new(r->base, SIGHUP, on_mig_signal, r);
+	if (!status_listen(r, msg, msglen))
+		st = APPLIER_FATAL;
+	else if (j.done_ev == NULL || sig_term == NULL || sig_int == NULL || sig_hup == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		st = APPLIER_FATAL;
+	} else {
+		event_add(sig_term, NULL);
+		event_add(sig_int, NULL);
+		event_add(sig_hup, NULL);
+		if (got_signal == SIGTERM || got_signal == SIGINT)
+			migrate_stop(&r->mig);
+		if (pthread_create(&th, NULL, mig_main, &j) != 0) {
+			snprintf(msg, msglen, "cannot start the migration thread");
+			st = APPLIER_FATAL;
+		} else {
+			event_base_dispatch(r->base);
+			pthread_join(th, NULL);
+			if (r->stopping) {
+				snprintf(msg, msglen, "stopped by a signal during the migration");
+				st = APPLIER_DONE;
+			} else if (!j.ok) {
+				snprintf(msg, msglen, "%s", j.err);
+				st = j.fatal ? APPLIER_FATAL : APPLIER_RETRY;
+			}
+		}
+	}
+	if (r->http != NULL)
+		evhttp_free(r->http);
+	r->http = NULL;
+	if (j.done_ev)
+		event_free(j.done_ev);
+	if (sig_term)
+		event_free(sig_term);
+	if (sig_int)
+		event_free(sig_int);
+	if (sig_hup)
+		event_free(sig_hup);
+	event_base_free(r->base);
+	r->base = NULL;
+	return st;
+}
+
 /* One life of the pipeline, from the checkpoint to a stop or failure. */
 static enum applier_status
 run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
@@ -519,6 +675,7 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = c;
+	migrate_state_init(&r.mig);
 	if (!ckpt_read(c, &ck, err, sizeof(err))) {
 		snprintf(msg, msglen, "%s", err);
 		return APPLIER_RETRY;
@@ -527,10 +684,9 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 		bool fatal;
 		if (c->start == NULL || strcasecmp(c->start, "snapshot") == 0) {
 			/* the whole migration first: schema, copy; then the stream */
-			if (!migrate_run(c, f, &r.mig, &start, &fatal, err, sizeof(err))) {
-				snprintf(msg, msglen, "%s", err);
-				return fatal ? APPLIER_FATAL : APPLIER_RETRY;
-			}
+			enum applier_status ms = run_migration(&r, f, &start, msg, msglen);
+			if (ms != APPLIER_RUNNING)
+				return ms;
 			set_phase(&r, MIGRATE_CATCHUP);
 		} else if (!start_position(c, &start, &fatal, err, sizeof(err))) {
 			snprintf(msg, msglen, "%s", err);
