@@ -22,6 +22,8 @@
 #include "proto/value.h"
 #include "src/dest.h"
 #include "src/log.h"
+#include "src/migrate.h"
+#include "src/snapshot.h"
 #include "src/schema.h"
 #include "src/sqlclass.h"
 
@@ -106,6 +108,7 @@ enum stmt_kind {
 	SK_NET_DELETE, /* DELETE ... WHERE key IN (...) of a batch's net effect */
 	SK_UPSERT,     /* INSERT ... ON DUPLICATE KEY UPDATE of final row images */
 	SK_NET_COUNT,  /* SELECT COUNT(*) ... WHERE key IN (...): rows that exist */
+	SK_REPLACE,    /* REPLACE INTO: the seam after a snapshot copy */
 };
 
 /* A key's final state in the open batch (net-effect batching). */
@@ -188,6 +191,12 @@ struct applier {
 	uint32_t group_ts;
 	uint64_t total_trx;
 	bool fk_checks;          /* current session foreign_key_checks */
+	/*
+	 * start = snapshot: until the stream reaches the highest position a
+	 * chunk was read at, a change may already be in the copied rows.
+	 */
+	struct migrate_seam seam;
+	bool in_seam;
 	char cur_db[200];        /* current USE database */
 	/* net-effect batching */
 	struct net_table *net;
@@ -451,9 +460,11 @@ static bool
 session_rows(struct applier *a)
 {
 	a->fk_checks = a->cfg->foreign_key_checks;
+	/* @myshift_session: the destination's guarded triggers do not fire for us */
 	return dest_execf(&a->d, "SET SESSION sql_mode = '%s', time_zone = '+00:00', "
 	    "foreign_key_checks = %d, unique_checks = 1, autocommit = 1, "
-	    "group_concat_max_len = 1073741824", ROW_SQL_MODE, a->fk_checks ? 1 : 0);
+	    "group_concat_max_len = 1073741824, @myshift_session = 1", ROW_SQL_MODE,
+	    a->fk_checks ? 1 : 0);
 }
 
 static bool
@@ -482,6 +493,7 @@ publish(struct applier *a)
 	a->stats.last_source_ts = a->group_ts;
 	snprintf(a->stats.file, sizeof(a->stats.file), "%.255s", a->file);
 	a->stats.pos = a->pos;
+	a->stats.in_seam = a->in_seam;
 	pthread_mutex_unlock(&a->lock);
 }
 
@@ -841,14 +853,15 @@ add_table_name(struct sbuf *q, const struct schema_table *st)
 	dest_quote(q, st->name);
 }
 
-/* "INSERT INTO t (cols in set) VALUES (?,..),.." for nrows rows; the parameters. */
+/* "VERB INTO t (cols in set) VALUES (?,..),.." for nrows rows; the parameters. */
 static uint32_t
-add_insert(struct sbuf *q, const struct schema_table *st, const uint8_t set[64],
-    uint32_t nrows)
+add_insert(struct sbuf *q, const char *verb, const struct schema_table *st,
+    const uint8_t set[64], uint32_t nrows)
 {
 	uint32_t per = 0;
 
-	sbuf_adds(q, "INSERT INTO ");
+	sbuf_adds(q, verb);
+	sbuf_adds(q, " INTO ");
 	add_table_name(q, st);
 	sbuf_adds(q, " (");
 	for (uint32_t i = 0; i < st->ncols; i++)
@@ -1006,7 +1019,10 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 	memcpy(s->shape[1], where, 64);
 	switch (kind) {
 	case SK_INSERT:
-		s->nparams = add_insert(&q, st, set, nrows);
+		s->nparams = add_insert(&q, "INSERT", st, set, nrows);
+		break;
+	case SK_REPLACE:
+		s->nparams = add_insert(&q, "REPLACE", st, set, nrows);
 		break;
 	case SK_NET_DELETE:
 	case SK_NET_COUNT:
@@ -1033,7 +1049,7 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 		s->nparams = st->nkey * nrows;
 		break;
 	case SK_UPSERT:
-		s->nparams = add_insert(&q, st, set, nrows);
+		s->nparams = add_insert(&q, "INSERT", st, set, nrows);
 		sbuf_adds(&q, " ON DUPLICATE KEY UPDATE ");
 		first = true;
 		for (uint32_t i = 0; i < st->ncols; i++) {
@@ -1356,7 +1372,8 @@ stmt_exec(struct applier *a, struct schema_stmt *s, const struct binlog_table *t
 		snprintf(a->d.err, sizeof(a->d.err), "%s: applying %s on %s.%s (event at %s:%"
 		    PRIu64 "): %s (error %u)", a->d.where,
 		    s->kind == SK_INSERT ? "INSERT" : s->kind == SK_UPDATE ? "UPDATE" :
-		    "DELETE", t->db.p, t->table.p, a->file, ev->offset,
+		    s->kind == SK_REPLACE ? "REPLACE" : "DELETE", t->db.p, t->table.p,
+		    a->file, ev->offset,
 		    mysql_stmt_error(s->st), a->d.errnum);
 		arena_reset(&a->ar);
 		return false;
@@ -1366,7 +1383,8 @@ stmt_exec(struct applier *a, struct schema_stmt *s, const struct binlog_table *t
 	if (!rows_warnings(a, s->kind == SK_INSERT ? "INSERT" : s->kind == SK_UPDATE ?
 	    "UPDATE" : "DELETE", t->db.p, t->table.p))
 		return false;
-	if ((s->kind == SK_UPDATE || s->kind == SK_DELETE) && n != expect) {
+	if ((s->kind == SK_UPDATE || s->kind == SK_DELETE) && expect != UINT64_MAX &&
+	    n != expect) {
 		a->d.errnum = 0;
 		snprintf(a->d.err, sizeof(a->d.err), "%s: %s on %s.%s (event at offset %"
 		    PRIu64 ") matched %llu rows instead of %llu: the row is missing on the "
@@ -1415,7 +1433,7 @@ static bool
 net_eligible(struct applier *a, const struct binlog_rows_event *r,
     const struct schema_table *st)
 {
-	if (!a->cfg->compact || a->group_in_order || a->streaming)
+	if (!a->cfg->compact || a->group_in_order || a->streaming || a->in_seam)
 		return false;
 	if (!st->has_pk || st->n_unique != 1 || st->has_fk || st->triggers)
 		return false;
@@ -1994,6 +2012,13 @@ partial_prepare(struct applier *a, const struct binlog_event *ev,
 }
 
 /* Apply one rows event. */
+static bool seam_rows(struct applier *a, const struct binlog_event *ev,
+    struct schema_table *st, const uint8_t use_before[64], const uint8_t use_after[64],
+    const uint8_t where[64]);
+static const struct migrate_seam_table *seam_keyless(const struct applier *a,
+    const char *db, const char *table);
+static bool seam_at(struct applier *a, uint64_t offset);
+
 static bool
 apply_rows(struct applier *a, const struct binlog_event *ev)
 {
@@ -2025,13 +2050,6 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 			snprintf(a->msg + strlen(a->msg), sizeof(a->msg) - strlen(a->msg),
 			    " (rows of %s.%s at %s:%" PRIu64 ")", t->db.p, t->table.p,
 			    a->file, ev->offset);
-		return false;
-	}
-	if (st->triggers > 0) {
-		set_fatal(a, "destination table `%s`.`%s` has %u trigger(s): the source's "
-		    "triggers already produced their rows, so replaying onto it would "
-		    "apply them twice; drop the destination triggers (re-create them at "
-		    "cutover)", db, tn, st->triggers);
 		return false;
 	}
 	if (st->ncols != r->ncols) {
@@ -2089,6 +2107,30 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 	if (r->cols_after)
 		usable_columns(a, r, st, r->cols_after, use_after, t->db.p, t->table.p);
 	keyed = where_shape(st, use_before, where);
+
+	if (a->in_seam) {
+		if (keyed && r->cols_after != NULL && r->kind != BINLOG_ROWS_WRITE &&
+		    r->kind != BINLOG_ROWS_PARTIAL_UPDATE && r->n_after != r->ncols) {
+			set_fatal(a, "%s.%s at %s:%" PRIu64 ": a row image without every "
+			    "column (binlog_row_image is not FULL) inside the catch-up after "
+			    "the copy, where rows must be rewritten whole: set "
+			    "binlog_row_image = FULL on the source", t->db.p, t->table.p,
+			    a->file, ev->offset);
+			return false;
+		}
+		if (keyed) {
+			struct net_table *nt = net_find(a, st);
+			if (nt != NULL && nt->n > 0 && !net_flush_table(a, nt)) {
+				set_dest_error(a, NULL);
+				return false;
+			}
+			return seam_rows(a, ev, st, use_before, use_after, where);
+		}
+		const struct migrate_seam_table *k = seam_keyless(a, t->db.p, t->table.p);
+		if (k != NULL && snap_pos_cmp(a->file, ev->offset, k->file, k->pos) < 0)
+			return true; /* the table was copied whole after this change */
+		/* later changes of a table copied whole: strict, as below */
+	}
 
 	if (net_eligible(a, r, st))
 		return net_rows(a, ev, st, r->cols_after && r->kind != BINLOG_ROWS_WRITE ?
@@ -2200,6 +2242,198 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 		}
 		if (!stmt_run(a, s, t, ev, 1)) {
 			set_dest_error(a, NULL);
+			return false;
+		}
+		pthread_mutex_lock(&a->lock);
+		a->stats.rows++;
+		pthread_mutex_unlock(&a->lock);
+	}
+	if (rc < 0) {
+		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
+		return false;
+	}
+	return true;
+}
+
+
+/* ------------------------------------------------------------- the seam */
+
+/* Set the session's foreign_key_checks (a round trip only when it changes). */
+static bool
+set_fk(struct applier *a, bool on)
+{
+	if (on == a->fk_checks)
+		return true;
+	if (!dest_execf(&a->d, "SET SESSION foreign_key_checks = %d", on ? 1 : 0))
+		return false;
+	a->fk_checks = on;
+	return true;
+}
+
+/*
+ * Whether the event at offset of the current file is inside the seam of a
+ * snapshot copy (before the highest position a chunk was read at). The
+ * first event at or past it ends the seam for good: the migration's phase
+ * becomes streaming in the destination transaction that holds it.
+ */
+static bool
+seam_at(struct applier *a, uint64_t offset)
+{
+	if (!a->in_seam)
+		return false;
+	if (snap_pos_cmp(a->file, offset, a->seam.file, a->seam.pos) < 0)
+		return true;
+	a->in_seam = false;
+	if (!migrate_seam_passed(&a->d, a->cfg->state_schema)) {
+		set_dest_error(a, "recording the end of the catch-up");
+		return false;
+	}
+	log_info("phase: streaming (the stream passed %s:%llu, the last position a chunk "
+	    "was read at: replay is strict again)", a->seam.file, a->seam.pos);
+	pthread_mutex_lock(&a->lock);
+	a->stats.in_seam = false;
+	pthread_mutex_unlock(&a->lock);
+	return false;
+}
+
+/* A table copied whole (no key): the position it was read at, or NULL. */
+static const struct migrate_seam_table *
+seam_keyless(const struct applier *a, const char *db, const char *table)
+{
+	for (unsigned i = 0; i < a->seam.nkeyless; i++)
+		if (strcmp(a->seam.keyless[i].db, db) == 0 &&
+		    strcmp(a->seam.keyless[i].table, table) == 0)
+			return &a->seam.keyless[i];
+	return NULL;
+}
+
+/* Bind image vals in shape and run a statement of kind; any row count is fine. */
+static bool
+seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    enum stmt_kind kind, const uint8_t set[64], const struct binlog_value *set_vals,
+    const uint8_t where[64], const struct binlog_value *where_vals, uint64_t expect)
+{
+	const struct binlog_table *t = ev->rows.table;
+	uint8_t none[64];
+	struct schema_stmt *s;
+	uint32_t k = 0;
+
+	memset(none, 0, sizeof(none));
+	jx_reset(a);
+	if (set != NULL && !bind_image(a, t, st, set, set_vals, &k))
+		return false;
+	if (where != NULL && !bind_image(a, t, st, where, where_vals, &k))
+		return false;
+	s = stmt_get(a, st, kind, set ? set : none, where ? where : none, true, 1,
+	    a->jsig.len > 0 ? a->jsig.p : NULL);
+	if (s == NULL) {
+		set_dest_error(a, NULL);
+		return false;
+	}
+	return stmt_run(a, s, t, ev, expect);
+}
+
+/*
+ * One row change of a keyed table inside the seam, replayed so that it
+ * leaves the row as the source's change did whether or not the copy
+ * already holds it, and in any order of the copy's chunks:
+ *   insert  REPLACE the after image (foreign key checks off: the copied
+ *           rows hold later states; REPLACE's delete cascades nothing)
+ *   delete  on a table in a foreign key: REPLACE the before image, then
+ *           DELETE with checks on, so that ON DELETE actions happen on the
+ *           destination as they did on the source (they are not in the
+ *           binlog); elsewhere a DELETE that may find nothing
+ *   update  DELETE the before key and REPLACE the after image; on a table
+ *           in a foreign key: DELETE the after key, REPLACE the before
+ *           image, then the UPDATE with checks on (ON UPDATE actions reach
+ *           the children the copy holds), falling back to the former when
+ *           a unique key is held by a row the copy has in a later state
+ * Every later change of every row is replayed too, so each row ends as
+ * the source's at the seam's end.
+ */
+static bool
+seam_row(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64],
+    struct binlog_row *before, struct binlog_row *after)
+{
+	const struct binlog_rows_event *r = &ev->rows;
+	bool fkt = st->has_fk && a->cfg->foreign_key_checks;
+
+	switch (r->kind) {
+	case BINLOG_ROWS_WRITE:
+		return set_fk(a, false) && seam_exec(a, ev, st, SK_REPLACE, use_before,
+		    after->vals, NULL, NULL, UINT64_MAX);
+	case BINLOG_ROWS_DELETE:
+		if (fkt)
+			return set_fk(a, false) && seam_exec(a, ev, st, SK_REPLACE, use_before,
+			    before->vals, NULL, NULL, UINT64_MAX) && set_fk(a, true) &&
+			    seam_exec(a, ev, st, SK_DELETE, NULL, NULL, where, before->vals, 1);
+		return set_fk(a, false) && seam_exec(a, ev, st, SK_DELETE, NULL, NULL, where,
+		    before->vals, UINT64_MAX);
+	default: {
+		uint8_t set[64];
+		memcpy(set, use_after, 64);
+		if (r->kind == BINLOG_ROWS_PARTIAL_UPDATE) {
+			/* the after image holds JSON diffs: apply them to the before image */
+			if (!set_fk(a, false) || !seam_exec(a, ev, st, SK_REPLACE, use_before,
+			    before->vals, NULL, NULL, UINT64_MAX) ||
+			    !partial_prepare(a, ev, st, set, before, after) || !set_fk(a, fkt))
+				return false;
+			return seam_exec(a, ev, st, SK_UPDATE, set, after->vals, where,
+			    before->vals, 1);
+		}
+		if (!fkt)
+			return set_fk(a, false) && seam_exec(a, ev, st, SK_DELETE, NULL, NULL,
+			    where, before->vals, UINT64_MAX) && seam_exec(a, ev, st, SK_REPLACE,
+			    use_after, after->vals, NULL, NULL, UINT64_MAX);
+		/*
+		 * In a foreign key: the row under its new key may be in the copy
+		 * already (a later state); make room, put the before image back,
+		 * and UPDATE with checks on so that ON UPDATE actions reach the
+		 * children the copy holds under the old key.
+		 */
+		if (!set_fk(a, false) || !seam_exec(a, ev, st, SK_DELETE, NULL, NULL, where,
+		    after->vals, UINT64_MAX) || !seam_exec(a, ev, st, SK_REPLACE, use_before,
+		    before->vals, NULL, NULL, UINT64_MAX) || !set_fk(a, true))
+			return false;
+		if (seam_exec(a, ev, st, SK_UPDATE, set, after->vals, where, before->vals, 1))
+			return true;
+		if (a->status == APPLIER_FATAL || (a->d.errnum != ER_DUP_ENTRY &&
+		    a->d.errnum != ER_NO_REFERENCED_ROW_2 && a->d.errnum != ER_ROW_IS_REFERENCED_2))
+			return false;
+		/* a unique key held by a row in a later state, or a parent not there yet */
+		log_debug("seam: %s at %s:%" PRIu64 ", trying delete and replace",
+		    a->d.err, a->file, ev->offset);
+		return set_fk(a, false) && seam_exec(a, ev, st, SK_DELETE, NULL, NULL, where,
+		    before->vals, UINT64_MAX) && seam_exec(a, ev, st, SK_REPLACE, use_after,
+		    after->vals, NULL, NULL, UINT64_MAX);
+	}
+	}
+}
+
+/* The rows of a keyed table's event inside the seam. */
+static bool
+seam_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64])
+{
+	const struct binlog_rows_event *r = &ev->rows;
+	struct binlog_row before, after;
+	struct proto_err err = { 0 };
+	size_t pos = 0;
+	int rc;
+
+	before.vals = a->vals;
+	after.vals = a->vals + r->ncols;
+	for (;;) {
+		if (r->kind == BINLOG_ROWS_WRITE)
+			rc = binlog_rows_next(r, &pos, NULL, &after, &err);
+		else
+			rc = binlog_rows_next(r, &pos, &before, &after, &err);
+		if (rc <= 0)
+			break;
+		if (!seam_row(a, ev, st, use_before, use_after, where, &before, &after)) {
+			if (a->status == APPLIER_RUNNING)
+				set_dest_error(a, NULL);
 			return false;
 		}
 		pthread_mutex_lock(&a->lock);
@@ -2850,6 +3084,9 @@ apply_raw(struct applier *a, const struct qitem *it)
 		    ev.rotate.file.p);
 	if (ev.h.timestamp != 0 && !(ev.h.flags & BINLOG_F_ARTIFICIAL))
 		a->group_ts = ev.h.timestamp;
+	if (a->in_seam && it->pos != 0 && !seam_at(a, it->pos) &&
+	    a->status != APPLIER_RUNNING)
+		return false;
 	return apply_event(a, &ev);
 }
 
@@ -3075,6 +3312,21 @@ setup(struct applier *a)
 		return false;
 	}
 	a->mariadb = strstr(mysql_get_server_info(a->d.my), "MariaDB") != NULL;
+	{
+		char err[1024];
+		migrate_seam_free(&a->seam);
+		if (!migrate_seam_read(&a->d, a->cfg->state_schema, &a->seam, err,
+		    sizeof(err))) {
+			set_fatal(a, "%s", err);
+			a->status = APPLIER_RETRY;
+			return false;
+		}
+		a->in_seam = a->seam.file[0] != '\0';
+		if (a->in_seam)
+			log_info("catch-up after the copy: replay is idempotent until %s:%llu "
+			    "(%u table(s) copied whole)", a->seam.file, a->seam.pos,
+			    a->seam.nkeyless);
+	}
 	return load_collations(a);
 }
 
@@ -3209,6 +3461,7 @@ applier_free(struct applier *a)
 	sbuf_free(&a->jxsql);
 	free(a->jx);
 	schema_flush(&a->sc, free_stmts);
+	migrate_seam_free(&a->seam);
 	if (a->ckpt_st != NULL)
 		mysql_stmt_close(a->ckpt_st);
 	dest_close(&a->d);
