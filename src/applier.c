@@ -2785,6 +2785,30 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		    q->query.p);
 		return false;
 	}
+	if (a->in_seam && in->kind != SQL_ACCOUNT) {
+		/*
+		 * Inside the seam of a snapshot copy: views, routines, triggers and
+		 * events were read after the copy (later than this), so their DDL
+		 * is not replayed; a table's DDL here ran while it was copied, and
+		 * the copied rows may predate or follow it.
+		 */
+		if (in->object != SQLO_DATABASE && in->object != SQLO_TABLE &&
+		    in->object != SQLO_INDEX && in->object != SQLO_SEQUENCE &&
+		    in->object != SQLO_OTHER) {
+			log_info("%s:%" PRIu64 ": %s %s during the copy not replayed (the "
+			    "object was copied after it)", a->file, ev->offset, in->verb,
+			    in->nrefs ? in->refs[0].name : "");
+			return true;
+		}
+		set_fatal(a, "DDL on a copied table ran on the source during the copy, at "
+		    "%s:%" PRIu64 " (%.*s): the copied rows may not match it. Keep DDL off "
+		    "the source during the copy (on MySQL, grant BACKUP_ADMIN so myshift "
+		    "holds LOCK INSTANCE FOR BACKUP), then drop the copied tables and the "
+		    "state schema `%s` on the destination and run again", a->file,
+		    ev->offset, (int)(q->query.len > 200 ? 200 : q->query.len), q->query.p,
+		    a->cfg->state_schema);
+		return false;
+	}
 	if (!a->mariadb && !ddl_mysql_types(a, ev, in, end_file, end_pos))
 		return false;
 	if (filter_renames(a->f)) {

@@ -219,6 +219,7 @@ state_tables(struct mig *m)
 		"dst_db VARCHAR(64) NOT NULL, dst_table VARCHAR(64) NOT NULL, "
 		"deferred_indexes MEDIUMTEXT NULL, deferred_fks MEDIUMTEXT NULL, "
 		"indexed TINYINT NOT NULL DEFAULT 0, fks TINYINT NOT NULL DEFAULT 0, "
+		"src_create MEDIUMTEXT NULL, "
 		"PRIMARY KEY (src_db, src_table)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
 		"COLLATE=utf8mb4_bin", s) ||
 	    !copy_state_create(&m->dst, s))
@@ -369,7 +370,7 @@ create_table(struct mig *m, struct mtable *t)
 	struct sbuf q = { 0 }, body = { 0 }, idx = { 0 }, fks = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	char *sql, *p, *line, *next, *rewritten, kept_key[200] = "", *ai = NULL;
+	char *sql, *orig, *p, *line, *next, *rewritten, kept_key[200] = "", *ai = NULL;
 	bool changed, ok, first = true, has_pk;
 	char err[1024];
 
@@ -385,9 +386,12 @@ create_table(struct mig *m, struct mtable *t)
 	}
 	row = mysql_fetch_row(res);
 	sql = row && row[1] ? strdup(row[1]) : NULL;
+	orig = row && row[1] ? strdup(row[1]) : NULL;
 	mysql_free_result(res);
-	if (sql == NULL) {
+	if (sql == NULL || orig == NULL) {
 		sbuf_free(&q);
+		free(sql);
+		free(orig);
 		return fail(m, true, "SHOW CREATE TABLE `%s`.`%s` gave nothing", t->sdb, t->stbl);
 	}
 	/* the auto-increment column's index and the copy's key must stay */
@@ -402,6 +406,7 @@ create_table(struct mig *m, struct mtable *t)
 	if (q.oom || !dest_value(&m->src, q.p, &ai)) {
 		sbuf_free(&q);
 		free(sql);
+		free(orig);
 		return fail_dest(m, &m->src);
 	}
 	has_pk = strstr(sql, "\n  PRIMARY KEY ") != NULL;
@@ -420,6 +425,7 @@ create_table(struct mig *m, struct mtable *t)
 		if (q.oom || !dest_value(&m->src, q.p, &k)) {
 			sbuf_free(&q);
 			free(sql);
+			free(orig);
 			free(ai);
 			return fail_dest(m, &m->src);
 		}
@@ -435,6 +441,7 @@ create_table(struct mig *m, struct mtable *t)
 	if (p == NULL) {
 		sbuf_free(&q);
 		free(sql);
+		free(orig);
 		free(ai);
 		return fail(m, true, "SHOW CREATE TABLE `%s`.`%s`: unexpected form", t->sdb,
 		    t->stbl);
@@ -504,6 +511,7 @@ create_table(struct mig *m, struct mtable *t)
 	if (q.oom) {
 		sbuf_free(&idx);
 		sbuf_free(&fks);
+		free(orig);
 		return fail(m, true, "out of memory");
 	}
 	rewritten = collations_rewrite_sql(m->coll, q.p, strlen(q.p), true, &changed, err,
@@ -512,11 +520,13 @@ create_table(struct mig *m, struct mtable *t)
 	if (rewritten == NULL) {
 		sbuf_free(&idx);
 		sbuf_free(&fks);
+		free(orig);
 		return fail(m, true, "table `%s`.`%s`: %s", t->sdb, t->stbl, err);
 	}
 	ok = dest_exec(&m->dst, rewritten);
 	free(rewritten);
 	if (!ok) {
+		free(orig);
 		sbuf_free(&idx);
 		sbuf_free(&fks);
 		return fail(m, !dest_transient(&m->dst), "creating table `%s`.`%s`: %s",
@@ -524,7 +534,8 @@ create_table(struct mig *m, struct mtable *t)
 	}
 	sbuf_reset(&q);
 	sbuf_printf(&q, "INSERT INTO `%s`.`copy_tables` (src_db, src_table, dst_db, "
-	    "dst_table, deferred_indexes, deferred_fks) VALUES (", m->c->state_schema);
+	    "dst_table, deferred_indexes, deferred_fks, src_create) VALUES (",
+	    m->c->state_schema);
 	sbuf_sql_string(&q, t->sdb);
 	sbuf_adds(&q, ", ");
 	sbuf_sql_string(&q, t->stbl);
@@ -538,12 +549,15 @@ create_table(struct mig *m, struct mtable *t)
 	sbuf_sql_string(&q, idx.p ? idx.p : "");
 	sbuf_adds(&q, ", ");
 	sbuf_sql_string(&q, fks.p ? fks.p : "");
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, orig);
 	sbuf_addc(&q, ')');
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && dest_exec(&m->dst, q.p);
 	sbuf_free(&q);
 	sbuf_free(&idx);
 	sbuf_free(&fks);
+	free(orig);
 	if (!ok)
 		return fail_dest(m, &m->dst);
 	t->ours = true;
@@ -699,6 +713,74 @@ add_deferred(struct mig *m, bool fks)
 	mysql_free_result(res);
 	sbuf_free(&q);
 	return dest_exec(&m->dst, "SET SESSION foreign_key_checks = 1") || fail_dest(m, &m->dst);
+}
+
+/* A table definition without its AUTO_INCREMENT=N counter. */
+static void
+strip_counter(char *s)
+{
+	char *p = strstr(s, " AUTO_INCREMENT=");
+
+	if (p != NULL) {
+		char *e = p + 16;
+		while (*e >= '0' && *e <= '9')
+			e++;
+		memmove(p, e, strlen(e) + 1);
+	}
+}
+
+/*
+ * After the copy: every copied table must still have the definition it was
+ * created from (a DDL before the copy's first snapshot would not be in the
+ * stream the copy is followed by).
+ */
+static bool
+check_definitions(struct mig *m)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res, *r2;
+	MYSQL_ROW row, row2;
+	bool ok = true;
+
+	sbuf_printf(&q, "SELECT src_db, src_table, src_create FROM `%s`.`copy_tables` "
+	    "WHERE src_create IS NOT NULL", m->c->state_schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : query(&m->dst, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		return fail_dest(m, &m->dst);
+	}
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		sbuf_reset(&q);
+		sbuf_adds(&q, "SHOW CREATE TABLE ");
+		dest_quote(&q, row[0]);
+		sbuf_addc(&q, '.');
+		dest_quote(&q, row[1]);
+		sbuf_addc(&q, '\0');
+		r2 = q.oom ? NULL : query(&m->src, q.p);
+		if (r2 == NULL) {
+			ok = fail(m, m->src.errnum == 1146, "after the copy: %s", m->src.err);
+			break;
+		}
+		row2 = mysql_fetch_row(r2);
+		char *now = row2 && row2[1] ? strdup(row2[1]) : NULL, *then = strdup(row[2]);
+		if (now != NULL && then != NULL) {
+			strip_counter(now);
+			strip_counter(then);
+			if (strcmp(now, then) != 0)
+				ok = fail(m, true, "table `%s`.`%s` was changed by DDL on the source "
+				    "while it was copied: the copy may not match it. Keep DDL off "
+				    "the source during the copy, then drop the copied tables and "
+				    "the state schema `%s` on the destination and run again",
+				    row[0], row[1], m->c->state_schema);
+		}
+		free(now);
+		free(then);
+		mysql_free_result(r2);
+	}
+	mysql_free_result(res);
+	sbuf_free(&q);
+	return ok;
 }
 
 /* The migration row: its phase ("" none yet). */
@@ -897,6 +979,8 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 		}
 		ok = false;
 	}
+	if (!check_definitions(&m))
+		goto out;
 	set_phase(ms, MIGRATE_INDEXES);
 	if (!add_deferred(&m, false) || !add_deferred(&m, true))
 		goto out;
