@@ -1204,6 +1204,47 @@ report(struct copy *cp)
 	    (double)p.bytes / 1e6, p.rows_per_second, p.eta_seconds);
 }
 
+/* The live progress block on a terminal: overall, then the tables being copied. */
+static void
+draw(struct copy *cp)
+{
+	struct copy_progress p;
+	struct sbuf b = { 0 };
+	unsigned shown = 0, more = 0;
+
+	copy_get_progress(cp, &p);
+	sbuf_printf(&b, "copy %3.0f%%  %" PRIu64 " / ~%" PRIu64 " rows  %.1f MB  %.0f rows/s  "
+	    "ETA %s%ld s  (%" PRIu64 " chunks)\n", p.rows_est ? 100.0 * (double)p.rows /
+	    (double)p.rows_est : 100.0, p.rows, p.rows_est, (double)p.bytes / 1e6,
+	    p.rows_per_second, p.eta_seconds < 0 ? "?" : "", p.eta_seconds < 0 ? 0 :
+	    p.eta_seconds, p.chunks_done);
+	pthread_mutex_lock(&cp->mu);
+	for (unsigned i = 0; i < cp->ntables; i++) {
+		struct copy_table *t = &cp->tables[i];
+		uint64_t est = t->spec.rows_est > t->rows ? t->spec.rows_est : t->rows;
+		bool done = t->planned_all && !t->planning && t->rows >= est;
+		if (done || (t->rows == 0 && !t->planning && t->next_seq == 0))
+			continue;
+		if (shown >= 8) {
+			more++;
+			continue;
+		}
+		shown++;
+		char name[140];
+		snprintf(name, sizeof(name), "%s.%s", t->spec.sdb, t->spec.stbl);
+		sbuf_printf(&b, "  %-40.40s %3.0f%%  %" PRIu64 " / ~%" PRIu64 " rows\n",
+		    name, est ? 100.0 * (double)t->rows / (double)est : 0.0, t->rows,
+		    est);
+	}
+	pthread_mutex_unlock(&cp->mu);
+	if (more)
+		sbuf_printf(&b, "  ... and %u more tables\n", more);
+	sbuf_addc(&b, '\0');
+	if (!b.oom)
+		log_progress(b.p);
+	sbuf_free(&b);
+}
+
 bool
 copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 {
@@ -1291,7 +1332,10 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 			cp->last_report = time(NULL);
 			report(cp);
 		}
+		if (log_progress_wanted())
+			draw(cp);
 	}
+	log_progress("");
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(ws[i].th, NULL);
 	free(ws);

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -62,6 +63,32 @@ log_reopen(void)
 	return 0;
 }
 
+/*
+ * A live progress block at the bottom of a terminal (stderr, no log file):
+ * log lines are written above it; it is erased and drawn again.
+ */
+static char progress_text[4096];
+static unsigned progress_lines;
+
+static unsigned
+count_lines(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Erase the block drawn last (log_lock held). */
+static void
+progress_erase(void)
+{
+	for (unsigned i = 0; i < progress_lines; i++)
+		fputs("\033[1A\033[2K", stderr);
+	progress_lines = 0;
+}
+
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
@@ -81,8 +108,36 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	pthread_mutex_lock(&log_lock);
 	out = log_file ? log_file : stderr;
+	if (out == stderr)
+		progress_erase();
 	fprintf(out, "%s.%03dZ %s %s: %s\n", ts, (int)(tv.tv_usec / 1000),
 	    level_names[level], log_ident, line);
+	if (out == stderr && progress_text[0]) {
+		fputs(progress_text, stderr);
+		progress_lines = count_lines(progress_text);
+	}
 	fflush(out);
+	pthread_mutex_unlock(&log_lock);
+}
+
+bool
+log_progress_wanted(void)
+{
+	return log_file == NULL && isatty(STDERR_FILENO);
+}
+
+void
+log_progress(const char *text)
+{
+	if (!log_progress_wanted())
+		return;
+	pthread_mutex_lock(&log_lock);
+	progress_erase();
+	snprintf(progress_text, sizeof(progress_text), "%s", text ? text : "");
+	if (progress_text[0]) {
+		fputs(progress_text, stderr);
+		progress_lines = count_lines(progress_text);
+	}
+	fflush(stderr);
 	pthread_mutex_unlock(&log_lock);
 }

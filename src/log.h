@@ -2,6 +2,8 @@
 #ifndef SRC_LOG_H
 #define SRC_LOG_H
 
+#include <stdbool.h>
+
 enum log_level {
 	LOG_ERROR = 0,
 	LOG_WARN,
@@ -17,6 +19,10 @@ void log_set_ident(const char *ident);
 int log_open(const char *path);
 /* Reopen the log file (after rotation). */
 int log_reopen(void);
+/* Whether a live progress block can be shown (stderr is a terminal, no log file). */
+bool log_progress_wanted(void);
+/* Replace the progress block (lines ending in newlines; "" removes it). */
+void log_progress(const char *text);
 
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
