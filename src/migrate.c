@@ -307,12 +307,65 @@ mark_ours(struct mig *m)
 	return true;
 }
 
-/* on_conflict = error: every selected table already on the destination, listed. */
+/* A table's columns as "name type," in order, on server d (malloc'ed, NULL on error). */
+static char *
+column_shape(struct dest *d, const char *db, const char *table)
+{
+	struct sbuf q = { 0 };
+	char *v = NULL;
+
+	/* integer display widths differ between MySQL 8 and MariaDB: not compared */
+	sbuf_adds(&q, "SELECT GROUP_CONCAT(COLUMN_NAME, ' ', IF(DATA_TYPE IN ('tinyint', "
+	    "'smallint', 'mediumint', 'int', 'bigint'), CONCAT(DATA_TYPE, IF(COLUMN_TYPE "
+	    "LIKE '%unsigned%', ' unsigned', '')), COLUMN_TYPE), ' ', IS_NULLABLE "
+	    "ORDER BY ORDINAL_POSITION SEPARATOR ', ') FROM information_schema.COLUMNS "
+	    "WHERE TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, db);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, table);
+	sbuf_addc(&q, '\0');
+	if (q.oom || !dest_value(d, q.p, &v))
+		v = NULL;
+	sbuf_free(&q);
+	return v;
+}
+
+/*
+ * on_conflict = error: every selected table already on the destination,
+ * listed; ignore: they are reused when their columns are the source's.
+ */
 static bool
 check_conflicts(struct mig *m)
 {
 	struct sbuf l = { 0 };
 	unsigned n = 0;
+
+	if (strcmp(m->c->copy_on_conflict, "ignore") == 0) {
+		for (unsigned i = 0; i < m->n; i++) {
+			struct mtable *t = &m->t[i];
+			if (!t->exists || t->ours)
+				continue;
+			char *a = column_shape(&m->src, t->sdb, t->stbl);
+			char *b = a ? column_shape(&m->dst, t->ddb, t->dtbl) : NULL;
+			bool same = a != NULL && b != NULL && strcmp(a, b) == 0;
+			if (a == NULL || b == NULL) {
+				free(a);
+				free(b);
+				return fail_dest(m, a == NULL ? &m->src : &m->dst);
+			}
+			if (!same) {
+				fail(m, true, "on_conflict = ignore: `%s`.`%s` exists on the "
+				    "destination with other columns (%.300s) than the source's "
+				    "(%.300s): drop it or make it match; nothing was written",
+				    t->ddb, t->dtbl, b, a);
+				free(a);
+				free(b);
+				return false;
+			}
+			free(a);
+			free(b);
+		}
+	}
 
 	for (unsigned i = 0; i < m->n; i++) {
 		if (!m->t[i].exists || m->t[i].ours)
