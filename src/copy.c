@@ -1291,6 +1291,21 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 		snapshot_coord_free(&cp->co);
 		return false;
 	}
+	if (!cp->mariadb && cp->ntables > 0) {
+		/* the fallback where FLUSH TABLES WITH READ LOCK is refused */
+		struct sbuf l = { 0 };
+		sbuf_adds(&l, "LOCK TABLES ");
+		for (unsigned i = 0; i < cp->ntables; i++) {
+			if (i)
+				sbuf_adds(&l, ", ");
+			add_ident(&l, cp->tables[i].spec.sdb, cp->tables[i].spec.stbl);
+			sbuf_adds(&l, " READ");
+		}
+		sbuf_addc(&l, '\0');
+		cp->co.lock_tables_sql = l.oom ? NULL : l.p;
+		if (l.oom)
+			sbuf_free(&l);
+	}
 	ws = calloc(n, sizeof(*ws));
 	if (ws == NULL) {
 		snapshot_coord_free(&cp->co);

@@ -95,10 +95,9 @@ snapshot_coord_init(struct snapshot_coord *co, const struct cfg_link *src,
 	if (dest_exec(&co->d, "LOCK INSTANCE FOR BACKUP"))
 		co->backup_lock = true;
 	else
-		log_warn("%s: LOCK INSTANCE FOR BACKUP: %s: DDL on the source during the "
-		    "copy is not kept out (grant BACKUP_ADMIN to the source account); a "
-		    "table changed by DDL while it is copied stops the copy", co->d.where,
-		    co->d.err);
+		log_warn("%s: DDL on the source during the copy is not kept out (grant "
+		    "BACKUP_ADMIN to the source account); a table changed by DDL while it "
+		    "is copied stops the copy", co->d.err);
 	return true;
 }
 
@@ -108,6 +107,8 @@ snapshot_coord_free(struct snapshot_coord *co)
 	if (co->d.my != NULL && co->backup_lock)
 		exec_quiet(&co->d, "UNLOCK INSTANCE");
 	dest_close(&co->d);
+	free(co->lock_tables_sql);
+	co->lock_tables_sql = NULL;
 	pthread_mutex_destroy(&co->mu);
 }
 
@@ -201,15 +202,27 @@ open_mysql(struct snapshot_coord *co, struct dest *r, struct snap_pos *out,
 	pthread_mutex_lock(&co->mu);
 	for (tries = 0;; tries++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (dest_exec(&co->d, "FLUSH TABLES WITH READ LOCK"))
+		if (dest_exec(&co->d, co->per_table ? co->lock_tables_sql :
+		    "FLUSH TABLES WITH READ LOCK"))
 			break;
+		if (!co->per_table && co->lock_tables_sql != NULL &&
+		    (co->d.errnum == ER_SPECIFIC_ACCESS_DENIED_ERROR ||
+		    co->d.errnum == ER_DBACCESS_DENIED_ERROR ||
+		    co->d.errnum == ER_ACCESS_DENIED_ERROR)) {
+			log_warn("%s: each snapshot is opened under LOCK TABLES ... READ of "
+			    "the copied tables instead", co->d.err);
+			co->per_table = true;
+			tries = 0;
+			continue;
+		}
 		if (co->d.errnum != ER_LOCK_WAIT_TIMEOUT || tries >= 60) {
 			snprintf(err, errlen, "%s%s", co->d.err, co->d.errnum ==
 			    ER_LOCK_WAIT_TIMEOUT ? " (60 tries: a long query or "
 			    "transaction holds the tables)" : co->d.errnum ==
 			    ER_SPECIFIC_ACCESS_DENIED_ERROR || co->d.errnum ==
 			    ER_DBACCESS_DENIED_ERROR ? " (the source account needs RELOAD "
-			    "for the snapshot's brief read lock)" : "");
+			    "for the snapshot's brief FLUSH TABLES WITH READ LOCK, or LOCK "
+			    "TABLES on the copied databases)" : "");
 			pthread_mutex_unlock(&co->mu);
 			return false;
 		}

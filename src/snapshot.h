@@ -39,6 +39,13 @@ struct snapshot_coord {
 	bool backup_lock;    /* LOCK INSTANCE FOR BACKUP held */
 	unsigned max_held_ms;
 	unsigned snapshots;
+	/*
+	 * Where the global lock is refused (managed services without RELOAD):
+	 * LOCK TABLES ... READ of every copied table instead (malloc'ed, set
+	 * by the caller; NULL: no fallback).
+	 */
+	char *lock_tables_sql;
+	bool per_table;
 };
 
 /* Connect the coordinator (MySQL), take the backup lock where allowed. */
