@@ -263,6 +263,18 @@ list_tables(struct mig *m)
 		t->rows_est = strtoull(row[2], NULL, 10);
 	}
 	mysql_free_result(res);
+	/* what else the filter selects and the copy does not handle: said, not skipped silently */
+	res = query(&m->src, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM "
+	    "information_schema.TABLES WHERE TABLE_TYPE NOT IN ('BASE TABLE', 'VIEW') AND "
+	    "TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', "
+	    "'sys')");
+	if (res == NULL)
+		return fail_dest(m, &m->src);
+	while ((row = mysql_fetch_row(res)) != NULL)
+		if (filter_table(m->f, row[0], row[1]))
+			log_warn("`%s`.`%s` is a %s: not copied (create it on the destination "
+			    "by hand)", row[0], row[1], row[2]);
+	mysql_free_result(res);
 	/* which exist on the destination, and which of those this migration made */
 	for (unsigned i = 0; i < m->n; i++) {
 		struct mtable *t = &m->t[i];
