@@ -690,6 +690,23 @@ create_schema(struct mig *m)
 }
 
 /*
+ * An ALTER that adds indexes or foreign keys; one that finds them there (an
+ * earlier run was stopped after the ALTER, before recording it) is done.
+ */
+static bool
+exec_add(struct dest *d, const char *sql)
+{
+	if (dest_exec(d, sql))
+		return true;
+	if (d->errnum == 1061 /* ER_DUP_KEYNAME */ || d->errnum == 1826 /* ER_FK_DUP_NAME */ ||
+	    d->errnum == 1022 /* ER_DUP_KEY */) {
+		log_info("%s: already done by an earlier run", d->err);
+		return true;
+	}
+	return false;
+}
+
+/*
  * After the data: each table's secondary indexes in one ALTER (FULLTEXT
  * ones each alone: InnoDB builds one at a time), one table at a time so the
  * server is not swamped; then the foreign keys, unchecked (the rows are the
@@ -729,7 +746,7 @@ add_deferred(struct mig *m, bool fks)
 			if (ft || a.len == 0) {
 				if (a.len) {
 					sbuf_addc(&a, '\0');
-					ok = dest_exec(&m->dst, a.p);
+					ok = exec_add(&m->dst, a.p);
 					sbuf_reset(&a);
 				}
 				sbuf_adds(&a, "ALTER TABLE ");
@@ -743,13 +760,13 @@ add_deferred(struct mig *m, bool fks)
 			any = true;
 			if (ft) {
 				sbuf_addc(&a, '\0');
-				ok = ok && dest_exec(&m->dst, a.p);
+				ok = ok && exec_add(&m->dst, a.p);
 				sbuf_reset(&a);
 			}
 		}
 		if (ok && a.len) {
 			sbuf_addc(&a, '\0');
-			ok = dest_exec(&m->dst, a.p);
+			ok = exec_add(&m->dst, a.p);
 		}
 		sbuf_free(&a);
 		free(defs);
