@@ -588,17 +588,9 @@ create_table(struct mig *m, struct mtable *t)
 		free(orig);
 		return fail(m, true, "table `%s`.`%s`: %s", t->sdb, t->stbl, err);
 	}
-	ok = dest_exec(&m->dst, rewritten);
-	free(rewritten);
-	if (!ok) {
-		free(orig);
-		sbuf_free(&idx);
-		sbuf_free(&fks);
-		return fail(m, !dest_transient(&m->dst), "creating table `%s`.`%s`: %s",
-		    t->ddb, t->dtbl, m->dst.err);
-	}
+	/* recorded first: a run stopped before or after the CREATE knows the table is its own */
 	sbuf_reset(&q);
-	sbuf_printf(&q, "INSERT INTO `%s`.`copy_tables` (src_db, src_table, dst_db, "
+	sbuf_printf(&q, "REPLACE INTO `%s`.`copy_tables` (src_db, src_table, dst_db, "
 	    "dst_table, deferred_indexes, deferred_fks, src_create) VALUES (",
 	    m->c->state_schema);
 	sbuf_sql_string(&q, t->sdb);
@@ -623,9 +615,16 @@ create_table(struct mig *m, struct mtable *t)
 	sbuf_free(&idx);
 	sbuf_free(&fks);
 	free(orig);
-	if (!ok)
+	if (!ok) {
+		free(rewritten);
 		return fail_dest(m, &m->dst);
+	}
 	t->ours = true;
+	ok = dest_exec(&m->dst, rewritten);
+	free(rewritten);
+	if (!ok)
+		return fail(m, !dest_transient(&m->dst), "creating table `%s`.`%s`: %s",
+		    t->ddb, t->dtbl, m->dst.err);
 	return true;
 }
 
@@ -639,8 +638,8 @@ create_schema(struct mig *m)
 
 	for (unsigned i = 0; i < m->n; i++) {
 		struct mtable *t = &m->t[i];
-		if (t->ours || t->exists)
-			continue;
+		if (t->exists)
+			continue; /* made by an earlier run, or reused (on_conflict = ignore) */
 		if (strcmp(last, t->ddb) != 0) {
 			MYSQL_RES *res;
 			MYSQL_ROW row;
