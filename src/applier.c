@@ -2792,6 +2792,11 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		 * is not replayed; a table's DDL here ran while it was copied, and
 		 * the copied rows may predate or follow it.
 		 */
+		bool alter = strcasecmp(in->verb, "ALTER") == 0 ||
+		    strcasecmp(in->verb, "RENAME") == 0;
+		bool reshapes = ((in->object == SQLO_TABLE || in->object == SQLO_OTHER) &&
+		    alter) || (in->object == SQLO_INDEX && (alter ||
+		    strcasecmp(in->verb, "CREATE") == 0 || strcasecmp(in->verb, "DROP") == 0));
 		if (in->object != SQLO_DATABASE && in->object != SQLO_TABLE &&
 		    in->object != SQLO_INDEX && in->object != SQLO_SEQUENCE &&
 		    in->object != SQLO_OTHER) {
@@ -2800,6 +2805,8 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 			    in->nrefs ? in->refs[0].name : "");
 			return true;
 		}
+		if (!reshapes)
+			goto replay; /* CREATE/DROP/TRUNCATE TABLE, databases: as always */
 		set_fatal(a, "DDL on a copied table ran on the source during the copy, at "
 		    "%s:%" PRIu64 " (%.*s): the copied rows may not match it. Keep DDL off "
 		    "the source during the copy (on MySQL, grant BACKUP_ADMIN so myshift "
@@ -2809,6 +2816,7 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 		    a->cfg->state_schema);
 		return false;
 	}
+replay:
 	if (!a->mariadb && !ddl_mysql_types(a, ev, in, end_file, end_pos))
 		return false;
 	if (filter_renames(a->f)) {

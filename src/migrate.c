@@ -839,8 +839,10 @@ check_definitions(struct mig *m)
 		dest_quote(&q, row[1]);
 		sbuf_addc(&q, '\0');
 		r2 = q.oom ? NULL : query(&m->src, q.p);
+		if (r2 == NULL && m->src.errnum == 1146)
+			continue; /* dropped meanwhile: the stream drops it too */
 		if (r2 == NULL) {
-			ok = fail(m, m->src.errnum == 1146, "after the copy: %s", m->src.err);
+			ok = fail_dest(m, &m->src);
 			break;
 		}
 		row2 = mysql_fetch_row(r2);
