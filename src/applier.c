@@ -2052,6 +2052,14 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 			    a->file, ev->offset);
 		return false;
 	}
+	if (st->triggers > 0) {
+		set_fatal(a, "destination table `%s`.`%s` has %u trigger(s) without myshift's "
+		    "guard: the source's triggers already produced their rows, so they would "
+		    "act twice. Wrap each body as IF @myshift_session IS NULL THEN ... END IF "
+		    "(myshift's sessions set it; the triggers myshift creates have it), or "
+		    "drop them", db, tn, st->triggers);
+		return false;
+	}
 	if (st->ncols != r->ncols) {
 		set_fatal(a, "%s.%s at %s:%" PRIu64 ": the source row has %u columns, the "
 		    "destination table `%s`.`%s` has %u: the schemas differ", t->db.p,

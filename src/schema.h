@@ -29,7 +29,7 @@ struct schema_table {
 	uint32_t *key;       /* column indexes of the primary key or a NOT NULL unique key */
 	bool has_pk;
 	unsigned n_unique;   /* unique indexes, the primary key included */
-	unsigned triggers;
+	unsigned triggers;   /* without myshift's guard (IF @myshift_session IS NULL ...) */
 	bool has_fk;         /* references or is referenced by a foreign key */
 	bool hires_noted;    /* logged that it has old-format fractional times */
 	struct schema_stmt *stmts;

@@ -175,5 +175,27 @@ n=$(srv_sql dst "SELECT v FROM fk.trig2 WHERE id = 1")
 [ "$n" = 1 ] || check_fail "fk.trig2 holds v = $n on the destination, expected 1" \
     "(the update must not be applied through the trigger)"
 
+echo "part 3: a guarded trigger on the destination"
+# The guard myshift puts on the triggers it creates: it does not fire in
+# myshift's sessions (they set @myshift_session), and fires in every other.
+srv_sql dst - <<-'EOF' || fail "cannot create the guarded trigger on fk.trig2"
+	DROP TRIGGER fk.trig2_bu;
+	DELIMITER //
+	CREATE TRIGGER fk.trig2_bu BEFORE UPDATE ON fk.trig2 FOR EACH ROW
+	    IF @myshift_session IS NULL THEN SET NEW.v = NEW.v * 100; END IF //
+	EOF
+mig_start "$CFG"
+src "UPDATE fk.trig2 SET v = 3 WHERE id = 1"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up with a guarded trigger"
+n=$(srv_sql dst "SELECT v FROM fk.trig2 WHERE id = 1")
+[ "$n" = 3 ] || check_fail "fk.trig2 holds v = $n on the destination, expected 3" \
+    "(the guarded trigger fired for myshift's replayed update)"
+mig_stop
+srv_sql dst "UPDATE fk.trig2 SET v = 4 WHERE id = 1" || fail "cannot update on the destination"
+n=$(srv_sql dst "SELECT v FROM fk.trig2 WHERE id = 1")
+[ "$n" = 400 ] || check_fail "fk.trig2 holds v = $n after a plain session's update," \
+    "expected 400 (the guarded trigger did not fire for the application)"
+
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
-echo "PASS: cascades performed by the destination; triggers stop myshift"
+echo "PASS: cascades performed by the destination; unguarded triggers stop myshift," \
+    "guarded ones do not fire for it and fire for others"
