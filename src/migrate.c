@@ -13,10 +13,11 @@
 #include "src/copy.h"
 #include "src/dest.h"
 #include "src/log.h"
+#include "src/objects.h"
 #include "src/snapshot.h"
 
 static const char *const phase_names[] = {
-	"precheck", "schema", "copy", "indexes", "catch-up", "streaming",
+	"precheck", "schema", "copy", "indexes", "objects", "catch-up", "streaming",
 };
 
 const char *
@@ -1067,6 +1068,26 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	set_phase(ms, MIGRATE_INDEXES);
 	if (!add_deferred(&m, false) || !add_deferred(&m, true))
 		goto out;
+	/* views, routines, triggers (guarded), events (disabled): read after the copy */
+	set_phase(ms, MIGRATE_OBJECTS);
+	{
+		struct objects_report rep;
+		bool ofatal;
+		if (!objects_copy(&m.src, &m.dst, f, c->state_schema, c->copy_definer,
+		    strcmp(c->copy_on_conflict, "ignore") == 0, &rep, &ofatal, err, errlen)) {
+			m.fatal = ofatal;
+			goto out;
+		}
+		log_info("objects: %u view(s), %u routine(s), %u trigger(s) (guarded), %u "
+		    "event(s) (disabled) created; %u kept; %u definer(s) rewritten",
+		    rep.views, rep.routines, rep.triggers, rep.events, rep.reused,
+		    rep.definers_rewritten);
+		if (!dest_exec(&m.dst, "SET @myshift_session = 1, SESSION sql_mode = "
+		    "'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'")) {
+			fail_dest(&m, &m.dst);
+			goto out;
+		}
+	}
 	/* the seam: from the lowest position any chunk was read at, to the highest */
 	if (!copy_positions(&m.dst, c->state_schema, &low, &high, err, errlen)) {
 		m.fatal = false;
