@@ -167,6 +167,50 @@ objects_trigger_guard(const char *sql, size_t len, struct sbuf *out, char *err,
 	return !out->oom;
 }
 
+
+/*
+ * A CREATE EVENT made disabled from the start (the scheduler would run an
+ * enabled one at once): its ENABLE / DISABLE [ON SLAVE|REPLICA] before DO
+ * replaced by disable, or disable put before DO.
+ */
+static bool
+event_disabled(const char *sql, const char *disable, struct sbuf *out)
+{
+	const char *end = sql + strlen(sql), *p = sql, *e;
+	const char *st = NULL, *ste = NULL;
+
+	while (p < end) {
+		p = skip_blank(p, end);
+		e = token_end(p, end);
+		if (word_is(p, e, "DO"))
+			break;
+		if (word_is(p, e, "ENABLE") || word_is(p, e, "DISABLE")) {
+			const char *q = skip_blank(e, end), *qe = token_end(q, end);
+			st = p;
+			ste = e;
+			if (word_is(q, qe, "ON")) {
+				const char *r = skip_blank(qe, end);
+				ste = token_end(r, end);
+			}
+		}
+		p = e;
+	}
+	if (p >= end)
+		return false;
+	if (st != NULL) {
+		sbuf_add(out, sql, (size_t)(st - sql));
+		sbuf_adds(out, disable);
+		sbuf_adds(out, ste);
+	} else {
+		sbuf_add(out, sql, (size_t)(p - sql));
+		sbuf_adds(out, disable);
+		sbuf_addc(out, ' ');
+		sbuf_adds(out, p);
+	}
+	sbuf_addc(out, '\0');
+	return !out->oom;
+}
+
 /* ------------------------------------------------------------- copying */
 
 struct obj {
@@ -597,6 +641,16 @@ create_one(struct octx *x, struct obj *o, bool *missing)
 		fixed = g.p;
 		g.p = NULL;
 	}
+	if (strcmp(o->kind, "EVENT") == 0) {
+		if (!event_disabled(fixed, x->mariadb_dst ? "DISABLE ON SLAVE" :
+		    "DISABLE ON REPLICA", &g)) {
+			ofail(x, true, "event `%s`.`%s`: no DO in its definition", o->sdb, o->name);
+			goto out;
+		}
+		free(fixed);
+		fixed = g.p;
+		g.p = NULL;
+	}
 	/* the object's own session: database, sql_mode, charset, time zone */
 	sbuf_adds(&s, "USE ");
 	dest_quote(&s, o->ddb);
@@ -639,23 +693,6 @@ create_one(struct octx *x, struct obj *o, bool *missing)
 		goto out;
 	}
 	if (strcmp(o->kind, "EVENT") == 0) {
-		/* a standby must not run the source's events: disabled, as on a replica */
-		sbuf_reset(&s);
-		sbuf_adds(&s, "ALTER EVENT ");
-		dest_quote(&s, o->ddb);
-		sbuf_addc(&s, '.');
-		dest_quote(&s, o->name);
-		sbuf_adds(&s, x->mariadb_dst ? " DISABLE ON SLAVE" : " DISABLE ON REPLICA");
-		sbuf_addc(&s, '\0');
-		if (!dest_exec(x->dst, s.p)) {
-			s.len -= x->mariadb_dst ? strlen(" ON SLAVE") + 1 : strlen(" ON REPLICA") + 1;
-			sbuf_addc(&s, '\0');
-			if (!dest_exec(x->dst, s.p)) {
-				ofail(x, true, "disabling event `%s`.`%s`: %s", o->ddb, o->name,
-				    x->dst->err);
-				goto out;
-			}
-		}
 		log_info("event `%s`.`%s` created disabled on the destination (%s on the "
 		    "source): a standby must not run it; enable it when the destination "
 		    "takes over", o->ddb, o->name, o->status);
