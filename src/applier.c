@@ -3375,6 +3375,12 @@ setup(struct applier *a)
 			return false;
 		}
 		a->in_seam = a->seam.file[0] != '\0';
+		if (a->in_seam && snap_pos_cmp(a->file, a->pos, a->seam.file, a->seam.pos) >= 0 &&
+		    !seam_at(a, a->pos)) {
+			/* already at the seam's end (nothing was written during the copy) */
+			if (a->status != APPLIER_RUNNING)
+				return false;
+		}
 		if (a->in_seam)
 			log_info("catch-up after the copy: replay is idempotent until %s:%llu "
 			    "(%u table(s) copied whole)", a->seam.file, a->seam.pos,

@@ -49,17 +49,19 @@ mig_require() {
 }
 
 # mig_source NAME [mariadbd options]: start a source server with the
-# replication account (REPLICATION SLAVE, BINLOG MONITOR, SELECT), not binlogged.
+# replication account (REPLICATION SLAVE, BINLOG MONITOR, SELECT, and what
+# start = snapshot reads objects and takes snapshots with: SHOW VIEW,
+# TRIGGER, EVENT; on MySQL RELOAD and BACKUP_ADMIN), not binlogged.
 mig_source() {
 	local name=$1
 	shift
 	local monitor='BINLOG MONITOR'
 	srv_start "$name" "$@"
 	# MySQL has no BINLOG MONITOR: REPLICATION CLIENT shows binlog status.
-	srv_is_mysql "$name" && monitor='REPLICATION CLIENT'
+	srv_is_mysql "$name" && monitor='REPLICATION CLIENT, RELOAD, BACKUP_ADMIN'
 	srv_sql "$name" "SET sql_log_bin = 0;
 	    CREATE USER '$MIG_REPL_USER'@'127.0.0.1' IDENTIFIED BY '$MIG_REPL_PW';
-	    GRANT REPLICATION SLAVE, $monitor, SELECT ON *.*
+	    GRANT REPLICATION SLAVE, $monitor, SELECT, SHOW VIEW, TRIGGER, EVENT ON *.*
 	        TO '$MIG_REPL_USER'@'127.0.0.1';
 	    SET sql_log_bin = 1" || fail "cannot create the replication account on $name"
 }

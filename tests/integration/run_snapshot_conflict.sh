@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# run_snapshot_conflict.sh: [copy] on_conflict with tables already on the
+# destination.
+#
+# The source has c1.a, c1.b, c1.c. The destination already has c1.a and
+# c1.b (same columns, one row each, equal to the source's):
+#   - on_conflict = error (the default): myshift exits with status 1
+#     before writing anything; the error names both tables; c1.c is not
+#     created, no chunk is recorded;
+#   - on_conflict = ignore: the run proceeds and the tables end identical
+#     (the rows already there are left as they are; they are the source's);
+#   - a table with other columns than the source's stops an ignore run.
+
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/lib/migrate.sh"
+
+mig_require
+mig_source src
+mig_dest dst
+srv_scratch
+ERRORS=0
+check_fail() {
+	echo "FAIL: $*" >&2
+	ERRORS=$((ERRORS + 1))
+}
+
+S=$(srv_seq 3000 q)
+for n in src dst; do
+	srv_sql "$n" "CREATE DATABASE c1;
+	    CREATE TABLE c1.a (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
+	    CREATE TABLE c1.b (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
+	    INSERT INTO c1.a VALUES (1, 'one'); INSERT INTO c1.b VALUES (1, 'one')" ||
+	    fail "cannot create the tables on $n"
+done
+srv_sql src "CREATE TABLE c1.c (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
+    INSERT INTO c1.a SELECT seq, 'x' FROM $S WHERE seq > 1;
+    INSERT INTO c1.b SELECT seq, 'y' FROM $S WHERE seq > 1;
+    INSERT INTO c1.c SELECT seq, 'z' FROM $S" || fail "cannot load the source"
+
+echo "on_conflict = error"
+mig_config "$SRV_ROOT/myshift.ini" src dst snapshot
+mig_start "$SRV_ROOT/myshift.ini"
+mig_wait_exit 60 || { mig_stop; fail "myshift did not stop on existing tables"; }
+[ "$MIG_RC" = 1 ] || check_fail "exit status $MIG_RC, expected 1"
+err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
+echo "error: $(echo "$err" | cut -c1-300)"
+case $err in
+*'`c1`.`a`'*'`c1`.`b`'*) ;;
+*) check_fail "the error does not name c1.a and c1.b: '$err'" ;;
+esac
+n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'c1'
+    AND TABLE_NAME = 'c'")
+[ "$n" = 0 ] || check_fail "c1.c was created although the run stopped"
+n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
+    AND TABLE_NAME = 'copy_chunks'")
+if [ "$n" != 0 ]; then
+	n=$(srv_sql dst "SELECT COUNT(*) FROM myshift.copy_chunks")
+	[ "$n" = 0 ] || check_fail "$n chunks recorded although the run stopped"
+fi
+n=$(srv_sql dst "SELECT COUNT(*) FROM c1.a")
+[ "$n" = 1 ] || check_fail "c1.a holds $n rows after the stopped run, expected 1"
+
+echo "on_conflict = ignore"
+mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]
+on_conflict = ignore"
+mig_start "$SRV_ROOT/myshift.ini"
+wait_until -t 60 log_contains "$MIG_LOG" 'phase: streaming' ||
+    { mig_log_tail 10; fail "the ignore run did not reach streaming"; }
+src_ins() { srv_sql src "INSERT INTO c1.c VALUES (5000, 'after')"; }
+src_ins || fail "insert on the source failed"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up"
+mig_compare_db src dst c1 || check_fail "the tables of c1 differ"
+mig_stop
+
+echo "on_conflict = ignore with other columns"
+srv_sql src "CREATE TABLE c1.d (id INT PRIMARY KEY, v INT) ENGINE=InnoDB" || fail "c1.d"
+srv_sql dst "CREATE TABLE c1.d (id INT PRIMARY KEY, w VARCHAR(5)) ENGINE=InnoDB;
+    DROP DATABASE myshift" || fail "c1.d on the destination"
+mig_start "$SRV_ROOT/myshift.ini"
+mig_wait_exit 60 || { mig_stop; fail "myshift did not stop on a table with other columns"; }
+[ "$MIG_RC" = 1 ] || check_fail "exit status $MIG_RC on c1.d, expected 1"
+err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
+case $err in
+*'`c1`.`d`'*columns*) ;;
+*) check_fail "the error does not name c1.d and its columns: '$err'" ;;
+esac
+
+[ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
+echo "PASS: run_snapshot_conflict"
