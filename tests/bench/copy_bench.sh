@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# copy_bench.sh: how fast start = snapshot copies a data set into an empty
+# destination, against mydumper + myloader, mariadb-dump | mariadb, and the
+# floor: the destination's own LOAD DATA INFILE of the same rows, all timed
+# in this run on the same servers.
+#
+# Usage: tests/bench/copy_bench.sh
+#        COPY_BENCH_ROWS=200000 tests/bench/copy_bench.sh    (smaller)
+#
+# A source server gets sysbench prepare: 4 tables (COPY_BENCH_TABLES) of
+# 1,000,000 rows (COPY_BENCH_ROWS), with sysbench's secondary index k_1.
+# The floor's files are written beforehand with SELECT ... INTO OUTFILE
+# (not timed). Then, each into an empty destination (the database and
+# myshift's state dropped between methods; same server, same settings:
+# innodb_flush_log_at_trx_commit=2, a 512 MB buffer pool, binlog on as
+# servers.sh starts it), in this order:
+#
+#   floor     CREATE TABLE as on the source (with k_1), then LOAD DATA
+#             INFILE of the files, two tables at a time (two clients)
+#   myshift   myshift run, start = snapshot, [copy] workers = 4; timed from
+#             its launch until the log says "phase: catch-up" (schema, copy,
+#             secondary indexes and objects done; the stream starts), then
+#             stopped with SIGTERM
+#   mydumper  mydumper -t 2 into a directory, then myloader -t 2 (the sum)
+#   dump      mariadb-dump --single-transaction | mariadb
+#
+# After each, every table's row count and CHECKSUM TABLE must equal the
+# source's, so that a method that copies nothing cannot look fast. Prints
+#
+#   copy: myshift N s (R rows/s), mydumper+myloader N s (ratio R, target >= 2),
+#       dump|load N s (ratio R), LOAD DATA floor N s (myshift / floor R,
+#       target <= 1.5)
+#
+# The myshift binary: $MYSHIFT, else an -O2 build (build/release).
+
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+top_srcdir=$top
+. "$top/tests/bench/lib.sh"
+MYSHIFT=$(find_binary myshift MYSHIFT 1) || exit 1
+. "$top/tests/lib/migrate.sh"
+
+TABLES=${COPY_BENCH_TABLES:-4}
+ROWS=${COPY_BENCH_ROWS:-1000000}
+need_positive "$TABLES" COPY_BENCH_TABLES
+need_positive "$ROWS" COPY_BENCH_ROWS
+
+bench_init copy-bench sb_pid loader_pid
+mig_require_sysbench
+command -v mydumper >/dev/null 2>&1 && command -v myloader >/dev/null 2>&1 ||
+    skip "mydumper/myloader are not installed (Debian package mydumper)"
+srv_is_mysql src && skip "copy_bench runs on MariaDB (mariadb-dump, mydumper's build)"
+
+SETTINGS=(innodb_flush_log_at_trx_commit=2 innodb_buffer_pool_size=512M)
+mig_source src "${SETTINGS[@]}"
+mig_dest dst "${SETTINGS[@]}"
+print_load
+
+echo "prepare: $TABLES tables x $ROWS rows (sysbench)"
+srv_sql src "CREATE DATABASE sbtest" || fail "cannot create sbtest"
+t0=$SECONDS
+mig_sysbench src sbtest --tables="$TABLES" --table-size="$ROWS" --threads=2 prepare \
+    >"$work/prepare.log" 2>&1 || fail "sysbench prepare failed (see $work/prepare.log)"
+echo "prepared in $((SECONDS - t0)) s"
+mkdir -p "$work/floor" && chmod 777 "$work/floor"
+want=()
+for i in $(seq 1 "$TABLES"); do
+	srv_sql src "SELECT * INTO OUTFILE '$work/floor/sbtest$i.txt' FROM sbtest.sbtest$i" ||
+	    fail "SELECT INTO OUTFILE failed"
+	want+=("$(srv_sql src "CHECKSUM TABLE sbtest.sbtest$i" | cut -f2)")
+done
+bytes=$(du -sb "$work/floor" | cut -f1)
+echo "data: $(div "$bytes" 1000000 1) MB as text"
+
+# empty_dst: drop what a method made on the destination.
+empty_dst() {
+	srv_sql dst "DROP DATABASE IF EXISTS sbtest; DROP DATABASE IF EXISTS myshift" ||
+	    fail "cannot empty the destination"
+}
+
+# verify METHOD: every table as on the source.
+verify() {
+	local i got
+	for i in $(seq 1 "$TABLES"); do
+		got=$(srv_sql dst "CHECKSUM TABLE sbtest.sbtest$i" | cut -f2)
+		[ "$got" = "${want[$((i - 1))]}" ] || fail "$1: sbtest$i differs" \
+		    "(CHECKSUM $got, source ${want[$((i - 1))]})"
+	done
+}
+
+now() {
+	date +%s.%N
+}
+
+# floor: LOAD DATA INFILE, two tables at a time
+empty_dst
+srv_sql dst "CREATE DATABASE sbtest" || fail "floor: create database"
+for i in $(seq 1 "$TABLES"); do
+	def=$(srv_sql src "SHOW CREATE TABLE sbtest.sbtest$i" | cut -f2 | sed 's/\\n/\n/g')
+	srv_sql dst "USE sbtest; $def" || fail "floor: create sbtest$i"
+done
+t0=$(now)
+i=1
+while [ "$i" -le "$TABLES" ]; do
+	srv_sql dst "LOAD DATA INFILE '$work/floor/sbtest$i.txt' INTO TABLE sbtest.sbtest$i" &
+	p1=$!
+	p2=
+	if [ $((i + 1)) -le "$TABLES" ]; then
+		srv_sql dst "LOAD DATA INFILE '$work/floor/sbtest$((i + 1)).txt' INTO TABLE sbtest.sbtest$((i + 1))" &
+		p2=$!
+	fi
+	wait "$p1" || fail "floor: LOAD DATA failed"
+	[ -z "$p2" ] || wait "$p2" || fail "floor: LOAD DATA failed"
+	i=$((i + 2))
+done
+t_floor=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+verify floor
+echo "floor (LOAD DATA INFILE, 2 at a time): $t_floor s"
+
+# myshift
+empty_dst
+mig_config "$work/myshift.ini" src dst snapshot "[copy]
+workers = 4"
+t0=$(now)
+"$MYSHIFT" run -c "$work/myshift.ini" >"$work/myshift.log" 2>&1 &
+loader_pid=$!
+until grep -q 'phase: catch-up' "$work/myshift.log"; do
+	kill -0 "$loader_pid" 2>/dev/null || { tail -n 5 "$work/myshift.log"; fail "myshift exited"; }
+	sleep 0.05
+done
+t_myshift=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+kill -TERM "$loader_pid"
+wait "$loader_pid" || fail "myshift exited with status $? on SIGTERM"
+loader_pid=
+verify myshift
+echo "myshift (start = snapshot, 4 workers, until the stream starts): $t_myshift s"
+grep -E 'copy: [0-9]+ chunks|indexes built' "$work/myshift.log" | tail -n 3 | sed 's/^/  /'
+
+# mydumper + myloader
+empty_dst
+rm -rf "$work/dump"
+t0=$(now)
+mydumper -S "$(_srv_get src SOCK)" -u root -B sbtest -t 2 -o "$work/dump" >"$work/mydumper.log" 2>&1 ||
+    fail "mydumper failed (see $work/mydumper.log)"
+t1=$(now)
+myloader -S "$(_srv_get dst SOCK)" -u root -d "$work/dump" -t 2 >"$work/myloader.log" 2>&1 ||
+    fail "myloader failed (see $work/myloader.log)"
+t_mydumper=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+verify mydumper
+echo "mydumper -t 2 + myloader -t 2: $t_mydumper s (dump $(awk -v a="$t1" -v b="$t0" \
+    'BEGIN { printf "%.2f", a - b }') s)"
+
+# mariadb-dump | mariadb
+empty_dst
+srv_sql dst "CREATE DATABASE sbtest" || fail "dump: create database"
+t0=$(now)
+mariadb-dump --no-defaults -S "$(_srv_get src SOCK)" -uroot --single-transaction sbtest |
+    mariadb --no-defaults -S "$(_srv_get dst SOCK)" -uroot sbtest ||
+    fail "mariadb-dump | mariadb failed"
+t_dump=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+verify dump
+echo "mariadb-dump | mariadb: $t_dump s"
+
+rows=$((TABLES * ROWS))
+echo "copy: myshift $t_myshift s ($(div "$rows" "$t_myshift" 0) rows/s)," \
+    "mydumper+myloader $t_mydumper s (ratio $(div "$t_mydumper" "$t_myshift" 2), target >= 2)," \
+    "dump|load $t_dump s (ratio $(div "$t_dump" "$t_myshift" 2))," \
+    "LOAD DATA floor $t_floor s (myshift / floor $(div "$t_myshift" "$t_floor" 2), target <= 1.5)"
