@@ -43,6 +43,7 @@ struct cfg {
 	int copy_snapshot_age;      /* seconds a reader keeps one snapshot */
 	char *copy_on_conflict;     /* error | ignore */
 	char *copy_definer;         /* 'user'@'host' for missing definers; "" INVOKER */
+	bool copy_binlog;           /* the destination binlogs the copied rows */
 	/* [apply] */
 	long long queue_bytes;
 	int batch_transactions;

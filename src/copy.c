@@ -276,21 +276,6 @@ kind_of(const char *type, const char *charset)
 	return CK_QUOTED;
 }
 
-/* Run a query on d and keep the whole result; NULL with d->err. */
-static MYSQL_RES *
-query(struct dest *d, const char *sql)
-{
-	MYSQL_RES *res;
-
-	if (mysql_query(d->my, sql) != 0 || (res = mysql_store_result(d->my)) == NULL) {
-		d->errnum = mysql_errno(d->my);
-		snprintf(d->err, sizeof(d->err), "%s: %.200s: %s (error %u)", d->where, sql,
-		    mysql_error(d->my), d->errnum);
-		return NULL;
-	}
-	return res;
-}
-
 /* Columns and the copy key of t, from the source's information_schema. */
 static bool
 table_load(struct copy *cp, struct dest *src, struct copy_table *t, bool dst_mysql)
@@ -310,7 +295,7 @@ table_load(struct copy *cp, struct dest *src, struct copy_table *t, bool dst_mys
 	sbuf_sql_string(&q, t->spec.stbl);
 	sbuf_adds(&q, " ORDER BY ORDINAL_POSITION");
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(src, q.p);
+	res = q.oom ? NULL : dest_result(src, q.p);
 	if (res == NULL) {
 		sbuf_free(&q);
 		fail_dest(cp, src, "reading the source's columns");
@@ -347,7 +332,7 @@ table_load(struct copy *cp, struct dest *src, struct copy_table *t, bool dst_mys
 	sbuf_sql_string(&q, t->spec.stbl);
 	sbuf_adds(&q, " ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX");
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(src, q.p);
+	res = q.oom ? NULL : dest_result(src, q.p);
 	sbuf_free(&q);
 	if (res == NULL) {
 		fail_dest(cp, src, "reading the source's indexes");
@@ -618,7 +603,7 @@ plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned
 	sbuf_printf(&q, " ORDER BY %s LIMIT 1 OFFSET %d", t->order_by,
 	    cp->cfg->copy_chunk_rows);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(&w->src, q.p);
+	res = q.oom ? NULL : dest_result(&w->src, q.p);
 	sbuf_free(&q);
 	if (res == NULL) {
 		chunk_free(ch);
@@ -834,7 +819,7 @@ check_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errlen)
 	*dups = 0;
 	if (mysql_warning_count(w->dst.my) == 0)
 		return true;
-	res = query(&w->dst, "SHOW WARNINGS LIMIT 20");
+	res = dest_result(&w->dst, "SHOW WARNINGS LIMIT 20");
 	if (res == NULL) {
 		snprintf(err, errlen, "%s", w->dst.err);
 		return false;
@@ -1050,6 +1035,12 @@ worker_connect(struct copy_worker *w)
 		fail_dest(cp, &w->dst, "connecting the copy");
 		return false;
 	}
+	if (!cp->cfg->copy_binlog && !dest_exec(&w->dst, "SET SESSION sql_log_bin = 0")) {
+		set_fail(cp, !dest_transient(&w->dst), "[copy] binlog = false: %s (the "
+		    "destination account needs SUPER, or BINLOG ADMIN on MariaDB, "
+		    "SYSTEM_VARIABLES_ADMIN on MySQL)", w->dst.err);
+		return false;
+	}
 	mysql_set_local_infile_handler(w->dst.my, li_init, li_read, li_end, li_error, w);
 	return true;
 }
@@ -1113,7 +1104,7 @@ resume_state(struct copy *cp, struct dest *d)
 	sbuf_printf(&q, "SELECT src_db, src_table, seq, lo, hi, done, rows_copied, bytes "
 	    "FROM `%s`.`copy_chunks` ORDER BY src_db, src_table, seq", cp->cfg->state_schema);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(d, q.p);
+	res = q.oom ? NULL : dest_result(d, q.p);
 	sbuf_free(&q);
 	if (res == NULL) {
 		fail_dest(cp, d, "reading the copy's state");
@@ -1393,7 +1384,7 @@ copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
 	sbuf_printf(&q, "SELECT snap_file, snap_pos, snap_gtid FROM `%s`.`copy_chunks` "
 	    "WHERE done = 1 GROUP BY snap_file, snap_pos, snap_gtid", schema);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(d, q.p);
+	res = q.oom ? NULL : dest_result(d, q.p);
 	sbuf_free(&q);
 	if (res == NULL) {
 		snprintf(err, errlen, "%s", d->err);

@@ -187,6 +187,20 @@ dest_value(struct dest *d, const char *sql, char **out)
 	return true;
 }
 
+MYSQL_RES *
+dest_result(struct dest *d, const char *sql)
+{
+	MYSQL_RES *res;
+
+	if (mysql_query(d->my, sql) != 0 || (res = mysql_store_result(d->my)) == NULL) {
+		d->errnum = mysql_errno(d->my);
+		snprintf(d->err, sizeof(d->err), "%s: %.300s: %s (error %u)", d->where, sql,
+		    mysql_error(d->my), d->errnum);
+		return NULL;
+	}
+	return res;
+}
+
 bool
 dest_is_mariadb(struct dest *d)
 {

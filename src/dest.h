@@ -32,6 +32,9 @@ bool dest_execf(struct dest *d, const char *fmt, ...)
 bool dest_value(struct dest *d, const char *sql, char **out)
     __attribute__((warn_unused_result));
 
+/* Run a query and keep its whole result; NULL with d->err (naming the statement). */
+MYSQL_RES *dest_result(struct dest *d, const char *sql) __attribute__((warn_unused_result));
+
 /* Whether the server is MariaDB (else MySQL). */
 bool dest_is_mariadb(struct dest *d);
 /* The statement that shows the binlog position: SHOW BINARY LOG STATUS on

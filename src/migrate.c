@@ -139,25 +139,12 @@ fail_dest(struct mig *m, struct dest *d)
 	return fail(m, !dest_transient(d) && d->errnum < 2000, "%s", d->err);
 }
 
-static MYSQL_RES *
-query(struct dest *d, const char *sql)
-{
-	MYSQL_RES *res;
-
-	if (mysql_query(d->my, sql) != 0 || (res = mysql_store_result(d->my)) == NULL) {
-		d->errnum = mysql_errno(d->my);
-		snprintf(d->err, sizeof(d->err), "%s: %.300s: %s (error %u)", d->where, sql,
-		    mysql_error(d->my), d->errnum);
-		return NULL;
-	}
-	return res;
-}
 
 /* The source must log every row change whole. */
 static bool
 check_source(struct mig *m)
 {
-	MYSQL_RES *res = query(&m->src, "SELECT @@global.log_bin, @@global.binlog_format, "
+	MYSQL_RES *res = dest_result(&m->src, "SELECT @@global.log_bin, @@global.binlog_format, "
 	    "@@global.binlog_row_image");
 	MYSQL_ROW row;
 	bool ok = true;
@@ -237,7 +224,7 @@ list_tables(struct mig *m)
 	struct sbuf q = { 0 };
 	size_t cap = 0;
 
-	res = query(&m->src, "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS, 0) FROM "
+	res = dest_result(&m->src, "SELECT TABLE_SCHEMA, TABLE_NAME, IFNULL(TABLE_ROWS, 0) FROM "
 	    "information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA "
 	    "NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
 	    "ORDER BY TABLE_SCHEMA, TABLE_NAME");
@@ -265,7 +252,7 @@ list_tables(struct mig *m)
 	}
 	mysql_free_result(res);
 	/* what else the filter selects and the copy does not handle: said, not skipped silently */
-	res = query(&m->src, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM "
+	res = dest_result(&m->src, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM "
 	    "information_schema.TABLES WHERE TABLE_TYPE NOT IN ('BASE TABLE', 'VIEW') AND "
 	    "TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', "
 	    "'sys')");
@@ -308,7 +295,7 @@ mark_ours(struct mig *m)
 	sbuf_printf(&q, "SELECT src_db, src_table FROM `%s`.`copy_tables`",
 	    m->c->state_schema);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(&m->dst, q.p);
+	res = q.oom ? NULL : dest_result(&m->dst, q.p);
 	sbuf_free(&q);
 	if (res == NULL)
 		return fail_dest(m, &m->dst);
@@ -445,7 +432,7 @@ create_table(struct mig *m, struct mtable *t)
 	sbuf_addc(&q, '.');
 	dest_quote(&q, t->stbl);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(&m->src, q.p);
+	res = q.oom ? NULL : dest_result(&m->src, q.p);
 	if (res == NULL) {
 		sbuf_free(&q);
 		return fail_dest(m, &m->src);
@@ -650,7 +637,7 @@ create_schema(struct mig *m)
 			    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
 			sbuf_sql_string(&q, t->sdb);
 			sbuf_addc(&q, '\0');
-			res = q.oom ? NULL : query(&m->src, q.p);
+			res = q.oom ? NULL : dest_result(&m->src, q.p);
 			if (res == NULL) {
 				sbuf_free(&q);
 				return fail_dest(m, &m->src);
@@ -724,7 +711,7 @@ add_deferred(struct mig *m, bool fks)
 	sbuf_printf(&q, "SELECT src_db, src_table, dst_db, dst_table, %s FROM `%s`."
 	    "`copy_tables` WHERE %s = 0", col, m->c->state_schema, flag);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(&m->dst, q.p);
+	res = q.oom ? NULL : dest_result(&m->dst, q.p);
 	if (res == NULL) {
 		sbuf_free(&q);
 		return fail_dest(m, &m->dst);
@@ -827,7 +814,7 @@ check_definitions(struct mig *m)
 	sbuf_printf(&q, "SELECT src_db, src_table, src_create FROM `%s`.`copy_tables` "
 	    "WHERE src_create IS NOT NULL", m->c->state_schema);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(&m->dst, q.p);
+	res = q.oom ? NULL : dest_result(&m->dst, q.p);
 	if (res == NULL) {
 		sbuf_free(&q);
 		return fail_dest(m, &m->dst);
@@ -839,7 +826,7 @@ check_definitions(struct mig *m)
 		sbuf_addc(&q, '.');
 		dest_quote(&q, row[1]);
 		sbuf_addc(&q, '\0');
-		r2 = q.oom ? NULL : query(&m->src, q.p);
+		r2 = q.oom ? NULL : dest_result(&m->src, q.p);
 		if (r2 == NULL && m->src.errnum == 1146)
 			continue; /* dropped meanwhile: the stream drops it too */
 		if (r2 == NULL) {
@@ -907,7 +894,7 @@ write_phase(struct mig *m, const char *phase, const struct snap_pos *seam)
 static bool
 source_position(struct mig *m, struct snap_pos *p)
 {
-	MYSQL_RES *res = query(&m->src, dest_binlog_status_sql(&m->src));
+	MYSQL_RES *res = dest_result(&m->src, dest_binlog_status_sql(&m->src));
 	MYSQL_ROW row;
 
 	if (res == NULL)
@@ -1148,7 +1135,7 @@ migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
 	sbuf_printf(&q, "SELECT phase, seam_file, seam_pos FROM `%s`.`migration` WHERE "
 	    "id = 1", schema);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(d, q.p);
+	res = q.oom ? NULL : dest_result(d, q.p);
 	if (res == NULL) {
 		sbuf_free(&q);
 		snprintf(err, errlen, "%s", d->err);
@@ -1168,7 +1155,7 @@ migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
 	sbuf_printf(&q, "SELECT src_db, src_table, snap_file, snap_pos FROM `%s`."
 	    "`copy_chunks` WHERE keyless = 1 AND done = 1", schema);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : query(d, q.p);
+	res = q.oom ? NULL : dest_result(d, q.p);
 	sbuf_free(&q);
 	if (res == NULL) {
 		snprintf(err, errlen, "%s", d->err);

@@ -257,19 +257,6 @@ ofail_dest(struct octx *x, struct dest *d)
 	return ofail(x, !dest_transient(d) && d->errnum < 2000, "%s", d->err);
 }
 
-static MYSQL_RES *
-oquery(struct dest *d, const char *sql)
-{
-	MYSQL_RES *res;
-
-	if (mysql_query(d->my, sql) != 0 || (res = mysql_store_result(d->my)) == NULL) {
-		d->errnum = mysql_errno(d->my);
-		snprintf(d->err, sizeof(d->err), "%s: %.300s: %s (error %u)", d->where, sql,
-		    mysql_error(d->my), d->errnum);
-		return NULL;
-	}
-	return res;
-}
 
 static struct obj *
 add_obj(struct octx *x)
@@ -304,7 +291,7 @@ list_objects(struct octx *x)
 	};
 
 	for (unsigned k = 0; k < 4; k++) {
-		MYSQL_RES *res = oquery(x->src, sql[k]);
+		MYSQL_RES *res = dest_result(x->src, sql[k]);
 		MYSQL_ROW row;
 		if (res == NULL)
 			return ofail_dest(x, x->src);
@@ -565,7 +552,7 @@ show_create(struct octx *x, struct obj *o, char **sql, char **mode, char **cs,
 	/* a view is read under its source name */
 	dest_quote(&q, strcmp(o->kind, "VIEW") == 0 ? o->table : o->name);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : oquery(x->src, q.p);
+	res = q.oom ? NULL : dest_result(x->src, q.p);
 	sbuf_free(&q);
 	if (res == NULL)
 		return ofail_dest(x, x->src);

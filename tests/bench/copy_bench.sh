@@ -12,8 +12,10 @@
 # The floor's files are written beforehand with SELECT ... INTO OUTFILE
 # (not timed). Then, each into an empty destination (the database and
 # myshift's state dropped between methods; same server, same settings:
-# innodb_flush_log_at_trx_commit=2, a 512 MB buffer pool, binlog on as
-# servers.sh starts it), in this order:
+# innodb_flush_log_at_trx_commit=2, a 512 MB buffer pool; the loads do not
+# write the destination's binlog, as myloader does not by default: the
+# floor and mariadb under SET sql_log_bin = 0, myshift with [copy]
+# binlog = false), in this order:
 #
 #   floor     CREATE TABLE as on the source (with k_1), then LOAD DATA
 #             INFILE of the files, two tables at a time (two clients)
@@ -102,11 +104,11 @@ done
 t0=$(now)
 i=1
 while [ "$i" -le "$TABLES" ]; do
-	srv_sql dst "LOAD DATA INFILE '$work/floor/sbtest$i.txt' INTO TABLE sbtest.sbtest$i" &
+	srv_sql dst "SET sql_log_bin = 0; LOAD DATA INFILE '$work/floor/sbtest$i.txt' INTO TABLE sbtest.sbtest$i" &
 	p1=$!
 	p2=
 	if [ $((i + 1)) -le "$TABLES" ]; then
-		srv_sql dst "LOAD DATA INFILE '$work/floor/sbtest$((i + 1)).txt' INTO TABLE sbtest.sbtest$((i + 1))" &
+		srv_sql dst "SET sql_log_bin = 0; LOAD DATA INFILE '$work/floor/sbtest$((i + 1)).txt' INTO TABLE sbtest.sbtest$((i + 1))" &
 		p2=$!
 	fi
 	wait "$p1" || fail "floor: LOAD DATA failed"
@@ -120,7 +122,8 @@ echo "floor (LOAD DATA INFILE, 2 at a time): $t_floor s"
 # myshift
 empty_dst
 mig_config "$work/myshift.ini" src dst snapshot "[copy]
-workers = 4"
+workers = 4
+binlog = false"
 t0=$(now)
 "$MYSHIFT" run -c "$work/myshift.ini" >"$work/myshift.log" 2>&1 &
 loader_pid=$!
@@ -155,7 +158,7 @@ empty_dst
 srv_sql dst "CREATE DATABASE sbtest" || fail "dump: create database"
 t0=$(now)
 mariadb-dump --no-defaults -S "$(_srv_get src SOCK)" -uroot --single-transaction sbtest |
-    mariadb --no-defaults -S "$(_srv_get dst SOCK)" -uroot sbtest ||
+    mariadb --no-defaults -S "$(_srv_get dst SOCK)" -uroot --init-command="SET sql_log_bin = 0" sbtest ||
     fail "mariadb-dump | mariadb failed"
 t_dump=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
 verify dump

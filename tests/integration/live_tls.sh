@@ -48,6 +48,16 @@ check_fail() {
 srv_scratch
 T=$SRV_ROOT
 P=$T/pki
+# A chrooted server (MariaDB 11.8, MySQL 9.7) reads its certificates inside
+# its root: the PKI is made there, PS is the servers' path to it.
+PS=$P
+if [ "$(srv_flavour good)" != mariadb-10.11 ]; then
+	. "$top_srcdir/tests/lib/roots.sh"
+	R=$(roots_path "$(srv_flavour good)")
+	PS=/var/tmp/pki.$$
+	P=$R$PS
+	trap 'rm -rf "$P"; srv_cleanup_all' EXIT
+fi
 mkdir -p "$P"
 
 # ---------------------------------------------------------------- PKI
@@ -84,8 +94,21 @@ mkcert wrongname db.wrong.example "subjectAltName=DNS:db.wrong.example" \
 mkcert client myshift-client "extendedKeyUsage=clientAuth"
 
 # ------------------------------------------------------------ servers
-srv_start good --ssl-ca="$P/ca.pem" --ssl-cert="$P/server.pem" --ssl-key="$P/server.key"
-srv_start bad --ssl-ca="$P/ca.pem" --ssl-cert="$P/wrongname.pem" --ssl-key="$P/wrongname.key"
+chmod -R a+rX "$P"
+srv_start good --ssl-ca="$PS/ca.pem" --ssl-cert="$PS/server.pem" --ssl-key="$PS/server.key"
+srv_start bad --ssl-ca="$PS/ca.pem" --ssl-cert="$PS/wrongname.pem" --ssl-key="$PS/wrongname.key"
+
+# has_tls NAME: does NAME accept TLS? (MySQL 9 has no @@have_ssl)
+has_tls() {
+	if srv_is_mysql "$1"; then
+		# tls_version empty: encrypted connections are off
+		[ -n "$(srv_sql "$1" "SELECT @@global.tls_version")" ] &&
+		    [ -n "$(srv_sql "$1" "SELECT VARIABLE_VALUE FROM performance_schema.global_status
+		    WHERE VARIABLE_NAME = 'Current_tls_cert'")" ]
+	else
+		[ "$(srv_sql "$1" "SELECT @@have_ssl")" = YES ]
+	fi
+}
 
 # accounts NAME: the replication accounts (not binlogged) and one
 # transaction of 3 rows in the binlog.
@@ -104,8 +127,7 @@ accounts() {
 }
 accounts good
 accounts bad
-[ "$(srv_sql good "SELECT @@have_ssl")" = YES ] ||
-    fail "server good has no TLS: $(srv_sql good "SELECT @@have_ssl") (see $good_LOG)"
+has_tls good || fail "server good has no TLS (see $good_LOG)"
 
 N=0
 # live NAME PORT ARGS...: run a non-blocking stream (password from the
@@ -177,6 +199,8 @@ expect_fail() {
 }
 
 G=(--host 127.0.0.1)
+# MySQL's caching_sha2_password without TLS: the RSA key exchange
+srv_is_mysql good && G+=(--get-server-public-key)
 # ssl modes that do not verify
 live disabled "$good_PORT" "${G[@]}" --user repl --ssl-mode disabled
 expect_ok disabled "ssl-mode disabled" plain
@@ -237,8 +261,12 @@ live vid_wrongca "$good_PORT" --host localhost --user repl --ssl-mode verify_ide
 expect_fail vid_wrongca "ssl-mode verify_identity, unrelated CA" 'certificate' 'TLS'
 
 # A server without TLS.
-srv_restart bad --skip-ssl
-[ "$(srv_sql bad "SELECT @@have_ssl")" != YES ] || fail "server bad still has TLS after --skip-ssl"
+if srv_is_mysql bad; then
+	srv_restart bad --tls-version=
+else
+	srv_restart bad --skip-ssl
+fi
+! has_tls bad || fail "server bad still has TLS after it was turned off"
 live notls_req "$bad_PORT" "${G[@]}" --user repl --ssl-mode required
 expect_fail notls_req "ssl-mode required, server without TLS" 'TLS|SSL'
 live notls_vca "$bad_PORT" "${G[@]}" --user repl --ssl-mode verify_ca --ssl-ca "$P/ca.pem"

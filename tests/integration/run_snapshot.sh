@@ -125,14 +125,7 @@ srv_sql src - <<-EOF || fail "cannot load app"
 	EOF
 
 echo "purging the source's binlogs"
-src "FLUSH BINARY LOGS"
-cur=$(mig_position src | awk '{ print $1 }')
-# a binlog still needed for crash recovery is kept until its checkpoint: retry
-purged() {
-	srv_sql src "PURGE BINARY LOGS TO '$cur'" >/dev/null 2>&1
-	[ "$(srv_sql src "SHOW BINARY LOGS" | wc -l)" = 1 ]
-}
-wait_until -t 30 purged || fail "PURGE BINARY LOGS left: $(srv_sql src "SHOW BINARY LOGS")"
+mig_purge_binlogs src
 
 echo "writers start"
 mig_sysbench_cmd src shop

@@ -48,13 +48,7 @@ srv_sql src - <<-EOF || fail "cannot load app"
 	END //
 	DELIMITER ;
 	EOF
-srv_sql src "FLUSH BINARY LOGS" || fail "FLUSH BINARY LOGS failed"
-cur=$(mig_position src | awk '{ print $1 }')
-purged() {
-	srv_sql src "PURGE BINARY LOGS TO '$cur'" >/dev/null 2>&1
-	[ "$(srv_sql src "SHOW BINARY LOGS" | wc -l)" = 1 ]
-}
-wait_until -t 30 purged || fail "PURGE BINARY LOGS did not purge"
+mig_purge_binlogs src
 
 mig_sysbench_cmd src shop
 "${MIG_SB[@]}" --tables=2 --table-size=30000 --threads=1 --rate=100 --time=600 \

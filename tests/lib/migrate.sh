@@ -94,6 +94,21 @@ mig_position() {
 	srv_sql "$1" "$(mig_status_sql "$1")" | awk -F'\t' 'NR == 1 { print $1, $2 }'
 }
 
+# mig_purge_binlogs NAME: FLUSH BINARY LOGS, then PURGE BINARY LOGS TO the
+# new one until only it is left (a binlog still needed for crash recovery
+# is kept until its checkpoint).  Fails the test after 30 s.
+mig_purge_binlogs() {
+	local cur t0=$SECONDS
+	srv_sql "$1" "FLUSH BINARY LOGS" || fail "FLUSH BINARY LOGS failed on $1"
+	cur=$(mig_position "$1" | awk '{ print $1 }')
+	until [ "$(srv_sql "$1" "SHOW BINARY LOGS" | wc -l)" = 1 ]; do
+		[ $((SECONDS - t0)) -lt 30 ] ||
+		    fail "PURGE BINARY LOGS left on $1: $(srv_sql "$1" "SHOW BINARY LOGS" | tr '\n' ' ')"
+		srv_sql "$1" "PURGE BINARY LOGS TO '$cur'" >/dev/null 2>&1
+		sleep 0.2
+	done
+}
+
 # mig_cross_vendor SRC DST: are SRC and DST of different vendors?
 mig_cross_vendor() {
 	[ "$(srv_vendor "$1")" != "$(srv_vendor "$2")" ]

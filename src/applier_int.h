@@ -1,0 +1,282 @@
+/* applier_int.h: what the applier's files share: its state, and its functions across files. */
+#ifndef SRC_APPLIER_INT_H
+#define SRC_APPLIER_INT_H
+
+#include "src/applier.h"
+#include "src/collation.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <mysqld_error.h>
+
+#include "proto/binlog.h"
+#include "proto/jsonb.h"
+#include "proto/jsondiff.h"
+#include "proto/sbuf.h"
+#include "proto/value.h"
+#include "src/dest.h"
+#include "src/log.h"
+#include "src/migrate.h"
+#include "src/objects.h"
+#include "src/snapshot.h"
+#include "src/schema.h"
+#include "src/sqlclass.h"
+
+#if defined(LIBMARIADB)
+typedef my_bool db_bool;
+#else
+typedef bool db_bool;
+#endif
+
+#define ROW_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
+#define MAX_MULTI_ROWS 256
+#define MAX_PARAMS 65535
+
+/* Scratch memory for converted values; reset after each statement. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	uint8_t data[];
+};
+struct arena {
+	struct arena_block *head;
+};
+enum stmt_kind {
+	SK_INSERT,
+	SK_UPDATE,
+	SK_DELETE,
+	SK_NET_DELETE, /* DELETE ... WHERE key IN (...) of a batch's net effect */
+	SK_UPSERT,     /* INSERT ... ON DUPLICATE KEY UPDATE of final row images */
+	SK_NET_COUNT,  /* SELECT COUNT(*) ... WHERE key IN (...): rows that exist */
+	SK_REPLACE,    /* REPLACE INTO: the seam after a snapshot copy */
+};
+/* A key's final state in the open batch (net-effect batching). */
+struct net_entry {
+	uint32_t hash;
+	bool present;
+	uint8_t need;              /* before the batch: 1 the row exists, 2 it does not */
+	uint32_t klen;
+	uint8_t *key;
+	struct binlog_value *vals; /* final image (owned by the batch arena) */
+};
+/* The net effect of a batch on one table. */
+struct net_table {
+	struct net_table *next;
+	struct schema_table *st;
+	struct binlog_col *cols;   /* copy of the source column types */
+	uint32_t ncols;
+	uint8_t usable[64];        /* columns written: not generated, not filtered */
+	struct net_entry *e;
+	uint32_t n, cap;
+	uint32_t *slots;           /* open addressing: entry index + 1 */
+	uint32_t nslots;
+};
+/* A prepared statement for one table, kind, image shape and row count. */
+struct schema_stmt {
+	struct schema_stmt *next;
+	enum stmt_kind kind;
+	uint32_t nrows;
+	uint8_t shape[2][64];    /* columns used: [0] SET/VALUES, [1] WHERE (bitmaps) */
+	MYSQL_STMT *st;
+	uint32_t nparams;
+	char *jsig;              /* UPDATE: the JSON diff expressions (partial_prepare) */
+	bool oneoff;             /* holds typed JSON expressions: not cached (stmt_done) */
+};
+/* A `?` of the next statement replaced by a typed JSON expression (jx_add). */
+struct json_expr {
+	uint32_t param;          /* the parameter's index */
+	size_t off, len;         /* the expression, in a->jxsql */
+};
+struct applier {
+	const struct cfg *cfg;
+	struct queue *q;
+	const struct filter *f;
+	pthread_t thread;
+	pthread_mutex_t lock;    /* stats and stop flag */
+	struct applier_stats stats;
+	volatile int stop;
+	volatile int finished;   /* the thread has left its loop */
+	enum applier_status status;
+	char msg[4096];
+
+	struct dest d;
+	struct binlog_decoder *dec;
+	struct schema_cache sc;
+	struct arena ar;
+	MYSQL_BIND *binds;
+	uint32_t nbinds;
+	struct binlog_value *vals; /* rows x ncols */
+	size_t nvals;
+	MYSQL_STMT *ckpt_st;
+
+	/* the source transaction being received */
+	struct qitem *trx_head, *trx_tail;
+	size_t trx_bytes;
+	bool streaming;          /* too big to hold: applied as it arrives */
+
+	/* the destination transaction */
+	bool in_trx;
+	unsigned batch_trx;
+	size_t batch_bytes;
+	struct timespec batch_start;
+	/* position of the last complete source group applied (not yet committed) */
+	char file[512];
+	uint64_t pos;
+	char gtid[65536];
+	uint32_t group_ts;
+	uint64_t total_trx;
+	bool fk_checks;          /* current session foreign_key_checks */
+	/*
+	 * start = snapshot: until the stream reaches the highest position a
+	 * chunk was read at, a change may already be in the copied rows.
+	 */
+	struct migrate_seam seam;
+	bool in_seam;
+	char cur_db[200];        /* current USE database */
+	/* net-effect batching */
+	struct net_table *net;
+	struct arena bar;        /* row images of the open batch */
+	struct sbuf keybuf;
+	bool group_in_order;     /* this group has savepoints: no batching */
+	bool mariadb;            /* destination flavour */
+	bool enum_zero;          /* a bound ENUM value is 0 (the error value) */
+	bool fp_innodb;          /* DDL fingerprints include InnoDB table ids */
+	struct collations *colls; /* source ids to destination names */
+	/* the partial JSON columns of the row being updated (partial_prepare) */
+	struct {
+		const char *p;   /* the new document's text, in the arena */
+		size_t len;
+		const char *sql; /* MySQL: its typed expression (jsonb_to_sql), or NULL */
+		size_t sqllen;
+	} jtext[512];
+	uint8_t jsql[64];        /* columns updated by a JSON_* expression instead */
+	struct sbuf jsig;
+	struct sbuf jtmp;
+	struct sbuf jsqltmp;
+	/*
+	 * MySQL destination: the parameters of the next statement whose JSON
+	 * text is wrapped in the expression that puts back its DECIMAL,
+	 * temporal and binary scalars (jsonb_to_sql()); such a statement is
+	 * prepared for the one execution.
+	 */
+	struct json_expr *jx;
+	uint32_t njx, capjx;
+	struct sbuf jxsql;
+	unsigned long max_packet; /* the destination's max_allowed_packet, 0 unknown */
+	char jxerr[256];         /* why a JSON value has no exact expression */
+};
+
+/* Functions of the applier's files, used across them. */
+void *arena_alloc(struct arena *ar, size_t n);
+void arena_reset(struct arena *ar);
+void arena_free(struct arena *ar);
+void set_fatal(struct applier *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void set_dest_error(struct applier *a, const char *context);
+void free_stmts(struct schema_table *t);
+bool old_hires_time(uint8_t type, unsigned fsp);
+bool state_schema_create(struct dest *d, const char *schema);
+bool ckpt_prepare(struct applier *a);
+bool ckpt_write(struct applier *a);
+bool session_rows(struct applier *a);
+bool dest_begin(struct applier *a);
+void publish(struct applier *a);
+bool flush_batch(struct applier *a);
+void rollback(struct applier *a);
+void jx_reset(struct applier *a);
+bool jx_add(struct applier *a, uint32_t param, size_t at);
+MYSQL_TIME *new_time(struct applier *a);
+bool bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
+    const struct schema_col *sc, const struct binlog_value *v);
+bool bm_get(const uint8_t *bm, uint32_t i);
+void bm_set(uint8_t *bm, uint32_t i);
+void usable_columns(struct applier *a, const struct binlog_rows_event *r,
+    const struct schema_table *st, const uint8_t *present, uint8_t out[64],
+    const char *src_db, const char *src_table);
+bool where_shape(const struct schema_table *st, const uint8_t usable[64], uint8_t out[64]);
+void add_table_name(struct sbuf *q, const struct schema_table *st);
+uint32_t add_insert(struct sbuf *q, const char *verb, const struct schema_table *st,
+    const uint8_t set[64], uint32_t nrows);
+const char *jsig_ops(const char *jsig, uint32_t i, size_t *n);
+uint32_t add_json_expr(struct sbuf *q, const char *col, const char *ops, size_t n);
+bool jx_substitute(struct applier *a, const struct sbuf *q, struct sbuf *out);
+unsigned long dest_max_packet(struct applier *a);
+void stmt_done(struct schema_stmt *s);
+struct schema_stmt *stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
+    const uint8_t set[64], const uint8_t where[64], bool keyed, uint32_t nrows,
+    const char *jsig);
+bool ensure_binds(struct applier *a, uint32_t n);
+bool ensure_vals(struct applier *a, size_t n);
+void bind_text(MYSQL_BIND *b, const void *p, size_t len);
+bool bind_json_diff(struct applier *a, const struct binlog_table *t, uint32_t i,
+    const struct binlog_value *v, uint32_t *k);
+bool bind_image(struct applier *a, const struct binlog_table *t, const struct schema_table *st,
+    const uint8_t shape[64], const struct binlog_value *vals, uint32_t *k);
+bool rows_warnings(struct applier *a, const char *what, const char *db, const char *table);
+bool stmt_exec(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
+    const struct binlog_event *ev, uint64_t expect);
+bool stmt_run(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
+    const struct binlog_event *ev, uint64_t expect);
+struct net_table *net_find(struct applier *a, struct schema_table *st);
+bool net_eligible(struct applier *a, const struct binlog_rows_event *r,
+    const struct schema_table *st);
+struct binlog_value *net_copy(struct applier *a, const struct binlog_value *v, uint32_t n);
+bool net_key(struct applier *a, const struct schema_table *st, const struct binlog_value *v);
+uint32_t net_hash(const uint8_t *p, size_t n);
+bool net_put(struct applier *a, struct net_table *nt, bool present,
+    const struct binlog_value *vals, uint8_t need);
+bool net_verify(struct applier *a, struct net_table *nt);
+bool net_flush_table(struct applier *a, struct net_table *nt);
+bool net_flush_all(struct applier *a);
+void net_free(struct applier *a);
+bool net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    const uint8_t usable[64]);
+bool partial_prepare(struct applier *a, const struct binlog_event *ev,
+    const struct schema_table *st, const uint8_t set[64],
+    const struct binlog_row *before, const struct binlog_row *after);
+bool apply_rows(struct applier *a, const struct binlog_event *ev);
+bool set_fk(struct applier *a, bool on);
+bool seam_at(struct applier *a, uint64_t offset);
+const struct migrate_seam_table *seam_keyless(const struct applier *a, const char *db, const char *table);
+bool seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    enum stmt_kind kind, const uint8_t set[64], const struct binlog_value *set_vals,
+    const uint8_t where[64], const struct binlog_value *where_vals, uint64_t expect);
+bool seam_row(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64],
+    struct binlog_row *before, struct binlog_row *after);
+bool seam_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
+    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64]);
+void strip_start_transaction(char *sql);
+bool load_collations(struct applier *a);
+bool session_query(struct applier *a, const struct binlog_event *ev);
+bool session_restore(struct applier *a);
+bool fingerprint(struct applier *a, const struct sql_info *in, const char *defdb,
+    char *out, size_t outlen);
+int ddl_selected(struct applier *a, const struct sql_info *in, const char *defdb);
+bool ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
+    const struct sql_info *in, const char *end_file, uint64_t end_pos);
+bool apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_info *in,
+    const char *end_file, uint64_t end_pos);
+bool check_query(struct applier *a, const struct binlog_event *ev, struct sql_info *in);
+bool apply_payload(struct applier *a, const struct binlog_event *ev);
+bool apply_event(struct applier *a, const struct binlog_event *ev);
+bool apply_raw(struct applier *a, const struct qitem *it);
+void trx_clear(struct applier *a);
+bool trx_precheck(struct applier *a);
+bool trx_apply(struct applier *a);
+double elapsed_ms(const struct timespec *t0);
+bool on_commit(struct applier *a, const struct qitem *it);
+bool on_event(struct applier *a, struct qitem *it);
+bool ckpt_resume(struct applier *a);
+bool setup(struct applier *a);
+void *applier_main(void *arg);
+
+#endif
