@@ -15,6 +15,7 @@
 #include "src/log.h"
 #include "src/objects.h"
 #include "src/snapshot.h"
+#include "src/sqlclass.h"
 
 static const char *const phase_names[] = {
 	"precheck", "schema", "copy", "indexes", "objects", "catch-up", "streaming",
@@ -446,6 +447,18 @@ create_table(struct mig *m, struct mtable *t)
 		free(sql);
 		free(orig);
 		return fail(m, true, "SHOW CREATE TABLE `%s`.`%s` gave nothing", t->sdb, t->stbl);
+	}
+	if (filter_renames(m->f)) {
+		/* names of renamed databases and tables, also in REFERENCES clauses */
+		char *r = sql_rewrite(sql, strlen(sql), t->sdb, m->f);
+		if (r == NULL) {
+			sbuf_free(&q);
+			free(sql);
+			free(orig);
+			return fail(m, true, "out of memory");
+		}
+		free(sql);
+		sql = r;
 	}
 	/* the auto-increment column's index and the copy's key must stay */
 	sbuf_reset(&q);
