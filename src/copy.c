@@ -1183,6 +1183,36 @@ copy_get_progress(struct copy *cp, struct copy_progress *out)
 	}
 }
 
+void
+copy_tables_json(struct copy *cp, struct sbuf *out, unsigned max)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&cp->mu);
+	for (unsigned i = 0; i < cp->ntables && n < max; i++) {
+		struct copy_table *t = &cp->tables[i];
+		uint64_t est = t->spec.rows_est > t->rows ? t->spec.rows_est : t->rows;
+		bool done = t->planned_all && !t->planning && t->rows >= est;
+		sbuf_adds(out, n++ ? ", {\"table\": " : "{\"table\": ");
+		sbuf_addc(out, '"');
+		for (const char *p = t->spec.sdb; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sbuf_addc(out, '\\');
+			sbuf_addc(out, *p);
+		}
+		sbuf_addc(out, '.');
+		for (const char *p = t->spec.stbl; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sbuf_addc(out, '\\');
+			sbuf_addc(out, *p);
+		}
+		sbuf_printf(out, "\", \"rows\": %" PRIu64 ", \"rows_estimated\": %" PRIu64
+		    ", \"chunks_done\": %" PRIu64 ", \"done\": %s}", t->rows, est,
+		    t->chunks_done, done ? "true" : "false");
+	}
+	pthread_mutex_unlock(&cp->mu);
+}
+
 static void
 report(struct copy *cp)
 {

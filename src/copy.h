@@ -51,6 +51,13 @@ bool copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 /* Ask the workers to stop after their current chunk (copy_run returns false). */
 void copy_stop(struct copy *cp);
 void copy_get_progress(struct copy *cp, struct copy_progress *out);
+/*
+ * Per table, as JSON array members: {"table": "db.t", "rows": N,
+ * "rows_estimated": N, "chunks_done": N, "done": bool}; the tables being
+ * copied and those not started, at most max of them.
+ */
+struct sbuf;
+void copy_tables_json(struct copy *cp, struct sbuf *out, unsigned max);
 
 /*
  * After the copy: the lowest and highest snapshot positions any chunk was

@@ -63,13 +63,18 @@ migrate_status_json(struct migrate_state *ms, char *buf, size_t len)
 	pthread_mutex_lock(&ms->mu);
 	if (ms->copy != NULL) {
 		copy_get_progress(ms->copy, &p);
+		struct sbuf tj = { 0 };
+		copy_tables_json(ms->copy, &tj, 200);
+		sbuf_addc(&tj, '\0');
 		snprintf(buf + n, len - (size_t)n, ", \"copy\": {\"tables\": %u, "
 		    "\"tables_planned\": %u, \"chunks_done\": %" PRIu64 ", "
 		    "\"chunks_reused\": %" PRIu64 ", \"rows\": %" PRIu64 ", "
 		    "\"rows_estimated\": %" PRIu64 ", \"bytes\": %" PRIu64 ", "
-		    "\"rows_per_second\": %.0f, \"eta_seconds\": %ld}", p.tables,
-		    p.tables_done, p.chunks_done, p.chunks_reused, p.rows, p.rows_est,
-		    p.bytes, p.rows_per_second, p.eta_seconds);
+		    "\"rows_per_second\": %.0f, \"eta_seconds\": %ld, \"per_table\": [%s]}",
+		    p.tables, p.tables_done, p.chunks_done, p.chunks_reused, p.rows,
+		    p.rows_est, p.bytes, p.rows_per_second, p.eta_seconds,
+		    tj.oom || tj.p == NULL ? "" : tj.p);
+		sbuf_free(&tj);
 	}
 	pthread_mutex_unlock(&ms->mu);
 }

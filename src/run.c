@@ -282,7 +282,7 @@ on_http(struct evhttp_request *req, void *arg)
 	out = evbuffer_new();
 	if (out != NULL && r->app == NULL) {
 		/* the migration, before the stream */
-		char mj[1024];
+		static char mj[65536]; /* the loop thread only */
 		migrate_status_json(&r->mig, mj, sizeof(mj));
 		if (strcmp(uri, "/status") == 0 || strcmp(uri, "/") == 0) {
 			evbuffer_add_printf(out, "{%s, \"stopping\": %s}\n", mj,
@@ -344,8 +344,11 @@ on_http(struct evhttp_request *req, void *arg)
 		    "# TYPE myshift_lag_seconds gauge\n"
 		    "myshift_lag_seconds %ld\n"
 		    "# TYPE myshift_queue_bytes gauge\n"
-		    "myshift_queue_bytes %zu\n",
-		    st.transactions, st.rows, st.ddl, st.commits, lag, queue_bytes(r->q));
+		    "myshift_queue_bytes %zu\n"
+		    "# TYPE myshift_phase gauge\n"
+		    "myshift_phase{phase=\"%s\"} 1\n",
+		    st.transactions, st.rows, st.ddl, st.commits, lag, queue_bytes(r->q),
+		    st.in_seam ? "catch-up" : "streaming");
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "text/plain; version=0.0.4");
 	} else {
