@@ -145,12 +145,30 @@ stop_writers() {
 	wait "$WR" 2>/dev/null
 }
 
+SP=$(_srv_pick_port)
 mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]
 workers = 3
 chunk_rows = 1000
 max_rows_per_second = 15000
-snapshot_max_age = 1"
+snapshot_max_age = 1
+
+[status]
+listen = 127.0.0.1:$SP"
+# http_get PATH: myshift's status listener (python3: no curl needed)
+http_get() {
+	python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+	    "http://127.0.0.1:$SP$1" 2>/dev/null
+}
 mig_start "$SRV_ROOT/myshift.ini"
+wait_until -t 60 log_contains "$MIG_LOG" 'phase: copy' || fail "no copy phase"
+sleep 0.5
+during=$(http_get /status)
+echo "/status during the copy: $(echo "$during" | cut -c1-200)"
+case $during in
+*'"phase": "copy"'*'"per_table"'* | *'"phase": "indexes"'* | *'"phase": "objects"'* | *'"phase": "catch-up"'* | *'"phase": "streaming"'*) ;;
+*) check_fail "/status during the copy: '$during'" ;;
+esac
 wait_until -t 180 log_contains "$MIG_LOG" 'phase: streaming' ||
     { stop_writers; mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
 sleep 3
@@ -158,6 +176,13 @@ stop_writers
 mig_wait_caught_up src dst 180 || fail "myshift did not catch up"
 
 echo "checks"
+st=$(http_get /status)
+case $st in
+*'"phase": "streaming"'*) ;;
+*) check_fail "/status after the catch-up: '$st'" ;;
+esac
+http_get /metrics | grep -q 'myshift_phase{phase="streaming"} 1' ||
+    check_fail "/metrics has no streaming phase gauge"
 phases=$(grep -oE 'phase: [a-z-]+' "$MIG_LOG" | awk '{ print $2 }' | tr '\n' ' ')
 [ "$phases" = "precheck schema copy indexes objects catch-up streaming " ] ||
     check_fail "phases in the log: '$phases'"
