@@ -6,6 +6,7 @@
 #
 # Usage: tests/bench/copy_bench.sh
 #        COPY_BENCH_ROWS=200000 tests/bench/copy_bench.sh    (smaller)
+#        COPY_BENCH_WORKERS=2 ...                            ([copy] workers)
 #
 # A source server gets sysbench prepare: 4 tables (COPY_BENCH_TABLES) of
 # 1,000,000 rows (COPY_BENCH_ROWS), with sysbench's secondary index k_1.
@@ -122,7 +123,7 @@ echo "floor (LOAD DATA INFILE, 2 at a time): $t_floor s"
 # myshift
 empty_dst
 mig_config "$work/myshift.ini" src dst snapshot "[copy]
-workers = 4
+workers = ${COPY_BENCH_WORKERS:-4}
 binlog = false"
 t0=$(now)
 "$MYSHIFT" run -c "$work/myshift.ini" >"$work/myshift.log" 2>&1 &
@@ -136,7 +137,7 @@ kill -TERM "$loader_pid"
 wait "$loader_pid" || fail "myshift exited with status $? on SIGTERM"
 loader_pid=
 verify myshift
-echo "myshift (start = snapshot, 4 workers, until the stream starts): $t_myshift s"
+echo "myshift (start = snapshot, ${COPY_BENCH_WORKERS:-4} workers, until the stream starts): $t_myshift s"
 grep -E 'copy: [0-9]+ chunks|indexes built' "$work/myshift.log" | tail -n 3 | sed 's/^/  /'
 
 # mydumper + myloader
