@@ -912,42 +912,10 @@ write_phase(struct mig *m, const char *phase, const struct snap_pos *seam)
 static bool
 source_position(struct mig *m, struct snap_pos *p)
 {
-	MYSQL_RES *res = dest_result(&m->src, dest_binlog_status_sql(&m->src));
-	MYSQL_ROW row;
-
-	if (res == NULL)
-		return fail_dest(m, &m->src);
-	row = mysql_fetch_row(res);
-	if (row == NULL || row[0] == NULL) {
-		mysql_free_result(res);
-		return fail(m, true, "%s: binary logging is off", m->src.where);
-	}
-	snprintf(p->file, sizeof(p->file), "%s", row[0]);
-	p->pos = strtoull(row[1], NULL, 10);
-	free(p->gtid);
-	p->gtid = strdup(!m->mariadb && mysql_num_fields(res) >= 5 && row[4] ? row[4] : "");
-	mysql_free_result(res);
-	if (p->gtid != NULL && m->mariadb) {
-		struct sbuf q = { 0 };
-		char *g = NULL;
-		sbuf_adds(&q, "SELECT BINLOG_GTID_POS(");
-		sbuf_sql_string(&q, p->file);
-		sbuf_printf(&q, ", %" PRIu64 ")", p->pos);
-		sbuf_addc(&q, '\0');
-		if (!q.oom && dest_value(&m->src, q.p, &g) && g != NULL) {
-			free(p->gtid);
-			p->gtid = g;
-		}
-		sbuf_free(&q);
-	}
-	if (p->gtid != NULL) {
-		char *o = p->gtid;
-		for (const char *g = p->gtid; *g; g++)
-			if (*g != '\n' && *g != ' ')
-				*o++ = *g;
-		*o = '\0';
-	}
-	return p->gtid != NULL || fail(m, true, "out of memory");
+	if (snapshot_position_now(&m->src, p, m->err, m->errlen))
+		return true;
+	m->fatal = !dest_transient(&m->src) && m->src.errnum < 2000;
+	return false;
 }
 
 bool
@@ -1093,16 +1061,28 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 			goto out;
 		}
 	}
-	/* the seam: from the lowest position any chunk was read at, to the highest */
+	/*
+	 * The seam: from the lowest position any chunk was read at, to the
+	 * highest, or to where the source was when the objects had been read
+	 * if that is later: their DDL before it is not replayed again.
+	 */
 	if (!copy_positions(&m.dst, c->state_schema, &low, &high, err, errlen)) {
 		m.fatal = false;
 		goto out;
 	}
+	if (!source_position(&m, &now))
+		goto out;
 	if (low.file[0] == '\0') {
 		/* nothing was copied: the stream starts where the source is now */
-		if (!source_position(&m, &low))
+		if (!snap_pos_copy(&low, &now)) {
+			fail(&m, true, "out of memory");
 			goto out;
-		snap_pos_copy(&high, &low);
+		}
+	}
+	if ((high.file[0] == '\0' || snap_pos_cmp(now.file, now.pos, high.file, high.pos) > 0) &&
+	    !snap_pos_copy(&high, &now)) {
+		fail(&m, true, "out of memory");
+		goto out;
 	}
 	if (!write_phase(&m, "catch-up", &high))
 		goto out;

@@ -23,6 +23,7 @@
 #include "src/migrate.h"
 #include "src/queue.h"
 #include "src/replica.h"
+#include "src/snapshot.h"
 
 struct run {
 	const struct cfg *cfg;
@@ -478,12 +479,8 @@ start_position(const struct cfg *c, struct ckpt *start, bool *fatal, char *err,
 				dest_close(&d);
 				return false;
 			}
-			/* the server puts a newline after every uuid's ranges */
-			char *o = start->gtid;
-			for (const char *g = row[4]; *g; g++)
-				if (*g != '\n' && *g != ' ')
-					*o++ = *g;
-			*o = '\0';
+			snprintf(start->gtid, sizeof(start->gtid), "%s", row[4]);
+			snap_gtid_compact(start->gtid);
 		}
 		mysql_free_result(res);
 	} else if (strstr(mysql_get_server_info(d.my), "MariaDB") == NULL)

@@ -43,6 +43,40 @@ exec_quiet(struct dest *d, const char *sql)
 		log_debug("%s", d->err);
 }
 
+void
+snap_gtid_compact(char *gtid)
+{
+	char *o = gtid;
+
+	for (const char *g = gtid; *g; g++)
+		if (*g != '\n' && *g != ' ')
+			*o++ = *g;
+	*o = '\0';
+}
+
+/* MariaDB: the GTID position at out's file and offset (BINLOG_GTID_POS). */
+static bool
+mariadb_gtid_at(struct dest *d, struct snap_pos *out)
+{
+	struct sbuf q = { 0 };
+	char *g = NULL;
+	bool ok;
+
+	sbuf_adds(&q, "SELECT BINLOG_GTID_POS(");
+	sbuf_sql_string(&q, out->file);
+	sbuf_printf(&q, ", %" PRIu64 ")", out->pos);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_value(d, q.p, &g);
+	sbuf_free(&q);
+	if (!ok)
+		return false;
+	free(out->gtid);
+	out->gtid = g ? g : strdup("");
+	if (out->gtid == NULL)
+		snprintf(d->err, sizeof(d->err), "out of memory");
+	return out->gtid != NULL;
+}
+
 /* The number at the end of a binlog file name, and the length of the rest. */
 static unsigned long long
 file_seq(const char *f, size_t *stem)
@@ -144,10 +178,6 @@ open_mariadb(struct dest *r, struct snap_pos *out, char *err, size_t errlen)
 {
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	struct sbuf q = { 0 };
-	char *g[1];
-	unsigned nf;
-	bool ok;
 
 	out->file[0] = '\0';
 	out->pos = 0;
@@ -173,17 +203,8 @@ open_mariadb(struct dest *r, struct snap_pos *out, char *err, size_t errlen)
 		    "binary logging on (log_bin)?", r->where);
 		return false;
 	}
-	sbuf_adds(&q, "SELECT BINLOG_GTID_POS(");
-	sbuf_sql_string(&q, out->file);
-	sbuf_printf(&q, ", %" PRIu64 ")", out->pos);
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && query_row(r, q.p, g, 1, &nf);
-	sbuf_free(&q);
-	if (!ok)
-		goto fail;
-	free(out->gtid);
-	out->gtid = g[0] ? g[0] : strdup("");
-	return out->gtid != NULL;
+	if (mariadb_gtid_at(r, out))
+		return true;
 fail:
 	snprintf(err, errlen, "%s", r->err);
 	return false;
@@ -258,14 +279,8 @@ open_mysql(struct snapshot_coord *co, struct dest *r, struct snap_pos *out,
 	out->pos = strtoull(f[1], NULL, 10);
 	free(out->gtid);
 	out->gtid = strdup(nf >= 5 && f[4] ? f[4] : "");
-	if (out->gtid != NULL) {
-		/* the server puts a newline after every uuid's ranges */
-		char *o = out->gtid;
-		for (const char *g = out->gtid; *g; g++)
-			if (*g != '\n' && *g != ' ')
-				*o++ = *g;
-		*o = '\0';
-	}
+	if (out->gtid != NULL)
+		snap_gtid_compact(out->gtid);
 	for (unsigned i = 0; i < 5; i++)
 		free(f[i]);
 	return out->gtid != NULL;
@@ -282,4 +297,42 @@ snapshot_open(struct snapshot_coord *co, struct dest *r, struct snap_pos *out,
 	}
 	return co->mariadb ? open_mariadb(r, out, err, errlen) :
 	    open_mysql(co, r, out, err, errlen);
+}
+
+bool
+snapshot_position_now(struct dest *src, struct snap_pos *out, char *err, size_t errlen)
+{
+	const char *sql = dest_binlog_status_sql(src);
+	bool mariadb = dest_is_mariadb(src);
+	char *f[5];
+	unsigned nf;
+
+	if (!query_row(src, sql, f, 5, &nf)) {
+		snprintf(err, errlen, "%s", src->err);
+		return false;
+	}
+	if (f[0] == NULL || f[1] == NULL) {
+		snprintf(err, errlen, "%s: %s shows no binlog: binary logging is off (log_bin)",
+		    src->where, sql);
+		src->errnum = 0;
+		for (unsigned i = 0; i < 5; i++)
+			free(f[i]);
+		return false;
+	}
+	snprintf(out->file, sizeof(out->file), "%s", f[0]);
+	out->pos = strtoull(f[1], NULL, 10);
+	free(out->gtid);
+	out->gtid = strdup(!mariadb && nf >= 5 && f[4] ? f[4] : "");
+	for (unsigned i = 0; i < 5; i++)
+		free(f[i]);
+	if (out->gtid == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	if (mariadb && !mariadb_gtid_at(src, out)) {
+		snprintf(err, errlen, "%s", src->err);
+		return false;
+	}
+	snap_gtid_compact(out->gtid);
+	return true;
 }

@@ -18,6 +18,8 @@ struct snap_pos {
 
 void snap_pos_free(struct snap_pos *p);
 bool snap_pos_copy(struct snap_pos *to, const struct snap_pos *from);
+/* Drop the newlines and blanks MySQL puts after each uuid's ranges of a GTID set. */
+void snap_gtid_compact(char *gtid);
 /* Order of two positions of one source (file names by their number). */
 int snap_pos_cmp(const char *fa, uint64_t pa, const char *fb, uint64_t pb);
 
@@ -60,5 +62,14 @@ void snapshot_coord_free(struct snapshot_coord *co);
  */
 bool snapshot_open(struct snapshot_coord *co, struct dest *r, struct snap_pos *out,
     char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * The source's current end of binlog (SHOW BINARY LOG STATUS, or SHOW
+ * MASTER STATUS before MySQL 8.2) with its GTID set: MySQL's
+ * Executed_Gtid_Set, MariaDB's BINLOG_GTID_POS there. False with err
+ * (binary logging off, a refused statement: d->errnum says which).
+ */
+bool snapshot_position_now(struct dest *src, struct snap_pos *out, char *err,
+    size_t errlen) __attribute__((warn_unused_result));
 
 #endif
