@@ -92,6 +92,14 @@ publish(struct applier *a)
 	pthread_mutex_lock(&a->lock);
 	a->stats.transactions = a->total_trx;
 	a->stats.last_source_ts = a->group_ts;
+	a->stats.last_commit_us = a->last_commit_us;
+	a->stats.groups = a->groups;
+	if (a->hb_ts > a->stats.hb_ts) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		a->stats.hb_ts = a->hb_ts;
+		a->stats.hb_at_us = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+	}
 	snprintf(a->stats.file, sizeof(a->stats.file), "%.255s", a->file);
 	a->stats.pos = a->pos;
 	a->stats.in_seam = a->in_seam;
@@ -102,8 +110,11 @@ publish(struct applier *a)
 bool
 flush_batch(struct applier *a)
 {
+	struct timespec t0;
+
 	if (!a->in_trx)
 		return true;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!net_flush_all(a) || !ckpt_write(a))
 		return false;
 	if (mysql_commit(a->d.my) != 0) {
@@ -115,6 +126,8 @@ flush_batch(struct applier *a)
 	a->in_trx = false;
 	pthread_mutex_lock(&a->lock);
 	a->stats.commits++;
+	a->stats.batch_us += (uint64_t)(elapsed_ms(&a->batch_start) * 1000);
+	a->stats.flush_us += (uint64_t)(elapsed_ms(&t0) * 1000);
 	pthread_mutex_unlock(&a->lock);
 	publish(a);
 	return true;
@@ -295,6 +308,11 @@ apply_raw(struct applier *a, const struct qitem *it)
 		    ev.rotate.file.p);
 	if (ev.h.timestamp != 0 && !(ev.h.flags & BINLOG_F_ARTIFICIAL))
 		a->group_ts = ev.h.timestamp;
+	if ((ev.h.type == BINLOG_GTID_EVENT || ev.h.type == BINLOG_GTID_TAGGED_EVENT) &&
+	    ev.gtid.has_commit_ts)
+		a->group_commit_us = ev.gtid.immediate_commit_ts;
+	else if (ev.h.type == BINLOG_MARIA_GTID_EVENT)
+		a->group_commit_us = 0;
 	if (a->in_seam && it->pos != 0 && !seam_at(a, it->pos) &&
 	    a->status != APPLIER_RUNNING)
 		return false;
@@ -377,6 +395,79 @@ elapsed_ms(const struct timespec *t0)
 	    (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+static uint64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * Milliseconds since the open batch's first complete transaction reached
+ * myshift (since the batch began while none is complete yet).
+ */
+static double
+batch_age_ms(struct applier *a)
+{
+	uint64_t now;
+
+	if (a->batch_trx == 0 || a->batch_first_us == 0)
+		return elapsed_ms(&a->batch_start);
+	now = wall_us();
+	return now > a->batch_first_us ? (double)(now - a->batch_first_us) / 1000.0 : 0.0;
+}
+
+/*
+ * Whether the open batch is to be committed now that a transaction in it is
+ * complete.  A batch grows only while a backlog exists: once the queue holds
+ * nothing more (the applier has everything the source has sent), it closes
+ * as soon as its first transaction arrived batch_wait_ms ago (at once if it
+ * waited that long already, behind the previous commit), so that under a
+ * steady load a transaction waits about that long at most, while a backlog
+ * fills batches up to their size bounds (one second at most).
+ */
+static bool
+batch_due(struct applier *a)
+{
+	if (a->batch_trx >= (unsigned)a->cfg->batch_transactions ||
+	    a->batch_bytes >= (size_t)a->cfg->batch_bytes ||
+	    elapsed_ms(&a->batch_start) > 1000)
+		return true;
+	return batch_age_ms(a) >= a->cfg->batch_wait_ms && !queue_ready(a->q);
+}
+
+/* How long the loop may wait for the next item before committing the batch. */
+static int
+batch_wait(struct applier *a)
+{
+	double left;
+
+	if (!a->in_trx || a->streaming)
+		return 200;
+	left = a->cfg->batch_wait_ms - batch_age_ms(a);
+	return left <= 0 ? 0 : (int)left + 1;
+}
+
+/*
+ * When the source committed the group just complete, as well as myshift
+ * can tell (microseconds since the epoch): its commit timestamp (MySQL's
+ * in microseconds, MariaDB's in whole seconds, so anywhere in that second)
+ * but never later than it arrived here (arrived_us, 0 unknown).
+ */
+static uint64_t
+commit_estimate(const struct applier *a, uint64_t arrived_us)
+{
+	uint64_t src = a->group_commit_us;
+
+	if (src == 0 && a->group_ts != 0)
+		src = (uint64_t)a->group_ts * 1000000 + 999999;
+	if (src == 0 || (arrived_us != 0 && arrived_us < src))
+		src = arrived_us;
+	return src;
+}
+
 /* A group is complete at file:pos with gtid. */
 bool
 on_commit(struct applier *a, const struct qitem *it)
@@ -402,6 +493,9 @@ on_commit(struct applier *a, const struct qitem *it)
 	trx_clear(a);
 	snprintf(a->file, sizeof(a->file), "%s", file);
 	a->pos = it->pos;
+	a->groups++;
+	if (is_trx)
+		a->last_commit_us = commit_estimate(a, it->t_us);
 	if ((size_t)(gtid - file) < it->len) {
 		if (strlen(gtid) >= sizeof(a->gtid)) {
 			set_fatal(a, "the source's GTID set at %s:%" PRIu64 " is %zu bytes "
@@ -419,6 +513,8 @@ on_commit(struct applier *a, const struct qitem *it)
 		 */
 		if (!a->in_trx && it->pos <= 4 && !ckpt_write(a))
 			goto err;
+		if (!a->in_trx)
+			publish(a);
 		return true;
 	}
 	a->total_trx++;
@@ -435,10 +531,9 @@ on_commit(struct applier *a, const struct qitem *it)
 		publish(a);
 		return true;
 	}
-	a->batch_trx++;
-	if (a->batch_trx >= (unsigned)a->cfg->batch_transactions ||
-	    a->batch_bytes >= (size_t)a->cfg->batch_bytes ||
-	    elapsed_ms(&a->batch_start) > 1000) {
+	if (a->batch_trx++ == 0)
+		a->batch_first_us = it->t_us ? it->t_us : wall_us();
+	if (batch_due(a)) {
 		if (!flush_batch(a))
 			goto err;
 	}
@@ -564,7 +659,7 @@ applier_main(void *arg)
 				a->status = APPLIER_DONE;
 			break;
 		}
-		wait = a->in_trx && !a->streaming ? a->cfg->batch_wait_ms : 200;
+		wait = batch_wait(a);
 		it = queue_pop(a->q, wait);
 		if (it == NULL) {
 			if (a->in_trx && !a->streaming && !flush_batch(a))

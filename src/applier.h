@@ -18,6 +18,18 @@ struct applier_stats {
 	uint64_t ddl;            /* DDL statements applied */
 	uint64_t commits;        /* destination commits */
 	uint32_t last_source_ts; /* source timestamp of the last applied event */
+	/*
+	 * When the source committed the last applied transaction, microseconds
+	 * since the epoch on myshift's clock: MySQL's immediate_commit_timestamp
+	 * or MariaDB's timestamp (whole seconds), whichever is earlier than when
+	 * it reached myshift; 0 before the first.
+	 */
+	uint64_t last_commit_us;
+	uint64_t groups;         /* QI_COMMIT items whose effects are committed */
+	uint64_t batch_us;       /* summed over commits: first transaction to commit done */
+	uint64_t flush_us;       /* of which writing the batch and committing it */
+	uint64_t hb_ts;          /* the newest heartbeat committed (its ts), 0 none */
+	uint64_t hb_at_us;       /* when it was committed (wall clock, microseconds) */
 	char file[256];
 	uint64_t pos;
 	bool in_seam;            /* start = snapshot: replaying idempotently up to the copy's last position */

@@ -39,6 +39,26 @@ typedef bool db_bool;
 
 #define ROW_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 #define MAX_MULTI_ROWS 256
+/*
+ * Rows in the next multi-row statement for n rows still to write: all of
+ * them up to MULTI_EXACT (one statement for the few rows of a batch under
+ * a steady load), else the largest power of two, so that a table has few
+ * prepared statement shapes.
+ */
+#define MULTI_EXACT 32
+/* Prepared statements cached per destination table (stmt_get()). */
+#define STMTS_PER_TABLE 64
+static inline uint32_t
+multi_rows(uint32_t n)
+{
+	uint32_t pw = 1;
+
+	if (n <= MULTI_EXACT)
+		return n;
+	while (pw * 2 <= n)
+		pw *= 2;
+	return pw;
+}
 #define MAX_PARAMS 65535
 
 /* Scratch memory for converted values; reset after each statement. */
@@ -79,6 +99,7 @@ struct net_table {
 	uint32_t n, cap;
 	uint32_t *slots;           /* open addressing: entry index + 1 */
 	uint32_t nslots;
+	unsigned recheck;          /* batches still written the checked way */
 };
 /* A prepared statement for one table, kind, image shape and row count. */
 struct schema_stmt {
@@ -128,11 +149,16 @@ struct applier {
 	unsigned batch_trx;
 	size_t batch_bytes;
 	struct timespec batch_start;
+	uint64_t batch_first_us; /* when its first complete transaction arrived */
 	/* position of the last complete source group applied (not yet committed) */
 	char file[512];
 	uint64_t pos;
 	char gtid[65536];
 	uint32_t group_ts;
+	uint64_t group_commit_us;  /* MySQL: the GTID event's immediate_commit_timestamp */
+	uint64_t last_commit_us;   /* the last complete group's estimate (stats) */
+	uint64_t groups;           /* QI_COMMIT items handled */
+	uint64_t hb_ts;            /* the newest heartbeat seen (src/heartbeat.h) */
 	uint64_t total_trx;
 	bool fk_checks;          /* current session foreign_key_checks */
 	/*

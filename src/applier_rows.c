@@ -1,5 +1,6 @@
 /* applier_rows.c: row events replayed: per-row statements, net-effect batching, and the seam after a snapshot copy. */
 #include "src/applier_int.h"
+#include "src/heartbeat.h"
 
 /* ------------------------------------------------ net-effect batching */
 
@@ -227,12 +228,10 @@ net_verify(struct applier *a, struct net_table *nt)
 			}
 			expected += cnt;
 			while (done < cnt) {
-				uint32_t pw = 1, k = 0;
+				uint32_t pw = multi_rows(cnt - done), k = 0;
 				struct schema_stmt *s;
 				MYSQL_BIND rb;
 				long long c = 0;
-				while (pw * 2 <= cnt - done)
-					pw *= 2;
 				jx_reset(a);
 				s = stmt_get(a, st, SK_NET_COUNT, none, none, true, pw, NULL);
 				if (s == NULL)
@@ -287,41 +286,67 @@ net_verify(struct applier *a, struct net_table *nt)
 	return true;
 }
 
-/* Write one table's net effect: deletes first, then upserts. */
-bool
-net_flush_table(struct applier *a, struct net_table *nt)
+/* What writing one table's net effect came to. */
+enum net_outcome {
+	NET_OK,
+	NET_ERROR,    /* a->d.err says what */
+	NET_RECHECK,  /* optimistic: the counts do not prove the rows were there */
+};
+
+/*
+ * Write one table's net effect: deletes first, then the final images.
+ *
+ * Pessimistic (the default), net_verify() counts first that the rows the
+ * batch changed exist and those it inserted do not, then the rows are
+ * deleted and upserted.  Optimistic, the writes prove it themselves, one
+ * statement fewer: a DELETE must remove every row it names; rows first
+ * inserted are written with a plain INSERT, which fails on a row already
+ * there; rows the batch changed with INSERT ... ON DUPLICATE KEY UPDATE,
+ * which counts 2 for each existing row it changes (1 for a row it inserts,
+ * or an existing row it leaves as it was: the final image equals the row
+ * before the batch).  Anything else is NET_RECHECK: the caller rolls the
+ * writes back and takes the pessimistic way, which names a real drift.
+ */
+static enum net_outcome
+net_write_table(struct applier *a, struct net_table *nt, bool optimistic)
 {
 	struct schema_table *st = nt->st;
-	uint8_t keyshape[64], none[64];
+	uint8_t none[64];
 	uint32_t per = 0;
 
 	memset(none, 0, sizeof(none));
-	memset(keyshape, 0, sizeof(keyshape));
-	for (uint32_t k = 0; k < st->nkey; k++)
-		bm_set(keyshape, st->key[k]);
 	for (uint32_t i = 0; i < st->ncols; i++)
 		per += bm_get(nt->usable, i);
-	if (!net_verify(a, nt))
-		return false;
-	for (int pass = 0; pass < 2; pass++) {
-		bool present = pass == 1;
+	if (!optimistic && !net_verify(a, nt))
+		return NET_ERROR;
+	/*
+	 * Pass 0: rows gone that were there (all rows gone, checked); 1: rows
+	 * gone that were not there (optimistic); 2: rows first inserted
+	 * (optimistic); 3: the other rows present (all, checked).
+	 */
+	for (int pass = 0; pass < 4; pass++) {
+		bool present = pass >= 2;
+		uint8_t need = pass == 1 || pass == 2 ? 2 : 1;
 		uint32_t params = present ? per : st->nkey;
 		uint32_t cap = params ? MAX_PARAMS / params : MAX_MULTI_ROWS;
 		uint32_t j = 0;
+		enum stmt_kind kind = !present ? SK_NET_DELETE : pass == 2 ? SK_INSERT : SK_UPSERT;
+		if ((pass == 1 || pass == 2) && !optimistic)
+			continue;
 		if (cap > MAX_MULTI_ROWS)
 			cap = MAX_MULTI_ROWS;
 		while (j < nt->n) {
 			uint32_t idx[MAX_MULTI_ROWS], cnt = 0, done = 0;
 			while (j < nt->n && cnt < cap) {
-				if (nt->e[j].present == present)
+				const struct net_entry *e = &nt->e[j];
+				if (e->present == present && (!optimistic || e->need == need))
 					idx[cnt++] = j;
 				j++;
 			}
 			while (done < cnt) {
-				uint32_t pw = 1, k = 0;
+				uint32_t pw = multi_rows(cnt - done), k = 0;
+				unsigned long long expect;
 				struct schema_stmt *s;
-				while (pw * 2 <= cnt - done)
-					pw *= 2;
 				jx_reset(a);
 				for (uint32_t r = 0; r < pw; r++) {
 					struct net_entry *e = &nt->e[idx[done + r]];
@@ -340,11 +365,11 @@ net_flush_table(struct applier *a, struct net_table *nt)
 						}
 					}
 				}
-				s = stmt_get(a, st, present ? SK_UPSERT : SK_NET_DELETE,
-				    present ? nt->usable : none, none, true, pw, NULL);
+				s = stmt_get(a, st, kind, present ? nt->usable : none, none, true, pw,
+				    NULL);
 				if (s == NULL) {
 					arena_reset(&a->ar);
-					return false;
+					return NET_ERROR;
 				}
 				if (mysql_stmt_bind_param(s->st, a->binds) != 0 ||
 				    mysql_stmt_execute(s->st) != 0) {
@@ -354,36 +379,104 @@ net_flush_table(struct applier *a, struct net_table *nt)
 					    st->name, mysql_stmt_error(s->st), a->d.errnum);
 					arena_reset(&a->ar);
 					stmt_done(s);
-					return false;
+					return optimistic && pass == 2 && a->d.errnum == ER_DUP_ENTRY ?
+					    NET_RECHECK : NET_ERROR;
 				}
+				expect = pass == 0 ? pw : pass == 1 ? 0 : 2ULL * pw;
 				arena_reset(&a->ar);
+				if (optimistic && pass != 2 &&
+				    (unsigned long long)mysql_stmt_affected_rows(s->st) != expect) {
+					stmt_done(s);
+					return NET_RECHECK;
+				}
 				stmt_done(s);
 				if (!rows_warnings(a, present ? "writing the batch" :
 				    "deleting the batch's rows", st->db, st->name))
-					return false;
+					return NET_ERROR;
 				done += pw;
 			}
 		}
 	}
-	nt->n = 0;
-	memset(nt->slots, 0, (size_t)nt->nslots * sizeof(*nt->slots));
-	return true;
+	return NET_OK;
 conv:
 	arena_reset(&a->ar);
 	a->d.errnum = 0;
 	snprintf(a->d.err, sizeof(a->d.err), "%s: cannot convert a value of `%s`.`%s` "
 	    "(source changes up to %s:%" PRIu64 ")%s%s", a->d.where, st->db, st->name,
 	    a->file, a->pos, a->jxerr[0] ? ": " : "", a->jxerr);
-	return false;
+	return NET_ERROR;
 }
 
-/* Write every table's net effect (before a commit or an in-order statement). */
+static void
+net_clear(struct net_table *nt)
+{
+	nt->n = 0;
+	memset(nt->slots, 0, (size_t)nt->nslots * sizeof(*nt->slots));
+}
+
+/* Write one table's net effect, checked beforehand (see net_write_table()). */
+bool
+net_flush_table(struct applier *a, struct net_table *nt)
+{
+	if (net_write_table(a, nt, false) != NET_OK)
+		return false;
+	net_clear(nt);
+	return true;
+}
+
+/*
+ * Write every table's net effect (before a commit or an in-order
+ * statement).  With two tables or more to write, optimistically under a
+ * savepoint (net_write_table()): when the counts do not prove the batch,
+ * back to the savepoint, and every table the checked way.  A table that
+ * needed that is written the checked way for its next RECHECK_BATCHES
+ * batches.
+ */
+#define RECHECK_BATCHES 64
+#define NET_SAVEPOINT "myshift_net_recheck"
 bool
 net_flush_all(struct applier *a)
 {
-	for (struct net_table *nt = a->net; nt != NULL; nt = nt->next)
-		if (nt->n > 0 && !net_flush_table(a, nt))
+	struct net_table *nt;
+	unsigned tables = 0;
+	bool optimistic, rechecking = false;
+	enum net_outcome o = NET_OK;
+
+	for (nt = a->net; nt != NULL; nt = nt->next) {
+		if (nt->n == 0)
+			continue;
+		tables++;
+		if (nt->recheck > 0) {
+			nt->recheck--;
+			rechecking = true;
+		}
+	}
+	/* one table: a savepoint would cost the statement it saves */
+	optimistic = tables >= 2 && !rechecking;
+	if (optimistic) {
+		if (!dest_exec(&a->d, "SAVEPOINT " NET_SAVEPOINT))
 			return false;
+		for (nt = a->net; nt != NULL && o == NET_OK; nt = nt->next)
+			if (nt->n > 0 && (o = net_write_table(a, nt, true)) == NET_RECHECK)
+				nt->recheck = RECHECK_BATCHES;
+		if (o == NET_ERROR)
+			return false;
+		if (o == NET_RECHECK) {
+			log_debug("a batch's counts did not prove its rows were on the "
+			    "destination: checking them first (source changes up to %s:%"
+			    PRIu64 ")", a->file, a->pos);
+			if (!dest_exec(&a->d, "ROLLBACK TO SAVEPOINT " NET_SAVEPOINT))
+				return false;
+		}
+	}
+	if (!optimistic || o == NET_RECHECK) {
+		for (nt = a->net; nt != NULL; nt = nt->next)
+			if (nt->n > 0 && net_write_table(a, nt, false) != NET_OK)
+				return false;
+	}
+	for (nt = a->net; nt != NULL; nt = nt->next)
+		if (nt->n > 0)
+			net_clear(nt);
 	arena_reset(&a->bar);
 	return true;
 }
@@ -604,6 +697,40 @@ partial_prepare(struct applier *a, const struct binlog_event *ev,
 	return true;
 }
 
+/*
+ * A rows event of the source's heartbeat table (src/heartbeat.h): note
+ * the ts of our own row (server_id ours); nothing is written.
+ */
+static bool
+heartbeat_rows(struct applier *a, const struct binlog_rows_event *r)
+{
+	struct binlog_row before, after;
+	struct proto_err err = { 0 };
+	size_t pos = 0;
+	int rc;
+
+	if (r->kind == BINLOG_ROWS_DELETE || r->ncols < 2 || r->ncols > 512)
+		return true;
+	if (!ensure_vals(a, (size_t)r->ncols * 2)) {
+		set_fatal(a, "out of memory");
+		return false;
+	}
+	before.vals = a->vals;
+	after.vals = a->vals + r->ncols;
+	while ((rc = binlog_rows_next(r, &pos, &before, &after, &err)) == 1) {
+		const struct binlog_value *id = &after.vals[0], *ts = &after.vals[1];
+		if ((id->kind == BV_INT || id->kind == BV_UINT) &&
+		    (ts->kind == BV_INT || ts->kind == BV_UINT) &&
+		    id->u == (uint64_t)a->cfg->server_id && ts->u > a->hb_ts)
+			a->hb_ts = ts->u;
+	}
+	if (rc < 0) {
+		set_fatal(a, "%s: at offset %" PRIu64 ": %s", a->file, err.offset, err.msg);
+		return false;
+	}
+	return true;
+}
+
 bool
 apply_rows(struct applier *a, const struct binlog_event *ev)
 {
@@ -620,6 +747,9 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 	bool noted;
 	int rc;
 
+	if (a->cfg->heartbeat_ms > 0 && strcmp(t->db.p, a->cfg->state_schema) == 0 &&
+	    strcmp(t->table.p, HEARTBEAT_TABLE) == 0)
+		return heartbeat_rows(a, r);
 	if (!filter_table(a->f, t->db.p, t->table.p))
 		return true;
 	if (r->ncols > 512) {
@@ -764,13 +894,11 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 			}
 			if (n == 0)
 				break;
-			/* round down to a power of two to keep few statement shapes */
+			/* few statement shapes: see multi_rows() */
 			{
 				uint32_t pw = 1, done = 0;
 				while (done < n) {
-					pw = 1;
-					while (pw * 2 <= n - done)
-						pw *= 2;
+					pw = multi_rows(n - done);
 					k = 0;
 					jx_reset(a);
 					for (uint32_t j = 0; j < pw; j++)

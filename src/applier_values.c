@@ -516,12 +516,20 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 	struct schema_stmt *s;
 	struct sbuf q = { 0 };
 	bool first;
+	unsigned cached = 0;
 
-	for (s = a->njx > 0 ? NULL : st->stmts; s != NULL; s = s->next)
+	for (s = a->njx > 0 ? NULL : st->stmts; s != NULL; s = s->next, cached++)
 		if (s->kind == kind && s->nrows == nrows &&
 		    memcmp(s->shape[0], set, 64) == 0 && memcmp(s->shape[1], where, 64) == 0 &&
 		    (s->jsig == NULL ? jsig == NULL : jsig != NULL && strcmp(s->jsig, jsig) == 0))
 			return s;
+	/*
+	 * The server holds each cached statement (max_prepared_stmt_count
+	 * counts them over all sessions): a table keeps STMTS_PER_TABLE at
+	 * most, then starts again.  No caller holds a statement across calls.
+	 */
+	if (a->njx == 0 && cached >= STMTS_PER_TABLE)
+		free_stmts(st);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;

@@ -90,6 +90,7 @@ static const struct cfg_key keys[] = {
 	{ "apply", "compact", CFG_BOOL, "true", 0, 0, NULL, false, true, L(compact) },
 	{ "status", "listen", CFG_STR, "", 0, 0, NULL, false, false, L(status_listen) },
 	{ "status", "interval", CFG_INT, "10", 1, 86400, NULL, false, true, L(status_interval) },
+	{ "status", "heartbeat_ms", CFG_INT, "0", 0, 60000, NULL, false, false, L(heartbeat_ms) },
 	{ "log", "level", CFG_ENUM, "info", 0, 0, "error|warn|info|debug", false, true, L(log_level) },
 	{ "log", "file", CFG_STR, "", 0, 0, NULL, false, true, L(log_file) },
 };

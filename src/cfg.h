@@ -57,6 +57,7 @@ struct cfg {
 	/* [status] */
 	char *status_listen;   /* host:port, "" off */
 	int status_interval;
+	int heartbeat_ms;      /* the source's heartbeat row every N ms, 0 off */
 	/* [log] */
 	char *log_level;
 	char *log_file;

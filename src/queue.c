@@ -13,9 +13,13 @@ struct queue {
 	struct qitem *head, *tail;
 	size_t bytes, max_bytes;
 	bool was_full;
+	size_t unsignalled;   /* bytes of events appended since the last wakeup */
 	void (*on_space)(void *);
 	void *on_space_arg;
 };
+
+/* Events of this many bytes wake the consumer without a QI_COMMIT. */
+#define WAKE_BYTES (256 * 1024)
 
 struct queue *
 queue_new(size_t max_bytes)
@@ -56,6 +60,7 @@ qitem_new(enum qitem_kind kind, uint64_t pos, const void *data, size_t len)
 	it->next = NULL;
 	it->kind = kind;
 	it->pos = pos;
+	it->t_us = 0;
 	it->len = (uint32_t)len;
 	if (len)
 		memcpy(it->data, data, len);
@@ -72,7 +77,18 @@ append(struct queue *q, struct qitem *it)
 		q->head = it;
 	q->tail = it;
 	q->bytes += it->len;
-	pthread_cond_signal(&q->nonempty);
+	q->unsignalled += it->len;
+	/*
+	 * The consumer holds a transaction's events until its QI_COMMIT: it
+	 * is woken for every other item, and for events only once they add up
+	 * to a size worth handling (a transaction too big to hold), not for
+	 * each one.
+	 */
+	if (it->kind != QI_EVENT || q->unsignalled >= WAKE_BYTES ||
+	    q->unsignalled >= q->max_bytes / 4) {
+		q->unsignalled = 0;
+		pthread_cond_signal(&q->nonempty);
+	}
 }
 
 bool

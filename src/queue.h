@@ -18,6 +18,7 @@ struct qitem {
 	struct qitem *next;
 	enum qitem_kind kind;
 	uint64_t pos;
+	uint64_t t_us;   /* QI_COMMIT: when it arrived (CLOCK_REALTIME, microseconds) */
 	uint32_t len;
 	uint8_t data[];
 };

@@ -19,6 +19,7 @@
 #include "src/applier.h"
 #include "src/dest.h"
 #include "src/filter.h"
+#include "src/heartbeat.h"
 #include "src/log.h"
 #include "src/migrate.h"
 #include "src/queue.h"
@@ -33,13 +34,15 @@ struct run {
 	struct queue *q;
 	struct qitem *pend_head, *pend_tail; /* waiting for room in the queue */
 	bool paused;
+	uint64_t groups_pushed;  /* QI_COMMIT items queued */
+	struct heartbeat *hb;    /* [status] heartbeat_ms: the source's heartbeat row */
 	struct event *resume_ev, *tick_ev, *sig_term, *sig_int, *sig_hup;
 	bool stopping;      /* a signal asked to stop */
 	bool ended;         /* QI_END queued */
 	int stream_status;  /* replica done: 0 end, 1 error */
 	char stream_msg[1400];
 	time_t last_report;
-	uint64_t last_trx;
+	struct applier_stats last;   /* at the last progress line */
 	struct evhttp *http;
 	struct migrate_state mig;   /* start = snapshot: the phase */
 };
@@ -127,6 +130,8 @@ on_resume(evutil_socket_t fd, short what, void *arg)
 	drain_pending(arg);
 }
 
+static uint64_t now_us(void);
+
 static void
 push(struct run *r, enum qitem_kind kind, uint64_t pos, const void *data, size_t len)
 {
@@ -174,7 +179,16 @@ on_rep_commit(void *arg, const char *file, uint64_t pos, const char *gtid)
 	}
 	memcpy(buf, file, fl + 1);
 	memcpy(buf + fl + 1, gtid, gl + 1);
-	push(r, QI_COMMIT, pos, buf, fl + gl + 2);
+	{
+		struct qitem *it = qitem_new(QI_COMMIT, pos, buf, fl + gl + 2);
+		if (it == NULL) {
+			log_error("out of memory queueing an event");
+			abort();
+		}
+		it->t_us = now_us();
+		r->groups_pushed++;
+		enqueue(r, it);
+	}
 	free(buf);
 }
 
@@ -197,18 +211,63 @@ on_rep_done(void *arg, int status, const char *msg)
 	}
 }
 
-/*
- * Seconds the destination is behind: 0 when everything received is
- * applied (an idle source is not lag), else the age of the last applied
- * event; -1 before anything was applied.
- */
-static long
-run_lag(struct run *r, const struct applier_stats *st, time_t now)
+/* The wall clock in microseconds since the epoch. */
+static uint64_t
+now_us(void)
 {
-	if (r->pend_head == NULL && queue_bytes(r->q) == 0 && !r->paused &&
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/*
+ * Microseconds the destination is behind: 0 when every transaction
+ * received is committed on the destination (an idle source is not lag),
+ * else how long ago the source committed the last transaction the
+ * destination has (see applier_stats.last_commit_us); -1 before anything
+ * was applied.  With the heartbeat, at least the age of the oldest
+ * heartbeat written but not applied yet: that catches a stream that
+ * stalls before myshift sees what the source writes.
+ */
+static int64_t
+run_lag_us(struct run *r, const struct applier_stats *st)
+{
+	uint64_t now = now_us();
+	int64_t lag, hb = heartbeat_pending_us(r->hb, st->hb_ts, now);
+
+	if (r->pend_head == NULL && !r->paused && st->groups == r->groups_pushed &&
 	    st->transactions > 0)
-		return 0;
-	return st->last_source_ts ? (long)(now - (time_t)st->last_source_ts) : -1;
+		lag = 0;
+	else if (st->last_commit_us == 0)
+		lag = -1;
+	else
+		lag = now > st->last_commit_us ? (int64_t)(now - st->last_commit_us) : 0;
+	return hb > lag ? hb : lag;
+}
+
+/* Print a lag for humans: "12 ms", "3.4 s", "unknown". */
+static const char *
+lag_text(int64_t us, char *buf, size_t len)
+{
+	if (us < 0)
+		snprintf(buf, len, "unknown");
+	else if (us < 10000000)
+		snprintf(buf, len, "%" PRId64 " ms", us / 1000);
+	else
+		snprintf(buf, len, "%.1f s", (double)us / 1e6);
+	return buf;
+}
+
+/* A lag as a JSON or Prometheus number of seconds, millisecond precision. */
+static const char *
+lag_seconds(int64_t us, const char *unknown, char *buf, size_t len)
+{
+	if (us < 0)
+		snprintf(buf, len, "%s", unknown);
+	else
+		snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000000, us / 1000 % 1000);
+	return buf;
 }
 
 /* Once a second: signals, the applier's fate, progress lines. */
@@ -218,6 +277,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	struct run *r = arg;
 	struct applier_stats st;
 	time_t now = time(NULL);
+	char lagbuf[32];
 
 	(void)fd;
 	(void)what;
@@ -228,14 +288,21 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	applier_get_stats(r->app, &st);
 	if (now - r->last_report >= r->cfg->status_interval) {
+		uint64_t nc = st.commits - r->last.commits;
 		log_info("applied %" PRIu64 " transactions (%.0f/s), %" PRIu64 " rows, %"
-		    PRIu64 " DDL; at %s:%" PRIu64 "; lag %ld s; queue %zu bytes",
+		    PRIu64 " DDL; at %s:%" PRIu64 "; lag %s; queue %zu bytes; %" PRIu64
+		    " commits, each %.1f ms after its first transaction began (%.1f ms "
+		    "writing and committing)",
 		    st.transactions, r->last_report ?
-		    (double)(st.transactions - r->last_trx) / (double)(now - r->last_report) : 0.0,
-		    st.rows, st.ddl, st.file, st.pos, run_lag(r, &st, now),
-		    queue_bytes(r->q));
+		    (double)(st.transactions - r->last.transactions) /
+		    (double)(now - r->last_report) : 0.0,
+		    st.rows, st.ddl, st.file, st.pos,
+		    lag_text(run_lag_us(r, &st), lagbuf, sizeof(lagbuf)),
+		    queue_bytes(r->q), nc,
+		    nc ? (double)(st.batch_us - r->last.batch_us) / 1000.0 / (double)nc : 0.0,
+		    nc ? (double)(st.flush_us - r->last.flush_us) / 1000.0 / (double)nc : 0.0);
 		r->last_report = now;
-		r->last_trx = st.transactions;
+		r->last = st;
 	}
 	if (applier_state(r->app) != APPLIER_RUNNING) {
 		/* the applier stopped (error or done): the stream has no reader */
@@ -273,8 +340,8 @@ on_http(struct evhttp_request *req, void *arg)
 	struct applier_stats st;
 	struct evbuffer *out;
 	const char *uri = evhttp_request_get_uri(req);
-	time_t now = time(NULL);
-	long lag;
+	char lag[32], lag_prom[32], lag_ms[32], hb[32], hb_prom[32];
+	int64_t lag_us, hb_us;
 
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		evhttp_send_error(req, 405, "GET only");
@@ -317,7 +384,16 @@ on_http(struct evhttp_request *req, void *arg)
 		return;
 	}
 	applier_get_stats(r->app, &st);
-	lag = run_lag(r, &st, now);
+	lag_us = run_lag_us(r, &st);
+	lag_seconds(lag_us, "null", lag, sizeof(lag));
+	lag_seconds(lag_us, "NaN", lag_prom, sizeof(lag_prom));
+	hb_us = st.hb_ts && st.hb_at_us > st.hb_ts ? (int64_t)(st.hb_at_us - st.hb_ts) : -1;
+	lag_seconds(hb_us, "null", hb, sizeof(hb));
+	lag_seconds(hb_us, "NaN", hb_prom, sizeof(hb_prom));
+	if (lag_us < 0)
+		snprintf(lag_ms, sizeof(lag_ms), "null");
+	else
+		snprintf(lag_ms, sizeof(lag_ms), "%" PRId64, lag_us / 1000);
 	if (out == NULL) {
 		evhttp_send_error(req, 500, "out of memory");
 		return;
@@ -326,9 +402,11 @@ on_http(struct evhttp_request *req, void *arg)
 		evbuffer_add_printf(out, "{\"phase\": \"%s\", \"source_file\": \"%s\", "
 		    "\"source_pos\": %" PRIu64 ", \"transactions\": %" PRIu64 ", "
 		    "\"rows\": %" PRIu64 ", \"ddl\": %" PRIu64 ", \"commits\": %" PRIu64 ", "
-		    "\"lag_seconds\": %ld, \"queue_bytes\": %zu, \"stopping\": %s}\n",
+		    "\"lag_seconds\": %s, \"lag_ms\": %s, \"heartbeat_seconds\": %s, "
+		    "\"queue_bytes\": %zu, \"stopping\": %s}\n",
 		    st.in_seam ? "catch-up" : "streaming",
 		    st.file, st.pos, st.transactions, st.rows, st.ddl, st.commits, lag,
+		    lag_ms, hb,
 		    queue_bytes(r->q), r->stopping ? "true" : "false");
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "application/json");
@@ -343,12 +421,15 @@ on_http(struct evhttp_request *req, void *arg)
 		    "# TYPE myshift_commits_total counter\n"
 		    "myshift_commits_total %" PRIu64 "\n"
 		    "# TYPE myshift_lag_seconds gauge\n"
-		    "myshift_lag_seconds %ld\n"
+		    "myshift_lag_seconds %s\n"
+		    "# TYPE myshift_heartbeat_seconds gauge\n"
+		    "myshift_heartbeat_seconds %s\n"
 		    "# TYPE myshift_queue_bytes gauge\n"
 		    "myshift_queue_bytes %zu\n"
 		    "# TYPE myshift_phase gauge\n"
 		    "myshift_phase{phase=\"%s\"} 1\n",
-		    st.transactions, st.rows, st.ddl, st.commits, lag, queue_bytes(r->q),
+		    st.transactions, st.rows, st.ddl, st.commits, lag_prom, hb_prom,
+		    queue_bytes(r->q),
 		    st.in_seam ? "catch-up" : "streaming");
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "text/plain; version=0.0.4");
@@ -775,6 +856,7 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	event_add(r.sig_term, NULL);
 	event_add(r.sig_int, NULL);
 	event_add(r.sig_hup, NULL);
+	r.hb = heartbeat_start(c);
 	if (replica_start(r.rep) == 0) {
 		/* a stop that came while starting */
 		if (got_signal == SIGTERM || got_signal == SIGINT)
@@ -794,6 +876,8 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 		queue_push_force(r.q, it);
 	}
 	st = applier_join(r.app, msg, msglen);
+	heartbeat_stop(r.hb);
+	r.hb = NULL;
 	if (st == APPLIER_DONE && r.stream_status != 0) {
 		snprintf(msg, msglen, "%s", r.stream_msg);
 		st = APPLIER_FATAL;

@@ -62,6 +62,19 @@
 # and the destination gets a row the source then inserts: exit 1 again in
 # both modes (drift; duplicate key), the destination's row not overwritten
 # and nothing of the batch applied (the updates of rows 3 and 4 included).
+#
+# Part 7, drift in batches of several tables, which compact batching
+# writes optimistically (the writes' own counts prove the rows were there,
+# under a savepoint; see src/applier_rows.c): a sixth myshift
+# (include_databases = drift2, state_schema myshift_f, log level debug)
+# follows drift2.b and drift2.c.  A source transaction that changes a row
+# of b and changes it back (its final image is the row as it was: the
+# counts prove nothing) with a row of c must be applied (the log says the
+# batch was checked the pessimistic way) and the tables equal.  Then a row
+# of b deleted on the destination and updated on the source with a row of
+# c: exit 1, drifted, neither table changed; the row put back and a row of
+# b the source then inserts put on the destination first: exit 1, drifted,
+# the destination's row kept and c unchanged.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -538,6 +551,67 @@ e_config "compact = false"
 e_pid=$!
 e_wait_drift "compact = false, inserted row exists" "$T/e4.log" "Duplicate entry" \
     "1=1,2=2,3=3,4=4,5=5,6=6,7=7,8=8,9=9,10=10,20=20"
+
+echo "part 7: drift in batches of several tables"
+pos=$(mig_position src)
+src "CREATE DATABASE drift2;
+    CREATE TABLE drift2.b (id INT NOT NULL PRIMARY KEY, v INT);
+    CREATE TABLE drift2.c (id INT NOT NULL PRIMARY KEY, v INT);
+    INSERT INTO drift2.b SELECT seq, seq FROM $(srv_seq 10);
+    INSERT INTO drift2.c SELECT seq, seq FROM $(srv_seq 10)"
+MIG_SERVER_ID=4247 MIG_LOG_LEVEL=debug mig_config "$T/f.ini" src dst "${pos% *}:${pos#* }" "[filter]
+include_databases = drift2
+[apply]
+state_schema = myshift_f
+batch_wait_ms = 200"
+f_start() {
+	"$MYSHIFT" run -c "$T/f.ini" >"$T/$1" 2>&1 </dev/null &
+	e_pid=$!
+}
+f_rows() {
+	srv_sql "$1" "SELECT CONCAT((SELECT GROUP_CONCAT(CONCAT(id, '=', v) ORDER BY id) FROM drift2.b),
+	    ' / ', (SELECT GROUP_CONCAT(CONCAT(id, '=', v) ORDER BY id) FROM drift2.c))"
+}
+f_equal() {
+	kill -0 "$e_pid" 2>/dev/null || return 0
+	[ "$(f_rows src)" = "$(f_rows dst 2>/dev/null)" ]
+}
+f_start f.log
+wait_until -t 60 f_equal
+src "BEGIN; UPDATE drift2.b SET v = 100 WHERE id = 1; UPDATE drift2.b SET v = 1 WHERE id = 1;
+    UPDATE drift2.c SET v = 200 WHERE id = 2; COMMIT"
+wait_until -t 60 f_equal
+kill -0 "$e_pid" 2>/dev/null || fail "the sixth myshift exited: $(tail -n 3 "$T/f.log")"
+grep -q 'did not prove its rows' "$T/f.log" ||
+    check_fail "a batch whose final image equals the row before was not checked the pessimistic way"
+# f_wait_drift WHAT LOG WANT: exit 1, drifted, the destination holding WANT
+f_wait_drift() {
+	local rc t0=$SECONDS err have
+	while kill -0 "$e_pid" 2>/dev/null && [ $((SECONDS - t0)) -lt 60 ]; do
+		sleep 0.2
+	done
+	if kill -0 "$e_pid" 2>/dev/null; then
+		check_fail "$1: myshift did not stop on the drift: $(tail -n 3 "$2")"
+		kill -TERM "$e_pid"
+	fi
+	wait "$e_pid"
+	rc=$?
+	e_pid=
+	[ "$rc" = 1 ] || check_fail "$1: exit status $rc, expected 1"
+	err=$(grep ' ERROR ' "$2" | tail -n 1)
+	echo "error: $(echo "$err" | cut -c1-300)"
+	echo "$err" | grep -q "drifted" || check_fail "$1: the error does not say drifted: $err"
+	have=$(f_rows dst)
+	[ "$have" = "$3" ] || check_fail "$1: the destination holds [$have], expected [$3]"
+}
+before=$(f_rows dst)
+srv_sql dst "DELETE FROM drift2.b WHERE id = 3" || fail "cannot delete on the destination"
+src "BEGIN; UPDATE drift2.b SET v = 300 WHERE id = 3; UPDATE drift2.c SET v = 400 WHERE id = 4; COMMIT"
+f_wait_drift "two tables, updated row missing" "$T/f.log" "${before/3=3,/}"
+srv_sql dst "INSERT INTO drift2.b VALUES (3, 3), (20, 20)" || fail "cannot insert on the destination"
+src "BEGIN; INSERT INTO drift2.b VALUES (20, 99); UPDATE drift2.c SET v = 500 WHERE id = 5; COMMIT"
+f_start f2.log
+f_wait_drift "two tables, inserted row exists" "$T/f2.log" "${before/10=10 \//10=10,20=20 /}"
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
 echo "PASS: SIGTERM exits 0 and resumes exactly; statement format, a binlog reset and drift stop with nothing skipped"

@@ -118,6 +118,7 @@ mig_cross_vendor() {
 # servers SRC and DST, mode 0600 (it holds the passwords). START is the
 # [replication] start value (default current; "here": SRC's FILE:POS read
 # now). EXTRA (text with its own [sections]) is appended as it is.
+# MIG_LOG_LEVEL sets [log] level (default info).
 mig_config() {
 	local file=$1 src=$2 dst=$3 start=${4:-current} extra=${5:-} pos
 	if [ "$start" = here ]; then
@@ -148,7 +149,7 @@ mig_config() {
 		start = $start
 
 		[log]
-		level = info
+		level = ${MIG_LOG_LEVEL:-info}
 		EOF
 		[ -z "$extra" ] || printf '\n%s\n' "$extra" >>"$file"
 	) || fail "cannot write $file"
