@@ -642,6 +642,94 @@ setup(struct applier *a)
 	return load_collations(a);
 }
 
+/*
+ * Where a hold may stop the applier: between source transactions (none is
+ * being applied as it arrives).  At the hold's position, commit the batch
+ * and wait for the release; past it, say so.
+ */
+static void
+hold_point(struct applier *a)
+{
+	int cmp;
+
+	if (!__atomic_load_n(&a->hold_req, __ATOMIC_ACQUIRE) || a->streaming)
+		return;
+	pthread_mutex_lock(&a->lock);
+	if (a->stats.hold != HOLD_PENDING) {
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
+	/* no position: wherever the applier is (a pause before the snapshot is taken) */
+	cmp = a->stats.hold_file[0] == '\0' ? 0 :
+	    snap_pos_cmp(a->file, a->pos, a->stats.hold_file, a->stats.hold_pos);
+	pthread_mutex_unlock(&a->lock);
+	if (cmp < 0)
+		return;
+	if (cmp > 0) {
+		pthread_mutex_lock(&a->lock);
+		a->stats.hold = HOLD_PASSED;
+		__atomic_store_n(&a->hold_req, 0, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
+	if (!flush_batch(a)) {
+		set_dest_error(a, NULL);
+		return;
+	}
+	pthread_mutex_lock(&a->lock);
+	a->stats.hold = HOLD_HELD;
+	if (a->stats.hold_file[0] == '\0') {
+		snprintf(a->stats.hold_file, sizeof(a->stats.hold_file), "%.255s", a->file);
+		a->stats.hold_pos = a->pos;
+	}
+	while (a->stats.hold == HOLD_HELD && !a->stop) {
+		struct timespec ts = { .tv_sec = a->hold_until, .tv_nsec = 0 };
+		if (time(NULL) >= a->hold_until) {
+			a->stats.hold = HOLD_EXPIRED;
+			log_warn("a hold at %s:%" PRIu64 " (myshift verify) was not released "
+			    "in time: applying again", a->stats.hold_file, a->stats.hold_pos);
+			break;
+		}
+		pthread_cond_timedwait(&a->hold_cv, &a->lock, &ts);
+	}
+	/* pending again: moved on to a later position (applier_hold()) */
+	if (a->stats.hold != HOLD_PENDING)
+		__atomic_store_n(&a->hold_req, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&a->lock);
+}
+
+bool
+applier_hold(struct applier *a, const char *file, uint64_t pos, unsigned timeout_s)
+{
+	bool ok;
+
+	pthread_mutex_lock(&a->lock);
+	ok = file == NULL || a->stats.file[0] == '\0' ||
+	    snap_pos_cmp(a->stats.file, a->stats.pos, file, pos) <= 0;
+	if (ok) {
+		snprintf(a->stats.hold_file, sizeof(a->stats.hold_file), "%s", file ? file : "");
+		a->stats.hold_pos = file ? pos : 0;
+		a->stats.hold = HOLD_PENDING; /* a held applier moves on to it */
+		a->hold_until = time(NULL) + (time_t)timeout_s;
+		__atomic_store_n(&a->hold_req, 1, __ATOMIC_RELEASE);
+		pthread_cond_broadcast(&a->hold_cv);
+	} else
+		a->stats.hold = HOLD_PASSED;
+	pthread_mutex_unlock(&a->lock);
+	return ok;
+}
+
+void
+applier_release(struct applier *a)
+{
+	pthread_mutex_lock(&a->lock);
+	if (a->stats.hold == HOLD_PENDING || a->stats.hold == HOLD_HELD)
+		a->stats.hold = HOLD_NONE;
+	__atomic_store_n(&a->hold_req, 0, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&a->hold_cv);
+	pthread_mutex_unlock(&a->lock);
+}
+
 void *
 applier_main(void *arg)
 {
@@ -660,7 +748,10 @@ applier_main(void *arg)
 			break;
 		}
 		wait = batch_wait(a);
+		if (__atomic_load_n(&a->hold_req, __ATOMIC_ACQUIRE) && wait > 10)
+			wait = 10;
 		it = queue_pop(a->q, wait);
+		hold_point(a);
 		if (it == NULL) {
 			if (a->in_trx && !a->streaming && !flush_batch(a))
 				set_dest_error(a, NULL);
@@ -728,6 +819,7 @@ applier_start(const struct cfg *c, struct queue *q, const struct filter *f, char
 	a->f = f;
 	a->status = APPLIER_RUNNING;
 	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->hold_cv, NULL);
 	a->dec = binlog_decoder_new();
 	if (a->dec == NULL || pthread_create(&a->thread, NULL, applier_main, a) != 0) {
 		snprintf(err, errlen, "cannot start the applier thread");
@@ -783,5 +875,6 @@ applier_free(struct applier *a)
 	free(a->binds);
 	free(a->vals);
 	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->hold_cv);
 	free(a);
 }

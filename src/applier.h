@@ -29,10 +29,25 @@ struct applier_stats {
 	uint64_t batch_us;       /* summed over commits: first transaction to commit done */
 	uint64_t flush_us;       /* of which writing the batch and committing it */
 	uint64_t hb_ts;          /* the newest heartbeat committed (its ts), 0 none */
+	int hold;                /* enum applier_hold */
+	char hold_file[256];
+	uint64_t hold_pos;
 	uint64_t hb_at_us;       /* when it was committed (wall clock, microseconds) */
 	char file[256];
 	uint64_t pos;
 	bool in_seam;            /* start = snapshot: replaying idempotently up to the copy's last position */
+};
+
+/*
+ * A hold (myshift verify): the applier stops applying at a position of
+ * the source's binlog, with everything up to it committed, until released.
+ */
+enum applier_hold {
+	HOLD_NONE,
+	HOLD_PENDING,  /* not there yet */
+	HOLD_HELD,     /* the destination is exactly at the position */
+	HOLD_PASSED,   /* it was past it already (a batch held later changes) */
+	HOLD_EXPIRED,  /* held longer than its timeout: applying again */
 };
 
 /* How the applier stopped. */
@@ -53,6 +68,15 @@ enum applier_status applier_state(struct applier *a);
 /* Ask the thread to stop at the next transaction boundary. */
 void applier_stop(struct applier *a);
 void applier_get_stats(struct applier *a, struct applier_stats *out);
+/*
+ * Hold at file:pos (the end of a source transaction; file NULL: wherever
+ * the applier is) for at most timeout_s seconds; the state shows in
+ * applier_stats.hold.  A held applier moves on to a later position given
+ * so.  False if the destination's committed position is past it already.
+ */
+bool applier_hold(struct applier *a, const char *file, uint64_t pos, unsigned timeout_s);
+/* End a hold (or a pending one). */
+void applier_release(struct applier *a);
 void applier_free(struct applier *a);
 
 /* The checkpoint: where applying resumes. */

@@ -125,6 +125,9 @@ struct applier {
 	pthread_mutex_t lock;    /* stats and stop flag */
 	struct applier_stats stats;
 	volatile int stop;
+	int hold_req;            /* a hold is pending or held (atomic) */
+	pthread_cond_t hold_cv;  /* with lock: a hold's release */
+	time_t hold_until;
 	volatile int finished;   /* the thread has left its loop */
 	enum applier_status status;
 	char msg[4096];

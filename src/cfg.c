@@ -79,6 +79,7 @@ static const struct cfg_key keys[] = {
 	{ "copy", "on_conflict", CFG_ENUM, "error", 0, 0, "error|ignore", false, false, L(copy_on_conflict) },
 	{ "copy", "definer", CFG_STR, "", 0, 0, NULL, false, false, L(copy_definer) },
 	{ "copy", "binlog", CFG_BOOL, "true", 0, 0, NULL, false, false, L(copy_binlog) },
+	{ "verify", "chunk_rows", CFG_INT, "10000", 10, 10000000, NULL, false, false, L(verify_chunk_rows) },
 	{ "apply", "queue_bytes", CFG_SIZE, "64M", 1 << 20, 1LL << 40, NULL, false, false, L(queue_bytes) },
 	{ "apply", "batch_transactions", CFG_INT, "1000", 1, 100000, NULL, false, true, L(batch_transactions) },
 	{ "apply", "batch_bytes", CFG_SIZE, "32M", 1024, 1LL << 32, NULL, false, true, L(batch_bytes) },

@@ -44,6 +44,8 @@ struct cfg {
 	char *copy_on_conflict;     /* error | ignore */
 	char *copy_definer;         /* 'user'@'host' for missing definers; "" INVOKER */
 	bool copy_binlog;           /* the destination binlogs the copied rows */
+	/* [verify] */
+	int verify_chunk_rows;      /* rows per compared chunk */
 	/* [apply] */
 	long long queue_bytes;
 	int batch_transactions;

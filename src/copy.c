@@ -17,6 +17,7 @@
 #include "proto/sbuf.h"
 #include "src/dest.h"
 #include "src/log.h"
+#include "src/tablekey.h"
 
 
 /* A statement whose failure changes nothing (a rollback, an unlock on the way out). */
@@ -27,36 +28,10 @@ exec_quiet(struct dest *d, const char *sql)
 		log_debug("%s", d->err);
 }
 
-/*
- * How a key column's bound is read from the source and written back as a
- * literal that the server compares exactly as it orders the index (never
- * compared in the client: collations).
- */
-enum copy_kind {
-	CK_NUM,      /* integers, DECIMAL, FLOAT, DOUBLE, YEAR: the text as is */
-	CK_STR,      /* character strings: _charset X'..' COLLATE collation */
-	CK_BIN,      /* binary strings: X'..' */
-	CK_QUOTED,   /* temporal and other types: a quoted string */
-	CK_INDEX,    /* ENUM, SET, BIT: compared by number (col+0) */
-};
-
-struct copy_col {
-	char *name, *type, *charset, *collation;
-	enum copy_kind kind;
-	bool generated;
-	bool bit, json;   /* loaded through a variable and SET */
-	bool is_float;
-};
-
 struct copy_table {
 	struct copy_spec spec;       /* strings owned */
-	struct copy_col *cols;
-	unsigned ncols;
-	unsigned key[64], nkey;      /* nkey 0: no usable key, copied whole */
-	char *key_name;
+	struct tk_table k;           /* columns and key (nkey 0: copied whole) */
 	char *select_sql;            /* SELECT ... FROM t [FORCE INDEX] */
-	char *bound_exprs;           /* the key columns, as bounds are read */
-	char *order_by;
 	char *load_sql;
 	bool loaded;                 /* columns and key known */
 	/* planning (under copy.mu) */
@@ -110,28 +85,14 @@ struct copy {
 };
 
 static void
-col_free(struct copy_col *c)
-{
-	free(c->name);
-	free(c->type);
-	free(c->charset);
-	free(c->collation);
-}
-
-static void
 table_free(struct copy_table *t)
 {
-	for (unsigned i = 0; i < t->ncols; i++)
-		col_free(&t->cols[i]);
-	free(t->cols);
+	tk_free(&t->k);
 	free((char *)t->spec.sdb);
 	free((char *)t->spec.stbl);
 	free((char *)t->spec.ddb);
 	free((char *)t->spec.dtbl);
-	free(t->key_name);
 	free(t->select_sql);
-	free(t->bound_exprs);
-	free(t->order_by);
 	free(t->load_sql);
 	free(t->next_lo);
 }
@@ -242,152 +203,21 @@ fail_dest(struct copy *cp, struct dest *d, const char *context)
 	set_fail(cp, !dest_transient(d), "%s: %s", context, d->err);
 }
 
-static void
-add_ident(struct sbuf *q, const char *db, const char *t)
-{
-	dest_quote(q, db);
-	sbuf_addc(q, '.');
-	dest_quote(q, t);
-}
-
-static enum copy_kind
-kind_of(const char *type, const char *charset)
-{
-	static const char *const num[] = { "tinyint", "smallint", "mediumint", "int",
-		"integer", "bigint", "decimal", "numeric", "float", "double", "real",
-		"year", NULL };
-	static const char *const str[] = { "char", "varchar", "tinytext", "text",
-		"mediumtext", "longtext", NULL };
-	static const char *const bin[] = { "binary", "varbinary", "tinyblob", "blob",
-		"mediumblob", "longblob", NULL };
-
-	for (unsigned i = 0; num[i]; i++)
-		if (strcasecmp(type, num[i]) == 0)
-			return CK_NUM;
-	for (unsigned i = 0; str[i]; i++)
-		if (strcasecmp(type, str[i]) == 0)
-			return charset[0] && strcasecmp(charset, "binary") != 0 ? CK_STR : CK_BIN;
-	for (unsigned i = 0; bin[i]; i++)
-		if (strcasecmp(type, bin[i]) == 0)
-			return CK_BIN;
-	if (strcasecmp(type, "enum") == 0 || strcasecmp(type, "set") == 0 ||
-	    strcasecmp(type, "bit") == 0)
-		return CK_INDEX;
-	return CK_QUOTED;
-}
-
-/* Columns and the copy key of t, from the source's information_schema. */
+/* Build the statements of a loaded table (json: MySQL's JSON, into MySQL). */
 static bool
-table_load(struct copy *cp, struct dest *src, struct copy_table *t, bool dst_mysql)
+table_statements(struct copy_table *t, bool dst_mysql)
 {
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	char *cur = NULL;
-	unsigned cand[64], ncand = 0;
-	bool cand_ok = false, have = false;
-
-	sbuf_adds(&q, "SELECT COLUMN_NAME, DATA_TYPE, IFNULL(CHARACTER_SET_NAME, ''), "
-	    "IFNULL(COLLATION_NAME, ''), EXTRA FROM information_schema.COLUMNS WHERE "
-	    "TABLE_SCHEMA = ");
-	sbuf_sql_string(&q, t->spec.sdb);
-	sbuf_adds(&q, " AND TABLE_NAME = ");
-	sbuf_sql_string(&q, t->spec.stbl);
-	sbuf_adds(&q, " ORDER BY ORDINAL_POSITION");
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(src, q.p);
-	if (res == NULL) {
-		sbuf_free(&q);
-		fail_dest(cp, src, "reading the source's columns");
-		return false;
-	}
-	t->cols = calloc(mysql_num_rows(res) + 1, sizeof(*t->cols));
-	while (t->cols != NULL && (row = mysql_fetch_row(res)) != NULL) {
-		struct copy_col *c = &t->cols[t->ncols++];
-		const char *extra = row[4] ? row[4] : "";
-		c->name = strdup(row[0]);
-		c->type = strdup(row[1]);
-		c->charset = strdup(row[2]);
-		c->collation = strdup(row[3]);
-		c->kind = kind_of(row[1], row[2]);
-		c->generated = strstr(extra, "VIRTUAL") != NULL ||
-		    strstr(extra, "STORED") != NULL || strstr(extra, "PERSISTENT") != NULL;
-		c->bit = strcasecmp(row[1], "bit") == 0;
-		c->is_float = strcasecmp(row[1], "float") == 0;
-		c->json = dst_mysql && strcasecmp(row[1], "json") == 0;
-	}
-	mysql_free_result(res);
-	if (t->cols == NULL || t->ncols == 0) {
-		sbuf_free(&q);
-		set_fail(cp, true, "source table `%s`.`%s`: no columns (dropped?)",
-		    t->spec.sdb, t->spec.stbl);
-		return false;
-	}
-	/* the key: PRIMARY, else the first unique index of NOT NULL columns */
-	sbuf_reset(&q);
-	sbuf_adds(&q, "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE, NULLABLE FROM "
-	    "information_schema.STATISTICS WHERE TABLE_SCHEMA = ");
-	sbuf_sql_string(&q, t->spec.sdb);
-	sbuf_adds(&q, " AND TABLE_NAME = ");
-	sbuf_sql_string(&q, t->spec.stbl);
-	sbuf_adds(&q, " ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX");
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(src, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
-		fail_dest(cp, src, "reading the source's indexes");
-		return false;
-	}
-	while (!have && (row = mysql_fetch_row(res)) != NULL) {
-		if (cur == NULL || strcmp(cur, row[0]) != 0) {
-			if (cur != NULL && cand_ok && ncand > 0)
-				have = true;
-			if (have)
-				break;
-			free(cur);
-			cur = strdup(row[0]);
-			ncand = 0;
-			cand_ok = row[2] && strcmp(row[2], "0") == 0;
-		}
-		if (!cand_ok)
-			continue;
-		if (row[3] && row[3][0] != '\0')
-			cand_ok = false; /* a NULL-able column: not a key */
-		unsigned i;
-		for (i = 0; i < t->ncols; i++)
-			if (strcmp(t->cols[i].name, row[1]) == 0)
-				break;
-		if (i == t->ncols || ncand >= 64)
-			cand_ok = false;
-		else
-			cand[ncand++] = i;
-	}
-	if (!have && cur != NULL && cand_ok && ncand > 0)
-		have = true;
-	mysql_free_result(res);
-	if (have) {
-		memcpy(t->key, cand, ncand * sizeof(cand[0]));
-		t->nkey = ncand;
-		t->key_name = cur;
-	} else
-		free(cur);
-	return true;
-}
-
-/* Build the statements of a loaded table. */
-static bool
-table_statements(struct copy_table *t)
-{
-	struct sbuf s = { 0 }, b = { 0 }, o = { 0 }, l = { 0 }, set = { 0 };
+	struct sbuf s = { 0 }, l = { 0 }, set = { 0 };
 	bool first = true;
 
 	sbuf_adds(&s, "SELECT ");
 	sbuf_adds(&l, "LOAD DATA LOCAL INFILE 'myshift-copy' INTO TABLE ");
-	add_ident(&l, t->spec.ddb, t->spec.dtbl);
+	tk_add_ident(&l, t->spec.ddb, t->spec.dtbl);
 	sbuf_adds(&l, " CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY "
 	    "'\\\\' LINES TERMINATED BY '\\n' (");
-	for (unsigned i = 0; i < t->ncols; i++) {
-		struct copy_col *c = &t->cols[i];
+	for (unsigned i = 0; i < t->k.ncols; i++) {
+		struct tk_col *c = &t->k.cols[i];
+		bool json = c->json && dst_mysql;
 		if (c->generated)
 			continue;
 		if (!first) {
@@ -404,7 +234,7 @@ table_statements(struct copy_table *t)
 			dest_quote(&s, c->name);
 		if (c->bit)
 			sbuf_adds(&s, " + 0");
-		if (c->bit || c->json) {
+		if (c->bit || json) {
 			sbuf_printf(&l, "@v%u", i);
 			sbuf_adds(&set, set.len ? ", " : " SET ");
 			dest_quote(&set, c->name);
@@ -414,133 +244,27 @@ table_statements(struct copy_table *t)
 			dest_quote(&l, c->name);
 	}
 	sbuf_adds(&s, " FROM ");
-	add_ident(&s, t->spec.sdb, t->spec.stbl);
-	if (t->nkey > 0) {
+	tk_add_ident(&s, t->spec.sdb, t->spec.stbl);
+	if (t->k.nkey > 0) {
 		sbuf_adds(&s, " FORCE INDEX (");
-		dest_quote(&s, t->key_name);
+		dest_quote(&s, t->k.key_name);
 		sbuf_addc(&s, ')');
 	}
 	sbuf_addc(&l, ')');
 	if (set.len)
 		sbuf_add(&l, set.p, set.len);
-	for (unsigned k = 0; k < t->nkey; k++) {
-		struct copy_col *c = &t->cols[t->key[k]];
-		if (k > 0) {
-			sbuf_adds(&b, ", ");
-			sbuf_adds(&o, ", ");
-		}
-		switch (c->kind) {
-		case CK_STR:
-		case CK_BIN:
-			sbuf_adds(&b, "HEX(");
-			dest_quote(&b, c->name);
-			sbuf_addc(&b, ')');
-			break;
-		case CK_INDEX:
-			dest_quote(&b, c->name);
-			sbuf_adds(&b, " + 0");
-			break;
-		default:
-			dest_quote(&b, c->name);
-		}
-		dest_quote(&o, c->name);
-	}
 	sbuf_addc(&s, '\0');
 	sbuf_addc(&l, '\0');
-	sbuf_addc(&b, '\0');
-	sbuf_addc(&o, '\0');
-	if (s.oom || l.oom || b.oom || o.oom || set.oom) {
+	if (s.oom || l.oom || set.oom) {
 		sbuf_free(&s);
 		sbuf_free(&l);
-		sbuf_free(&b);
-		sbuf_free(&o);
 		sbuf_free(&set);
 		return false;
 	}
 	sbuf_free(&set);
 	t->select_sql = s.p;
 	t->load_sql = l.p;
-	t->bound_exprs = b.p;
-	t->order_by = o.p;
 	t->loaded = true;
-	return true;
-}
-
-/* Append key column k's bound value v (as read by bound_exprs) as a literal. */
-static void
-add_literal(struct sbuf *q, const struct copy_col *c, const char *v)
-{
-	switch (c->kind) {
-	case CK_NUM:
-	case CK_INDEX:
-		sbuf_adds(q, v);
-		break;
-	case CK_STR:
-		sbuf_printf(q, "_%s X'%s' COLLATE %s", c->charset, v, c->collation);
-		break;
-	case CK_BIN:
-		sbuf_printf(q, "X'%s'", v);
-		break;
-	case CK_QUOTED:
-		sbuf_sql_string(q, v);
-		break;
-	}
-}
-
-/* Split a stored bound (literals joined by '\n') into its nkey parts. */
-static unsigned
-split_bound(char *s, char **parts, unsigned max)
-{
-	unsigned n = 0;
-
-	while (s != NULL && n < max) {
-		parts[n++] = s;
-		s = strchr(s, '\n');
-		if (s != NULL)
-			*s++ = '\0';
-	}
-	return n;
-}
-
-/*
- * Append the key's comparison with a stored bound: lower (key >= bound)
- * or upper (key < bound), with a leading condition on the first column so
- * that the range is an index range.
- */
-static bool
-add_bound_cond(struct sbuf *q, const struct copy_table *t, const char *bound, bool lower)
-{
-	char *copy = strdup(bound), *v[64];
-	unsigned n = copy ? split_bound(copy, v, 64) : 0;
-
-	if (n != t->nkey) {
-		free(copy);
-		return false;
-	}
-	sbuf_addc(q, '(');
-	dest_quote(q, t->cols[t->key[0]].name);
-	sbuf_adds(q, lower ? " >= " : " <= ");
-	add_literal(q, &t->cols[t->key[0]], v[0]);
-	sbuf_adds(q, " AND ");
-	for (unsigned k = 0; k < n; k++) {
-		const struct copy_col *c = &t->cols[t->key[k]];
-		bool last = k + 1 == n;
-		sbuf_addc(q, '(');
-		dest_quote(q, c->name);
-		sbuf_adds(q, last ? (lower ? " >= " : " < ") : (lower ? " > " : " < "));
-		add_literal(q, c, v[k]);
-		if (!last) {
-			sbuf_adds(q, " OR (");
-			dest_quote(q, c->name);
-			sbuf_adds(q, " = ");
-			add_literal(q, c, v[k]);
-			sbuf_adds(q, " AND ");
-		}
-	}
-	for (unsigned k = 0; k < n; k++)
-		sbuf_adds(q, k + 1 < n ? "))" : ")");
-	sbuf_addc(q, ')');
-	free(copy);
 	return true;
 }
 
@@ -551,15 +275,8 @@ chunk_select(const struct copy_chunk *ch, struct sbuf *q)
 	const struct copy_table *t = ch->t;
 
 	sbuf_adds(q, t->select_sql);
-	if (t->nkey > 0 && (ch->lo != NULL || ch->hi != NULL)) {
-		sbuf_adds(q, " WHERE ");
-		if (ch->lo != NULL && !add_bound_cond(q, t, ch->lo, true))
-			return false;
-		if (ch->lo != NULL && ch->hi != NULL)
-			sbuf_adds(q, " AND ");
-		if (ch->hi != NULL && !add_bound_cond(q, t, ch->hi, false))
-			return false;
-	}
+	if (!tk_add_range(q, &t->k, ch->lo, ch->hi))
+		return false;
 	sbuf_addc(q, '\0');
 	return !q->oom;
 }
@@ -572,64 +289,25 @@ static struct copy_chunk *
 plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned seq)
 {
 	struct copy *cp = w->cp;
-	struct sbuf q = { 0 }, hi = { 0 };
 	struct copy_chunk *ch = calloc(1, sizeof(*ch));
-	MYSQL_RES *res;
-	MYSQL_ROW row;
+	char err[1024];
 
 	if (ch == NULL)
 		return NULL;
 	ch->t = t;
 	ch->seq = seq;
 	ch->lo = lo ? strdup(lo) : NULL;
-	if (t->nkey == 0)
+	if (t->k.nkey == 0)
 		return ch; /* the whole table, in one snapshot */
-	sbuf_printf(&q, "SELECT %s FROM ", t->bound_exprs);
-	add_ident(&q, t->spec.sdb, t->spec.stbl);
-	sbuf_adds(&q, " FORCE INDEX (");
-	dest_quote(&q, t->key_name);
-	sbuf_addc(&q, ')');
-	if (lo != NULL) {
-		sbuf_adds(&q, " WHERE ");
-		if (!add_bound_cond(&q, t, lo, true)) {
-			sbuf_free(&q);
-			chunk_free(ch);
-			set_fail(cp, true, "`%s`.`%s`: a stored chunk bound has the wrong "
-			    "number of key columns (the table's key changed?)", t->spec.sdb,
-			    t->spec.stbl);
-			return NULL;
-		}
-	}
-	sbuf_printf(&q, " ORDER BY %s LIMIT 1 OFFSET %d", t->order_by,
-	    cp->cfg->copy_chunk_rows);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(&w->src, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
+	if (!tk_next_bound(&w->src, t->spec.sdb, t->spec.stbl, &t->k, lo,
+	    cp->cfg->copy_chunk_rows, &ch->hi, err, sizeof(err))) {
 		chunk_free(ch);
-		fail_dest(cp, &w->src, "planning a chunk");
+		if (w->src.err[0] != '\0')
+			fail_dest(cp, &w->src, "planning a chunk");
+		else
+			set_fail(cp, true, "%s", err);
 		return NULL;
 	}
-	row = mysql_fetch_row(res);
-	if (row != NULL) {
-		for (unsigned k = 0; k < t->nkey; k++) {
-			if (k > 0)
-				sbuf_addc(&hi, '\n');
-			if (row[k] == NULL) {
-				/* cannot be: the key's columns are NOT NULL */
-				mysql_free_result(res);
-				sbuf_free(&hi);
-				chunk_free(ch);
-				set_fail(cp, true, "`%s`.`%s`: NULL in key `%s`", t->spec.sdb,
-				    t->spec.stbl, t->key_name);
-				return NULL;
-			}
-			sbuf_adds(&hi, row[k]);
-		}
-		sbuf_addc(&hi, '\0');
-		ch->hi = hi.p;
-	}
-	mysql_free_result(res);
 	return ch;
 }
 
@@ -655,7 +333,7 @@ chunk_record(struct copy_worker *w, const struct copy_chunk *ch)
 		sbuf_sql_string(&q, ch->hi);
 	else
 		sbuf_adds(&q, "NULL");
-	sbuf_printf(&q, ", %d)", ch->t->nkey == 0);
+	sbuf_printf(&q, ", %d)", ch->t->k.nkey == 0);
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && dest_exec(&w->dst, q.p);
 	sbuf_free(&q);
@@ -1072,7 +750,7 @@ worker_main(void *arg)
 		goto out;
 	while ((ch = claim(w)) != NULL) {
 		bool ok;
-		if (ch->t->nkey == 0) {
+		if (ch->t->k.nkey == 0) {
 			/* a table without a key: whole, in a snapshot of its own */
 			ok = worker_snapshot(w, true);
 		} else
@@ -1296,12 +974,17 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 	}
 	for (unsigned i = 0; i < cp->ntables && ok; i++) {
 		struct copy_table *t = &cp->tables[i];
-		ok = table_load(cp, &d, t, dst_mysql);
-		if (ok && !table_statements(t)) {
+		bool fatal_load;
+		char lerr[1024];
+		ok = tk_load(&d, t->spec.sdb, t->spec.stbl, &t->k, lerr, sizeof(lerr),
+		    &fatal_load);
+		if (!ok)
+			set_fail(cp, fatal_load, "%s", lerr);
+		if (ok && !table_statements(t, dst_mysql)) {
 			set_fail(cp, true, "out of memory");
 			ok = false;
 		}
-		if (ok && t->nkey == 0)
+		if (ok && t->k.nkey == 0)
 			log_warn("`%s`.`%s` has no primary key or unique NOT NULL key: "
 			    "copied whole in one snapshot", t->spec.sdb, t->spec.stbl);
 	}
@@ -1319,7 +1002,7 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 		for (unsigned i = 0; i < cp->ntables; i++) {
 			if (i)
 				sbuf_adds(&l, ", ");
-			add_ident(&l, cp->tables[i].spec.sdb, cp->tables[i].spec.stbl);
+			tk_add_ident(&l, cp->tables[i].spec.sdb, cp->tables[i].spec.stbl);
 			sbuf_adds(&l, " READ");
 		}
 		sbuf_addc(&l, '\0');

@@ -1,5 +1,6 @@
-/* myshift.c: the command line: myshift run|check-config ... -c myshift.ini. */
+/* myshift.c: the command line: myshift run|status|check-config ... -c myshift.ini. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include "src/filter.h"
 #include "src/log.h"
 #include "src/run.h"
+#include "src/statuscli.h"
+#include "src/verify.h"
 
 static void
 usage(FILE *f)
@@ -20,10 +23,17 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  run            replay the source's binlog onto the destination, exactly once,\n"
 	    "                 resuming from the checkpoint kept on the destination\n"
+	    "  status         show the running myshift's phase, positions, lag and progress\n"
+	    "                 (from its [status] listen; --json or --metrics as served)\n"
+	    "  verify         compare the source and the destination table by table, row by\n"
+	    "                 row where they differ (--repair: rewrite those rows)\n"
 	    "  check-config   load and validate the configuration, then exit\n"
 	    "  config-keys    list every configuration key and its default\n\n"
 	    "options:\n"
 	    "  -c, --config=FILE   configuration file (myshift.ini)\n"
+	    "      --json          status: the JSON of GET /status\n"
+	    "      --metrics       status: the Prometheus text of GET /metrics\n"
+	    "      --repair        verify: rewrite the rows that differ from the source\n"
 	    "  -h, --help          this help\n"
 	    "  -V, --version       print the version\n"
 	    "See myshift(1) and myshift.ini(5).\n");
@@ -33,6 +43,9 @@ static const struct option opts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "metrics", no_argument, NULL, 'm' },
+	{ "repair", no_argument, NULL, 'r' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -50,6 +63,22 @@ level_of(const char *s)
 	return LOG_INFO;
 }
 
+/* The configuration's filter; NULL after printing why it is not valid. */
+static struct filter *
+make_filter(const struct cfg *c, const char *path)
+{
+	char *ferr = NULL;
+	struct filter *f = filter_new(c->include_databases, c->exclude_databases,
+	    c->include_tables, c->exclude_tables, c->exclude_columns,
+	    c->rename_databases, c->rename_tables, c->state_schema, &ferr);
+
+	if (f == NULL) {
+		fprintf(stderr, "%s: [filter]: %s\n", path, ferr ? ferr : "out of memory");
+		free(ferr);
+	}
+	return f;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -57,6 +86,7 @@ main(int argc, char **argv)
 	struct cfg *c;
 	char *errors = NULL;
 	int ch, rc;
+	bool json = false, metrics = false, repair = false;
 
 	log_set_ident("myshift");
 	if (argc >= 2 && argv[1][0] != '-') {
@@ -76,6 +106,15 @@ main(int argc, char **argv)
 		case 'V':
 			printf("myshift %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'j':
+			json = true;
+			break;
+		case 'm':
+			metrics = true;
+			break;
+		case 'r':
+			repair = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -89,7 +128,18 @@ main(int argc, char **argv)
 		cfg_print_keys();
 		return 0;
 	}
-	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check-config") != 0) {
+	if ((json || metrics) && strcmp(cmd, "status") != 0) {
+		fprintf(stderr, "myshift: --json and --metrics go with status\n");
+		usage(stderr);
+		return 2;
+	}
+	if (repair && strcmp(cmd, "verify") != 0) {
+		fprintf(stderr, "myshift: --repair goes with verify\n");
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check-config") != 0 &&
+	    strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0) {
 		fprintf(stderr, "myshift: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return 2;
@@ -102,14 +152,26 @@ main(int argc, char **argv)
 		free(errors);
 		return 2;
 	}
-	if (strcmp(cmd, "check-config") == 0) {
-		char *ferr = NULL;
-		struct filter *f = filter_new(c->include_databases, c->exclude_databases,
-		    c->include_tables, c->exclude_tables, c->exclude_columns,
-		    c->rename_databases, c->rename_tables, c->state_schema, &ferr);
+	if (strcmp(cmd, "status") == 0) {
+		rc = statuscli_run(c, json, metrics, stdout);
+		cfg_free(c);
+		return rc;
+	}
+	if (strcmp(cmd, "verify") == 0) {
+		struct filter *f = make_filter(c, path);
 		if (f == NULL) {
-			fprintf(stderr, "%s: [filter]: %s\n", path, ferr ? ferr : "out of memory");
-			free(ferr);
+			cfg_free(c);
+			return 2;
+		}
+		log_set_level(level_of(c->log_level));
+		rc = verify_run(c, f, repair, stdout);
+		filter_free(f);
+		cfg_free(c);
+		return rc;
+	}
+	if (strcmp(cmd, "check-config") == 0) {
+		struct filter *f = make_filter(c, path);
+		if (f == NULL) {
 			cfg_free(c);
 			return 2;
 		}

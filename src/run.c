@@ -13,6 +13,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <pthread.h>
 
@@ -333,6 +334,81 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 /* GET /status (JSON) and /metrics (Prometheus text) on [status] listen. */
+/* The JSON of a hold's state (applier_stats.hold). */
+static const char *
+hold_name(int h)
+{
+	static const char *const names[] = { "none", "pending", "held", "passed", "expired" };
+
+	return h >= 0 && h <= HOLD_EXPIRED ? names[h] : "none";
+}
+
+/*
+ * POST /hold?file=F&pos=N&timeout=S: stop applying at F:N (myshift verify
+ * compares the destination there); POST /release ends it.  The answer is
+ * the hold's state; /status shows it too.
+ */
+static void
+on_http_hold(struct run *r, struct evhttp_request *req, const char *uri)
+{
+	struct evkeyvalq q;
+	struct evbuffer *out;
+	const char *file, *pos, *timeout;
+	char *end;
+	unsigned long long p;
+	long t = 60;
+	bool ok = true;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		evhttp_send_error(req, 405, "POST only");
+		return;
+	}
+	if (r->app == NULL) {
+		evhttp_send_error(req, 409, "not streaming yet (the migration runs)");
+		return;
+	}
+	if (strcmp(uri, "/release") == 0)
+		applier_release(r->app);
+	else {
+		q.tqh_first = NULL;
+		q.tqh_last = &q.tqh_first;
+		if (evhttp_parse_query_str(uri + 6, &q) != 0 ||
+		    ((file = evhttp_find_header(&q, "file")) == NULL) !=
+		    ((pos = evhttp_find_header(&q, "pos")) == NULL)) {
+			evhttp_clear_headers(&q);
+			evhttp_send_error(req, 400, "usage: POST /hold?[file=F&pos=N&]timeout=S");
+			return;
+		}
+		p = pos ? strtoull(pos, &end, 10) : 0;
+		if (pos == NULL)
+			end = (char *)"";
+		if ((timeout = evhttp_find_header(&q, "timeout")) != NULL)
+			t = strtol(timeout, NULL, 10);
+		if (*end != '\0' || t < 1 || t > 3600) {
+			evhttp_clear_headers(&q);
+			evhttp_send_error(req, 400, "pos must be a number, timeout 1 to 3600");
+			return;
+		}
+		ok = applier_hold(r->app, file, p, (unsigned)t);
+		evhttp_clear_headers(&q);
+	}
+	out = evbuffer_new();
+	if (out == NULL) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	{
+		struct applier_stats st;
+		applier_get_stats(r->app, &st);
+		evbuffer_add_printf(out, "{\"hold\": \"%s\", \"file\": \"%s\", \"pos\": %"
+		    PRIu64 "}\n", hold_name(st.hold), st.file, st.pos);
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	    "application/json");
+	evhttp_send_reply(req, ok ? 200 : 409, ok ? "OK" : "Conflict", out);
+	evbuffer_free(out);
+}
+
 static void
 on_http(struct evhttp_request *req, void *arg)
 {
@@ -343,6 +419,10 @@ on_http(struct evhttp_request *req, void *arg)
 	char lag[32], lag_prom[32], lag_ms[32], hb[32], hb_prom[32];
 	int64_t lag_us, hb_us;
 
+	if (strncmp(uri, "/hold?", 6) == 0 || strcmp(uri, "/release") == 0) {
+		on_http_hold(r, req, uri);
+		return;
+	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		evhttp_send_error(req, 405, "GET only");
 		return;
@@ -403,11 +483,11 @@ on_http(struct evhttp_request *req, void *arg)
 		    "\"source_pos\": %" PRIu64 ", \"transactions\": %" PRIu64 ", "
 		    "\"rows\": %" PRIu64 ", \"ddl\": %" PRIu64 ", \"commits\": %" PRIu64 ", "
 		    "\"lag_seconds\": %s, \"lag_ms\": %s, \"heartbeat_seconds\": %s, "
-		    "\"queue_bytes\": %zu, \"stopping\": %s}\n",
+		    "\"queue_bytes\": %zu, \"hold\": \"%s\", \"stopping\": %s}\n",
 		    st.in_seam ? "catch-up" : "streaming",
 		    st.file, st.pos, st.transactions, st.rows, st.ddl, st.commits, lag,
 		    lag_ms, hb,
-		    queue_bytes(r->q), r->stopping ? "true" : "false");
+		    queue_bytes(r->q), hold_name(st.hold), r->stopping ? "true" : "false");
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "application/json");
 	} else if (strcmp(uri, "/metrics") == 0) {

@@ -21,6 +21,10 @@
 #   - every table of both databases is identical row by row;
 #   - the log shows the phases in order, and on MySQL the snapshot lock
 #     was held under a second each time;
+#   - /status and /metrics show the phase during the copy and after it,
+#     the lag in milliseconds and the heartbeat's transit time (myshift
+#     writes it on the source every 200 ms: [status] heartbeat_ms), which
+#     is on the source and never on the destination;
 #   - views return the source's rows, the function and procedure work, the
 #     event exists disabled, the triggers are guarded;
 #   - after myshift stops, a plain session's INSERT on the destination
@@ -146,6 +150,9 @@ stop_writers() {
 }
 
 SP=$(_srv_pick_port)
+# the heartbeat (myshift writes it on the source): its account may
+srv_sql src "SET sql_log_bin = 0; GRANT CREATE, INSERT, UPDATE ON myshift.* TO '$MIG_REPL_USER'@'127.0.0.1'" ||
+    fail "cannot grant the heartbeat's privileges"
 mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]
 workers = 3
 chunk_rows = 1000
@@ -153,7 +160,8 @@ max_rows_per_second = 15000
 snapshot_max_age = 1
 
 [status]
-listen = 127.0.0.1:$SP"
+listen = 127.0.0.1:$SP
+heartbeat_ms = 200"
 # http_get PATH: myshift's status listener (python3: no curl needed)
 http_get() {
 	python3 -c 'import sys, urllib.request
@@ -183,6 +191,19 @@ case $st in
 esac
 http_get /metrics | grep -q 'myshift_phase{phase="streaming"} 1' ||
     check_fail "/metrics has no streaming phase gauge"
+# lag to the millisecond, the heartbeat's transit time (well under a second
+# here), its row on the source and not on the destination
+echo "/status: $st"
+[[ $st =~ \"lag_ms\":\ ([0-9]+), ]] || check_fail "/status has no lag_ms: '$st'"
+[[ $st =~ \"heartbeat_seconds\":\ 0\.([0-9]{3}), ]] ||
+    check_fail "/status has no heartbeat transit under a second: '$st'"
+http_get /metrics | grep -qE '^myshift_heartbeat_seconds 0\.[0-9]{3}$' ||
+    check_fail "/metrics has no myshift_heartbeat_seconds"
+[ "$(srv_sql src "SELECT COUNT(*) FROM myshift.heartbeat WHERE server_id = ${MIG_SERVER_ID:-4242}
+    AND ts > (UNIX_TIMESTAMP(NOW(6)) - 5) * 1000000")" = 1 ] ||
+    check_fail "no recent heartbeat row on the source"
+[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
+    AND TABLE_NAME = 'heartbeat'")" = 0 ] || check_fail "the heartbeat table reached the destination"
 phases=$(grep -oE 'phase: [a-z-]+' "$MIG_LOG" | awk '{ print $2 }' | tr '\n' ' ')
 [ "$phases" = "precheck schema copy indexes objects catch-up streaming " ] ||
     check_fail "phases in the log: '$phases'"

@@ -1,0 +1,819 @@
+/* verify.c: `myshift verify`: chunk checksums in a source snapshot against the destination held at its position; row diffs; repair. */
+#include "src/verify.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proto/sbuf.h"
+#include "src/dest.h"
+#include "src/log.h"
+#include "src/snapshot.h"
+#include "src/statuscli.h"
+#include "src/tablekey.h"
+
+#define GROUP_CHUNKS 8      /* chunks compared under one snapshot and hold */
+#define HOLD_TRIES 10       /* snapshots taken when the applier was past one */
+#define LIST_MAX 100        /* differing rows listed per table */
+
+struct vtable {
+	char sdb[200], stbl[200], ddb[200], dtbl[200];
+	struct tk_table k;
+	bool *use;               /* columns compared (not filtered out) */
+	char *row_src, *row_dst; /* SHA-256 of a row, on each side (d. prefix on the destination) */
+	char *sum_src, *sum_dst; /* SELECT COUNT, two BIT_XOR halves FROM ... */
+};
+
+struct verify {
+	const struct cfg *c;
+	const struct filter *f;
+	FILE *out;
+	bool repair, held_mode;
+	struct dest src, dst;
+	struct snapshot_coord co;
+	bool co_ok;
+	uint64_t tables, rows, chunks, missing, extra, different, repaired;
+	char err[2048];
+};
+
+static bool
+fail(struct verify *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool
+fail(struct verify *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->err, sizeof(v->err), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* The expression a column is hashed by: the same text on both servers. */
+static void
+add_col_expr(struct sbuf *q, const struct tk_col *c, const char *alias)
+{
+	switch (c->kind) {
+	case TK_STR:
+	case TK_BIN:
+		sbuf_adds(q, "HEX(");
+		break;
+	default:
+		if (c->is_float)
+			sbuf_adds(q, "CAST(");
+	}
+	if (alias)
+		sbuf_printf(q, "%s.", alias);
+	dest_quote(q, c->name);
+	if (c->kind == TK_STR || c->kind == TK_BIN)
+		sbuf_addc(q, ')');
+	else if (c->is_float)
+		sbuf_adds(q, " AS DOUBLE)");
+	else if (c->bit)
+		sbuf_adds(q, " + 0");
+}
+
+/*
+ * SHA2(CONCAT_WS('#', cols..., the NULL pattern), 256) of a row (MySQL 9.7
+ * has neither MD5 nor SHA1).
+ */
+static void
+add_row_md5(struct sbuf *q, const struct vtable *t, const char *alias)
+{
+	bool any = false;
+
+	sbuf_adds(q, "SHA2(CONCAT_WS('#'");
+	for (unsigned i = 0; i < t->k.ncols; i++) {
+		if (!t->use[i])
+			continue;
+		sbuf_adds(q, ", ");
+		add_col_expr(q, &t->k.cols[i], alias);
+	}
+	sbuf_adds(q, ", CONCAT(''");
+	for (unsigned i = 0; i < t->k.ncols; i++) {
+		if (!t->use[i])
+			continue;
+		sbuf_adds(q, ", ISNULL(");
+		if (alias)
+			sbuf_printf(q, "%s.", alias);
+		dest_quote(q, t->k.cols[i].name);
+		sbuf_addc(q, ')');
+		any = true;
+	}
+	(void)any;
+	sbuf_adds(q, ")), 256)");
+}
+
+static bool
+table_prepare(struct verify *v, struct vtable *t)
+{
+	struct sbuf a = { 0 }, b = { 0 };
+	bool fatal;
+
+	if (!tk_load(&v->src, t->sdb, t->stbl, &t->k, v->err, sizeof(v->err), &fatal))
+		return false;
+	t->use = calloc(t->k.ncols + 1, sizeof(*t->use));
+	if (t->use == NULL)
+		return fail(v, "out of memory");
+	for (unsigned i = 0; i < t->k.ncols; i++)
+		t->use[i] = !filter_column(v->f, t->sdb, t->stbl, t->k.cols[i].name);
+	add_row_md5(&a, t, NULL);
+	add_row_md5(&b, t, "d");
+	sbuf_addc(&a, '\0');
+	sbuf_addc(&b, '\0');
+	if (a.oom || b.oom) {
+		sbuf_free(&a);
+		sbuf_free(&b);
+		return fail(v, "out of memory");
+	}
+	t->row_src = a.p;
+	t->row_dst = b.p;
+	return true;
+}
+
+static void
+table_free(struct vtable *t)
+{
+	tk_free(&t->k);
+	free(t->use);
+	free(t->row_src);
+	free(t->row_dst);
+}
+
+/* COUNT and a 128-bit XOR of the rows' hashes, over one range of db.tbl. */
+static bool
+chunk_sum(struct verify *v, struct dest *d, const struct vtable *t, const char *db,
+    const char *tbl, const char *lo, const char *hi, char out[128])
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	sbuf_printf(&q, "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(h, 1, 16), 16, 10) AS UNSIGNED)), "
+	    "BIT_XOR(CAST(CONV(SUBSTRING(h, 17, 16), 16, 10) AS UNSIGNED)) FROM (SELECT %s AS h FROM ",
+	    t->row_src);
+	tk_add_ident(&q, db, tbl);
+	if (!tk_add_range(&q, &t->k, lo, hi)) {
+		sbuf_free(&q);
+		return fail(v, "`%s`.`%s`: a bad chunk bound", db, tbl);
+	}
+	sbuf_adds(&q, ") AS x");
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL)
+		return fail(v, "%s", d->err);
+	row = mysql_fetch_row(res);
+	snprintf(out, 128, "%s/%s/%s", row && row[0] ? row[0] : "0",
+	    row && row[1] ? row[1] : "-", row && row[2] ? row[2] : "-");
+	mysql_free_result(res);
+	return true;
+}
+
+/*
+ * Ask the running myshift to hold at pos (NULL: wherever it is, before a
+ * snapshot is taken: it then moves on to the snapshot's position, which
+ * it cannot have passed); true once held there.
+ */
+static bool
+hold(struct verify *v, const struct snap_pos *pos, bool *passed)
+{
+	struct sbuf body = { 0 }, path = { 0 };
+	int code = 0;
+	time_t t0 = time(NULL);
+	bool ok = false;
+
+	*passed = false;
+	if (pos != NULL)
+		sbuf_printf(&path, "/hold?file=%s&pos=%" PRIu64 "&timeout=120", pos->file,
+		    pos->pos);
+	else
+		sbuf_adds(&path, "/hold?timeout=120");
+	sbuf_addc(&path, '\0');
+	if (path.oom || !statuscli_http(v->c->status_listen, "POST", path.p, &body, &code,
+	    v->err, sizeof(v->err))) {
+		sbuf_free(&path);
+		sbuf_free(&body);
+		return false;
+	}
+	sbuf_free(&path);
+	for (;;) {
+		sbuf_addc(&body, '\0');
+		if (code == 409 || (body.p && strstr(body.p, "\"hold\": \"passed\""))) {
+			log_debug("verify: hold at %s:%" PRIu64 ": %s", pos ? pos->file : "-",
+			    pos ? pos->pos : 0, body.p);
+			*passed = true;
+			break;
+		}
+		if (code != 200) {
+			fail(v, "%s: POST /hold: HTTP %d %s", v->c->status_listen, code,
+			    body.p ? body.p : "");
+			break;
+		}
+		if (strstr(body.p, "\"hold\": \"held\"") != NULL) {
+			ok = true;
+			break;
+		}
+		if (strstr(body.p, "\"hold\": \"expired\"") || strstr(body.p, "\"hold\": \"none\"")) {
+			*passed = true; /* released by someone else: try again */
+			break;
+		}
+		if (time(NULL) - t0 > 120) {
+			fail(v, "myshift did not reach %s:%" PRIu64 " within 120 s (is it "
+			    "streaming? its lag?)", pos ? pos->file : "a pause", pos ? pos->pos : 0);
+			break;
+		}
+		usleep(20000);
+		sbuf_reset(&body);
+		if (!statuscli_http(v->c->status_listen, "GET", "/status", &body, &code,
+		    v->err, sizeof(v->err)))
+			break;
+	}
+	sbuf_free(&body);
+	return ok;
+}
+
+static void
+release(struct verify *v)
+{
+	struct sbuf body = { 0 };
+	int code = 0;
+	char err[256];
+
+	if (!statuscli_http(v->c->status_listen, "POST", "/release", &body, &code, err,
+	    sizeof(err)))
+		log_warn("verify: releasing the hold: %s", err);
+	sbuf_free(&body);
+}
+
+/* A row's key, for people: `k`='v', ... (binary as X'..'). */
+static void
+add_key_display(struct sbuf *q, const struct vtable *t, const char *alias)
+{
+	sbuf_adds(q, "CONCAT_WS(', '");
+	for (unsigned k = 0; k < t->k.nkey; k++) {
+		const struct tk_col *c = &t->k.cols[t->k.key[k]];
+		struct sbuf n = { 0 };
+		dest_quote(&n, c->name);
+		sbuf_addc(&n, '\0');
+		sbuf_adds(q, ", CONCAT(");
+		sbuf_sql_string(q, n.p ? n.p : "?");
+		sbuf_adds(q, ", '=', ");
+		if (c->kind == TK_BIN)
+			sbuf_printf(q, "CONCAT('X''', HEX(%s.", alias);
+		else
+			sbuf_printf(q, "QUOTE(%s.", alias);
+		dest_quote(q, c->name);
+		sbuf_adds(q, c->kind == TK_BIN ? "), ''''))" : "))");
+		sbuf_free(&n);
+	}
+	sbuf_addc(q, ')');
+}
+
+/* The key's bound expressions with a table alias (as tk bound_exprs reads them). */
+static void
+add_key_values(struct sbuf *q, const struct vtable *t, const char *alias)
+{
+	for (unsigned k = 0; k < t->k.nkey; k++) {
+		const struct tk_col *c = &t->k.cols[t->k.key[k]];
+		if (k)
+			sbuf_adds(q, ", ");
+		if (c->kind == TK_STR || c->kind == TK_BIN)
+			sbuf_printf(q, "HEX(%s.", alias);
+		else
+			sbuf_printf(q, "%s.", alias);
+		dest_quote(q, c->name);
+		if (c->kind == TK_STR || c->kind == TK_BIN)
+			sbuf_addc(q, ')');
+		else if (c->kind == TK_INDEX)
+			sbuf_adds(q, " + 0");
+	}
+}
+
+/* key = literals (values as add_key_values reads them), prefixed by alias. */
+static void
+add_key_match(struct sbuf *q, const struct vtable *t, const char *alias, MYSQL_ROW vals)
+{
+	for (unsigned k = 0; k < t->k.nkey; k++) {
+		const struct tk_col *c = &t->k.cols[t->k.key[k]];
+		if (k)
+			sbuf_adds(q, " AND ");
+		if (alias)
+			sbuf_printf(q, "%s.", alias);
+		dest_quote(q, c->name);
+		sbuf_adds(q, " = ");
+		tk_add_literal(q, c, vals[k]);
+	}
+}
+
+/* Rewrite one row on the destination from the source's snapshot (or delete it). */
+static bool
+repair_row(struct verify *v, const struct vtable *t, MYSQL_ROW key, bool extra)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	unsigned long *len;
+	bool first = true, ok;
+
+	if (extra) {
+		sbuf_adds(&q, "DELETE FROM ");
+		tk_add_ident(&q, t->ddb, t->dtbl);
+		sbuf_adds(&q, " WHERE ");
+		add_key_match(&q, t, NULL, key);
+		sbuf_addc(&q, '\0');
+		ok = !q.oom && dest_exec(&v->dst, q.p);
+		sbuf_free(&q);
+		return ok ? true : fail(v, "%s", v->dst.err);
+	}
+	sbuf_adds(&q, "SELECT ");
+	for (unsigned i = 0; i < t->k.ncols; i++) {
+		const struct tk_col *c = &t->k.cols[i];
+		if (!t->use[i] || c->generated)
+			continue;
+		if (!first)
+			sbuf_adds(&q, ", ");
+		first = false;
+		if (c->kind == TK_STR || c->kind == TK_BIN || c->json) {
+			sbuf_adds(&q, "HEX(");
+			dest_quote(&q, c->name);
+			sbuf_addc(&q, ')');
+		} else if (c->kind == TK_INDEX) {
+			dest_quote(&q, c->name);
+			sbuf_adds(&q, " + 0");
+		} else
+			add_col_expr(&q, c, NULL);
+	}
+	sbuf_adds(&q, " FROM ");
+	tk_add_ident(&q, t->sdb, t->stbl);
+	sbuf_adds(&q, " WHERE ");
+	add_key_match(&q, t, NULL, key);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(&v->src, q.p);
+	sbuf_free(&q);
+	if (res == NULL)
+		return fail(v, "%s", v->src.err);
+	row = mysql_fetch_row(res);
+	if (row == NULL) {
+		mysql_free_result(res);
+		return true; /* gone from the source's snapshot: nothing to write */
+	}
+	len = mysql_fetch_lengths(res);
+	(void)len;
+	sbuf_adds(&q, "REPLACE INTO ");
+	tk_add_ident(&q, t->ddb, t->dtbl);
+	sbuf_adds(&q, " (");
+	first = true;
+	for (unsigned i = 0; i < t->k.ncols; i++) {
+		if (!t->use[i] || t->k.cols[i].generated)
+			continue;
+		if (!first)
+			sbuf_adds(&q, ", ");
+		first = false;
+		dest_quote(&q, t->k.cols[i].name);
+	}
+	sbuf_adds(&q, ") VALUES (");
+	first = true;
+	for (unsigned i = 0, f = 0; i < t->k.ncols; i++) {
+		const struct tk_col *c = &t->k.cols[i];
+		if (!t->use[i] || c->generated)
+			continue;
+		if (!first)
+			sbuf_adds(&q, ", ");
+		first = false;
+		if (row[f] == NULL)
+			sbuf_adds(&q, "NULL");
+		else if (c->json)
+			sbuf_printf(&q, "CONVERT(X'%s' USING utf8mb4)", row[f]);
+		else
+			tk_add_literal(&q, c, row[f]);
+		f++;
+	}
+	sbuf_addc(&q, ')');
+	sbuf_addc(&q, '\0');
+	mysql_free_result(res);
+	ok = !q.oom && dest_exec(&v->dst, q.p);
+	sbuf_free(&q);
+	return ok ? true : fail(v, "%s", v->dst.err);
+}
+
+/*
+ * Row by row, on the destination server: the source chunk's keys and row
+ * hashes go into a temporary table there, joined with the table.
+ */
+static bool
+drill(struct verify *v, struct vtable *t, const char *lo, const char *hi, uint64_t *listed)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res, *src;
+	MYSQL_ROW row;
+	unsigned n = 0;
+	bool ok = true;
+
+	/* the temporary table, in the table's database: its key columns, and h */
+	if (mysql_select_db(v->dst.my, t->ddb) != 0)
+		return fail(v, "%s: USE `%s`: %s", v->dst.where, t->ddb, mysql_error(v->dst.my));
+	if (!dest_exec(&v->dst, "DROP TEMPORARY TABLE IF EXISTS myshift_verify"))
+		return fail(v, "%s", v->dst.err);
+	sbuf_adds(&q, "CREATE TEMPORARY TABLE myshift_verify ENGINE=InnoDB SELECT ");
+	for (unsigned k = 0; k < t->k.nkey; k++) {
+		if (k)
+			sbuf_adds(&q, ", ");
+		dest_quote(&q, t->k.cols[t->k.key[k]].name);
+	}
+	sbuf_adds(&q, ", CAST('' AS CHAR(64)) AS h FROM ");
+	tk_add_ident(&q, t->ddb, t->dtbl);
+	sbuf_adds(&q, " LIMIT 0");
+	sbuf_addc(&q, '\0');
+	if (q.oom || !dest_exec(&v->dst, q.p)) {
+		sbuf_free(&q);
+		return fail(v, "%s", v->dst.err);
+	}
+	/* the source's rows of the chunk, from the snapshot */
+	sbuf_reset(&q);
+	sbuf_adds(&q, "SELECT ");
+	add_key_values(&q, t, "s");
+	sbuf_printf(&q, ", %s FROM ", t->row_src);
+	tk_add_ident(&q, t->sdb, t->stbl);
+	sbuf_adds(&q, " AS s");
+	if (!tk_add_range(&q, &t->k, lo, hi))
+		ok = false;
+	sbuf_addc(&q, '\0');
+	src = ok && !q.oom ? dest_result(&v->src, q.p) : NULL;
+	sbuf_free(&q);
+	if (src == NULL)
+		return fail(v, "%s", v->src.err[0] ? v->src.err : "a bad chunk bound");
+	while (ok && (row = mysql_fetch_row(src)) != NULL) {
+		if (n == 0) {
+			sbuf_reset(&q);
+			sbuf_adds(&q, "INSERT INTO myshift_verify VALUES ");
+		} else
+			sbuf_addc(&q, ',');
+		sbuf_addc(&q, '(');
+		for (unsigned k = 0; k < t->k.nkey; k++) {
+			if (k)
+				sbuf_addc(&q, ',');
+			tk_add_literal(&q, &t->k.cols[t->k.key[k]], row[k]);
+		}
+		sbuf_printf(&q, ", '%s')", row[t->k.nkey]);
+		if (++n == 500) {
+			sbuf_addc(&q, '\0');
+			ok = !q.oom && dest_exec(&v->dst, q.p);
+			n = 0;
+		}
+	}
+	mysql_free_result(src);
+	if (ok && n > 0) {
+		sbuf_addc(&q, '\0');
+		ok = !q.oom && dest_exec(&v->dst, q.p);
+	}
+	if (!ok) {
+		sbuf_free(&q);
+		return fail(v, "%s", v->dst.err);
+	}
+	/*
+	 * Missing (0) and different (1), then extra (2): two statements, as
+	 * MySQL cannot open a temporary table twice in one.
+	 */
+	for (int pass = 0; pass < 2 && ok; pass++) {
+		sbuf_reset(&q);
+		sbuf_adds(&q, "SELECT ");
+		add_key_values(&q, t, pass ? "d" : "v");
+		sbuf_adds(&q, ", ");
+		add_key_display(&q, t, pass ? "d" : "v");
+		if (pass == 0) {
+			sbuf_adds(&q, ", IF(d.");
+			dest_quote(&q, t->k.cols[t->k.key[0]].name);
+			sbuf_adds(&q, " IS NULL, 0, 1) FROM myshift_verify AS v LEFT JOIN ");
+			tk_add_ident(&q, t->ddb, t->dtbl);
+			sbuf_adds(&q, " AS d ON ");
+		} else {
+			sbuf_adds(&q, ", 2 FROM ");
+			tk_add_ident(&q, t->ddb, t->dtbl);
+			sbuf_adds(&q, " AS d");
+			if (!tk_add_range(&q, &t->k, lo, hi))
+				ok = false;
+			sbuf_adds(&q, lo || hi ? " AND" : " WHERE");
+			sbuf_adds(&q, " NOT EXISTS (SELECT 1 FROM myshift_verify AS v WHERE ");
+		}
+		for (unsigned k = 0; k < t->k.nkey; k++) {
+			if (k)
+				sbuf_adds(&q, " AND ");
+			sbuf_adds(&q, "d.");
+			dest_quote(&q, t->k.cols[t->k.key[k]].name);
+			sbuf_adds(&q, " = v.");
+			dest_quote(&q, t->k.cols[t->k.key[k]].name);
+		}
+		if (pass == 0) {
+			sbuf_adds(&q, " WHERE d.");
+			dest_quote(&q, t->k.cols[t->k.key[0]].name);
+			sbuf_printf(&q, " IS NULL OR v.h <> %s", t->row_dst);
+		} else
+			sbuf_addc(&q, ')');
+		sbuf_addc(&q, '\0');
+		res = ok && !q.oom ? dest_result(&v->dst, q.p) : NULL;
+		if (res == NULL) {
+			sbuf_free(&q);
+			return fail(v, "%s", v->dst.err);
+		}
+		while (ok && (row = mysql_fetch_row(res)) != NULL) {
+			int what = atoi(row[t->k.nkey + 1]);
+			static const char *const names[] = { "missing", "different", "extra" };
+			if (what == 0)
+				v->missing++;
+			else if (what == 1)
+				v->different++;
+			else
+				v->extra++;
+			if ((*listed)++ < LIST_MAX)
+				fprintf(v->out, "  %s `%s`.`%s` %s%s\n", names[what], t->ddb,
+				    t->dtbl, row[t->k.nkey], v->repair ? " (repaired)" : "");
+			else if (*listed == LIST_MAX + 1)
+				fprintf(v->out, "  ... (more rows differ; only %d are listed)\n",
+				    LIST_MAX);
+			if (v->repair) {
+				ok = repair_row(v, t, row, what == 2);
+				v->repaired += ok;
+			}
+		}
+		mysql_free_result(res);
+	}
+	sbuf_free(&q);
+	if (!dest_exec(&v->dst, "DROP TEMPORARY TABLE IF EXISTS myshift_verify"))
+		log_debug("verify: %s", v->dst.err);
+	return ok;
+}
+
+/*
+ * Keyless: the table as one chunk, its rows as a multiset of hashes on each
+ * side; the differences are counted (rows have no key to name them by).
+ */
+static bool
+drill_keyless(struct verify *v, struct vtable *t)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *a, *b;
+	MYSQL_ROW ra, rb;
+	int64_t diff = 0;
+
+	sbuf_printf(&q, "SELECT h, COUNT(*) FROM (SELECT %s AS h FROM ", t->row_src);
+	tk_add_ident(&q, t->sdb, t->stbl);
+	sbuf_adds(&q, ") AS x GROUP BY h ORDER BY h");
+	sbuf_addc(&q, '\0');
+	a = q.oom ? NULL : dest_result(&v->src, q.p);
+	sbuf_reset(&q);
+	sbuf_printf(&q, "SELECT h, COUNT(*) FROM (SELECT %s AS h FROM ", t->row_src);
+	tk_add_ident(&q, t->ddb, t->dtbl);
+	sbuf_adds(&q, ") AS x GROUP BY h ORDER BY h");
+	sbuf_addc(&q, '\0');
+	b = a && !q.oom ? dest_result(&v->dst, q.p) : NULL;
+	sbuf_free(&q);
+	if (a == NULL || b == NULL) {
+		if (a)
+			mysql_free_result(a);
+		return fail(v, "%s", a ? v->dst.err : v->src.err);
+	}
+	ra = mysql_fetch_row(a);
+	rb = mysql_fetch_row(b);
+	/* both ordered by the hex hash (ASCII): a merge in the client is exact */
+	while (ra || rb) {
+		int c = !ra ? 1 : !rb ? -1 : strcmp(ra[0], rb[0]);
+		if (c == 0) {
+			int64_t d = strtoll(ra[1], NULL, 10) - strtoll(rb[1], NULL, 10);
+			if (d > 0)
+				v->missing += (uint64_t)d;
+			else
+				v->extra += (uint64_t)-d;
+			diff += d != 0;
+			ra = mysql_fetch_row(a);
+			rb = mysql_fetch_row(b);
+		} else if (c < 0) {
+			v->missing += strtoull(ra[1], NULL, 10);
+			diff++;
+			ra = mysql_fetch_row(a);
+		} else {
+			v->extra += strtoull(rb[1], NULL, 10);
+			diff++;
+			rb = mysql_fetch_row(b);
+		}
+	}
+	mysql_free_result(a);
+	mysql_free_result(b);
+	fprintf(v->out, "  `%s`.`%s` has no key: %" PRId64 " distinct rows differ in number "
+	    "(not repaired: rows without a key cannot be named)\n", t->ddb, t->dtbl, diff);
+	return true;
+}
+
+/* Compare chunks [lo_i, hi_i) of t under one snapshot; *again when the applier was past it. */
+static bool
+compare_group(struct verify *v, struct vtable *t, char **bounds, unsigned from, unsigned n,
+    unsigned nb, bool *again, uint64_t *listed)
+{
+	struct snap_pos pos = { 0 };
+	char ssum[GROUP_CHUNKS][128], dsum[128];
+	bool ok = true, held = false, passed = false;
+
+	*again = false;
+	if (v->held_mode && !hold(v, NULL, &passed)) {
+		*again = passed;
+		return *again;
+	}
+	if (!snapshot_open(&v->co, &v->src, &pos, v->err, sizeof(v->err))) {
+		if (v->held_mode)
+			release(v);
+		return false;
+	}
+	for (unsigned i = 0; i < n && ok; i++) {
+		unsigned c = from + i;
+		ok = chunk_sum(v, &v->src, t, t->sdb, t->stbl, c ? bounds[c - 1] : NULL,
+		    c < nb ? bounds[c] : NULL, ssum[i]);
+	}
+	if (ok && v->held_mode) {
+		held = hold(v, &pos, &passed);
+		if (!held) {
+			ok = false;
+			*again = passed;
+		}
+	}
+	for (unsigned i = 0; i < n && ok; i++) {
+		unsigned c = from + i;
+		const char *lo = c ? bounds[c - 1] : NULL, *hi = c < nb ? bounds[c] : NULL;
+		ok = chunk_sum(v, &v->dst, t, t->ddb, t->dtbl, lo, hi, dsum);
+		if (!ok)
+			break;
+		v->chunks++;
+		v->rows += strtoull(ssum[i], NULL, 10);
+		if (strcmp(ssum[i], dsum) == 0)
+			continue;
+		ok = t->k.nkey > 0 ? drill(v, t, lo, hi, listed) : drill_keyless(v, t);
+	}
+	if (held)
+		release(v);
+	if (!dest_exec(&v->src, "COMMIT"))
+		log_debug("verify: %s", v->src.err);
+	snap_pos_free(&pos);
+	return ok || *again;
+}
+
+static bool
+verify_table(struct verify *v, struct vtable *t)
+{
+	char **bounds = NULL, *lo = NULL, *next;
+	unsigned nb = 0, cap = 0;
+	uint64_t before = v->missing + v->extra + v->different, listed = 0, rows0 = v->rows;
+	bool ok = true;
+
+	if (!table_prepare(v, t))
+		return false;
+	/* the chunks' bounds, computed by the source */
+	while (t->k.nkey > 0) {
+		if (!tk_next_bound(&v->src, t->sdb, t->stbl, &t->k, lo, v->c->verify_chunk_rows,
+		    &next, v->err, sizeof(v->err))) {
+			ok = false;
+			break;
+		}
+		if (next == NULL)
+			break;
+		if (nb == cap) {
+			char **nbnd = realloc(bounds, (cap = cap ? cap * 2 : 64) * sizeof(*bounds));
+			if (nbnd == NULL) {
+				free(next);
+				ok = fail(v, "out of memory");
+				break;
+			}
+			bounds = nbnd;
+		}
+		bounds[nb++] = next;
+		lo = next;
+	}
+	for (unsigned c = 0; ok && c <= nb; ) {
+		unsigned n = nb + 1 - c < GROUP_CHUNKS ? nb + 1 - c : GROUP_CHUNKS;
+		bool again = false;
+		unsigned tries = 0;
+		do {
+			ok = compare_group(v, t, bounds, c, n, nb, &again, &listed);
+		} while (ok && again && ++tries < HOLD_TRIES);
+		if (ok && again)
+			ok = fail(v, "myshift was past the source's snapshot %u times: is "
+			    "another verify holding it?", HOLD_TRIES);
+		c += n;
+	}
+	for (unsigned i = 0; i < nb; i++)
+		free(bounds[i]);
+	free(bounds);
+	if (ok) {
+		uint64_t d = v->missing + v->extra + v->different - before;
+		if (d == 0)
+			fprintf(v->out, "`%s`.`%s`: identical (%" PRIu64 " rows)\n", t->sdb, t->stbl,
+			    v->rows - rows0);
+		else
+			fprintf(v->out, "`%s`.`%s`: %" PRIu64 " rows differ%s\n", t->sdb, t->stbl, d,
+			    v->repair && t->k.nkey > 0 ? " (repaired)" : "");
+		fflush(v->out);
+	}
+	return ok;
+}
+
+static bool
+session(struct verify *v)
+{
+	/* same text on both sides: UTC for TIMESTAMP, no trigger of ours fires on repairs */
+	if (!dest_exec(&v->src, "SET SESSION time_zone = '+00:00', group_concat_max_len = 1073741824"))
+		return fail(v, "%s", v->src.err);
+	if (!dest_exec(&v->dst, "SET SESSION time_zone = '+00:00', foreign_key_checks = 0, "
+	    "sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', @myshift_session = 1"))
+		return fail(v, "%s", v->dst.err);
+	return true;
+}
+
+int
+verify_run(const struct cfg *c, const struct filter *f, bool repair, FILE *out)
+{
+	struct verify v;
+	MYSQL_RES *res = NULL;
+	MYSQL_ROW row;
+	bool ok = false;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	v.c = c;
+	v.f = f;
+	v.out = out;
+	v.repair = repair;
+	if (!dest_connect(&v.src, &c->source, "source")) {
+		fprintf(stderr, "myshift: verify: %s\n", v.src.err);
+		return VERIFY_ERROR;
+	}
+	if (!dest_connect(&v.dst, &c->destination, "destination")) {
+		fprintf(stderr, "myshift: verify: %s\n", v.dst.err);
+		dest_close(&v.src);
+		return VERIFY_ERROR;
+	}
+	if (!session(&v))
+		goto out;
+	if (!snapshot_coord_init(&v.co, &c->source, dest_is_mariadb(&v.src), v.err, sizeof(v.err)))
+		goto out;
+	v.co_ok = true;
+	/* the running myshift holds its applier while the destination is read */
+	if (c->status_listen && c->status_listen[0]) {
+		struct sbuf body = { 0 };
+		int code = 0;
+		char err[512];
+		if (statuscli_http(c->status_listen, "GET", "/status", &body, &code, err,
+		    sizeof(err)) && code == 200) {
+			sbuf_addc(&body, '\0');
+			v.held_mode = strstr(body.p, "\"hold\":") != NULL;
+			if (!v.held_mode)
+				fprintf(out, "note: myshift is still migrating (no stream to hold yet): "
+				    "comparing the destination as it is\n");
+		} else
+			fprintf(out, "note: no myshift answers on %s: comparing the destination as "
+			    "it is (changes not applied yet show as differences)\n",
+			    c->status_listen);
+		sbuf_free(&body);
+	} else
+		fprintf(out, "note: [status] listen is not set: comparing the destination as it "
+		    "is (changes not applied yet show as differences)\n");
+	res = dest_result(&v.src, "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+	    "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', "
+	    "'information_schema', 'performance_schema', 'sys') ORDER BY TABLE_SCHEMA, TABLE_NAME");
+	if (res == NULL) {
+		fail(&v, "%s", v.src.err);
+		goto out;
+	}
+	ok = true;
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		struct vtable t;
+		if (!filter_table(f, row[0], row[1]))
+			continue;
+		memset(&t, 0, sizeof(t));
+		snprintf(t.sdb, sizeof(t.sdb), "%s", row[0]);
+		snprintf(t.stbl, sizeof(t.stbl), "%s", row[1]);
+		filter_map(f, row[0], row[1], t.ddb, sizeof(t.ddb), t.dtbl, sizeof(t.dtbl));
+		v.tables++;
+		ok = verify_table(&v, &t);
+		table_free(&t);
+	}
+out:
+	if (res)
+		mysql_free_result(res);
+	if (v.co_ok)
+		snapshot_coord_free(&v.co);
+	dest_close(&v.src);
+	dest_close(&v.dst);
+	if (!ok) {
+		fprintf(stderr, "myshift: verify: %s\n", v.err);
+		return VERIFY_ERROR;
+	}
+	rc = v.missing + v.extra + v.different ? VERIFY_DIFFERENT : VERIFY_IDENTICAL;
+	fprintf(out, "verify: %" PRIu64 " tables, %" PRIu64 " rows in %" PRIu64 " chunks: %s "
+	    "(%" PRIu64 " missing, %" PRIu64 " extra, %" PRIu64 " different%s)\n", v.tables,
+	    v.rows, v.chunks, rc ? "DIFFERENT" : "identical", v.missing, v.extra, v.different,
+	    repair && rc ? ", repaired" : "");
+	return rc;
+}
