@@ -44,6 +44,12 @@ struct cfg {
 	char *copy_on_conflict;     /* error | ignore */
 	char *copy_definer;         /* 'user'@'host' for missing definers; "" INVOKER */
 	bool copy_binlog;           /* the destination binlogs the copied rows */
+	/* [cutover] */
+	int cutover_max_lag_ms;     /* lag to wait for before fencing */
+	int cutover_wait;           /* seconds to wait for it, then for the final position */
+	int cutover_fence_timeout;  /* seconds SET GLOBAL read_only may wait */
+	char *cutover_hook;         /* sh -c command after the switch, "" none */
+	char *cutover_reverse;      /* the reverse configuration written; "" FILE.reverse */
 	/* [verify] */
 	int verify_chunk_rows;      /* rows per compared chunk */
 	/* [apply] */

@@ -13,6 +13,7 @@
 #include "src/run.h"
 #include "src/statuscli.h"
 #include "src/verify.h"
+#include "src/cutover.h"
 
 static void
 usage(FILE *f)
@@ -27,6 +28,8 @@ usage(FILE *f)
 	    "                 (from its [status] listen; --json or --metrics as served)\n"
 	    "  verify         compare the source and the destination table by table, row by\n"
 	    "                 row where they differ (--repair: rewrite those rows)\n"
+	    "  cutover        fence the source, let the destination apply its last write,\n"
+	    "                 switch (the hook), stop the run; --dry-run says what it would do\n"
 	    "  check-config   load and validate the configuration, then exit\n"
 	    "  config-keys    list every configuration key and its default\n\n"
 	    "options:\n"
@@ -34,6 +37,7 @@ usage(FILE *f)
 	    "      --json          status: the JSON of GET /status\n"
 	    "      --metrics       status: the Prometheus text of GET /metrics\n"
 	    "      --repair        verify: rewrite the rows that differ from the source\n"
+	    "      --dry-run       cutover: check and report, change nothing\n"
 	    "  -h, --help          this help\n"
 	    "  -V, --version       print the version\n"
 	    "See myshift(1) and myshift.ini(5).\n");
@@ -46,6 +50,7 @@ static const struct option opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "metrics", no_argument, NULL, 'm' },
 	{ "repair", no_argument, NULL, 'r' },
+	{ "dry-run", no_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -86,7 +91,7 @@ main(int argc, char **argv)
 	struct cfg *c;
 	char *errors = NULL;
 	int ch, rc;
-	bool json = false, metrics = false, repair = false;
+	bool json = false, metrics = false, repair = false, dry_run = false;
 
 	log_set_ident("myshift");
 	if (argc >= 2 && argv[1][0] != '-') {
@@ -115,6 +120,9 @@ main(int argc, char **argv)
 		case 'r':
 			repair = true;
 			break;
+		case 'n':
+			dry_run = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -133,13 +141,19 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (dry_run && strcmp(cmd, "cutover") != 0) {
+		fprintf(stderr, "myshift: --dry-run goes with cutover\n");
+		usage(stderr);
+		return 2;
+	}
 	if (repair && strcmp(cmd, "verify") != 0) {
 		fprintf(stderr, "myshift: --repair goes with verify\n");
 		usage(stderr);
 		return 2;
 	}
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check-config") != 0 &&
-	    strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0) {
+	    strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0 &&
+	    strcmp(cmd, "cutover") != 0) {
 		fprintf(stderr, "myshift: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return 2;
@@ -154,6 +168,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "status") == 0) {
 		rc = statuscli_run(c, json, metrics, stdout);
+		cfg_free(c);
+		return rc;
+	}
+	if (strcmp(cmd, "cutover") == 0) {
+		log_set_level(level_of(c->log_level));
+		rc = cutover_run(c, dry_run, stdout);
 		cfg_free(c);
 		return rc;
 	}

@@ -419,6 +419,26 @@ on_http(struct evhttp_request *req, void *arg)
 	char lag[32], lag_prom[32], lag_ms[32], hb[32], hb_prom[32];
 	int64_t lag_us, hb_us;
 
+	if (strcmp(uri, "/stop") == 0) {
+		/* myshift cutover: the same as SIGTERM, once everything is applied */
+		struct evbuffer *o = evbuffer_new();
+		if (evhttp_request_get_command(req) != EVHTTP_REQ_POST || o == NULL) {
+			if (o)
+				evbuffer_free(o);
+			evhttp_send_error(req, 405, "POST only");
+			return;
+		}
+		if (!r->stopping) {
+			log_info("stop requested over HTTP (myshift cutover): finishing the "
+			    "current transaction, then stopping");
+			r->stopping = true;
+			replica_stop(r->rep);
+		}
+		evbuffer_add_printf(o, "{\"stopping\": true}\n");
+		evhttp_send_reply(req, 200, "OK", o);
+		evbuffer_free(o);
+		return;
+	}
 	if (strncmp(uri, "/hold?", 6) == 0 || strcmp(uri, "/release") == 0) {
 		on_http_hold(r, req, uri);
 		return;

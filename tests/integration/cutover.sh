@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# cutover.sh: `myshift cutover` under a write load, then the way back.
+#
+# A source (app.t, app.kv and two sysbench tables) is migrated by `myshift
+# run` (start = snapshot, [status] listen, a [cutover] hook that writes its
+# environment to a file).  With sysbench writing on the source at 200
+# transactions/s (ignoring the read-only error 1290 it gets once fenced):
+#   - cutover --dry-run exits 0, says what it would do, and changes
+#     nothing (the source stays writable);
+#   - cutover exits 0 reporting the write pause and the final position;
+#     the source is read_only (MySQL: super_read_only, as sysbench's
+#     account could write through read_only), myshift run has exited 0, the hook ran with
+#     the final position in its environment, the destination's state
+#     schema records the cutover, and every table is identical;
+#   - the reverse configuration it wrote (destination -> old source, from
+#     the destination's position at the switch) replays the writes then
+#     made on the new primary back onto the old source: identical again.
+
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
+. "$top_srcdir/tests/lib/migrate.sh"
+
+mig_require
+mig_require_sysbench
+mig_source src
+mig_dest dst
+srv_scratch
+ERRORS=0
+check_fail() {
+	echo "FAIL: $*" >&2
+	ERRORS=$((ERRORS + 1))
+}
+
+# The source account fences the source (read_only) and, on the way back,
+# writes there while it is read_only.
+srv_sql src "SET sql_log_bin = 0; GRANT ALL ON *.* TO '$MIG_REPL_USER'@'127.0.0.1'" ||
+    fail "cannot grant on the source"
+S=$(srv_seq 2000 q)
+srv_sql src - <<-EOF || fail "cannot load app"
+	CREATE DATABASE app;
+	CREATE TABLE app.t (id INT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(30)) ENGINE=InnoDB;
+	INSERT INTO app.t (v) SELECT CONCAT('v', seq) FROM $S;
+	CREATE TABLE app.kv (k VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY, n INT) ENGINE=InnoDB;
+	INSERT INTO app.kv SELECT CONCAT('k', seq), seq FROM $S;
+	CREATE DATABASE shop;
+	EOF
+mig_sysbench src shop --tables=2 --table-size=5000 prepare >/dev/null ||
+    fail "sysbench prepare failed"
+
+SP=$(_srv_pick_port)
+mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[status]
+listen = 127.0.0.1:$SP
+[cutover]
+max_lag_ms = 500
+hook = env | grep '^MYSHIFT_' | sort > '$SRV_ROOT/hook.out'"
+mig_start "$SRV_ROOT/myshift.ini"
+wait_until -t 180 log_contains "$MIG_LOG" 'phase: streaming' ||
+    { mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
+mig_wait_caught_up src dst 120 || fail "myshift did not catch up"
+
+mig_sysbench_cmd src shop
+"${MIG_SB[@]}" --tables=2 --table-size=5000 --threads=2 --rate=200 --time=600 \
+    --mysql-ignore-errors=1290 run >"$SRV_ROOT/sysbench.log" 2>&1 &
+SB=$!
+sleep 3
+
+echo "cutover --dry-run"
+out=$("$MYSHIFT" cutover --dry-run -c "$SRV_ROOT/myshift.ini" 2>&1)
+rc=$?
+echo "$out" | sed 's/^/  | /'
+[ "$rc" = 0 ] || check_fail "cutover --dry-run: exit $rc, expected 0"
+echo "$out" | grep -q '^would wait until the lag' || check_fail "the dry run does not say what it would do"
+[ "$(srv_sql src "SELECT @@GLOBAL.read_only")" = 0 ] || check_fail "the dry run fenced the source"
+mig_alive || check_fail "the dry run stopped myshift run"
+
+echo "cutover"
+out=$("$MYSHIFT" cutover -c "$SRV_ROOT/myshift.ini" 2>&1)
+rc=$?
+echo "$out" | sed 's/^/  | /'
+[ "$rc" = 0 ] || check_fail "cutover: exit $rc, expected 0"
+[[ $out =~ write\ pause\ ([0-9]+)\ ms ]] || check_fail "cutover does not report the write pause"
+kill "$SB" 2>/dev/null
+wait "$SB" 2>/dev/null
+[ "$(srv_sql src "SELECT @@GLOBAL.read_only")" = 1 ] || check_fail "the source is not read_only"
+if srv_is_mysql src; then
+	[ "$(srv_sql src "SELECT @@GLOBAL.super_read_only")" = 1 ] ||
+	    check_fail "the MySQL source is not super_read_only"
+fi
+mig_wait_exit 60 || check_fail "myshift run did not exit after the cutover"
+[ "${MIG_RC:-x}" = 0 ] || check_fail "myshift run exited $MIG_RC after the cutover, expected 0"
+final=$(echo "$out" | sed -n 's/^final source position //p')
+[ -n "$final" ] || check_fail "cutover does not print the final position"
+grep -q "^MYSHIFT_FINAL_FILE=${final%:*}\$" "$SRV_ROOT/hook.out" 2>/dev/null &&
+    grep -q "^MYSHIFT_FINAL_POS=${final##*:}\$" "$SRV_ROOT/hook.out" &&
+    grep -q "^MYSHIFT_DESTINATION_PORT=$(_srv_get dst PORT)\$" "$SRV_ROOT/hook.out" ||
+    check_fail "the hook did not get the final position and the destination: $(cat "$SRV_ROOT/hook.out" 2>&1)"
+[ "$(srv_sql dst "SELECT COUNT(*) FROM myshift.cutover")" = 1 ] ||
+    check_fail "the cutover is not recorded in myshift.cutover"
+for db in app shop; do
+	mig_compare_db src dst "$db" || check_fail "$db differs after the cutover"
+done
+
+echo "the way back"
+[ -f "$SRV_ROOT/myshift.ini.reverse" ] || fail "no reverse configuration was written"
+# MySQL: what the reverse configuration says to do first (read_only stays on)
+if srv_is_mysql src; then
+	srv_sql src "SET GLOBAL super_read_only = OFF" || fail "cannot turn super_read_only off"
+fi
+mig_start "$SRV_ROOT/myshift.ini.reverse" "$SRV_ROOT/reverse.log"
+sleep 2
+srv_sql dst "INSERT INTO app.t (v) VALUES ('after the switch'); UPDATE app.kv SET n = -1 WHERE k = 'k7';
+    DELETE FROM app.kv WHERE k = 'k8'; UPDATE shop.sbtest1 SET k = k + 1 WHERE id <= 50" ||
+    fail "cannot write on the new primary"
+back() {
+	[ "$(srv_sql src "SELECT COUNT(*) FROM app.t WHERE v = 'after the switch'")" = 1 ] &&
+	    [ "$(srv_sql src "SELECT COUNT(*) FROM app.kv WHERE k = 'k8'")" = 0 ]
+}
+wait_until -t 60 back || check_fail "the writes on the new primary did not reach the old source: $(tail -n 5 "$SRV_ROOT/reverse.log")"
+mig_wait_caught_up dst src 60 || check_fail "the reverse run did not catch up"
+for db in app shop; do
+	mig_compare_db src dst "$db" || check_fail "$db differs after the way back"
+done
+mig_stop
+
+[ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
+echo "PASS: cutover under load fences, waits, switches with the hook, records it, and the reverse configuration replays back"
