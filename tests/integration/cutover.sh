@@ -4,7 +4,8 @@
 # A source (app.t, app.kv and two sysbench tables) is migrated by `myshift
 # run` (start = snapshot, [status] listen, a [cutover] hook that writes its
 # environment to a file).  With sysbench writing on the source at 200
-# transactions/s (ignoring the read-only error 1290 it gets once fenced):
+# transactions/s, as an application account with DML privileges only
+# (ignoring the read-only error 1290 it gets once fenced):
 #   - cutover --dry-run exits 0, says what it would do, and changes
 #     nothing (the source stays writable);
 #   - cutover exits 0 reporting the write pause and the final position;
@@ -60,7 +61,12 @@ wait_until -t 180 log_contains "$MIG_LOG" 'phase: streaming' ||
     { mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
 mig_wait_caught_up src dst 120 || fail "myshift did not catch up"
 
+# the application's account: no privilege that writes through read_only
+srv_sql src "SET sql_log_bin = 0; CREATE USER app@localhost IDENTIFIED BY 'App-pw1';
+    GRANT SELECT, INSERT, UPDATE, DELETE ON shop.* TO app@localhost" ||
+    fail "cannot create the application's account"
 mig_sysbench_cmd src shop
+MIG_SB=("${MIG_SB[@]/--mysql-user=root/--mysql-user=app}" --mysql-password=App-pw1)
 "${MIG_SB[@]}" --tables=2 --table-size=5000 --threads=2 --rate=200 --time=600 \
     --mysql-ignore-errors=1290 run >"$SRV_ROOT/sysbench.log" 2>&1 &
 SB=$!
