@@ -1,7 +1,10 @@
 /* verify.c: `myshift verify`: chunk checksums in a source snapshot against the destination held at its position; row diffs; repair. */
 #include "src/verify.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,7 @@ struct vtable {
 	struct tk_table k;
 	bool *use;               /* columns compared (not filtered out) */
 	char *row_src, *row_dst; /* SHA-256 of a row, on each side (d. prefix on the destination) */
+	char *row_crc;           /* CRC32 of a row, for the chunks' sums */
 	char *sum_src, *sum_dst; /* SELECT COUNT, two BIT_XOR halves FROM ... */
 };
 
@@ -54,40 +58,40 @@ fail(struct verify *v, const char *fmt, ...)
 	return false;
 }
 
-/* The expression a column is hashed by: the same text on both servers. */
+/*
+ * The expression a column is hashed by, the same text on both servers:
+ * strings as their bytes (CAST AS BINARY: no charset conversion between
+ * columns) after their length, so that no separator inside a value can
+ * make two rows alike; FLOAT as DOUBLE (exact), BIT as a number.
+ */
 static void
 add_col_expr(struct sbuf *q, const struct tk_col *c, const char *alias)
 {
-	switch (c->kind) {
-	case TK_STR:
-	case TK_BIN:
-		sbuf_adds(q, "HEX(");
-		break;
-	default:
-		if (c->is_float)
-			sbuf_adds(q, "CAST(");
+	const char *a = alias ? alias : "", *dot = alias ? "." : "";
+
+	if (c->kind == TK_STR || c->kind == TK_BIN) {
+		sbuf_printf(q, "LENGTH(%s%s", a, dot);
+		dest_quote(q, c->name);
+		sbuf_printf(q, "), CAST(%s%s", a, dot);
+		dest_quote(q, c->name);
+		sbuf_adds(q, " AS BINARY)");
+		return;
 	}
-	if (alias)
-		sbuf_printf(q, "%s.", alias);
+	if (c->is_float)
+		sbuf_adds(q, "CAST(");
+	sbuf_printf(q, "%s%s", a, dot);
 	dest_quote(q, c->name);
-	if (c->kind == TK_STR || c->kind == TK_BIN)
-		sbuf_addc(q, ')');
-	else if (c->is_float)
+	if (c->is_float)
 		sbuf_adds(q, " AS DOUBLE)");
 	else if (c->bit)
 		sbuf_adds(q, " + 0");
 }
 
-/*
- * SHA2(CONCAT_WS('#', cols..., the NULL pattern), 256) of a row (MySQL 9.7
- * has neither MD5 nor SHA1).
- */
+/* CONCAT_WS('#', cols..., the NULL pattern): a row as one text, the same on both sides. */
 static void
-add_row_md5(struct sbuf *q, const struct vtable *t, const char *alias)
+add_row_text(struct sbuf *q, const struct vtable *t, const char *alias)
 {
-	bool any = false;
-
-	sbuf_adds(q, "SHA2(CONCAT_WS('#'");
+	sbuf_adds(q, "CONCAT_WS('#'");
 	for (unsigned i = 0; i < t->k.ncols; i++) {
 		if (!t->use[i])
 			continue;
@@ -103,16 +107,14 @@ add_row_md5(struct sbuf *q, const struct vtable *t, const char *alias)
 			sbuf_printf(q, "%s.", alias);
 		dest_quote(q, t->k.cols[i].name);
 		sbuf_addc(q, ')');
-		any = true;
 	}
-	(void)any;
-	sbuf_adds(q, ")), 256)");
+	sbuf_adds(q, "))");
 }
 
 static bool
 table_prepare(struct verify *v, struct vtable *t)
 {
-	struct sbuf a = { 0 }, b = { 0 };
+	struct sbuf a = { 0 }, b = { 0 }, c = { 0 };
 	bool fatal;
 
 	if (!tk_load(&v->src, t->sdb, t->stbl, &t->k, v->err, sizeof(v->err), &fatal))
@@ -122,17 +124,28 @@ table_prepare(struct verify *v, struct vtable *t)
 		return fail(v, "out of memory");
 	for (unsigned i = 0; i < t->k.ncols; i++)
 		t->use[i] = !filter_column(v->f, t->sdb, t->stbl, t->k.cols[i].name);
-	add_row_md5(&a, t, NULL);
-	add_row_md5(&b, t, "d");
+	/* row by row: SHA-256 (MySQL 9.7 has neither MD5 nor SHA1); chunks: CRC32s */
+	sbuf_adds(&a, "SHA2(");
+	add_row_text(&a, t, NULL);
+	sbuf_adds(&a, ", 256)");
+	sbuf_adds(&b, "SHA2(");
+	add_row_text(&b, t, "d");
+	sbuf_adds(&b, ", 256)");
+	sbuf_adds(&c, "CRC32(");
+	add_row_text(&c, t, NULL);
+	sbuf_addc(&c, ')');
 	sbuf_addc(&a, '\0');
 	sbuf_addc(&b, '\0');
-	if (a.oom || b.oom) {
+	sbuf_addc(&c, '\0');
+	if (a.oom || b.oom || c.oom) {
 		sbuf_free(&a);
 		sbuf_free(&b);
+		sbuf_free(&c);
 		return fail(v, "out of memory");
 	}
 	t->row_src = a.p;
 	t->row_dst = b.p;
+	t->row_crc = c.p;
 	return true;
 }
 
@@ -143,36 +156,68 @@ table_free(struct vtable *t)
 	free(t->use);
 	free(t->row_src);
 	free(t->row_dst);
+	free(t->row_crc);
 }
 
-/* COUNT and a 128-bit XOR of the rows' hashes, over one range of db.tbl. */
+/*
+ * COUNT and BIT_XOR of the rows' CRC32s over one range of db.tbl, as
+ * pt-table-checksum sums (each row's text is built once: a second
+ * aggregate of it costs a second pass of CONCAT_WS); a chunk that differs
+ * is then compared row by row with SHA-256.  False with err.
+ */
 static bool
-chunk_sum(struct verify *v, struct dest *d, const struct vtable *t, const char *db,
-    const char *tbl, const char *lo, const char *hi, char out[128])
+chunk_sum(struct dest *d, const struct vtable *t, const char *db, const char *tbl,
+    const char *lo, const char *hi, char out[128], char *err, size_t errlen)
 {
 	struct sbuf q = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 
-	sbuf_printf(&q, "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(h, 1, 16), 16, 10) AS UNSIGNED)), "
-	    "BIT_XOR(CAST(CONV(SUBSTRING(h, 17, 16), 16, 10) AS UNSIGNED)) FROM (SELECT %s AS h FROM ",
-	    t->row_src);
+	sbuf_printf(&q, "SELECT COUNT(*), BIT_XOR(%s), 0 FROM ", t->row_crc);
 	tk_add_ident(&q, db, tbl);
 	if (!tk_add_range(&q, &t->k, lo, hi)) {
 		sbuf_free(&q);
-		return fail(v, "`%s`.`%s`: a bad chunk bound", db, tbl);
+		snprintf(err, errlen, "`%s`.`%s`: a bad chunk bound", db, tbl);
+		return false;
 	}
-	sbuf_adds(&q, ") AS x");
 	sbuf_addc(&q, '\0');
 	res = q.oom ? NULL : dest_result(d, q.p);
 	sbuf_free(&q);
-	if (res == NULL)
-		return fail(v, "%s", d->err);
+	if (res == NULL) {
+		snprintf(err, errlen, "%s", d->err);
+		return false;
+	}
 	row = mysql_fetch_row(res);
 	snprintf(out, 128, "%s/%s/%s", row && row[0] ? row[0] : "0",
 	    row && row[1] ? row[1] : "-", row && row[2] ? row[2] : "-");
 	mysql_free_result(res);
 	return true;
+}
+
+/* The destination's sums of a group, on a thread of their own. */
+struct dsums {
+	struct verify *v;
+	const struct vtable *t;
+	char **bounds;
+	unsigned from, n, nb;
+	char sum[GROUP_CHUNKS][128];
+	bool ok;
+	char err[1024];
+};
+
+static void *
+dsums_main(void *arg)
+{
+	struct dsums *g = arg;
+
+	g->ok = true;
+	for (unsigned i = 0; i < g->n && g->ok; i++) {
+		unsigned c = g->from + i;
+		g->ok = chunk_sum(&g->v->dst, g->t, g->t->ddb, g->t->dtbl,
+		    c ? g->bounds[c - 1] : NULL, c < g->nb ? g->bounds[c] : NULL, g->sum[i],
+		    g->err, sizeof(g->err));
+	}
+	return NULL;
 }
 
 /*
@@ -609,16 +654,23 @@ drill_keyless(struct verify *v, struct vtable *t)
 	return true;
 }
 
-/* Compare chunks [lo_i, hi_i) of t under one snapshot; *again when the applier was past it. */
+/*
+ * Compare chunks from..from+n of t: the source's in one snapshot, the
+ * destination's with the running myshift held at exactly its position,
+ * both sides summed at once; *again when myshift was past it already.
+ */
 static bool
 compare_group(struct verify *v, struct vtable *t, char **bounds, unsigned from, unsigned n,
     unsigned nb, bool *again, uint64_t *listed)
 {
 	struct snap_pos pos = { 0 };
-	char ssum[GROUP_CHUNKS][128], dsum[128];
-	bool ok = true, held = false, passed = false;
+	char ssum[GROUP_CHUNKS][128];
+	struct dsums g;
+	pthread_t th;
+	bool ok = true, held = false, passed = false, started = false;
 
 	*again = false;
+	/* paused first, so that it cannot pass the snapshot's position */
 	if (v->held_mode && !hold(v, NULL, &passed)) {
 		*again = passed;
 		return *again;
@@ -628,27 +680,41 @@ compare_group(struct verify *v, struct vtable *t, char **bounds, unsigned from, 
 			release(v);
 		return false;
 	}
-	for (unsigned i = 0; i < n && ok; i++) {
-		unsigned c = from + i;
-		ok = chunk_sum(v, &v->src, t, t->sdb, t->stbl, c ? bounds[c - 1] : NULL,
-		    c < nb ? bounds[c] : NULL, ssum[i]);
-	}
-	if (ok && v->held_mode) {
+	if (v->held_mode) {
 		held = hold(v, &pos, &passed);
 		if (!held) {
 			ok = false;
 			*again = passed;
+			release(v); /* the pause */
 		}
+	}
+	memset(&g, 0, sizeof(g));
+	g.v = v;
+	g.t = t;
+	g.bounds = bounds;
+	g.from = from;
+	g.n = n;
+	g.nb = nb;
+	if (ok) {
+		started = pthread_create(&th, NULL, dsums_main, &g) == 0;
+		if (!started)
+			dsums_main(&g);
 	}
 	for (unsigned i = 0; i < n && ok; i++) {
 		unsigned c = from + i;
+		ok = chunk_sum(&v->src, t, t->sdb, t->stbl, c ? bounds[c - 1] : NULL,
+		    c < nb ? bounds[c] : NULL, ssum[i], v->err, sizeof(v->err));
+	}
+	if (started)
+		pthread_join(th, NULL);
+	if (ok && !g.ok && !*again)
+		ok = fail(v, "%s", g.err);
+	for (unsigned i = 0; i < n && ok && g.ok; i++) {
+		unsigned c = from + i;
 		const char *lo = c ? bounds[c - 1] : NULL, *hi = c < nb ? bounds[c] : NULL;
-		ok = chunk_sum(v, &v->dst, t, t->ddb, t->dtbl, lo, hi, dsum);
-		if (!ok)
-			break;
 		v->chunks++;
 		v->rows += strtoull(ssum[i], NULL, 10);
-		if (strcmp(ssum[i], dsum) == 0)
+		if (strcmp(ssum[i], g.sum[i]) == 0)
 			continue;
 		ok = t->k.nkey > 0 ? drill(v, t, lo, hi, listed) : drill_keyless(v, t);
 	}
@@ -658,6 +724,95 @@ compare_group(struct verify *v, struct vtable *t, char **bounds, unsigned from, 
 		log_debug("verify: %s", v->src.err);
 	snap_pos_free(&pos);
 	return ok || *again;
+}
+
+/*
+ * A key of one integer column: bounds spaced by value from MIN to MAX, so
+ * that each range holds about chunk_rows rows if the keys are dense (the
+ * table's row estimate says how dense), found without reading the table;
+ * a range of other keys is computed by the server, which reads every key
+ * once for it.  Ranges partition the key's values whatever the rows are.
+ * False (nothing done) when this does not apply; *ok false on an error.
+ */
+static bool
+int_bounds(struct verify *v, struct vtable *t, char ***out, unsigned *nout, bool *ok)
+{
+	static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
+		"integer", "bigint", NULL };
+	const struct tk_col *c;
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	long long lo, hi, est, step, n;
+	char *e1, *e2, **b;
+	bool is_int = false;
+
+	if (t->k.nkey != 1)
+		return false;
+	c = &t->k.cols[t->k.key[0]];
+	for (unsigned i = 0; ints[i] && !is_int; i++)
+		is_int = strcasecmp(c->type, ints[i]) == 0;
+	if (!is_int)
+		return false;
+	sbuf_adds(&q, "SELECT MIN(");
+	dest_quote(&q, c->name);
+	sbuf_adds(&q, "), MAX(");
+	dest_quote(&q, c->name);
+	sbuf_adds(&q, "), (SELECT IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
+	    "TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, t->sdb);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, t->stbl);
+	sbuf_adds(&q, ") FROM ");
+	tk_add_ident(&q, t->sdb, t->stbl);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(&v->src, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		*ok = fail(v, "%s", v->src.err);
+		return true;
+	}
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL || row[1] == NULL) {
+		mysql_free_result(res);
+		*out = NULL;
+		*nout = 0; /* empty: one range, everything */
+		return true;
+	}
+	errno = 0;
+	lo = strtoll(row[0], &e1, 10);
+	hi = strtoll(row[1], &e2, 10);
+	est = row[2] ? strtoll(row[2], NULL, 10) : 0;
+	mysql_free_result(res);
+	if (errno != 0 || *e1 || *e2 || hi - lo > LLONG_MAX / 4 || hi < lo)
+		return false; /* UNSIGNED beyond the signed range: the server's way */
+	if (est < 1)
+		est = 1;
+	step = (long long)((long double)(hi - lo + 1) * v->c->verify_chunk_rows / (long double)est);
+	if (step < v->c->verify_chunk_rows / 4 + 1)
+		step = v->c->verify_chunk_rows / 4 + 1;
+	n = (hi - lo) / step;
+	if (n > 1000000)
+		return false;
+	b = calloc((size_t)n + 1, sizeof(*b));
+	if (b == NULL) {
+		*ok = fail(v, "out of memory");
+		return true;
+	}
+	for (long long i = 0; i < n; i++) {
+		char num[32];
+		snprintf(num, sizeof(num), "%lld", lo + (i + 1) * step);
+		if ((b[i] = strdup(num)) == NULL) {
+			for (long long j = 0; j < i; j++)
+				free(b[j]);
+			free(b);
+			*ok = fail(v, "out of memory");
+			return true;
+		}
+	}
+	*out = b;
+	*nout = (unsigned)n;
+	return true;
 }
 
 static bool
@@ -670,8 +825,10 @@ verify_table(struct verify *v, struct vtable *t)
 
 	if (!table_prepare(v, t))
 		return false;
-	/* the chunks' bounds, computed by the source */
-	while (t->k.nkey > 0) {
+	/* the chunks' bounds: by value for an integer key, else computed by the source */
+	if (int_bounds(v, t, &bounds, &nb, &ok))
+		goto compare;
+	while (ok && t->k.nkey > 0) {
 		if (!tk_next_bound(&v->src, t->sdb, t->stbl, &t->k, lo, v->c->verify_chunk_rows,
 		    &next, v->err, sizeof(v->err))) {
 			ok = false;
@@ -691,6 +848,7 @@ verify_table(struct verify *v, struct vtable *t)
 		bounds[nb++] = next;
 		lo = next;
 	}
+compare:
 	for (unsigned c = 0; ok && c <= nb; ) {
 		unsigned n = nb + 1 - c < GROUP_CHUNKS ? nb + 1 - c : GROUP_CHUNKS;
 		bool again = false;

@@ -5,7 +5,7 @@
 PACKAGES=(build-essential autoconf automake libtool pkg-config libevent-dev
     libssl-dev libmariadb-dev libinih-dev zlib1g-dev libzstd-dev
     mariadb-server mariadb-client mariadb-test-data sysbench clang
-    libclang-rt-14-dev python3 openssl mandoc debootstrap mydumper)
+    libclang-rt-14-dev python3 openssl mandoc debootstrap mydumper percona-toolkit)
 
 # Install missing packages; apt-get update once, only when needed.
 install_deps() {
