@@ -195,6 +195,15 @@ http_get /metrics | grep -q 'myshift_phase{phase="streaming"} 1' ||
 # here), its row on the source and not on the destination
 echo "/status: $st"
 [[ $st =~ \"lag_ms\":\ ([0-9]+), ]] || check_fail "/status has no lag_ms: '$st'"
+[ "${BASH_REMATCH[1]:-9999}" -lt 1000 ] || check_fail "the lag is ${BASH_REMATCH[1]:-?} ms once caught up"
+# the position advances with the source's writes, in `myshift status` too
+p0=$("$MYSHIFT" status -c "$SRV_ROOT/myshift.ini" | sed -n 's/^source_pos: //p')
+srv_sql src "INSERT INTO app.t (v) VALUES (77)" || fail "cannot write on the source"
+sleep 1
+p1=$("$MYSHIFT" status -c "$SRV_ROOT/myshift.ini" | sed -n 's/^source_pos: //p')
+[ -n "$p0" ] && [ -n "$p1" ] && [ "$p1" -gt "$p0" ] ||
+    check_fail "myshift status: source_pos did not advance ($p0, then $p1)"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up"
 [[ $st =~ \"heartbeat_seconds\":\ 0\.([0-9]{3}), ]] ||
     check_fail "/status has no heartbeat transit under a second: '$st'"
 http_get /metrics | grep -qE '^myshift_heartbeat_seconds 0\.[0-9]{3}$' ||
