@@ -1,6 +1,7 @@
 /* cfg.c: reading myshift.ini through inih into a validated, immutable struct cfg. */
 #include "src/cfg.h"
 #include "src/collation.h"
+#include "src/startpos.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -360,6 +361,14 @@ check(struct loader *l, struct cfg *c, struct stat *st)
 		add_error(l, 0, "holds a password but is readable by others (mode %04o): "
 		    "chmod 600 it, or use password_file or the environment",
 		    (unsigned)(st->st_mode & 07777));
+	for (size_t i = 0; i < NKEYS; i++) {
+		char file[512], why[300];
+		uint64_t pos;
+		if (strcmp(keys[i].section, "replication") != 0 || strcmp(keys[i].name, "start") != 0)
+			continue;
+		if (start_parse(c->start, file, sizeof(file), &pos, why, sizeof(why)) == START_BAD)
+			add_error(l, l->seen[i].line, "[replication] start = '%s': %s", c->start, why);
+	}
 	if (c->state_schema && strpbrk(c->state_schema, "`.'\" ") != NULL)
 		add_error(l, 0, "[apply] state_schema '%s' must be a plain name",
 		    c->state_schema);

@@ -26,6 +26,7 @@
 #include "src/queue.h"
 #include "src/replica.h"
 #include "src/snapshot.h"
+#include "src/startpos.h"
 
 struct run {
 	const struct cfg *cfg;
@@ -569,6 +570,231 @@ status_listen(struct run *r, char *msg, size_t msglen)
 	return true;
 }
 
+/* MariaDB's GTID position of domain dom in list (d-s-n,...): its seq, or -1. */
+static long long
+maria_seq(const char *list, unsigned long dom)
+{
+	for (const char *p = list; p && *p; ) {
+		char *e;
+		unsigned long d;
+		while (*p == ',' || *p == ' ' || *p == '\n')
+			p++;
+		d = strtoul(p, &e, 10);
+		if (*e == '-' && d == dom && (e = strchr(e + 1, '-')) != NULL)
+			return strtoll(e + 1, NULL, 10);
+		p = strchr(p, ',');
+	}
+	return -1;
+}
+
+/* One value of a query on d (NULL on SQL NULL); false with err. */
+static bool
+value_of(struct dest *d, const char *sql, char **out, bool *fatal, char *err, size_t errlen)
+{
+	if (!dest_value(d, sql, out)) {
+		*fatal = !dest_transient(d);
+		snprintf(err, errlen, "%.1000s", d->err);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Whether the source can serve [replication] start: the GTID set is of
+ * its flavour, executed there and not purged; the file is one of its
+ * binlogs and the position an event's start.  Every refusal is *fatal:
+ * a retry serves it no better.
+ */
+static bool
+start_check(struct dest *d, enum start_kind kind, const struct ckpt *start, bool *fatal,
+    char *err, size_t errlen)
+{
+	bool mariadb = strstr(mysql_get_server_info(d->my), "MariaDB") != NULL;
+	struct sbuf q = { 0 };
+	char *v = NULL, *w = NULL;
+	bool ok = false;
+
+	if (kind == START_GTID_MARIADB && !mariadb) {
+		snprintf(err, errlen, "[replication] start = %.300s is a MariaDB GTID position, "
+		    "but %s is MySQL: give a MySQL GTID set (uuid:1-42), a "
+		    "FILE:POS or current", start->gtid, d->where);
+		*fatal = true;
+		return false;
+	}
+	if (kind == START_GTID_MYSQL && mariadb) {
+		snprintf(err, errlen, "[replication] start = %.300s is a MySQL GTID set, but "
+		    "%s is MariaDB: give a MariaDB GTID position (0-1-42), a FILE:POS "
+		    "or current", start->gtid, d->where);
+		*fatal = true;
+		return false;
+	}
+	if (kind == START_GTID_MYSQL) {
+		sbuf_adds(&q, "SELECT GTID_SUBSET(");
+		sbuf_sql_string(&q, start->gtid);
+		sbuf_adds(&q, ", @@GLOBAL.gtid_executed), GTID_SUBSET(@@GLOBAL.gtid_purged, ");
+		sbuf_sql_string(&q, start->gtid);
+		sbuf_adds(&q, ")");
+		sbuf_addc(&q, '\0');
+		if (q.oom || !value_of(d, q.p, &v, fatal, err, errlen))
+			goto out;
+		sbuf_reset(&q);
+		sbuf_adds(&q, "SELECT GTID_SUBSET(@@GLOBAL.gtid_purged, ");
+		sbuf_sql_string(&q, start->gtid);
+		sbuf_adds(&q, ")");
+		sbuf_addc(&q, '\0');
+		if (q.oom || !value_of(d, q.p, &w, fatal, err, errlen))
+			goto out;
+		*fatal = true;
+		if (v == NULL || strcmp(v, "1") != 0)
+			snprintf(err, errlen, "[replication] start = %.300s: %s has not "
+			    "executed all of these GTIDs (not a set it wrote)", start->gtid,
+			    d->where);
+		else if (w == NULL || strcmp(w, "1") != 0)
+			snprintf(err, errlen, "[replication] start = %.300s: %s has purged "
+			    "binlogs with transactions after these GTIDs (@@gtid_purged is not "
+			    "within them): start from a later set, or migrate with start = "
+			    "snapshot", start->gtid, d->where);
+		else
+			ok = true;
+		*fatal = !ok;
+		goto out;
+	}
+	if (kind == START_GTID_MARIADB) {
+		char *first = NULL;
+		MYSQL_RES *res;
+		MYSQL_ROW row;
+		if (!value_of(d, "SELECT @@GLOBAL.gtid_binlog_pos", &v, fatal, err, errlen))
+			goto out;
+		res = dest_result(d, "SHOW BINARY LOGS");
+		if (res != NULL && (row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
+			first = strdup(row[0]);
+		if (res != NULL)
+			mysql_free_result(res);
+		if (first != NULL) {
+			sbuf_adds(&q, "SELECT BINLOG_GTID_POS(");
+			sbuf_sql_string(&q, first);
+			sbuf_adds(&q, ", 4)");
+			sbuf_addc(&q, '\0');
+			free(first);
+			if (q.oom || !value_of(d, q.p, &w, fatal, err, errlen))
+				goto out;
+		}
+		*fatal = true;
+		for (const char *p = start->gtid; p && *p; ) {
+			char *e;
+			unsigned long dom;
+			long long seq, have, oldest;
+			while (*p == ',' || *p == ' ' || *p == '\n')
+				p++;
+			dom = strtoul(p, &e, 10);
+			e = strchr(e + 1, '-');
+			seq = e ? strtoll(e + 1, NULL, 10) : 0;
+			have = maria_seq(v, dom);
+			oldest = w ? maria_seq(w, dom) : -1;
+			if (have < seq) {
+				snprintf(err, errlen, "[replication] start = %.300s: %s has "
+				    "%s domain %lu (its binlog is at %.300s): not a position it wrote",
+				    start->gtid, d->where, have < 0 ? "no transaction of" :
+				    "not reached that sequence number in", dom, v ? v : "");
+				goto out;
+			}
+			if (oldest > seq) {
+				snprintf(err, errlen, "[replication] start = %.300s: %s has "
+				    "purged the binlogs after it in domain %lu (its oldest binlog "
+				    "starts at %.300s): start from a later position, or migrate with "
+				    "start = snapshot", start->gtid, d->where, dom, w);
+				goto out;
+			}
+			p = strchr(p, ',');
+		}
+		ok = true;
+		*fatal = false;
+		goto out;
+	}
+	if (kind == START_FILEPOS && !mariadb) {
+		/* MariaDB: BINLOG_GTID_POS below says both */
+		MYSQL_RES *res = dest_result(d, "SHOW BINARY LOGS");
+		MYSQL_ROW row;
+		bool found = false;
+		char first[256] = "", last[256] = "";
+		if (res == NULL) {
+			*fatal = !dest_transient(d);
+			snprintf(err, errlen, "%.1000s", d->err);
+			goto out;
+		}
+		while ((row = mysql_fetch_row(res)) != NULL) {
+			if (row[0] == NULL)
+				continue;
+			if (!first[0])
+				snprintf(first, sizeof(first), "%s", row[0]);
+			snprintf(last, sizeof(last), "%s", row[0]);
+			found |= strcmp(row[0], start->file) == 0;
+		}
+		mysql_free_result(res);
+		*fatal = true;
+		if (!found) {
+			snprintf(err, errlen, "[replication] start = %.300s:%" PRIu64 ": %s "
+			    "has no binlog %s (it has %s to %s): purged, or another server's",
+			    start->file, start->pos, d->where, start->file, first, last);
+			goto out;
+		}
+		sbuf_adds(&q, "SHOW BINLOG EVENTS IN ");
+		sbuf_sql_string(&q, start->file);
+		sbuf_printf(&q, " FROM %" PRIu64 " LIMIT 1", start->pos);
+		sbuf_addc(&q, '\0');
+		res = q.oom ? NULL : dest_result(d, q.p);
+		if (res == NULL) {
+			snprintf(err, errlen, "[replication] start = %.300s:%" PRIu64 ": not the start "
+			    "of an event in the source's binlog (SHOW BINLOG EVENTS lists them): "
+			    "%.1000s", start->file, start->pos, d->err);
+			goto out;
+		}
+		/*
+		 * MySQL reads whatever lies there: an event starts at pos if the
+		 * one read ends where the next begins (or at the end of the file).
+		 */
+		{
+			MYSQL_ROW r1 = mysql_fetch_row(res);
+			char p1[32] = "", e1[32] = "";
+			bool boundary;
+			if (r1 != NULL && r1[1] && r1[4]) {
+				snprintf(p1, sizeof(p1), "%s", r1[1]);
+				snprintf(e1, sizeof(e1), "%s", r1[4]);
+			}
+			boundary = r1 != NULL && strtoull(p1, NULL, 10) == start->pos;
+			mysql_free_result(res);
+			if (boundary) {
+				sbuf_reset(&q);
+				sbuf_adds(&q, "SHOW BINLOG EVENTS IN ");
+				sbuf_sql_string(&q, start->file);
+				sbuf_printf(&q, " FROM %s LIMIT 1", e1);
+				sbuf_addc(&q, '\0');
+				/* the next event must start where this one ends */
+				res = q.oom ? NULL : dest_result(d, q.p);
+				if (res != NULL) {
+					MYSQL_ROW r2 = mysql_fetch_row(res);
+					boundary = r2 == NULL || (r2[1] && strcmp(r2[1], e1) == 0);
+					mysql_free_result(res);
+				} else
+					boundary = false;
+			}
+			if (!boundary && r1 != NULL) {
+				snprintf(err, errlen, "[replication] start = %.300s:%" PRIu64 ": not the "
+				    "start of an event in the source's binlog (SHOW BINLOG EVENTS "
+				    "lists them)", start->file, start->pos);
+				goto out;
+			}
+		}
+	}
+	ok = true;
+	*fatal = false;
+out:
+	sbuf_free(&q);
+	free(v);
+	free(w);
+	return ok;
+}
+
 /*
  * The first position: "current", "FILE:POS" or a GTID set. On MariaDB a
  * file position also gets the source's GTID position there
@@ -581,34 +807,39 @@ start_position(const struct cfg *c, struct ckpt *start, bool *fatal, char *err,
     size_t errlen)
 {
 	const char *s = c->start ? c->start : "current";
-	const char *colon = strrchr(s, ':');
 	struct dest d = { 0 };
 	struct sbuf q = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	bool ok;
+	enum start_kind kind;
+	char why[300];
 
 	memset(start, 0, sizeof(*start));
 	*fatal = false;
-	if (strcasecmp(s, "current") != 0) {
-		/*
-		 * FILE:POS unless it reads as a GTID set: MariaDB's have no ':',
-		 * MySQL's start with a server uuid ("uuid:5" is a GTID).
-		 */
-		bool uuid = colon != NULL && colon - s == 36 && s[8] == '-' &&
-		    s[13] == '-' && s[18] == '-' && s[23] == '-';
-		if (colon == NULL || uuid || strchr(s, ',') != NULL ||
-		    colon[1] == '\0' ||
-		    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
-			snprintf(start->gtid, sizeof(start->gtid), "%s", s);
-		} else {
-			snprintf(start->file, sizeof(start->file), "%.*s",
-			    (int)(colon - s), s);
-			start->pos = strtoull(colon + 1, NULL, 10);
+	kind = start_parse(s, start->file, sizeof(start->file), &start->pos, why, sizeof(why));
+	if (kind == START_BAD) {
+		/* check-config and cfg_load refuse it already */
+		snprintf(err, errlen, "[replication] start = '%s': %s", s, why);
+		*fatal = true;
+		return false;
+	}
+	if (kind == START_GTID_MARIADB || kind == START_GTID_MYSQL) {
+		if (strlen(s) >= sizeof(start->gtid)) {
+			snprintf(err, errlen, "[replication] start: a GTID set of %zu characters, "
+			    "more than the checkpoint holds", strlen(s));
+			*fatal = true;
+			return false;
 		}
+		snprintf(start->gtid, sizeof(start->gtid), "%s", s);
 	}
 	if (!dest_connect(&d, &c->source, "source")) {
 		snprintf(err, errlen, "%s", d.err);
+		return false;
+	}
+	/* nothing is written from a start the source cannot serve */
+	if (!start_check(&d, kind, start, fatal, err, errlen)) {
+		dest_close(&d);
 		return false;
 	}
 	if (strstr(mysql_get_server_info(d.my), "MariaDB") == NULL) {
