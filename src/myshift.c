@@ -14,6 +14,7 @@
 #include "src/statuscli.h"
 #include "src/verify.h"
 #include "src/cutover.h"
+#include "src/precheck.h"
 
 static void
 usage(FILE *f)
@@ -26,6 +27,8 @@ usage(FILE *f)
 	    "                 resuming from the checkpoint kept on the destination\n"
 	    "  status         show the running myshift's phase, positions, lag and progress\n"
 	    "                 (from its [status] listen; --json or --metrics as served)\n"
+	    "  precheck       check both servers and the account, the tables and what the\n"
+	    "                 destination refuses, before a migration (PASS/WARN/FAIL)\n"
 	    "  verify         compare the source and the destination table by table, row by\n"
 	    "                 row where they differ (--repair: rewrite those rows)\n"
 	    "  cutover        fence the source, let the destination apply its last write,\n"
@@ -153,7 +156,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check-config") != 0 &&
 	    strcmp(cmd, "status") != 0 && strcmp(cmd, "verify") != 0 &&
-	    strcmp(cmd, "cutover") != 0) {
+	    strcmp(cmd, "cutover") != 0 && strcmp(cmd, "precheck") != 0) {
 		fprintf(stderr, "myshift: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return 2;
@@ -170,6 +173,20 @@ main(int argc, char **argv)
 		rc = statuscli_run(c, json, metrics, stdout);
 		cfg_free(c);
 		return rc;
+	}
+	if (strcmp(cmd, "precheck") == 0) {
+		struct filter *f = make_filter(c, path);
+		int warns = 0, fails;
+		if (f == NULL) {
+			cfg_free(c);
+			return 2;
+		}
+		log_set_level(level_of(c->log_level));
+		fails = precheck_run(c, f, stdout, &warns);
+		printf("precheck: %d failed, %d warnings\n", fails, warns);
+		filter_free(f);
+		cfg_free(c);
+		return fails ? 1 : 0;
 	}
 	if (strcmp(cmd, "cutover") == 0) {
 		log_set_level(level_of(c->log_level));

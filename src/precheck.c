@@ -1,0 +1,737 @@
+/* precheck.c: `myshift precheck`: connectivity, binlog settings, privileges, tables, settings, and the upgrade check on the destination itself. */
+#include "src/precheck.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "proto/sbuf.h"
+#include "src/dest.h"
+#include "src/startpos.h"
+
+enum level { PASS, WARN, FAIL };
+
+struct pc {
+	const struct cfg *c;
+	const struct filter *f;
+	FILE *out;
+	int fails, warns;
+	struct dest src, dst;
+	bool src_up, dst_up, src_maria, dst_maria;
+	bool snapshot;           /* start = snapshot: the destination gets the schema */
+	char **dbs;              /* the selected source databases */
+	unsigned ndbs;
+};
+
+static void item(struct pc *p, enum level l, const char *name, const char *fix,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+item(struct pc *p, enum level l, const char *name, const char *fix, const char *fmt, ...)
+{
+	static const char *const tags[] = { "PASS", "WARN", "FAIL" };
+	va_list ap;
+
+	fprintf(p->out, "%s  %s: ", tags[l], name);
+	va_start(ap, fmt);
+	vfprintf(p->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->out);
+	if (l != PASS && fix != NULL)
+		fprintf(p->out, "      fix: %s\n", fix);
+	if (l == WARN)
+		p->warns++;
+	else if (l == FAIL)
+		p->fails++;
+}
+
+/* One value (malloc'ed, "" for NULL) of a query, NULL on an error. */
+static char *
+val(struct dest *d, const char *sql)
+{
+	char *v = NULL;
+
+	if (!dest_value(d, sql, &v))
+		return NULL;
+	return v ? v : strdup("");
+}
+
+/* major * 100 + minor of VERSION() */
+static int
+version_of(const char *v)
+{
+	int a = 0, b = 0;
+
+	sscanf(v, "%d.%d", &a, &b);
+	return a * 100 + b;
+}
+
+static void
+connectivity(struct pc *p)
+{
+	struct dest *d[2] = { &p->src, &p->dst };
+	const struct cfg_link *l[2] = { &p->c->source, &p->c->destination };
+	const char *n[2] = { "source", "destination" };
+
+	for (int i = 0; i < 2; i++) {
+		char *ver, *tls;
+		if (!dest_connect(d[i], l[i], n[i])) {
+			item(p, FAIL, n[i], "check [source]/[destination] host, port, user, "
+			    "password and TLS settings", "%s", d[i]->err);
+			continue;
+		}
+		ver = val(d[i], "SELECT VERSION()");
+		tls = val(d[i], "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
+		    "WHERE VARIABLE_NAME = 'Ssl_cipher'");
+		if (tls == NULL)
+			tls = val(d[i], "SELECT ''"); /* MySQL: performance_schema only */
+		item(p, PASS, n[i], NULL, "%s, %s, %s", d[i]->where, ver ? ver : "?",
+		    tls && tls[0] ? tls : "no TLS");
+		if (i == 0)
+			p->src_up = true, p->src_maria = dest_is_mariadb(d[i]);
+		else
+			p->dst_up = true, p->dst_maria = dest_is_mariadb(d[i]);
+		free(ver);
+		free(tls);
+	}
+}
+
+static void
+versions(struct pc *p)
+{
+	char *a = val(&p->src, "SELECT VERSION()"), *b = val(&p->dst, "SELECT VERSION()");
+
+	if (a == NULL || b == NULL)
+		item(p, WARN, "versions", NULL, "cannot read them");
+	else if (p->src_maria != p->dst_maria)
+		item(p, WARN, "versions", "run the upgrade check below and myshift verify after "
+		    "the copy", "%s %s -> %s %s: a cross-vendor migration (types, collations, "
+		    "JSON and SQL modes are translated where they can be)",
+		    p->src_maria ? "MariaDB" : "MySQL", a, p->dst_maria ? "MariaDB" : "MySQL", b);
+	else if (version_of(b) < version_of(a))
+		item(p, FAIL, "versions", "migrate to a destination of the same or a later "
+		    "version", "the destination %s is older than the source %s", b, a);
+	else
+		item(p, PASS, "versions", NULL, "%s -> %s", a, b);
+	free(a);
+	free(b);
+}
+
+static void
+binlog_settings(struct pc *p)
+{
+	MYSQL_RES *res = dest_result(&p->src, "SELECT @@GLOBAL.log_bin, @@GLOBAL.binlog_format, "
+	    "@@GLOBAL.binlog_row_image, @@GLOBAL.binlog_checksum, @@GLOBAL.server_id");
+	MYSQL_ROW r;
+	char *exp;
+	long long secs = -1;
+
+	if (res == NULL || (r = mysql_fetch_row(res)) == NULL) {
+		item(p, FAIL, "binlog", NULL, "cannot read the source's settings: %s", p->src.err);
+		if (res)
+			mysql_free_result(res);
+		return;
+	}
+	if (r[0] == NULL || strcmp(r[0], "1") != 0)
+		item(p, FAIL, "log_bin", "enable log_bin (and binlog_format = ROW) on the "
+		    "source and restart it", "binary logging is off on the source");
+	else
+		item(p, PASS, "log_bin", NULL, "on");
+	if (r[1] == NULL || strcasecmp(r[1], "ROW") != 0)
+		item(p, FAIL, "binlog_format", "SET GLOBAL binlog_format = 'ROW' (and in the "
+		    "configuration), then reconnect the applications", "%s, not ROW",
+		    r[1] ? r[1] : "NULL");
+	else
+		item(p, PASS, "binlog_format", NULL, "ROW");
+	if (r[2] == NULL || strcasecmp(r[2], "FULL") != 0)
+		item(p, p->snapshot ? FAIL : WARN, "binlog_row_image", "SET GLOBAL "
+		    "binlog_row_image = 'FULL'", "%s: %s", r[2] ? r[2] : "NULL", p->snapshot ?
+		    "the catch-up after the copy needs whole row images" :
+		    "partial images are replayed, but a row that drifted cannot be noticed");
+	else
+		item(p, PASS, "binlog_row_image", NULL, "FULL");
+	item(p, PASS, "binlog_checksum", NULL, "%s", r[3] ? r[3] : "NONE");
+	if (r[4] && strtol(r[4], NULL, 10) == p->c->server_id)
+		item(p, FAIL, "server_id", "choose another [replication] server_id",
+		    "the source's own server_id is %d", p->c->server_id);
+	mysql_free_result(res);
+	/* retention: the copy must finish before the binlogs it starts from are purged */
+	exp = val(&p->src, "SELECT @@GLOBAL.binlog_expire_logs_seconds");
+	if (exp != NULL)
+		secs = strtoll(exp, NULL, 10);
+	free(exp);
+	if (secs == 0 && p->src_maria) {
+		exp = val(&p->src, "SELECT @@GLOBAL.expire_logs_days");
+		if (exp != NULL)
+			secs = (long long)(strtod(exp, NULL) * 86400);
+		free(exp);
+	}
+	if (secs > 0 && secs < 7 * 86400)
+		item(p, WARN, "binlog retention", "raise binlog_expire_logs_seconds so that "
+		    "the copy and any pause fit", "%lld hours: the copy must finish, and a "
+		    "stopped myshift resume, within it", secs / 3600);
+	else
+		item(p, PASS, "binlog retention", NULL, secs <= 0 ? "binlogs are kept until "
+		    "purged by hand" : "%lld days", secs / 86400);
+	if (!p->src_maria) {
+		exp = val(&p->src, "SELECT @@GLOBAL.gtid_mode");
+		if (exp && strcasecmp(exp, "ON") != 0)
+			item(p, WARN, "gtid_mode", "gtid_mode = ON lets myshift resume by GTID "
+			    "after a failover", "%s", exp);
+		else if (exp)
+			item(p, PASS, "gtid_mode", NULL, "ON");
+		free(exp);
+	}
+}
+
+/* Server ids of the source's replicas. */
+static void
+replicas(struct pc *p)
+{
+	MYSQL_RES *res = dest_result(&p->src, p->src_maria ? "SHOW SLAVE HOSTS" :
+	    "SHOW REPLICAS");
+	MYSQL_ROW r;
+	bool clash = false;
+
+	if (res == NULL) {
+		item(p, WARN, "server_id", "grant REPLICATION SLAVE (MariaDB: REPLICATION "
+		    "MASTER ADMIN) to list them", "cannot list the source's replicas: %s",
+		    p->src.err);
+		return;
+	}
+	while ((r = mysql_fetch_row(res)) != NULL)
+		clash |= r[0] && strtol(r[0], NULL, 10) == p->c->server_id;
+	mysql_free_result(res);
+	if (clash)
+		item(p, FAIL, "server_id", "choose a [replication] server_id no replica of the "
+		    "source uses", "replica %d is registered on the source already",
+		    p->c->server_id);
+	else
+		item(p, PASS, "server_id", NULL, "%d is unique among the source's replicas",
+		    p->c->server_id);
+}
+
+/* The account's grants as one upper-case text. */
+static char *
+grants(struct dest *d)
+{
+	MYSQL_RES *res = dest_result(d, "SHOW GRANTS");
+	MYSQL_ROW r;
+	struct sbuf b = { 0 };
+
+	if (res == NULL)
+		return NULL;
+	while ((r = mysql_fetch_row(res)) != NULL)
+		if (r[0]) {
+			sbuf_adds(&b, r[0]);
+			sbuf_addc(&b, '\n');
+		}
+	mysql_free_result(res);
+	sbuf_addc(&b, '\0');
+	for (size_t i = 0; b.p && i < b.len; i++)
+		b.p[i] = (char)toupper((unsigned char)b.p[i]);
+	return b.oom ? NULL : b.p;
+}
+
+static void
+privileges(struct pc *p)
+{
+	char *g = p->src_up ? grants(&p->src) : NULL;
+	struct sbuf miss = { 0 }, soft = { 0 };
+
+	if (g != NULL) {
+		bool all = strstr(g, "ALL PRIVILEGES ON *.*") != NULL;
+		const char *need[] = { "REPLICATION SLAVE", "SELECT", "SHOW VIEW", "TRIGGER",
+			"EVENT", NULL };
+		for (unsigned i = 0; !all && need[i]; i++)
+			if (strstr(g, need[i]) == NULL &&
+			    !(i == 0 && strstr(g, "REPLICATION REPLICA") != NULL))
+				sbuf_printf(&miss, "%s%s", miss.len ? ", " : "", need[i]);
+		if (!all && strstr(g, "REPLICATION CLIENT") == NULL &&
+		    strstr(g, "BINLOG MONITOR") == NULL)
+			sbuf_printf(&miss, "%s%s", miss.len ? ", " : "", p->src_maria ?
+			    "BINLOG MONITOR" : "REPLICATION CLIENT");
+		if (!all && !p->src_maria) {
+			if (strstr(g, "RELOAD") == NULL)
+				sbuf_adds(&soft, "RELOAD (without it each snapshot locks the tables "
+				    "read one by one)");
+			if (strstr(g, "BACKUP_ADMIN") == NULL)
+				sbuf_printf(&soft, "%sBACKUP_ADMIN (without it DDL is not kept "
+				    "out during the copy)", soft.len ? "; " : "");
+		}
+		sbuf_addc(&miss, '\0');
+		sbuf_addc(&soft, '\0');
+		if (miss.len > 1)
+			item(p, FAIL, "source privileges", "GRANT them ON *.* to the source account",
+			    "missing: %s", miss.p);
+		else
+			item(p, PASS, "source privileges", NULL, "replication and reading granted");
+		if (soft.len > 1)
+			item(p, WARN, "source privileges", "GRANT them to the source account",
+			    "%s", soft.p);
+	} else if (p->src_up)
+		item(p, WARN, "source privileges", NULL, "cannot read them: %s", p->src.err);
+	free(g);
+	g = p->dst_up ? grants(&p->dst) : NULL;
+	if (g != NULL) {
+		/* MySQL shows ALL as the list of what it grants */
+		static const char *const need[] = { "SELECT", "INSERT", "UPDATE", "DELETE",
+			"CREATE", "DROP", "ALTER", "INDEX", "REFERENCES", "CREATE VIEW",
+			"CREATE ROUTINE", "ALTER ROUTINE", "TRIGGER", "EVENT", NULL };
+		sbuf_reset(&miss);
+		for (unsigned i = 0; strstr(g, "ALL PRIVILEGES") == NULL && need[i]; i++)
+			if (strstr(g, need[i]) == NULL)
+				sbuf_printf(&miss, "%s%s", miss.len ? ", " : "", need[i]);
+		sbuf_addc(&miss, '\0');
+		if (miss.len > 1)
+			item(p, FAIL, "destination privileges", "GRANT ALL ON the replicated "
+			    "databases and on the state schema to the destination account",
+			    "missing: %s", miss.p);
+		else
+			item(p, PASS, "destination privileges", NULL, "everything a migration writes");
+	}
+	free(g);
+	sbuf_free(&miss);
+	sbuf_free(&soft);
+}
+
+static void
+add_list(struct sbuf *b, const char *db, const char *t, unsigned *n)
+{
+	if ((*n)++ < 20)
+		sbuf_printf(b, "%s`%s`.`%s`", b->len ? ", " : "", db, t);
+	else if (*n == 21)
+		sbuf_adds(b, ", ...");
+}
+
+static void
+tables(struct pc *p)
+{
+	MYSQL_RES *res = dest_result(&p->src, "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, "
+	    "IFNULL(t.ENGINE, ''), (SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS c "
+	    "WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME AND "
+	    "c.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE')), IFNULL(t.DATA_LENGTH, 0) + "
+	    "IFNULL(t.INDEX_LENGTH, 0) FROM information_schema.TABLES t WHERE t.TABLE_TYPE = "
+	    "'BASE TABLE' AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', "
+	    "'performance_schema', 'sys') ORDER BY 1, 2");
+	MYSQL_ROW r;
+	struct sbuf keyless = { 0 }, engines = { 0 }, exist = { 0 };
+	unsigned nk = 0, ne = 0, nx = 0, n = 0;
+	unsigned long long bytes = 0;
+
+	if (res == NULL) {
+		item(p, FAIL, "tables", NULL, "cannot list the source's tables: %s", p->src.err);
+		return;
+	}
+	while ((r = mysql_fetch_row(res)) != NULL) {
+		char ddb[200], dt[200], sql[600];
+		char *has;
+		if (!filter_table(p->f, r[0], r[1]))
+			continue;
+		n++;
+		bytes += strtoull(r[4], NULL, 10);
+		if (strtol(r[3], NULL, 10) == 0)
+			add_list(&keyless, r[0], r[1], &nk);
+		if (strcasecmp(r[2], "InnoDB") != 0)
+			add_list(&engines, r[0], r[1], &ne);
+		/* a new database for the upgrade check */
+		if (p->ndbs == 0 || strcmp(p->dbs[p->ndbs - 1], r[0]) != 0) {
+			char **nd = realloc(p->dbs, (p->ndbs + 1) * sizeof(*nd));
+			if (nd != NULL && (nd[p->ndbs] = strdup(r[0])) != NULL) {
+				p->dbs = nd;
+				p->ndbs++;
+			} else if (nd != NULL)
+				p->dbs = nd;
+		}
+		if (!p->dst_up || !p->snapshot)
+			continue;
+		filter_map(p->f, r[0], r[1], ddb, sizeof(ddb), dt, sizeof(dt));
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+		    "TABLE_SCHEMA = '%s' AND TABLE_NAME = '%s'", ddb, dt);
+		has = strchr(ddb, '\'') || strchr(dt, '\'') ? NULL : val(&p->dst, sql);
+		if (has && strcmp(has, "0") != 0)
+			add_list(&exist, ddb, dt, &nx);
+		free(has);
+	}
+	mysql_free_result(res);
+	sbuf_addc(&keyless, '\0');
+	sbuf_addc(&engines, '\0');
+	sbuf_addc(&exist, '\0');
+	item(p, PASS, "tables", NULL, "%u selected, %.1f MB of data and indexes on the source: "
+	    "the destination needs at least that much free", n, (double)bytes / 1e6);
+	if (nk)
+		item(p, WARN, "keys", "add a primary key where you can", "%u table(s) without a "
+		    "primary or unique NOT NULL key are copied whole in one snapshot and replayed "
+		    "by full-row match: %s", nk, keyless.p);
+	else
+		item(p, PASS, "keys", NULL, "every table has a primary or unique NOT NULL key");
+	if (ne)
+		item(p, WARN, "engines", "ALTER TABLE ... ENGINE = InnoDB: other engines are not "
+		    "transactional, a consistent copy cannot be promised", "%u table(s) not "
+		    "InnoDB: %s", ne, engines.p);
+	if (nx)
+		item(p, strcasecmp(p->c->copy_on_conflict, "ignore") == 0 ? WARN : FAIL,
+		    "conflicts", "drop them on the destination, or set [copy] on_conflict = "
+		    "ignore to reuse identical ones", "%u table(s) exist on the destination "
+		    "already: %s", nx, exist.p);
+	else if (p->snapshot && p->dst_up)
+		item(p, PASS, "conflicts", NULL, "no selected table exists on the destination");
+	sbuf_free(&keyless);
+	sbuf_free(&engines);
+	sbuf_free(&exist);
+}
+
+/* A setting compared between the two servers. */
+static void
+same(struct pc *p, const char *var, enum level differ, const char *fix)
+{
+	char sql[200], *a, *b;
+
+	snprintf(sql, sizeof(sql), "SELECT @@GLOBAL.%s", var);
+	a = val(&p->src, sql);
+	b = val(&p->dst, sql);
+	if (a && b && strcmp(a, b) != 0)
+		item(p, differ, var, fix, "source '%s', destination '%s'", a, b);
+	else if (a && b)
+		item(p, PASS, var, NULL, "'%s' on both", a);
+	free(a);
+	free(b);
+}
+
+static void
+settings(struct pc *p)
+{
+	char *a, *b;
+
+	same(p, "lower_case_table_names", WARN, "set the destination's like the source's "
+	    "(only when it is initialised)");
+	same(p, "sql_mode", WARN, "myshift replays each statement under the source's SQL "
+	    "mode; the applications will see the destination's");
+	same(p, "character_set_server", WARN, "tables keep their own character sets; new "
+	    "ones get the destination's default");
+	same(p, "collation_server", WARN, "see [apply] collation_map");
+	a = val(&p->src, "SELECT @@GLOBAL.max_allowed_packet");
+	b = val(&p->dst, "SELECT @@GLOBAL.max_allowed_packet");
+	if (a && b && strtoull(b, NULL, 10) < strtoull(a, NULL, 10))
+		item(p, WARN, "max_allowed_packet", "raise it on the destination to the source's",
+		    "destination %s < source %s: a large row may not fit", b, a);
+	else if (a && b)
+		item(p, PASS, "max_allowed_packet", NULL, "destination %s, source %s", b, a);
+	free(a);
+	free(b);
+	a = val(&p->src, "SELECT COUNT(*) FROM mysql.time_zone_name");
+	b = val(&p->dst, "SELECT COUNT(*) FROM mysql.time_zone_name");
+	if (a && b && strcmp(b, "0") == 0 && strcmp(a, "0") != 0)
+		item(p, WARN, "time zones", "load them: mysql_tzinfo_to_sql /usr/share/zoneinfo | "
+		    "mysql mysql", "the destination has no time zone tables, the source has %s "
+		    "zones: CONVERT_TZ and named time zones return NULL there", a);
+	else if (a && b)
+		item(p, PASS, "time zones", NULL, "%s zones on the source, %s on the destination",
+		    a, b);
+	free(a);
+	free(b);
+}
+
+/*
+ * Replace every reference to database from in s, `from`. or from. (not
+ * inside a longer name), by `to`. (a new string).
+ */
+static char *
+requalify(const char *s, const char *from, const char *to)
+{
+	struct sbuf b = { 0 };
+	size_t fl = strlen(from);
+	const char *start = s;
+
+	while (*s) {
+		bool quoted = s[0] == '`' && strncmp(s + 1, from, fl) == 0 &&
+		    s[1 + fl] == '`' && s[2 + fl] == '.';
+		bool bare = strncmp(s, from, fl) == 0 && s[fl] == '.' &&
+		    (s == start || !(isalnum((unsigned char)s[-1]) || s[-1] == '_' ||
+		    s[-1] == '$' || s[-1] == '`' || s[-1] == '.'));
+		if (quoted || bare) {
+			sbuf_printf(&b, "`%s`.", to);
+			s += quoted ? fl + 3 : fl + 1;
+		} else
+			sbuf_addc(&b, *s++);
+	}
+	sbuf_addc(&b, '\0');
+	return b.oom ? NULL : b.p;
+}
+
+/* Drop " DEFINER=`u`@`h`" from a CREATE text (a missing account is not the point here). */
+static void
+strip_definer(char *s)
+{
+	char *d = strstr(s, "DEFINER=");
+	char *e;
+
+	if (d == NULL)
+		return;
+	e = d + 8;
+	for (int part = 0; part < 2; part++) {
+		if (*e == '`') {
+			e = strchr(e + 1, '`');
+			if (e == NULL)
+				return;
+			e++;
+		} else
+			while (*e && *e != '@' && *e != ' ')
+				e++;
+		if (part == 0 && *e == '@')
+			e++;
+	}
+	memmove(d, e, strlen(e) + 1);
+}
+
+/*
+ * Run one CREATE of the source in the scratch schema, under the source's
+ * SQL mode; false (after a FAIL item) if the destination refuses it.
+ */
+static bool
+try_create(struct pc *p, const char *kind, const char *db, const char *name,
+    const char *mode, const char *text, const char *scratch, bool report)
+{
+	char *sql = requalify(text, db, scratch);
+	struct sbuf q = { 0 };
+	bool ok;
+
+	if (sql == NULL)
+		return false;
+	strip_definer(sql);
+	sbuf_adds(&q, "SET SESSION sql_mode = ");
+	sbuf_sql_string(&q, mode ? mode : "");
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_exec(&p->dst, q.p) && mysql_select_db(p->dst.my, scratch) == 0 &&
+	    dest_exec(&p->dst, sql);
+	if (!ok && report)
+		item(p, FAIL, "upgrade check", "change it on the source, or create it by hand "
+		    "on the destination after the migration", "the destination refuses %s "
+		    "`%s`.`%s`: %s", kind, db, name, p->dst.err);
+	sbuf_free(&q);
+	free(sql);
+	return ok;
+}
+
+/* The objects of db of one kind: SHOW statements and the columns to read. */
+static void
+objects_of(struct pc *p, const char *db, const char *scratch, const char *kind,
+    unsigned *n, unsigned *bad)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *list;
+	MYSQL_ROW r;
+	char **names = NULL;
+	unsigned nn = 0;
+	bool view = strcmp(kind, "VIEW") == 0;
+
+	if (view)
+		sbuf_adds(&q, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ");
+	else if (strcmp(kind, "TRIGGER") == 0)
+		sbuf_adds(&q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+		    "TRIGGER_SCHEMA = ");
+	else if (strcmp(kind, "EVENT") == 0)
+		sbuf_adds(&q, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ");
+	else
+		sbuf_printf(&q, "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+		    "ROUTINE_TYPE = '%s' AND ROUTINE_SCHEMA = ", kind);
+	sbuf_sql_string(&q, db);
+	sbuf_addc(&q, '\0');
+	list = q.oom ? NULL : dest_result(&p->src, q.p);
+	sbuf_free(&q);
+	if (list == NULL)
+		return;
+	while ((r = mysql_fetch_row(list)) != NULL) {
+		char **nl = realloc(names, (nn + 1) * sizeof(*nl));
+		if (nl == NULL)
+			break;
+		names = nl;
+		names[nn++] = strdup(r[0]);
+	}
+	mysql_free_result(list);
+	/* views on views: passes until none is created any more */
+	for (unsigned pass = 0, left = nn, made = 1; left > 0 && made > 0; pass++) {
+		made = 0;
+		for (unsigned i = 0; i < nn; i++) {
+			MYSQL_RES *res;
+			MYSQL_ROW c;
+			const char *text = NULL, *mode = NULL;
+			bool last = !view || pass > nn;
+			if (names[i] == NULL)
+				continue;
+			sbuf_reset(&q);
+			sbuf_printf(&q, "SHOW CREATE %s ", kind);
+			dest_quote(&q, db);
+			sbuf_addc(&q, '.');
+			dest_quote(&q, names[i]);
+			sbuf_addc(&q, '\0');
+			res = q.oom ? NULL : dest_result(&p->src, q.p);
+			c = res ? mysql_fetch_row(res) : NULL;
+			if (c != NULL) {
+				if (view)
+					text = c[1];
+				else if (strcmp(kind, "TRIGGER") == 0 || strcmp(kind, "EVENT") == 0) {
+					mode = c[1];
+					text = c[strcmp(kind, "EVENT") == 0 ? 3 : 2];
+				} else {
+					mode = c[1];
+					text = c[2];
+				}
+			}
+			if (text != NULL && (try_create(p, kind, db, names[i], mode, text, scratch,
+			    last) || last)) {
+				free(names[i]);
+				names[i] = NULL;
+				left--;
+				made++;
+				(*n)++;
+			} else if (text == NULL) {
+				free(names[i]);
+				names[i] = NULL;
+				left--;
+			}
+			if (res)
+				mysql_free_result(res);
+		}
+		if (view && made == 0 && left > 0) {
+			/* the rest fail for good: report them */
+			for (unsigned i = 0; i < nn; i++)
+				if (names[i] != NULL) {
+					MYSQL_RES *res;
+					MYSQL_ROW c;
+					sbuf_reset(&q);
+					sbuf_adds(&q, "SHOW CREATE VIEW ");
+					dest_quote(&q, db);
+					sbuf_addc(&q, '.');
+					dest_quote(&q, names[i]);
+					sbuf_addc(&q, '\0');
+					res = q.oom ? NULL : dest_result(&p->src, q.p);
+					c = res ? mysql_fetch_row(res) : NULL;
+					if (c != NULL && !try_create(p, kind, db, names[i], NULL, c[1],
+					    scratch, true))
+						(*bad)++;
+					if (res)
+						mysql_free_result(res);
+					free(names[i]);
+					names[i] = NULL;
+				}
+			left = 0;
+		}
+	}
+	for (unsigned i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+	sbuf_free(&q);
+}
+
+/*
+ * The upgrade check, done by the destination itself: every selected
+ * table, view, routine, trigger and event of the source created in a
+ * scratch schema there, which is dropped again.
+ */
+static void
+upgrade(struct pc *p)
+{
+	int fails0 = p->fails;
+	unsigned n = 0, bad = 0;
+
+	for (unsigned i = 0; i < p->ndbs; i++) {
+		char scratch[128], *gm;
+		struct sbuf q = { 0 };
+		MYSQL_RES *res;
+		MYSQL_ROW r;
+		snprintf(scratch, sizeof(scratch), "%s_precheck_%ld_%u", p->c->state_schema,
+		    (long)getpid(), i);
+		if (!dest_execf(&p->dst, "CREATE DATABASE `%s`", scratch)) {
+			item(p, WARN, "upgrade check", "grant CREATE on the destination",
+			    "cannot create the scratch schema: %s", p->dst.err);
+			return;
+		}
+		gm = val(&p->src, "SELECT @@GLOBAL.sql_mode");
+		sbuf_adds(&q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
+		    "'BASE TABLE' AND TABLE_SCHEMA = ");
+		sbuf_sql_string(&q, p->dbs[i]);
+		sbuf_addc(&q, '\0');
+		res = q.oom ? NULL : dest_result(&p->src, q.p);
+		/* tables: without their foreign keys' order mattering */
+		if (!dest_exec(&p->dst, "SET SESSION foreign_key_checks = 0"))
+			item(p, WARN, "upgrade check", NULL, "%s", p->dst.err);
+		while (res && (r = mysql_fetch_row(res)) != NULL) {
+			MYSQL_RES *cr;
+			MYSQL_ROW c;
+			if (!filter_table(p->f, p->dbs[i], r[0]))
+				continue;
+			sbuf_reset(&q);
+			sbuf_adds(&q, "SHOW CREATE TABLE ");
+			dest_quote(&q, p->dbs[i]);
+			sbuf_addc(&q, '.');
+			dest_quote(&q, r[0]);
+			sbuf_addc(&q, '\0');
+			cr = q.oom ? NULL : dest_result(&p->src, q.p);
+			c = cr ? mysql_fetch_row(cr) : NULL;
+			if (c != NULL && c[1] != NULL) {
+				n++;
+				if (!try_create(p, "table", p->dbs[i], r[0], gm, c[1], scratch, true))
+					bad++;
+			}
+			if (cr)
+				mysql_free_result(cr);
+		}
+		if (res)
+			mysql_free_result(res);
+		free(gm);
+		sbuf_free(&q);
+		objects_of(p, p->dbs[i], scratch, "FUNCTION", &n, &bad);
+		objects_of(p, p->dbs[i], scratch, "PROCEDURE", &n, &bad);
+		objects_of(p, p->dbs[i], scratch, "VIEW", &n, &bad);
+		objects_of(p, p->dbs[i], scratch, "TRIGGER", &n, &bad);
+		objects_of(p, p->dbs[i], scratch, "EVENT", &n, &bad);
+		if (!dest_execf(&p->dst, "DROP DATABASE `%s`", scratch))
+			item(p, WARN, "upgrade check", "drop it by hand", "cannot drop the scratch "
+			    "schema `%s`: %s", scratch, p->dst.err);
+	}
+	if (p->fails == fails0)
+		item(p, PASS, "upgrade check", NULL, "the destination creates all %u selected "
+		    "tables and objects of the source as they are", n);
+}
+
+int
+precheck_run(const struct cfg *c, const struct filter *f, FILE *out, int *nwarn)
+{
+	struct pc p;
+	char file[512], why[300];
+	uint64_t pos;
+
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	p.f = f;
+	p.out = out;
+	p.snapshot = start_parse(c->start, file, sizeof(file), &pos, why, sizeof(why)) ==
+	    START_SNAPSHOT;
+	connectivity(&p);
+	if (p.src_up) {
+		binlog_settings(&p);
+		replicas(&p);
+	}
+	privileges(&p);
+	if (p.src_up && p.dst_up) {
+		versions(&p);
+		settings(&p);
+	}
+	if (p.src_up)
+		tables(&p);
+	if (p.src_up && p.dst_up)
+		upgrade(&p);
+	for (unsigned i = 0; i < p.ndbs; i++)
+		free(p.dbs[i]);
+	free(p.dbs);
+	dest_close(&p.src);
+	dest_close(&p.dst);
+	*nwarn = p.warns;
+	return p.fails;
+}

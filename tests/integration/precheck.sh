@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# precheck.sh: `myshift precheck` on real servers.
+#
+# A source with database app (a keyed table, a keyless one, a view on a
+# view, a function, a procedure, a trigger, an event): precheck exits 0,
+# WARNs about the keyless table (naming it) and PASSes the upgrade check
+# (everything created in a scratch schema on the destination, which is
+# dropped again).  It exits 1 with a FAIL naming the cause for:
+#   - binlog_format = STATEMENT on the source;
+#   - a source with binary logging off (a second server, --skip-log-bin);
+#   - a source account without REPLICATION SLAVE (the privilege named);
+#   - a view calling a function the destination lacks (in a database the
+#     filter leaves out): the view named with the destination's error.
+
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
+. "$top_srcdir/tests/lib/migrate.sh"
+
+mig_require
+mig_source src
+mig_dest dst
+srv_scratch
+ERRORS=0
+check_fail() {
+	echo "FAIL: $*" >&2
+	ERRORS=$((ERRORS + 1))
+}
+
+srv_sql src - <<-EOF || fail "cannot load app"
+	CREATE DATABASE app;
+	CREATE TABLE app.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB;
+	CREATE TABLE app.nokey (x INT, y VARCHAR(10)) ENGINE=InnoDB;
+	CREATE TABLE app.log (id INT PRIMARY KEY AUTO_INCREMENT, what VARCHAR(20)) ENGINE=InnoDB;
+	DELIMITER //
+	CREATE FUNCTION app.dbl(x INT) RETURNS INT DETERMINISTIC RETURN x * 2 //
+	CREATE PROCEDURE app.p() BEGIN SELECT 1; END //
+	CREATE TRIGGER app.t_ai AFTER INSERT ON app.t FOR EACH ROW INSERT INTO app.log (what) VALUES ('ins') //
+	CREATE EVENT app.ev ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' DO DELETE FROM app.log //
+	DELIMITER ;
+	CREATE VIEW app.v1 AS SELECT id, app.dbl(v) AS d FROM app.t;
+	CREATE VIEW app.v2 AS SELECT id, d + 1 AS e FROM app.v1;
+	CREATE DATABASE other;
+	CREATE FUNCTION other.f() RETURNS INT DETERMINISTIC RETURN 7;
+	EOF
+
+# precheck NAME CONFIG WANT_RC [REGEX...]: run it, check its status and output
+precheck() {
+	local name=$1 cfg=$2 want=$3 out rc re
+	shift 3
+	out=$("$MYSHIFT" precheck -c "$cfg" 2>&1)
+	rc=$?
+	echo "== $name (exit $rc)"
+	echo "$out" | grep -E '^(WARN|FAIL)|fix:|^precheck:' | sed 's/^/  /' | cut -c1-240
+	[ "$rc" = "$want" ] || check_fail "$name: exit $rc, expected $want"
+	for re in "$@"; do
+		echo "$out" | grep -Eq -- "$re" || check_fail "$name: the output has no '$re'"
+	done
+	LAST=$out
+}
+
+mig_config "$SRV_ROOT/good.ini" src dst snapshot "[filter]
+include_databases = app"
+precheck "a good setup" "$SRV_ROOT/good.ini" 0 '^WARN  keys: .*`app`.`nokey`' \
+    '^PASS  upgrade check: the destination creates all' '^PASS  log_bin' '^PASS  source privileges'
+[ -z "$(srv_sql dst "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '%precheck%'")" ] ||
+    check_fail "the scratch schema was left on the destination"
+[ -z "$(srv_sql dst "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'app'")" ] ||
+    check_fail "precheck created app on the destination"
+
+srv_sql src "SET GLOBAL binlog_format = 'STATEMENT'" || fail "cannot set binlog_format"
+precheck "binlog_format = STATEMENT" "$SRV_ROOT/good.ini" 1 '^FAIL  binlog_format: STATEMENT'
+srv_sql src "SET GLOBAL binlog_format = 'ROW'" || fail "cannot restore binlog_format"
+
+srv_start src2 --skip-log-bin
+srv_sql src2 "CREATE USER '$MIG_REPL_USER'@'127.0.0.1' IDENTIFIED BY '$MIG_REPL_PW';
+    GRANT ALL ON *.* TO '$MIG_REPL_USER'@'127.0.0.1'" || fail "cannot create the user on src2"
+mig_config "$SRV_ROOT/nolog.ini" src2 dst snapshot
+precheck "log_bin off" "$SRV_ROOT/nolog.ini" 1 '^FAIL  log_bin: binary logging is off'
+
+srv_sql src "CREATE USER norepl@'127.0.0.1' IDENTIFIED BY 'No-repl1';
+    GRANT SELECT, SHOW VIEW, TRIGGER, EVENT ON *.* TO norepl@'127.0.0.1'" ||
+    fail "cannot create norepl"
+sed "s/^user = $MIG_REPL_USER\$/user = norepl/; s/^password = $MIG_REPL_PW\$/password = No-repl1/" \
+    "$SRV_ROOT/good.ini" >"$SRV_ROOT/norepl.ini" && chmod 600 "$SRV_ROOT/norepl.ini"
+precheck "no REPLICATION SLAVE" "$SRV_ROOT/norepl.ini" 1 \
+    '^FAIL  source privileges: missing: REPLICATION SLAVE'
+
+srv_sql src "CREATE VIEW app.vf AS SELECT other.f() AS seven" || fail "cannot create app.vf"
+precheck "a view calling a function the destination lacks" "$SRV_ROOT/good.ini" 1 \
+    '^FAIL  upgrade check: the destination refuses VIEW `app`.`vf`'
+srv_sql src "DROP VIEW app.vf" || fail "cannot drop app.vf"
+
+[ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
+echo "PASS: precheck passes a good setup, warns about a keyless table, fails bad binlog settings, a missing privilege and an object the destination refuses"
