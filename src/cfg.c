@@ -327,6 +327,16 @@ read_password_file(struct loader *l, const char *path, int line)
 	return strdup(buf);
 }
 
+/* The line where section.name was set (0 if it was not). */
+static int
+key_line(const struct loader *l, const char *section, const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			return l->seen[i].line;
+	return 0;
+}
+
 /* Cross-key checks and derived values. */
 static void
 check(struct loader *l, struct cfg *c, struct stat *st)
@@ -361,13 +371,22 @@ check(struct loader *l, struct cfg *c, struct stat *st)
 		add_error(l, 0, "holds a password but is readable by others (mode %04o): "
 		    "chmod 600 it, or use password_file or the environment",
 		    (unsigned)(st->st_mode & 07777));
-	for (size_t i = 0; i < NKEYS; i++) {
+	{
 		char file[512], why[300];
 		uint64_t pos;
-		if (strcmp(keys[i].section, "replication") != 0 || strcmp(keys[i].name, "start") != 0)
-			continue;
 		if (start_parse(c->start, file, sizeof(file), &pos, why, sizeof(why)) == START_BAD)
-			add_error(l, l->seen[i].line, "[replication] start = '%s': %s", c->start, why);
+			add_error(l, key_line(l, "replication", "start"), "[replication] start = "
+			    "'%s': %s", c->start, why);
+	}
+	/* accepted here means usable by run: the listener's address */
+	if (c->status_listen && c->status_listen[0]) {
+		const char *colon = strrchr(c->status_listen, ':');
+		char *end = NULL;
+		long port = colon ? strtol(colon + 1, &end, 10) : 0;
+		if (colon == NULL || colon == c->status_listen || end == NULL || *end ||
+		    port < 1 || port > 65535)
+			add_error(l, key_line(l, "status", "listen"), "[status] listen = '%s': "
+			    "expected host:port (like 127.0.0.1:9104)", c->status_listen);
 	}
 	if (c->state_schema && strpbrk(c->state_schema, "`.'\" ") != NULL)
 		add_error(l, 0, "[apply] state_schema '%s' must be a plain name",
