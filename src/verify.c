@@ -745,7 +745,7 @@ int_bounds(struct verify *v, struct vtable *t, char ***out, unsigned *nout, bool
 	MYSQL_ROW row;
 	long long lo, hi, est, step, n;
 	char *e1, *e2, **b;
-	bool is_int = false;
+	bool is_int = false, parsed;
 
 	if (t->k.nkey != 1)
 		return false;
@@ -783,8 +783,9 @@ int_bounds(struct verify *v, struct vtable *t, char ***out, unsigned *nout, bool
 	lo = strtoll(row[0], &e1, 10);
 	hi = strtoll(row[1], &e2, 10);
 	est = row[2] ? strtoll(row[2], NULL, 10) : 0;
+	parsed = errno == 0 && *e1 == '\0' && *e2 == '\0'; /* before the row is freed */
 	mysql_free_result(res);
-	if (errno != 0 || *e1 || *e2 || hi - lo > LLONG_MAX / 4 || hi < lo)
+	if (!parsed || hi - lo > LLONG_MAX / 4 || hi < lo)
 		return false; /* UNSIGNED beyond the signed range: the server's way */
 	if (est < 1)
 		est = 1;
