@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum cfg_type {
 	CFG_STR,
@@ -363,6 +364,15 @@ check(struct loader *l, struct cfg *c, struct stat *st)
 			k->password = strdup(getenv(envs[i]));
 		if (k->ssl_mode && !strcasecmp(k->ssl_mode, "verify_ca") && k->ssl_ca == NULL)
 			add_error(l, 0, "[%s] ssl_mode = verify_ca needs ssl_ca", names[i]);
+		/* files the TLS handshake reads: unreadable ones fail every connection */
+		{
+			const char *f[3] = { k->ssl_ca, k->ssl_cert, k->ssl_key };
+			const char *n[3] = { "ssl_ca", "ssl_cert", "ssl_key" };
+			for (int j = 0; j < 3; j++)
+				if (f[j] != NULL && f[j][0] != '\0' && access(f[j], R_OK) != 0)
+					add_error(l, key_line(l, names[i], n[j]), "[%s] %s = %s: %s",
+					    names[i], n[j], f[j], strerror(errno));
+		}
 	}
 	if (c->server_id == 0)
 		add_error(l, 0, "[replication] server_id is required: a number no other "
@@ -378,6 +388,9 @@ check(struct loader *l, struct cfg *c, struct stat *st)
 			add_error(l, key_line(l, "replication", "start"), "[replication] start = "
 			    "'%s': %s", c->start, why);
 	}
+	if (c->copy_definer && c->copy_definer[0] && strchr(c->copy_definer, '@') == NULL)
+		add_error(l, key_line(l, "copy", "definer"), "[copy] definer = '%s': expected "
+		    "an account, 'user'@'host'", c->copy_definer);
 	/* accepted here means usable by run: the listener's address */
 	if (c->status_listen && c->status_listen[0]) {
 		const char *colon = strrchr(c->status_listen, ':');

@@ -10,7 +10,9 @@
 # GTID set of the other flavour, GTIDs the source never executed, a
 # purged binlog file, a position inside an event.  None of them leaves a
 # checkpoint row on the destination.  The corrected configuration
-# (start = current) then runs normally.
+# (start = current) then runs normally.  Other keys of the same pattern
+# (accepted by check-config, refused by run): [status] listen without a
+# port, a [copy] definer that is no account, an unreadable ssl_ca.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -67,6 +69,19 @@ try 0-1 2 'expected snapshot, current'
 try "srcbin:4" 2 'not a binlog file name'
 try "${cur% *}:3" 2 'not a position'
 try "3E11FA47-71CA-11E1-9E33-C80AA9429562:0-5" 2 'expected snapshot, current'
+
+echo "other keys that check-config accepted and run then refused"
+for extra in "[status]
+listen = 127.0.0.1" "[copy]
+definer = nobody" "[source]
+ssl_ca = $SRV_ROOT/no-such-ca.pem"; do
+	mig_config "$SRV_ROOT/k.ini" src dst current "$extra"
+	out=$("$MYSHIFT" check-config -c "$SRV_ROOT/k.ini" 2>&1)
+	rc=$?
+	echo "${extra//$'\n'/ }: exit $rc: $out"
+	[ "$rc" = 2 ] && echo "$out" | grep -Eq 'k\.ini:[0-9]+: ' ||
+	    check_fail "check-config accepts ${extra//$'\n'/ } or names no line: $out"
+done
 
 echo "values the source cannot serve"
 if srv_is_mysql src; then
