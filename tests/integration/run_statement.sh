@@ -178,10 +178,11 @@ touch "$T/stop"
 wait "$writer_pid"
 writer_pid=
 
-# dst_big_rows: rows of st.big the destination has, committed or not.
+# dst_big_rows: rows of st.big myshift wrote on the destination, committed
+# or not (the blocker's row not counted).
 dst_big_rows() {
 	srv_sql dst "SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;
-	    SELECT COUNT(*) FROM st.big"
+	    SELECT COUNT(*) FROM st.big WHERE v <> 'blocker'"
 }
 # big_applying: the destination is in the middle of the 50,000-row transaction.
 big_applying() {
@@ -189,8 +190,24 @@ big_applying() {
 	n=$(dst_big_rows)
 	[ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -lt 50000 ]
 }
+# blocked_on_lock: a destination session waits for a row lock.
+blocked_on_lock() {
+	[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.INNODB_TRX
+	    WHERE trx_state = 'LOCK WAIT'")" -gt 0 ]
+}
+# A destination session holds the row lock of the transaction's last key for
+# a few seconds, so that the transaction is caught half applied however fast
+# the destination is (a poll alone misses it on a quick machine).
+srv_sql dst "BEGIN; INSERT INTO st.big VALUES (50000, 'blocker'); SELECT SLEEP(8); ROLLBACK" \
+    >/dev/null 2>&1 &
+blocker_pid=$!
+blocker_started() {
+	[ "$(srv_sql dst "SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;
+	    SELECT COUNT(*) FROM st.big")" = 1 ]
+}
+wait_until -t 30 blocker_started || fail "the blocking session on the destination did not start"
 src "INSERT INTO st.big SELECT seq, REPEAT('b', 100) FROM $(srv_seq 50000)"
-if wait_until -t 120 big_applying; then
+if wait_until -t 120 blocked_on_lock && big_applying; then
 	echo "SIGTERM while the destination holds $(dst_big_rows) of 50000 uncommitted rows"
 	sigterm "during the 50,000-row transaction"
 	n=$(srv_sql dst "SELECT COUNT(*) FROM st.big")
@@ -202,6 +219,7 @@ else
 	    "(rows: $(dst_big_rows))"
 	mig_stop 60
 fi
+wait "$blocker_pid"
 mig_start "$CFG"
 mig_wait_caught_up src dst 180 || fail "myshift did not catch up after the SIGTERMs"
 mig_compare_db src dst st || check_fail "part 1: database st differs"
