@@ -50,13 +50,25 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 	MYSQL_ROW row;
 	bool ok = false;
 
+	char *has = NULL;
+
 	memset(out, 0, sizeof(*out));
-	if (!dest_connect(&d, &c->destination, "destination") ||
-	    !state_schema_create(&d, c->state_schema)) {
+	/* read only: a destination without the table has no checkpoint (and gets
+	 * nothing written before the precheck of a first run) */
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.TABLES WHERE "
+	    "TABLE_SCHEMA = '%s' AND TABLE_NAME = 'checkpoint'", c->state_schema);
+	if (!dest_connect(&d, &c->destination, "destination") || !dest_value(&d, sql, &has) ||
+	    (has != NULL && !state_schema_create(&d, c->state_schema))) {
 		snprintf(err, errlen, "%s", d.err);
+		free(has);
 		dest_close(&d);
 		return false;
 	}
+	if (has == NULL) {
+		dest_close(&d);
+		return true;
+	}
+	free(has);
 	snprintf(sql, sizeof(sql), "SELECT source_file, source_pos, source_gtid, "
 	    "transactions, source_server FROM `%s`.`checkpoint` WHERE id = 1",
 	    c->state_schema);
@@ -91,8 +103,10 @@ ckpt_init(const struct cfg *c, const struct ckpt *start, char *err, size_t errle
 	struct sbuf q = { 0 };
 	bool ok;
 
-	if (!dest_connect(&d, &c->destination, "destination")) {
+	if (!dest_connect(&d, &c->destination, "destination") ||
+	    !state_schema_create(&d, c->state_schema)) {
 		snprintf(err, errlen, "%s", d.err);
+		dest_close(&d);
 		return false;
 	}
 	sbuf_printf(&q, "INSERT IGNORE INTO `%s`.`checkpoint` (id, source_file, "

@@ -65,6 +65,7 @@ static const struct cfg_key keys[] = {
 	{ "replication", "start", CFG_STR, "snapshot", 0, 0, NULL, false, false, L(start) },
 	{ "replication", "resume", CFG_ENUM, "position", 0, 0, "position|gtid", false, false, L(resume) },
 	{ "replication", "retry_window", CFG_INT, "43200", 1, 31536000, NULL, false, true, L(retry_window) },
+	{ "replication", "precheck", CFG_BOOL, "true", 0, 0, NULL, false, false, L(precheck) },
 	{ "replication", "heartbeat", CFG_INT, "15", 1, 3600, NULL, false, false, L(heartbeat) },
 	{ "filter", "include_databases", CFG_STR, "", 0, 0, NULL, false, false, L(include_databases) },
 	{ "filter", "exclude_databases", CFG_STR, "", 0, 0, NULL, false, false, L(exclude_databases) },

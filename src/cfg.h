@@ -29,6 +29,7 @@ struct cfg {
 	char *resume;          /* position | gtid */
 	int retry_window;
 	int heartbeat;
+	bool precheck;         /* run's first start runs the precheck, FAILs stop it */
 	/* [filter] (comma-separated lists, wildcards * and ?) */
 	char *include_databases, *exclude_databases;
 	char *include_tables, *exclude_tables; /* db.table patterns */

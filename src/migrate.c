@@ -1189,3 +1189,37 @@ migrate_seam_passed(struct dest *d, const char *schema)
 	return dest_execf(d, "UPDATE `%s`.`migration` SET phase = 'streaming' WHERE id = 1",
 	    schema);
 }
+
+bool
+migrate_begun(const struct cfg *c, bool *begun, bool *transient, char *err, size_t errlen)
+{
+	struct dest d;
+	struct sbuf q = { 0 };
+	char *v = NULL;
+	bool ok;
+
+	*begun = false;
+	*transient = false;
+	memset(&d, 0, sizeof(d));
+	if (!dest_connect(&d, &c->destination, "destination")) {
+		snprintf(err, errlen, "%s", d.err);
+		*transient = dest_transient(&d);
+		dest_close(&d);
+		return false;
+	}
+	sbuf_adds(&q, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, c->state_schema);
+	sbuf_adds(&q, " AND TABLE_NAME IN ('migration', 'copy_tables')");
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_value(&d, q.p, &v);
+	if (ok)
+		*begun = v != NULL && strcmp(v, "0") != 0;
+	else {
+		snprintf(err, errlen, "%s", q.oom ? "out of memory" : d.err);
+		*transient = dest_transient(&d);
+	}
+	free(v);
+	sbuf_free(&q);
+	dest_close(&d);
+	return ok;
+}

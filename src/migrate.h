@@ -60,6 +60,15 @@ bool migrate_run(const struct cfg *c, const struct filter *f, struct migrate_sta
     __attribute__((warn_unused_result));
 
 /*
+ * Whether an earlier run began a migration on the destination (the state
+ * schema has its tables): `myshift run` prechecks only a new one. False
+ * with err when the destination cannot be asked; *transient then says
+ * whether a retry may cure it.
+ */
+bool migrate_begun(const struct cfg *c, bool *begun, bool *transient, char *err,
+    size_t errlen) __attribute__((warn_unused_result));
+
+/*
  * The seam, read by the applier: the highest snapshot position (file,
  * pos; file "" when there is no seam or it is passed), and for tables
  * copied whole (no key) the position each was read at.

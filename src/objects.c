@@ -168,13 +168,8 @@ objects_trigger_guard(const char *sql, size_t len, struct sbuf *out, char *err,
 }
 
 
-/*
- * A CREATE EVENT made disabled from the start (the scheduler would run an
- * enabled one at once): its ENABLE / DISABLE [ON SLAVE|REPLICA] before DO
- * replaced by disable, or disable put before DO.
- */
-static bool
-event_disabled(const char *sql, const char *disable, struct sbuf *out)
+bool
+objects_event_disabled(const char *sql, const char *disable, struct sbuf *out)
 {
 	const char *end = sql + strlen(sql), *p = sql, *e;
 	const char *st = NULL, *ste = NULL;
@@ -629,7 +624,7 @@ create_one(struct octx *x, struct obj *o, bool *missing)
 		g.p = NULL;
 	}
 	if (strcmp(o->kind, "EVENT") == 0) {
-		if (!event_disabled(fixed, x->mariadb_dst ? "DISABLE ON SLAVE" :
+		if (!objects_event_disabled(fixed, x->mariadb_dst ? "DISABLE ON SLAVE" :
 		    "DISABLE ON REPLICA", &g)) {
 			ofail(x, true, "event `%s`.`%s`: no DO in its definition", o->sdb, o->name);
 			goto out;

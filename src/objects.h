@@ -52,4 +52,13 @@ bool objects_copy(struct dest *src, struct dest *dst, const struct filter *f,
 bool objects_trigger_guard(const char *sql, size_t len, struct sbuf *out, char *err,
     size_t errlen) __attribute__((warn_unused_result));
 
+/*
+ * A CREATE EVENT made disabled from the start (the scheduler would run an
+ * enabled one at once): its ENABLE / DISABLE [ON SLAVE|REPLICA] before DO
+ * replaced by disable, or disable put before DO. False when it has no DO
+ * (or out of memory).
+ */
+bool objects_event_disabled(const char *sql, const char *disable, struct sbuf *out)
+    __attribute__((warn_unused_result));
+
 #endif

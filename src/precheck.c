@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "proto/sbuf.h"
+#include "src/collation.h"
 #include "src/dest.h"
+#include "src/objects.h"
 #include "src/startpos.h"
 
 enum level { PASS, WARN, FAIL };
@@ -25,7 +27,9 @@ struct pc {
 	bool src_up, dst_up, src_maria, dst_maria;
 	bool snapshot;           /* start = snapshot: the destination gets the schema */
 	char **dbs;              /* the selected source databases */
+	char **scr;              /* the upgrade check: their scratch schemas */
 	unsigned ndbs;
+	struct collations *coll; /* the upgrade check: [apply] collation_map */
 };
 
 static void item(struct pc *p, enum level l, const char *name, const char *fix,
@@ -114,8 +118,9 @@ versions(struct pc *p)
 		    "JSON and SQL modes are translated where they can be)",
 		    p->src_maria ? "MariaDB" : "MySQL", a, p->dst_maria ? "MariaDB" : "MySQL", b);
 	else if (version_of(b) < version_of(a))
-		item(p, FAIL, "versions", "migrate to a destination of the same or a later "
-		    "version", "the destination %s is older than the source %s", b, a);
+		item(p, WARN, "versions", "see the upgrade check below: it shows what the "
+		    "older destination refuses", "the destination %s is older than the source %s "
+		    "(a way back after a cutover, or a downgrade)", b, a);
 	else
 		item(p, PASS, "versions", NULL, "%s -> %s", a, b);
 	free(a);
@@ -238,6 +243,25 @@ grants(struct dest *d)
 	return b.oom ? NULL : b.p;
 }
 
+/*
+ * Whether the grants give the account a role (a GRANT line without ON):
+ * what the role holds is not in them.
+ */
+static bool
+roles(const char *g)
+{
+	for (const char *l = g; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l) : strlen(l);
+		bool on = false;
+		for (size_t i = 0; i + 4 <= n && !on; i++)
+			on = memcmp(l + i, " ON ", 4) == 0;
+		if (n > 6 && memcmp(l, "GRANT ", 6) == 0 && !on)
+			return true;
+	}
+	return false;
+}
+
 static void
 privileges(struct pc *p)
 {
@@ -246,9 +270,11 @@ privileges(struct pc *p)
 
 	if (g != NULL) {
 		bool all = strstr(g, "ALL PRIVILEGES ON *.*") != NULL;
-		const char *need[] = { "REPLICATION SLAVE", "SELECT", "SHOW VIEW", "TRIGGER",
-			"EVENT", NULL };
-		for (unsigned i = 0; !all && need[i]; i++)
+		/* the schema and objects are read only by start = snapshot */
+		static const char *const need[] = { "REPLICATION SLAVE", "SELECT", "SHOW VIEW",
+			"TRIGGER", "EVENT" };
+		unsigned nneed = p->snapshot ? 5 : 2;
+		for (unsigned i = 0; !all && i < nneed; i++)
 			if (strstr(g, need[i]) == NULL &&
 			    !(i == 0 && strstr(g, "REPLICATION REPLICA") != NULL))
 				sbuf_printf(&miss, "%s%s", miss.len ? ", " : "", need[i]);
@@ -267,8 +293,9 @@ privileges(struct pc *p)
 		sbuf_addc(&miss, '\0');
 		sbuf_addc(&soft, '\0');
 		if (miss.len > 1)
-			item(p, FAIL, "source privileges", "GRANT them ON *.* to the source account",
-			    "missing: %s", miss.p);
+			item(p, roles(g) ? WARN : FAIL, "source privileges", "GRANT them ON *.* to "
+			    "the source account", "missing: %s%s", miss.p, roles(g) ? " (unless "
+			    "its roles grant them: SHOW GRANTS does not list what a role holds)" : "");
 		else
 			item(p, PASS, "source privileges", NULL, "replication and reading granted");
 		if (soft.len > 1)
@@ -283,13 +310,15 @@ privileges(struct pc *p)
 		static const char *const need[] = { "SELECT", "INSERT", "UPDATE", "DELETE",
 			"CREATE", "DROP", "ALTER", "INDEX", "REFERENCES", "CREATE VIEW",
 			"CREATE ROUTINE", "ALTER ROUTINE", "TRIGGER", "EVENT", NULL };
+		/* a stream into data that is there: rows, and the state schema */
+		unsigned nneed = p->snapshot ? sizeof(need) / sizeof(need[0]) - 1 : 5;
 		sbuf_reset(&miss);
-		for (unsigned i = 0; strstr(g, "ALL PRIVILEGES") == NULL && need[i]; i++)
+		for (unsigned i = 0; strstr(g, "ALL PRIVILEGES") == NULL && i < nneed; i++)
 			if (strstr(g, need[i]) == NULL)
 				sbuf_printf(&miss, "%s%s", miss.len ? ", " : "", need[i]);
 		sbuf_addc(&miss, '\0');
 		if (miss.len > 1)
-			item(p, FAIL, "destination privileges", "GRANT ALL ON the replicated "
+			item(p, roles(g) ? WARN : FAIL, "destination privileges", "GRANT ALL ON the replicated "
 			    "databases and on the state schema to the destination account",
 			    "missing: %s", miss.p);
 		else
@@ -300,10 +329,11 @@ privileges(struct pc *p)
 	sbuf_free(&soft);
 }
 
+/* Add `db`.`t` to a list shown in an item: the first 20, or all (conflicts). */
 static void
-add_list(struct sbuf *b, const char *db, const char *t, unsigned *n)
+add_list(struct sbuf *b, const char *db, const char *t, unsigned *n, bool all)
 {
-	if ((*n)++ < 20)
+	if ((*n)++ < 20 || all)
 		sbuf_printf(b, "%s`%s`.`%s`", b->len ? ", " : "", db, t);
 	else if (*n == 21)
 		sbuf_adds(b, ", ...");
@@ -336,9 +366,9 @@ tables(struct pc *p)
 		n++;
 		bytes += strtoull(r[4], NULL, 10);
 		if (strtol(r[3], NULL, 10) == 0)
-			add_list(&keyless, r[0], r[1], &nk);
+			add_list(&keyless, r[0], r[1], &nk, false);
 		if (strcasecmp(r[2], "InnoDB") != 0)
-			add_list(&engines, r[0], r[1], &ne);
+			add_list(&engines, r[0], r[1], &ne, false);
 		/* a new database for the upgrade check */
 		if (p->ndbs == 0 || strcmp(p->dbs[p->ndbs - 1], r[0]) != 0) {
 			char **nd = realloc(p->dbs, (p->ndbs + 1) * sizeof(*nd));
@@ -355,7 +385,7 @@ tables(struct pc *p)
 		    "TABLE_SCHEMA = '%s' AND TABLE_NAME = '%s'", ddb, dt);
 		has = strchr(ddb, '\'') || strchr(dt, '\'') ? NULL : val(&p->dst, sql);
 		if (has && strcmp(has, "0") != 0)
-			add_list(&exist, ddb, dt, &nx);
+			add_list(&exist, ddb, dt, &nx, true);
 		free(has);
 	}
 	mysql_free_result(res);
@@ -490,230 +520,278 @@ strip_definer(char *s)
 }
 
 /*
- * Run one CREATE of the source in the scratch schema, under the source's
- * SQL mode; false (after a FAIL item) if the destination refuses it.
+ * Run one CREATE of the source (database db) in its scratch schema, made
+ * as the migration makes it: every selected database renamed to its
+ * scratch schema, DEFINER left out (a missing account is its own matter),
+ * an event disabled, collations through [apply] collation_map, under mode
+ * (the object's sql_mode; '' where the destination lacks one of its
+ * flags). False (after a FAIL item when report) if the destination
+ * refuses it.
  */
 static bool
-try_create(struct pc *p, const char *kind, const char *db, const char *name,
-    const char *mode, const char *text, const char *scratch, bool report)
+try_create(struct pc *p, const char *kind, unsigned db, const char *name,
+    const char *mode, const char *text, bool report)
 {
-	char *sql = requalify(text, db, scratch);
+	char *sql = strdup(text), *r, err[1024];
 	struct sbuf q = { 0 };
-	bool ok;
+	bool ok = false, changed;
 
+	for (unsigned i = 0; sql != NULL && i < p->ndbs; i++) {
+		r = requalify(sql, p->dbs[i], p->scr[i]);
+		free(sql);
+		sql = r;
+	}
 	if (sql == NULL)
 		return false;
 	strip_definer(sql);
+	if (strcmp(kind, "EVENT") == 0) {
+		if (objects_event_disabled(sql, "DISABLE", &q)) {
+			free(sql);
+			sql = q.p;
+			q.p = NULL;
+		}
+		sbuf_free(&q);
+	}
+	if (p->coll != NULL) {
+		r = collations_rewrite_sql(p->coll, sql, strlen(sql), true, &changed, err,
+		    sizeof(err));
+		if (r == NULL) {
+			if (report)
+				item(p, FAIL, "upgrade check", "set [apply] collation_map to a "
+				    "collation the destination has", "%s `%s`.`%s`: %s", kind,
+				    p->dbs[db], name, err);
+			free(sql);
+			return false;
+		}
+		free(sql);
+		sql = r;
+	}
 	sbuf_adds(&q, "SET SESSION sql_mode = ");
 	sbuf_sql_string(&q, mode ? mode : "");
 	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_exec(&p->dst, q.p) && mysql_select_db(p->dst.my, scratch) == 0 &&
-	    dest_exec(&p->dst, sql);
+	ok = !q.oom && (dest_exec(&p->dst, q.p) || dest_exec(&p->dst, "SET SESSION sql_mode = ''"));
+	ok = ok && mysql_select_db(p->dst.my, p->scr[db]) == 0 && dest_exec(&p->dst, sql);
 	if (!ok && report)
 		item(p, FAIL, "upgrade check", "change it on the source, or create it by hand "
 		    "on the destination after the migration", "the destination refuses %s "
-		    "`%s`.`%s`: %s", kind, db, name, p->dst.err);
+		    "`%s`.`%s`: %s", kind, p->dbs[db], name, p->dst.err);
 	sbuf_free(&q);
 	free(sql);
 	return ok;
 }
 
-/* The objects of db of one kind: SHOW statements and the columns to read. */
-static void
-objects_of(struct pc *p, const char *db, const char *scratch, const char *kind,
-    unsigned *n, unsigned *bad)
+/* SHOW CREATE kind db.name on the source: the statement and its sql_mode. */
+static MYSQL_RES *
+show_create(struct pc *p, const char *kind, const char *db, const char *name,
+    const char **text, const char **mode)
 {
 	struct sbuf q = { 0 };
-	MYSQL_RES *list;
-	MYSQL_ROW r;
-	char **names = NULL;
-	unsigned nn = 0;
+	MYSQL_RES *res;
+	MYSQL_ROW c;
+
+	*text = *mode = NULL;
+	sbuf_printf(&q, "SHOW CREATE %s ", kind);
+	dest_quote(&q, db);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, name);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(&p->src, q.p);
+	sbuf_free(&q);
+	c = res ? mysql_fetch_row(res) : NULL;
+	if (c == NULL)
+		return res;
+	if (strcmp(kind, "VIEW") == 0 || strcmp(kind, "TABLE") == 0)
+		*text = c[1];
+	else if (strcmp(kind, "EVENT") == 0)
+		*mode = c[1], *text = c[3];
+	else
+		*mode = c[1], *text = c[2];
+	return res;
+}
+
+/*
+ * The objects of one kind in every selected database, created in their
+ * scratch schemas; views in passes until none is created any more (views
+ * on views, across databases too), the rest then reported.
+ */
+static void
+objects_of(struct pc *p, const char *kind, unsigned *n)
+{
+	struct ob { unsigned db; char *name; } *names = NULL;
+	unsigned nn = 0, left;
 	bool view = strcmp(kind, "VIEW") == 0;
 
-	if (view)
-		sbuf_adds(&q, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ");
-	else if (strcmp(kind, "TRIGGER") == 0)
-		sbuf_adds(&q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
-		    "TRIGGER_SCHEMA = ");
-	else if (strcmp(kind, "EVENT") == 0)
-		sbuf_adds(&q, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ");
-	else
-		sbuf_printf(&q, "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
-		    "ROUTINE_TYPE = '%s' AND ROUTINE_SCHEMA = ", kind);
-	sbuf_sql_string(&q, db);
-	sbuf_addc(&q, '\0');
-	list = q.oom ? NULL : dest_result(&p->src, q.p);
-	sbuf_free(&q);
-	if (list == NULL)
-		return;
-	while ((r = mysql_fetch_row(list)) != NULL) {
-		char **nl = realloc(names, (nn + 1) * sizeof(*nl));
-		if (nl == NULL)
-			break;
-		names = nl;
-		names[nn++] = strdup(r[0]);
+	for (unsigned d = 0; d < p->ndbs; d++) {
+		struct sbuf q = { 0 };
+		MYSQL_RES *list;
+		MYSQL_ROW r;
+		if (view)
+			sbuf_adds(&q, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE "
+			    "TABLE_SCHEMA = ");
+		else if (strcmp(kind, "TRIGGER") == 0)
+			sbuf_adds(&q, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+			    "TRIGGER_SCHEMA = ");
+		else if (strcmp(kind, "EVENT") == 0)
+			sbuf_adds(&q, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE "
+			    "EVENT_SCHEMA = ");
+		else
+			sbuf_printf(&q, "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+			    "ROUTINE_TYPE = '%s' AND ROUTINE_SCHEMA = ", kind);
+		sbuf_sql_string(&q, p->dbs[d]);
+		sbuf_addc(&q, '\0');
+		list = q.oom ? NULL : dest_result(&p->src, q.p);
+		sbuf_free(&q);
+		if (list == NULL) {
+			item(p, WARN, "upgrade check", NULL, "cannot list the %ss of `%s`: %s",
+			    kind, p->dbs[d], p->src.err);
+			continue;
+		}
+		while ((r = mysql_fetch_row(list)) != NULL) {
+			struct ob *nl = realloc(names, (nn + 1) * sizeof(*nl));
+			if (nl == NULL)
+				break;
+			names = nl;
+			names[nn].db = d;
+			names[nn].name = strdup(r[0]);
+			if (names[nn].name != NULL)
+				nn++;
+		}
+		mysql_free_result(list);
 	}
-	mysql_free_result(list);
-	/* views on views: passes until none is created any more */
-	for (unsigned pass = 0, left = nn, made = 1; left > 0 && made > 0; pass++) {
+	left = nn;
+	for (unsigned made = 1; left > 0;) {
+		/* the last pass reports what the destination still refuses */
+		bool last = !view || made == 0;
 		made = 0;
 		for (unsigned i = 0; i < nn; i++) {
+			const char *text, *mode;
 			MYSQL_RES *res;
-			MYSQL_ROW c;
-			const char *text = NULL, *mode = NULL;
-			bool last = !view || pass > nn;
-			if (names[i] == NULL)
+			if (names[i].name == NULL)
 				continue;
-			sbuf_reset(&q);
-			sbuf_printf(&q, "SHOW CREATE %s ", kind);
-			dest_quote(&q, db);
-			sbuf_addc(&q, '.');
-			dest_quote(&q, names[i]);
-			sbuf_addc(&q, '\0');
-			res = q.oom ? NULL : dest_result(&p->src, q.p);
-			c = res ? mysql_fetch_row(res) : NULL;
-			if (c != NULL) {
-				if (view)
-					text = c[1];
-				else if (strcmp(kind, "TRIGGER") == 0 || strcmp(kind, "EVENT") == 0) {
-					mode = c[1];
-					text = c[strcmp(kind, "EVENT") == 0 ? 3 : 2];
-				} else {
-					mode = c[1];
-					text = c[2];
-				}
-			}
-			if (text != NULL && (try_create(p, kind, db, names[i], mode, text, scratch,
-			    last) || last)) {
-				free(names[i]);
-				names[i] = NULL;
+			res = show_create(p, kind, p->dbs[names[i].db], names[i].name, &text, &mode);
+			if (text == NULL || try_create(p, kind, names[i].db, names[i].name, mode,
+			    text, last) || last) {
+				if (text != NULL)
+					(*n)++;
+				free(names[i].name);
+				names[i].name = NULL;
 				left--;
 				made++;
-				(*n)++;
-			} else if (text == NULL) {
-				free(names[i]);
-				names[i] = NULL;
-				left--;
 			}
 			if (res)
 				mysql_free_result(res);
 		}
-		if (view && made == 0 && left > 0) {
-			/* the rest fail for good: report them */
-			for (unsigned i = 0; i < nn; i++)
-				if (names[i] != NULL) {
-					MYSQL_RES *res;
-					MYSQL_ROW c;
-					sbuf_reset(&q);
-					sbuf_adds(&q, "SHOW CREATE VIEW ");
-					dest_quote(&q, db);
-					sbuf_addc(&q, '.');
-					dest_quote(&q, names[i]);
-					sbuf_addc(&q, '\0');
-					res = q.oom ? NULL : dest_result(&p->src, q.p);
-					c = res ? mysql_fetch_row(res) : NULL;
-					if (c != NULL && !try_create(p, kind, db, names[i], NULL, c[1],
-					    scratch, true))
-						(*bad)++;
-					if (res)
-						mysql_free_result(res);
-					free(names[i]);
-					names[i] = NULL;
-				}
-			left = 0;
-		}
 	}
-	for (unsigned i = 0; i < nn; i++)
-		free(names[i]);
 	free(names);
-	sbuf_free(&q);
 }
 
 /*
  * The upgrade check, done by the destination itself: every selected
- * table, view, routine, trigger and event of the source created in a
- * scratch schema there, which is dropped again.
+ * table, view, routine, trigger and event of the source created in
+ * scratch schemas there (one per selected database), which are dropped
+ * again.
  */
 static void
 upgrade(struct pc *p)
 {
 	int fails0 = p->fails;
-	unsigned n = 0, bad = 0;
+	unsigned n = 0, made = 0;
+	const char *table_mode = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+	char err[1024];
+	bool transient;
 
+	if (p->ndbs == 0)
+		return;
+	p->coll = collations_load(&p->src, &p->dst, p->c->collation_map, &transient, err,
+	    sizeof(err));
+	if (p->coll == NULL)
+		item(p, FAIL, "collations", "set [apply] collation_map", "%s", err);
+	p->scr = calloc(p->ndbs, sizeof(*p->scr));
+	if (p->scr == NULL)
+		return;
+	for (; made < p->ndbs; made++) {
+		char name[128];
+		snprintf(name, sizeof(name), "%s_precheck_%ld_%u", p->c->state_schema,
+		    (long)getpid(), made);
+		if ((p->scr[made] = strdup(name)) == NULL ||
+		    !dest_execf(&p->dst, "CREATE DATABASE `%s`", name)) {
+			item(p, WARN, "upgrade check", "grant CREATE on the destination",
+			    "cannot create the scratch schema: %s", p->dst.err);
+			goto out;
+		}
+	}
+	/* tables: without their foreign keys' order mattering */
+	if (!dest_exec(&p->dst, "SET SESSION foreign_key_checks = 0"))
+		item(p, WARN, "upgrade check", NULL, "%s", p->dst.err);
 	for (unsigned i = 0; i < p->ndbs; i++) {
-		char scratch[128], *gm;
 		struct sbuf q = { 0 };
 		MYSQL_RES *res;
 		MYSQL_ROW r;
-		snprintf(scratch, sizeof(scratch), "%s_precheck_%ld_%u", p->c->state_schema,
-		    (long)getpid(), i);
-		if (!dest_execf(&p->dst, "CREATE DATABASE `%s`", scratch)) {
-			item(p, WARN, "upgrade check", "grant CREATE on the destination",
-			    "cannot create the scratch schema: %s", p->dst.err);
-			return;
-		}
-		gm = val(&p->src, "SELECT @@GLOBAL.sql_mode");
 		sbuf_adds(&q, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
 		    "'BASE TABLE' AND TABLE_SCHEMA = ");
 		sbuf_sql_string(&q, p->dbs[i]);
 		sbuf_addc(&q, '\0');
 		res = q.oom ? NULL : dest_result(&p->src, q.p);
-		/* tables: without their foreign keys' order mattering */
-		if (!dest_exec(&p->dst, "SET SESSION foreign_key_checks = 0"))
-			item(p, WARN, "upgrade check", NULL, "%s", p->dst.err);
+		sbuf_free(&q);
 		while (res && (r = mysql_fetch_row(res)) != NULL) {
+			const char *text, *mode;
 			MYSQL_RES *cr;
-			MYSQL_ROW c;
 			if (!filter_table(p->f, p->dbs[i], r[0]))
 				continue;
-			sbuf_reset(&q);
-			sbuf_adds(&q, "SHOW CREATE TABLE ");
-			dest_quote(&q, p->dbs[i]);
-			sbuf_addc(&q, '.');
-			dest_quote(&q, r[0]);
-			sbuf_addc(&q, '\0');
-			cr = q.oom ? NULL : dest_result(&p->src, q.p);
-			c = cr ? mysql_fetch_row(cr) : NULL;
-			if (c != NULL && c[1] != NULL) {
+			cr = show_create(p, "TABLE", p->dbs[i], r[0], &text, &mode);
+			if (text != NULL) {
 				n++;
-				if (!try_create(p, "table", p->dbs[i], r[0], gm, c[1], scratch, true))
-					bad++;
+				(void)try_create(p, "table", i, r[0], table_mode, text, true);
 			}
 			if (cr)
 				mysql_free_result(cr);
 		}
 		if (res)
 			mysql_free_result(res);
-		free(gm);
-		sbuf_free(&q);
-		objects_of(p, p->dbs[i], scratch, "FUNCTION", &n, &bad);
-		objects_of(p, p->dbs[i], scratch, "PROCEDURE", &n, &bad);
-		objects_of(p, p->dbs[i], scratch, "VIEW", &n, &bad);
-		objects_of(p, p->dbs[i], scratch, "TRIGGER", &n, &bad);
-		objects_of(p, p->dbs[i], scratch, "EVENT", &n, &bad);
-		if (!dest_execf(&p->dst, "DROP DATABASE `%s`", scratch))
-			item(p, WARN, "upgrade check", "drop it by hand", "cannot drop the scratch "
-			    "schema `%s`: %s", scratch, p->dst.err);
 	}
+	objects_of(p, "FUNCTION", &n);
+	objects_of(p, "PROCEDURE", &n);
+	objects_of(p, "VIEW", &n);
+	objects_of(p, "TRIGGER", &n);
+	objects_of(p, "EVENT", &n);
 	if (p->fails == fails0)
 		item(p, PASS, "upgrade check", NULL, "the destination creates all %u selected "
 		    "tables and objects of the source as they are", n);
+out:
+	for (unsigned i = 0; i < made; i++)
+		if (!dest_execf(&p->dst, "DROP DATABASE `%s`", p->scr[i]))
+			item(p, WARN, "upgrade check", "drop it by hand", "cannot drop the scratch "
+			    "schema `%s`: %s", p->scr[i], p->dst.err);
+	for (unsigned i = 0; i < p->ndbs; i++)
+		free(p->scr[i]);
+	free(p->scr);
+	p->scr = NULL;
+	if (p->coll)
+		collations_free(p->coll);
+	p->coll = NULL;
 }
 
-int
-precheck_run(const struct cfg *c, const struct filter *f, FILE *out, int *nwarn)
+void
+precheck_report(const struct cfg *c, const struct filter *f, FILE *out,
+    struct precheck_result *res)
 {
 	struct pc p;
 	char file[512], why[300];
 	uint64_t pos;
 
 	memset(&p, 0, sizeof(p));
+	memset(res, 0, sizeof(*res));
 	p.c = c;
 	p.f = f;
 	p.out = out;
 	p.snapshot = start_parse(c->start, file, sizeof(file), &pos, why, sizeof(why)) ==
 	    START_SNAPSHOT;
 	connectivity(&p);
+	if (!p.src_up || !p.dst_up) {
+		res->unreachable = true;
+		res->transient = (!p.src_up && dest_transient(&p.src)) ||
+		    (!p.dst_up && dest_transient(&p.dst));
+	}
 	if (p.src_up) {
 		binlog_settings(&p);
 		replicas(&p);
@@ -732,6 +810,16 @@ precheck_run(const struct cfg *c, const struct filter *f, FILE *out, int *nwarn)
 	free(p.dbs);
 	dest_close(&p.src);
 	dest_close(&p.dst);
-	*nwarn = p.warns;
-	return p.fails;
+	res->fails = p.fails;
+	res->warns = p.warns;
+}
+
+int
+precheck_run(const struct cfg *c, const struct filter *f, FILE *out, int *nwarn)
+{
+	struct precheck_result res;
+
+	precheck_report(c, f, out, &res);
+	*nwarn = res.warns;
+	return res.fails;
 }

@@ -2,6 +2,7 @@
 #ifndef SRC_PRECHECK_H
 #define SRC_PRECHECK_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "src/cfg.h"
@@ -16,5 +17,16 @@
  * the destination refuses (the upgrade check).
  */
 int precheck_run(const struct cfg *c, const struct filter *f, FILE *out, int *nwarn);
+
+/* What `myshift run` needs to know of a precheck besides its report. */
+struct precheck_result {
+	int fails, warns;
+	bool unreachable;   /* a server could not be reached: nothing else was checked there */
+	bool transient;     /* ... and a retry may cure that (not a password, say) */
+};
+
+/* precheck_run, filling *res. */
+void precheck_report(const struct cfg *c, const struct filter *f, FILE *out,
+    struct precheck_result *res);
 
 #endif

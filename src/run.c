@@ -23,6 +23,7 @@
 #include "src/heartbeat.h"
 #include "src/log.h"
 #include "src/migrate.h"
+#include "src/precheck.h"
 #include "src/queue.h"
 #include "src/replica.h"
 #include "src/snapshot.h"
@@ -1073,6 +1074,72 @@ run_migration(struct run *r, const struct filter *f, struct ckpt *start, char *m
 	return st;
 }
 
+/*
+ * The first start of a migration ([replication] precheck): the precheck's
+ * report in the log, FAILs stop the run before anything is written.
+ * APPLIER_RUNNING to go on.
+ */
+static enum applier_status
+run_precheck(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
+{
+	static bool passed;
+	struct precheck_result res;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	bool begun, transient;
+	enum log_level lvl = LOG_INFO;
+	FILE *out;
+	struct sbuf fails = { 0 };
+
+	if (passed || !c->precheck)
+		return APPLIER_RUNNING;
+	if (!migrate_begun(c, &begun, &transient, msg, msglen))
+		return transient ? APPLIER_RETRY : APPLIER_FATAL;
+	if (begun) {
+		log_info("precheck: not run again, the migration begun by an earlier run goes on");
+		passed = true;
+		return APPLIER_RUNNING;
+	}
+	log_info("precheck: both servers, before anything is written (myshift precheck "
+	    "shows the same; [replication] precheck = false skips it)");
+	out = open_memstream(&buf, &len);
+	if (out == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return APPLIER_FATAL;
+	}
+	precheck_report(c, f, out, &res);
+	fclose(out);
+	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "FAIL", 4) == 0) {
+			lvl = LOG_ERROR;
+			sbuf_printf(&fails, "%s%s", fails.len ? "; " : "", line + 6);
+		}
+		else if (strncmp(line, "WARN", 4) == 0)
+			lvl = LOG_WARN;
+		else if (strncmp(line, "PASS", 4) == 0)
+			lvl = LOG_INFO;
+		log_msg(lvl, "precheck: %s", line); /* a "fix:" line at its item's level */
+	}
+	free(buf);
+	sbuf_addc(&fails, '\0');
+	if (res.unreachable) {
+		snprintf(msg, msglen, "precheck: %s", fails.p ? fails.p : "a server cannot be reached");
+		sbuf_free(&fails);
+		return res.transient ? APPLIER_RETRY : APPLIER_FATAL;
+	}
+	if (res.fails > 0) {
+		snprintf(msg, msglen, "precheck: %d check(s) failed, nothing was written (each "
+		    "is above with its fix; [replication] precheck = false starts anyway): %s",
+		    res.fails, fails.p ? fails.p : "");
+		sbuf_free(&fails);
+		return APPLIER_FATAL;
+	}
+	sbuf_free(&fails);
+	log_info("precheck: passed, %d warning(s)", res.warns);
+	passed = true;
+	return APPLIER_RUNNING;
+}
+
 /* One life of the pipeline, from the checkpoint to a stop or failure. */
 static enum applier_status
 run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
@@ -1094,6 +1161,8 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	}
 	if (!ck.found) {
 		bool fatal;
+		if ((st = run_precheck(c, f, msg, msglen)) != APPLIER_RUNNING)
+			return st;
 		if (c->start == NULL || strcasecmp(c->start, "snapshot") == 0) {
 			/* the whole migration first: schema, copy; then the stream */
 			enum applier_status ms = run_migration(&r, f, &start, msg, msglen);

@@ -11,6 +11,9 @@
 #   - a source account without REPLICATION SLAVE (the privilege named);
 #   - a view calling a function the destination lacks (in a database the
 #     filter leaves out): the view named with the destination's error.
+# `myshift run` runs the same precheck on a new migration: with that view it
+# stops (exit 1) before writing anything, its error naming the view; without
+# it, it says the precheck passed and migrates app.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -90,7 +93,29 @@ precheck "no REPLICATION SLAVE" "$SRV_ROOT/norepl.ini" 1 \
 srv_sql src "CREATE VIEW app.vf AS SELECT other.f() AS seven" || fail "cannot create app.vf"
 precheck "a view calling a function the destination lacks" "$SRV_ROOT/good.ini" 1 \
     '^FAIL  upgrade check: the destination refuses VIEW `app`.`vf`'
+
+# myshift run prechecks a new migration: a FAIL stops it before anything is
+# written, naming the object in its last error.
+out=$(timeout 300 "$MYSHIFT" run -c "$SRV_ROOT/good.ini" 2>&1 </dev/null)
+rc=$?
+echo "== myshift run (exit $rc): $(echo "$out" | grep ' ERROR ' | tail -n 1 | cut -c1-300)"
+[ "$rc" = 1 ] || check_fail "myshift run with a FAIL: exit $rc, expected 1"
+echo "$out" | grep ' ERROR ' | tail -n 1 | grep -q 'precheck: 1 check(s) failed.*`app`.`vf`' ||
+    check_fail "myshift run: the last error does not name the failed check"
+[ -z "$(srv_sql dst "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE
+    SCHEMA_NAME IN ('myshift', 'app') OR SCHEMA_NAME LIKE '%precheck%'")" ] ||
+    check_fail "myshift run wrote on the destination although its precheck failed"
 srv_sql src "DROP VIEW app.vf" || fail "cannot drop app.vf"
+
+# ... and a good setup goes on to the migration.
+srv_sql src "INSERT INTO app.t VALUES (1, 10), (2, 20); INSERT INTO app.nokey VALUES (1, 'a')" ||
+    fail "cannot insert into app"
+mig_start "$SRV_ROOT/good.ini"
+mig_wait_caught_up src dst 120 || fail "myshift run did not catch up: $(mig_log_tail 5)"
+grep -q 'precheck: passed, [0-9]* warning' "$MIG_LOG" ||
+    check_fail "myshift run did not say its precheck passed"
+mig_compare_db src dst app || check_fail "app differs after myshift run"
+mig_stop 60
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
 echo "PASS: precheck passes a good setup, warns about a keyless table, fails bad binlog settings, a missing privilege and an object the destination refuses"
