@@ -818,6 +818,8 @@ t_run_replaced() {
 		server_id = 4300
 		start = master-bin.000001:4
 		retry_window = 5
+		# a fake source answers no precheck
+		precheck = false
 		EOF
 	)
 	"$myshift" run -c "$cfg" >"$W/run1.log" 2>&1 </dev/null &
