@@ -201,7 +201,7 @@ replicas(struct pc *p)
 	MYSQL_RES *res = dest_result(&p->src, p->src_maria ? "SHOW SLAVE HOSTS" :
 	    "SHOW REPLICAS");
 	MYSQL_ROW r;
-	bool clash = false;
+	bool clash = false, ours = false;
 
 	if (res == NULL) {
 		item(p, WARN, "server_id", "grant REPLICATION SLAVE (MariaDB: REPLICATION "
@@ -210,9 +210,21 @@ replicas(struct pc *p)
 		return;
 	}
 	while ((r = mysql_fetch_row(res)) != NULL)
-		clash |= r[0] && strtol(r[0], NULL, 10) == p->c->server_id;
+		if (r[0] && strtol(r[0], NULL, 10) == p->c->server_id) {
+			/* myshift registers with the host name "myshift" */
+			if (r[1] && strcmp(r[1], "myshift") == 0)
+				ours = true;
+			else
+				clash = true;
+		}
 	mysql_free_result(res);
-	if (clash)
+	if (ours && !clash)
+		item(p, WARN, "server_id", "if another myshift runs with it, give each its own "
+		    "[replication] server_id", "a myshift with server_id %d is registered on the "
+		    "source: an earlier run whose connection the source has not dropped yet, or "
+		    "another myshift (two with one server_id disconnect each other)",
+		    p->c->server_id);
+	else if (clash)
 		item(p, FAIL, "server_id", "choose a [replication] server_id no replica of the "
 		    "source uses", "replica %d is registered on the source already",
 		    p->c->server_id);
