@@ -20,6 +20,7 @@
 #include "src/tablekey.h"
 
 #define GROUP_CHUNKS 8      /* chunks compared under one snapshot and hold */
+#define HOLD_ROWS 250000    /* rows a held applier waits for at most (about) */
 #define HOLD_TRIES 10       /* snapshots taken when the applier was past one */
 #define LIST_MAX 100        /* differing rows listed per table */
 
@@ -851,7 +852,14 @@ verify_table(struct verify *v, struct vtable *t)
 	}
 compare:
 	for (unsigned c = 0; ok && c <= nb; ) {
-		unsigned n = nb + 1 - c < GROUP_CHUNKS ? nb + 1 - c : GROUP_CHUNKS;
+		/* a held applier waits for the group: keep it short */
+		unsigned max = v->held_mode ? HOLD_ROWS / (unsigned)v->c->verify_chunk_rows : GROUP_CHUNKS;
+		unsigned n;
+		if (max < 1)
+			max = 1;
+		if (max > GROUP_CHUNKS)
+			max = GROUP_CHUNKS;
+		n = nb + 1 - c < max ? nb + 1 - c : max;
 		bool again = false;
 		unsigned tries = 0;
 		do {
