@@ -124,6 +124,14 @@ flush_batch(struct applier *a)
 		return false;
 	}
 	a->in_trx = false;
+	{
+		double open_ms = elapsed_ms(&a->batch_start), flush_ms = elapsed_ms(&t0);
+		if (open_ms > 40)
+			log_debug("slow batch: %u transactions, open %.1f ms (flush and commit %.1f "
+			    "ms), first arrived %.1f ms ago, last waited %.1f ms in the queue",
+			    a->batch_trx, open_ms, flush_ms, (double)(wall_us() - a->batch_first_us) / 1000.0,
+			    (double)a->last_wait_us / 1000.0);
+	}
 	pthread_mutex_lock(&a->lock);
 	a->stats.commits++;
 	a->stats.batch_us += (uint64_t)(elapsed_ms(&a->batch_start) * 1000);
@@ -395,7 +403,7 @@ elapsed_ms(const struct timespec *t0)
 	    (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static uint64_t
+uint64_t
 wall_us(void)
 {
 	struct timespec ts;
@@ -419,6 +427,9 @@ batch_age_ms(struct applier *a)
 	return now > a->batch_first_us ? (double)(now - a->batch_first_us) / 1000.0 : 0.0;
 }
 
+/* Milliseconds a batch stays open at most under a steady load (no backlog). */
+#define STEADY_BATCH_MS 20
+
 /*
  * Whether the open batch is to be committed now that a transaction in it is
  * complete.  A batch grows only while a backlog exists: once the queue holds
@@ -426,14 +437,24 @@ batch_age_ms(struct applier *a)
  * as soon as its first transaction arrived batch_wait_ms ago (at once if it
  * waited that long already, behind the previous commit), so that under a
  * steady load a transaction waits about that long at most, while a backlog
- * fills batches up to their size bounds (one second at most).
+ * fills batches up to their size bounds (one second at most).  A load that
+ * keeps the queue from ever being empty when a transaction completes, but
+ * whose transactions are applied as they arrive (each waited less than
+ * STEADY_BATCH_MS in the queue), is no backlog: its batch closes after
+ * STEADY_BATCH_MS + batch_wait_ms.
  */
 static bool
 batch_due(struct applier *a)
 {
+	double open_ms = elapsed_ms(&a->batch_start);
+
 	if (a->batch_trx >= (unsigned)a->cfg->batch_transactions ||
-	    a->batch_bytes >= (size_t)a->cfg->batch_bytes ||
-	    elapsed_ms(&a->batch_start) > 1000)
+	    a->batch_bytes >= (size_t)a->cfg->batch_bytes || open_ms > 1000)
+		return true;
+	/* a steady stream that never leaves the queue empty for a moment is no
+	 * backlog while what arrives is applied at once: close after a while */
+	if (open_ms >= STEADY_BATCH_MS + a->cfg->batch_wait_ms &&
+	    a->last_wait_us < (uint64_t)STEADY_BATCH_MS * 1000)
 		return true;
 	return batch_age_ms(a) >= a->cfg->batch_wait_ms && !queue_ready(a->q);
 }
@@ -530,6 +551,10 @@ on_commit(struct applier *a, const struct qitem *it)
 			goto err;
 		publish(a);
 		return true;
+	}
+	if (it->t_us) {
+		uint64_t now = wall_us();
+		a->last_wait_us = now > it->t_us ? now - it->t_us : 0;
 	}
 	if (a->batch_trx++ == 0)
 		a->batch_first_us = it->t_us ? it->t_us : wall_us();

@@ -153,6 +153,7 @@ struct applier {
 	size_t batch_bytes;
 	struct timespec batch_start;
 	uint64_t batch_first_us; /* when its first complete transaction arrived */
+	uint64_t last_wait_us;   /* how long the last transaction waited in the queue */
 	/* position of the last complete source group applied (not yet committed) */
 	char file[512];
 	uint64_t pos;
@@ -219,6 +220,8 @@ bool session_rows(struct applier *a);
 bool dest_begin(struct applier *a);
 void publish(struct applier *a);
 bool flush_batch(struct applier *a);
+/* CLOCK_REALTIME in microseconds. */
+uint64_t wall_us(void);
 void rollback(struct applier *a);
 void jx_reset(struct applier *a);
 bool jx_add(struct applier *a, uint32_t param, size_t at);

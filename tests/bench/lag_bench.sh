@@ -27,6 +27,9 @@
 #     LAG_BENCH_SECONDS, into a MEMORY table there: one lag sample each
 #     (the servers share the host's clock; a replica with no lag at all
 #     shows 0 to 50 ms, the heartbeat's age);
+#   - the same sampler on the source itself, reading its own heartbeat
+#     row: the floor of the measure (a heartbeat commit the source delays,
+#     say on a slow binlog fsync, ages the row there as on any replica);
 #   - the CPU time that myshift plus its destination server, or the
 #     native replica's server, used over the same window.
 #
@@ -54,6 +57,8 @@
 #   LAG_BENCH_TABLES   sysbench tables (default 4)
 #   LAG_BENCH_ROWS     rows per table (default 10000)
 #   LAG_BENCH_APPLY    myshift [apply] settings, "k=v,k=v" (default none)
+#   LAG_BENCH_SERIES   a path prefix: each method's samples in order (and
+#                      myshift's log) are kept as PREFIX-METHOD-ROUND
 #
 # Exit status: 0 when measured (also if a target is missed), 1 on an
 # error (a server, sysbench, myshift failing, a replica that does not catch
@@ -85,7 +90,7 @@ done
 BENCH_PW='Lag-bench_pw1'
 command -v sysbench >/dev/null || skip "sysbench is not installed (apt-get install sysbench)"
 
-bench_init lag-bench ms_pid sb_pid hb_pid rd_pid
+bench_init lag-bench ms_pid sb_pid hb_pid rd_pid rs_pid
 
 # Print the CPU time (user + system) of process PID in seconds, 0 if gone.
 cpu_of() {
@@ -136,9 +141,12 @@ srv_sql src - <<-EOF || fail "cannot create the heartbeat procedure"
 	  END WHILE;
 	END//
 	EOF
-# The sampler on each replica, in a schema of its own there.
-for s in dst dst2; do
+# The sampler on each replica, in a schema of its own there, and on the
+# source itself (not replicated): the heartbeat's age where it is written
+# is the floor of the measure (a commit the source delays shows there too).
+for s in src dst dst2; do
 	srv_sql "$s" - <<-EOF || fail "cannot create the sampler on $s"
+	SET sql_log_bin = 0;
 	CREATE DATABASE bench_lag;
 	CREATE TABLE bench_lag.s (n INT AUTO_INCREMENT PRIMARY KEY, lag_us BIGINT) ENGINE = MEMORY;
 	DELIMITER //
@@ -249,8 +257,12 @@ measure() {
 	q0=$(srv_sql "$srv" "SHOW GLOBAL STATUS LIKE 'Questions'" | awk '{ print $2 }')
 	srv_sql "$srv" "CALL bench_lag.sample($secs)" >"$work/sample.log" 2>&1 &
 	rd_pid=$!
+	srv_sql src "SET sql_log_bin = 0; CALL bench_lag.sample($secs)" >"$work/sample-src.log" 2>&1 &
+	rs_pid=$!
 	wait "$rd_pid" || { rd_pid=; cat "$work/sample.log" >&2; fail "the sampler failed on $srv"; }
 	rd_pid=
+	wait "$rs_pid" || { rs_pid=; cat "$work/sample-src.log" >&2; fail "the sampler failed on the source"; }
+	rs_pid=
 	c1=$(cpu_of "$(_srv_get "$srv" PID)")
 	q1=$(srv_sql "$srv" "SHOW GLOBAL STATUS LIKE 'Questions'" | awk '{ print $2 }')
 	if [ "$m" = ms ]; then
@@ -272,6 +284,10 @@ measure() {
 	    "over ${secs} s, sysbench ${t:-?} trx/s, $(((q1 - q0) / secs)) statements/s on the replica"
 	# myshift's last progress line: its commits and how long a batch stays open
 	[ "$m" != ms ] || grep 'applied .* commits' "$work/myshift.log" | tail -n 1 | sed 's/^/    /'
+	if [ -n "${LAG_BENCH_SERIES:-}" ]; then
+		srv_sql "$srv" "SELECT n, lag_us FROM bench_lag.s ORDER BY n" >"$LAG_BENCH_SERIES-$m-$r"
+		[ "$m" != ms ] || cp "$work/myshift.log" "$LAG_BENCH_SERIES-$m-$r.log"
+	fi
 	stop_method "$m"
 }
 
@@ -322,10 +338,13 @@ done
 
 read -r m50 m99 mmax m90 mn < <(quantiles dst)
 read -r n50 n99 nmax n90 nn < <(quantiles dst2)
+read -r s50 s99 smax s90 sn < <(quantiles src)
 echo "  myshift: p50 $m50 ms, p90 $m90 ms, p99 $m99 ms, max $mmax ms ($mn samples);" \
     "cpu myshift + destination ${cpu[ms]} s (myshift $cpu_p s)"
 echo "  $native_label: p50 $n50 ms, p90 $n90 ms, p99 $n99 ms, max $nmax ms ($nn samples);" \
     "cpu ${cpu[native]} s"
+echo "  the source itself (the floor: the heartbeat's age where it is written, both methods'" \
+    "windows): p50 $s50 ms, p90 $s90 ms, p99 $s99 ms, max $smax ms ($sn samples)"
 echo "lag: myshift p99 $m99 ms, native p99 $n99 ms (ratio $(div "$m99" "$n99" 2)," \
     "target <= 1.3 and < 100 ms); cpu myshift + destination ${cpu[ms]} s, native ${cpu[native]} s" \
     "(ratio $(div "${cpu[ms]}" "${cpu[native]}" 2), target <= 1.0)"
