@@ -161,6 +161,26 @@ binlog_settings(struct pc *p)
 	else
 		item(p, PASS, "binlog_row_image", NULL, "FULL");
 	item(p, PASS, "binlog_checksum", NULL, "%s", r[3] ? r[3] : "NONE");
+	if (!p->src_maria) {
+		/* MySQL: JSON updates logged as diffs */
+		bool full = r[2] != NULL && strcasecmp(r[2], "FULL") == 0;
+		char *o = val(&p->src, "SELECT @@GLOBAL.binlog_row_value_options");
+		if (o != NULL && strcasecmp(o, "PARTIAL_JSON") == 0) {
+			if (full)
+				item(p, PASS, "binlog_row_value_options", NULL, "PARTIAL_JSON: each "
+				    "diff is applied to the row's whole before image, exactly");
+			else
+				item(p, p->dst_up && p->dst_maria ? FAIL : WARN,
+				    "binlog_row_value_options", "set binlog_row_image = 'FULL', or "
+				    "binlog_row_value_options = ''", "PARTIAL_JSON without whole "
+				    "before images: %s", p->dst_up && p->dst_maria ? "a MariaDB "
+				    "destination cannot apply JSON diffs to its own values exactly" :
+				    "diffs are applied to the destination's own values");
+		} else if (o != NULL)
+			item(p, PASS, "binlog_row_value_options", NULL, "'%s': JSON values logged "
+			    "whole", o);
+		free(o);
+	}
 	if (r[4] && strtol(r[4], NULL, 10) == p->c->server_id)
 		item(p, FAIL, "server_id", "choose another [replication] server_id",
 		    "the source's own server_id is %d", p->c->server_id);
