@@ -17,6 +17,8 @@
 #include <event2/thread.h>
 #include <pthread.h>
 
+#include "proto/sbuf.h"
+#include "proto/value.h"
 #include "src/applier.h"
 #include "src/dest.h"
 #include "src/filter.h"
@@ -46,6 +48,9 @@ struct run {
 	char stream_msg[1400];
 	time_t last_report;
 	struct applier_stats last;   /* at the last progress line */
+	double rate_trx, rate_rows;  /* per second, over the last progress interval */
+	char recv_file[256];         /* the end of the last transaction received */
+	uint64_t recv_pos;
 	struct evhttp *http;
 	struct migrate_state mig;   /* start = snapshot: the phase */
 };
@@ -58,6 +63,11 @@ set_phase(struct run *r, enum migrate_phase p)
 }
 
 static volatile sig_atomic_t got_signal;
+
+/* Across the lives of the pipeline: restarts after failures, and the last one. */
+static unsigned run_retries;
+static char run_last_error[1024];
+static time_t run_last_error_at;
 
 /*
  * Outside the event loop (starting, waiting to restart): just remember the
@@ -190,6 +200,9 @@ on_rep_commit(void *arg, const char *file, uint64_t pos, const char *gtid)
 		}
 		it->t_us = now_us();
 		r->groups_pushed++;
+		if (fl < sizeof(r->recv_file))
+			memcpy(r->recv_file, file, fl + 1);
+		r->recv_pos = pos;
 		enqueue(r, it);
 	}
 	free(buf);
@@ -304,6 +317,11 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		    queue_bytes(r->q), nc,
 		    nc ? (double)(st.batch_us - r->last.batch_us) / 1000.0 / (double)nc : 0.0,
 		    nc ? (double)(st.flush_us - r->last.flush_us) / 1000.0 / (double)nc : 0.0);
+		if (r->last_report && now > r->last_report) {
+			r->rate_trx = (double)(st.transactions - r->last.transactions) /
+			    (double)(now - r->last_report);
+			r->rate_rows = (double)(st.rows - r->last.rows) / (double)(now - r->last_report);
+		}
 		r->last_report = now;
 		r->last = st;
 	}
@@ -419,6 +437,8 @@ on_http(struct evhttp_request *req, void *arg)
 	struct evbuffer *out;
 	const char *uri = evhttp_request_get_uri(req);
 	char lag[32], lag_prom[32], lag_ms[32], hb[32], hb_prom[32];
+	char behind_bytes[32];
+	uint64_t behind_trx;
 	int64_t lag_us, hb_us;
 
 	if (strcmp(uri, "/stop") == 0) {
@@ -500,16 +520,44 @@ on_http(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, 500, "out of memory");
 		return;
 	}
+	/* received but not applied yet: transactions, and bytes in one file */
+	behind_trx = r->groups_pushed > st.groups ? r->groups_pushed - st.groups : 0;
+	if (r->recv_file[0] == '\0' || (strcmp(r->recv_file, st.file) == 0 && r->recv_pos <= st.pos))
+		snprintf(behind_bytes, sizeof(behind_bytes), "0");
+	else if (strcmp(r->recv_file, st.file) == 0)
+		snprintf(behind_bytes, sizeof(behind_bytes), "%" PRIu64, r->recv_pos - st.pos);
+	else
+		snprintf(behind_bytes, sizeof(behind_bytes), "null");
 	if (strcmp(uri, "/status") == 0 || strcmp(uri, "/") == 0) {
+		struct sbuf e = { 0 };
+		char at[32] = "null";
+		if (run_last_error_at) {
+			struct tm tm;
+			gmtime_r(&run_last_error_at, &tm);
+			strftime(at, sizeof(at), "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+		}
+		if (run_last_error[0])
+			json_string(&e, (const uint8_t *)run_last_error, strlen(run_last_error));
+		else
+			sbuf_adds(&e, "null");
+		sbuf_addc(&e, '\0');
 		evbuffer_add_printf(out, "{\"phase\": \"%s\", \"source_file\": \"%s\", "
-		    "\"source_pos\": %" PRIu64 ", \"transactions\": %" PRIu64 ", "
+		    "\"source_pos\": %" PRIu64 ", \"received_file\": \"%s\", "
+		    "\"received_pos\": %" PRIu64 ", \"behind_transactions\": %" PRIu64 ", "
+		    "\"behind_bytes\": %s, \"transactions\": %" PRIu64 ", "
 		    "\"rows\": %" PRIu64 ", \"ddl\": %" PRIu64 ", \"commits\": %" PRIu64 ", "
+		    "\"transactions_per_second\": %.1f, \"rows_per_second\": %.1f, "
 		    "\"lag_seconds\": %s, \"lag_ms\": %s, \"heartbeat_seconds\": %s, "
-		    "\"queue_bytes\": %zu, \"hold\": \"%s\", \"stopping\": %s}\n",
+		    "\"queue_bytes\": %zu, \"hold\": \"%s\", \"stopping\": %s, "
+		    "\"retries\": %u, \"last_error\": %s, \"last_error_at\": %s}\n",
 		    st.in_seam ? "catch-up" : "streaming",
-		    st.file, st.pos, st.transactions, st.rows, st.ddl, st.commits, lag,
+		    st.file, st.pos, r->recv_file[0] ? r->recv_file : st.file,
+		    r->recv_file[0] ? r->recv_pos : st.pos, behind_trx, behind_bytes,
+		    st.transactions, st.rows, st.ddl, st.commits, r->rate_trx, r->rate_rows, lag,
 		    lag_ms, hb,
-		    queue_bytes(r->q), hold_name(st.hold), r->stopping ? "true" : "false");
+		    queue_bytes(r->q), hold_name(st.hold), r->stopping ? "true" : "false",
+		    run_retries, e.p ? e.p : "null", at);
+		sbuf_free(&e);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "application/json");
 	} else if (strcmp(uri, "/metrics") == 0) {
@@ -529,10 +577,14 @@ on_http(struct evhttp_request *req, void *arg)
 		    "# TYPE myshift_queue_bytes gauge\n"
 		    "myshift_queue_bytes %zu\n"
 		    "# TYPE myshift_phase gauge\n"
-		    "myshift_phase{phase=\"%s\"} 1\n",
+		    "myshift_phase{phase=\"%s\"} 1\n"
+		    "# TYPE myshift_behind_transactions gauge\n"
+		    "myshift_behind_transactions %" PRIu64 "\n"
+		    "# TYPE myshift_retries_total counter\n"
+		    "myshift_retries_total %u\n",
 		    st.transactions, st.rows, st.ddl, st.commits, lag_prom, hb_prom,
 		    queue_bytes(r->q),
-		    st.in_seam ? "catch-up" : "streaming");
+		    st.in_seam ? "catch-up" : "streaming", behind_trx, run_retries);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "text/plain; version=0.0.4");
 	} else {
@@ -1361,6 +1413,9 @@ run_main(const struct cfg *c)
 			return 1;
 		}
 		log_warn("%s; restarting from the checkpoint in %u s", msg, backoff);
+		run_retries++;
+		snprintf(run_last_error, sizeof(run_last_error), "%s", msg);
+		run_last_error_at = time(NULL);
 		signal(SIGTERM, on_plain_signal);
 		signal(SIGINT, on_plain_signal);
 		for (unsigned i = 0; i < backoff * 10 && got_signal != SIGTERM &&

@@ -213,6 +213,23 @@ http_get /metrics | grep -qE '^myshift_heartbeat_seconds 0\.[0-9]{3}$' ||
     check_fail "no recent heartbeat row on the source"
 [ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
     AND TABLE_NAME = 'heartbeat'")" = 0 ] || check_fail "the heartbeat table reached the destination"
+# caught up: everything received is applied; no retry yet
+st=$(http_get /status)
+[[ $st =~ \"behind_transactions\":\ 0, ]] || check_fail "/status: transactions behind once caught up: '$st'"
+[[ $st =~ \"retries\":\ 0,\ \"last_error\":\ null ]] || check_fail "/status: retries before any failure: '$st'"
+[[ $st =~ \"received_pos\":\ ([0-9]+), ]] && [[ $st =~ \"transactions_per_second\":\ [0-9.]+, ]] ||
+    check_fail "/status has no received position or rate: '$st'"
+# a lost destination connection: a retry, counted, its error shown
+srv_sql dst "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '$MIG_DST_USER'" |
+    while read -r id; do srv_sql dst "KILL $id" 2>/dev/null; done
+srv_sql src "INSERT INTO app.t (v) VALUES (78)" || fail "cannot write on the source"
+retried() {
+	[[ $(http_get /status) =~ \"retries\":\ 1,\ \"last_error\":\ \"[^\"]+\",\ \"last_error_at\":\ \"20 ]]
+}
+wait_until -t 60 retried || check_fail "/status does not show the retry and its error: '$(http_get /status)'"
+echo "/status after a retry: $(http_get /status | grep -o '"retries.*')"
+http_get /metrics | grep -q '^myshift_retries_total 1$' || check_fail "/metrics has no myshift_retries_total 1"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up after the retry"
 phases=$(grep -oE 'phase: [a-z-]+' "$MIG_LOG" | awk '{ print $2 }' | tr '\n' ' ')
 [ "$phases" = "precheck schema copy indexes objects catch-up streaming " ] ||
     check_fail "phases in the log: '$phases'"
