@@ -102,6 +102,14 @@ publish(struct applier *a)
 	}
 	snprintf(a->stats.file, sizeof(a->stats.file), "%.255s", a->file);
 	a->stats.pos = a->pos;
+	{
+		size_t n = strlen(a->gtid);
+		if (n < sizeof(a->stats.gtid))
+			memcpy(a->stats.gtid, a->gtid, n + 1);
+		else
+			snprintf(a->stats.gtid, sizeof(a->stats.gtid), "%.*s...",
+			    (int)sizeof(a->stats.gtid) - 4, a->gtid);
+	}
 	a->stats.in_seam = a->in_seam;
 	pthread_mutex_unlock(&a->lock);
 }

@@ -35,6 +35,7 @@ struct applier_stats {
 	uint64_t hb_at_us;       /* when it was committed (wall clock, microseconds) */
 	char file[256];
 	uint64_t pos;
+	char gtid[2048];         /* the GTID state at pos ("..." ends a longer one) */
 	bool in_seam;            /* start = snapshot: replaying idempotently up to the copy's last position */
 };
 

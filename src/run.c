@@ -529,20 +529,22 @@ on_http(struct evhttp_request *req, void *arg)
 	else
 		snprintf(behind_bytes, sizeof(behind_bytes), "null");
 	if (strcmp(uri, "/status") == 0 || strcmp(uri, "/") == 0) {
-		struct sbuf e = { 0 };
+		struct sbuf g = { 0 }, e = { 0 };
 		char at[32] = "null";
 		if (run_last_error_at) {
 			struct tm tm;
 			gmtime_r(&run_last_error_at, &tm);
 			strftime(at, sizeof(at), "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
 		}
+		json_string(&g, (const uint8_t *)st.gtid, strlen(st.gtid));
+		sbuf_addc(&g, '\0');
 		if (run_last_error[0])
 			json_string(&e, (const uint8_t *)run_last_error, strlen(run_last_error));
 		else
 			sbuf_adds(&e, "null");
 		sbuf_addc(&e, '\0');
 		evbuffer_add_printf(out, "{\"phase\": \"%s\", \"source_file\": \"%s\", "
-		    "\"source_pos\": %" PRIu64 ", \"received_file\": \"%s\", "
+		    "\"source_pos\": %" PRIu64 ", \"gtid\": %s, \"received_file\": \"%s\", "
 		    "\"received_pos\": %" PRIu64 ", \"behind_transactions\": %" PRIu64 ", "
 		    "\"behind_bytes\": %s, \"transactions\": %" PRIu64 ", "
 		    "\"rows\": %" PRIu64 ", \"ddl\": %" PRIu64 ", \"commits\": %" PRIu64 ", "
@@ -551,12 +553,13 @@ on_http(struct evhttp_request *req, void *arg)
 		    "\"queue_bytes\": %zu, \"hold\": \"%s\", \"stopping\": %s, "
 		    "\"retries\": %u, \"last_error\": %s, \"last_error_at\": %s}\n",
 		    st.in_seam ? "catch-up" : "streaming",
-		    st.file, st.pos, r->recv_file[0] ? r->recv_file : st.file,
+		    st.file, st.pos, g.p ? g.p : "null", r->recv_file[0] ? r->recv_file : st.file,
 		    r->recv_file[0] ? r->recv_pos : st.pos, behind_trx, behind_bytes,
 		    st.transactions, st.rows, st.ddl, st.commits, r->rate_trx, r->rate_rows, lag,
 		    lag_ms, hb,
 		    queue_bytes(r->q), hold_name(st.hold), r->stopping ? "true" : "false",
 		    run_retries, e.p ? e.p : "null", at);
+		sbuf_free(&g);
 		sbuf_free(&e);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "application/json");

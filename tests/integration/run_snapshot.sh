@@ -213,12 +213,24 @@ http_get /metrics | grep -qE '^myshift_heartbeat_seconds 0\.[0-9]{3}$' ||
     check_fail "no recent heartbeat row on the source"
 [ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
     AND TABLE_NAME = 'heartbeat'")" = 0 ] || check_fail "the heartbeat table reached the destination"
-# caught up: everything received is applied; no retry yet
-st=$(http_get /status)
-[[ $st =~ \"behind_transactions\":\ 0, ]] || check_fail "/status: transactions behind once caught up: '$st'"
+# caught up: everything received is applied (the heartbeat, every 200 ms,
+# may be in flight); the GTID state applied is the source's, give or take
+# the heartbeats since; no retry yet
+caught_up_status() {
+	st=$(http_get /status)
+	[[ $st =~ \"behind_transactions\":\ 0,\ \"behind_bytes\":\ 0, ]]
+}
+wait_until -t 20 caught_up_status || check_fail "/status: transactions behind once caught up: '$st'"
 [[ $st =~ \"retries\":\ 0,\ \"last_error\":\ null ]] || check_fail "/status: retries before any failure: '$st'"
 [[ $st =~ \"received_pos\":\ ([0-9]+), ]] && [[ $st =~ \"transactions_per_second\":\ [0-9.]+, ]] ||
     check_fail "/status has no received position or rate: '$st'"
+[[ $st =~ \"gtid\":\ \"([^\"]*)\", ]]
+g_st=${BASH_REMATCH[1]:-}
+g_src=$(srv_sql src "SELECT $(srv_is_mysql src && echo '@@GLOBAL.gtid_executed' || echo '@@GLOBAL.gtid_binlog_pos')")
+n_st=${g_st##*[-:]} n_src=${g_src##*[-:]}
+[ -n "$g_st" ] && [ "${g_st%[-:]*}" = "${g_src%[-:]*}" ] && [ "$n_st" -le "$n_src" ] &&
+    [ $((n_src - n_st)) -le 50 ] ||
+    check_fail "/status: the GTID state applied '$g_st' is not the source's '$g_src'"
 # a lost destination connection: a retry, counted, its error shown
 srv_sql dst "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '$MIG_DST_USER'" |
     while read -r id; do srv_sql dst "KILL $id" 2>/dev/null; done
