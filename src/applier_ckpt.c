@@ -49,7 +49,6 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	bool ok = false;
-
 	char *has = NULL;
 
 	memset(out, 0, sizeof(*out));

@@ -282,9 +282,10 @@ grants(struct dest *d)
 static bool
 roles(const char *g)
 {
-	for (const char *l = g; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *e = strchr(l, '\n');
-		size_t n = e ? (size_t)(e - l) : strlen(l);
+	for (const char *l = g, *e; l != NULL && *l; l = e ? e + 1 : NULL) {
+		size_t n;
+		e = strchr(l, '\n');
+		n = e ? (size_t)(e - l) : strlen(l);
 		bool on = false;
 		for (size_t i = 0; i + 4 <= n && !on; i++)
 			on = memcmp(l + i, " ON ", 4) == 0;
@@ -603,7 +604,8 @@ try_create(struct pc *p, const char *kind, unsigned db, const char *name,
 	sbuf_sql_string(&q, mode ? mode : "");
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && (dest_exec(&p->dst, q.p) || dest_exec(&p->dst, "SET SESSION sql_mode = ''"));
-	ok = ok && mysql_select_db(p->dst.my, p->scr[db]) == 0 && dest_exec(&p->dst, sql);
+	/* USE, not mysql_select_db(): a failure must leave its own error in dst.err */
+	ok = ok && dest_execf(&p->dst, "USE `%s`", p->scr[db]) && dest_exec(&p->dst, sql);
 	if (!ok && report)
 		item(p, FAIL, "upgrade check", "change it on the source, or create it by hand "
 		    "on the destination after the migration", "the destination refuses %s "
