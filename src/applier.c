@@ -838,8 +838,8 @@ applier_state(struct applier *a)
 }
 
 struct applier *
-applier_start(const struct cfg *c, struct queue *q, const struct filter *f, char *err,
-    size_t errlen)
+applier_start(const struct cfg *c, struct queue *q, const struct filter *f,
+    struct recent *recent, char *err, size_t errlen)
 {
 	struct applier *a = calloc(1, sizeof(*a));
 
@@ -850,6 +850,7 @@ applier_start(const struct cfg *c, struct queue *q, const struct filter *f, char
 	a->cfg = c;
 	a->q = q;
 	a->f = f;
+	a->recent = recent;
 	a->status = APPLIER_RUNNING;
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->hold_cv, NULL);

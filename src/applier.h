@@ -59,9 +59,13 @@ enum applier_status {
 	APPLIER_FATAL = 2,   /* an error no retry cures: msg says what to do */
 };
 
-/* Start the thread; NULL with err filled on failure. */
+struct recent;
+/*
+ * Start the thread; NULL with err filled on failure.  recent (NULL: none)
+ * receives the keys of the rows it changes (src/recent.h).
+ */
 struct applier *applier_start(const struct cfg *c, struct queue *q,
-    const struct filter *f, char *err, size_t errlen);
+    const struct filter *f, struct recent *recent, char *err, size_t errlen);
 /* Wait for the thread; returns its status and message. */
 enum applier_status applier_join(struct applier *a, char *msg, size_t msglen);
 /* APPLIER_RUNNING while the thread works; its final status once it stopped. */

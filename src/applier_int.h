@@ -27,6 +27,7 @@
 #include "src/log.h"
 #include "src/migrate.h"
 #include "src/objects.h"
+#include "src/recent.h"
 #include "src/snapshot.h"
 #include "src/schema.h"
 #include "src/sqlclass.h"
@@ -202,8 +203,24 @@ struct applier {
 	uint32_t njx, capjx;
 	struct sbuf jxsql;
 	unsigned long max_packet; /* the destination's max_allowed_packet, 0 unknown */
+	struct recent *recent;   /* the keys of the last rows changed ([cutover] verify_rows), or NULL */
 	char jxerr[256];         /* why a JSON value has no exact expression */
 };
+
+/* Note the keys of a changed row (its before and/or after image) for the cutover. */
+static inline void
+note_row(struct applier *a, const struct binlog_rows_event *r, const struct schema_table *st,
+    const struct binlog_row *before, const struct binlog_row *after)
+{
+	if (a->recent == NULL)
+		return;
+	if (before != NULL)
+		recent_note(a->recent, r->table->db.p, r->table->table.p, r->table, st,
+		    before->vals);
+	if (after != NULL)
+		recent_note(a->recent, r->table->db.p, r->table->table.p, r->table, st,
+		    after->vals);
+}
 
 /* Functions of the applier's files, used across them. */
 void *arena_alloc(struct arena *ar, size_t n);

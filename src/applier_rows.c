@@ -536,6 +536,8 @@ net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *
 	while ((rc = binlog_rows_next(r, &pos, &before, &after, &err)) == 1) {
 		bool ok = true;
 		n++;
+		note_row(a, r, st, r->kind == BINLOG_ROWS_WRITE ? NULL : &before,
+		    r->kind == BINLOG_ROWS_DELETE ? NULL : &after);
 		if (r->kind == BINLOG_ROWS_WRITE)
 			ok = net_key(a, st, after.vals) &&
 			    net_put(a, nt, true, after.vals, 2);
@@ -890,6 +892,7 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 				}
 				if (rc == 0)
 					break;
+				note_row(a, r, st, NULL, &after);
 				n++;
 			}
 			if (n == 0)
@@ -932,6 +935,7 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 		struct schema_stmt *s;
 		uint32_t k = 0;
 		jx_reset(a);
+		note_row(a, r, st, &before, r->kind == BINLOG_ROWS_DELETE ? NULL : &after);
 		if (r->kind == BINLOG_ROWS_DELETE) {
 			if (!bind_image(a, t, st, where, before.vals, &k))
 				return false;
@@ -1151,6 +1155,8 @@ seam_rows(struct applier *a, const struct binlog_event *ev, struct schema_table 
 			rc = binlog_rows_next(r, &pos, &before, &after, &err);
 		if (rc <= 0)
 			break;
+		note_row(a, r, st, r->kind == BINLOG_ROWS_WRITE ? NULL : &before,
+		    r->kind == BINLOG_ROWS_DELETE ? NULL : &after);
 		if (!seam_row(a, ev, st, use_before, use_after, where, &before, &after)) {
 			if (a->status == APPLIER_RUNNING)
 				set_dest_error(a, NULL);

@@ -87,6 +87,7 @@ static const struct cfg_key keys[] = {
 	{ "cutover", "fence_timeout", CFG_INT, "10", 1, 3600, NULL, false, false, L(cutover_fence_timeout) },
 	{ "cutover", "hook", CFG_STR, "", 0, 0, NULL, false, false, L(cutover_hook) },
 	{ "cutover", "reverse_config", CFG_STR, "", 0, 0, NULL, false, false, L(cutover_reverse) },
+	{ "cutover", "verify_rows", CFG_INT, "1000", 0, 1000000, NULL, false, false, L(cutover_verify_rows) },
 	{ "verify", "chunk_rows", CFG_INT, "100000", 10, 10000000, NULL, false, false, L(verify_chunk_rows) },
 	{ "apply", "queue_bytes", CFG_SIZE, "64M", 1 << 20, 1LL << 40, NULL, false, false, L(queue_bytes) },
 	{ "apply", "batch_transactions", CFG_INT, "1000", 1, 100000, NULL, false, true, L(batch_transactions) },

@@ -51,6 +51,7 @@ struct cfg {
 	int cutover_fence_timeout;  /* seconds SET GLOBAL read_only may wait */
 	char *cutover_hook;         /* sh -c command after the switch, "" none */
 	char *cutover_reverse;      /* the reverse configuration written; "" FILE.reverse */
+	int cutover_verify_rows;    /* rows changed last, compared under the fence; 0 none */
 	/* [verify] */
 	int verify_chunk_rows;      /* rows per compared chunk */
 	/* [apply] */

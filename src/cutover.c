@@ -18,6 +18,7 @@
 #include "src/log.h"
 #include "src/snapshot.h"
 #include "src/statuscli.h"
+#include "src/verify.h"
 
 /* What /status says, as far as the cutover needs it. */
 struct rstatus {
@@ -254,10 +255,63 @@ set_read_only(struct dest *d, bool on)
 	return dest_execf(d, "SET GLOBAL read_only = %s", on ? "ON" : "OFF");
 }
 
+/*
+ * The quick verify, under the fence with the destination at the final
+ * position: the rows the run changed last, compared on both servers.
+ * False (the cutover cancelled) on any difference or when they cannot be
+ * compared.
+ */
+static bool
+quick_verify(const struct cfg *c, struct verify *qv, FILE *out)
+{
+	struct sbuf b = { 0 };
+	char err[2048];
+	int code = 0, rc;
+	uint64_t compared = 0, differ = 0;
+	double t0 = now_ms();
+
+	if (!statuscli_http(c->status_listen, "GET", "/recent", &b, &code, err, sizeof(err))) {
+		fprintf(stderr, "myshift: cutover: quick verify: %s\n", err);
+		sbuf_free(&b);
+		return false;
+	}
+	if (code == 404) {
+		fprintf(out, "quick verify skipped: myshift run keeps no recent keys (it started "
+		    "with [cutover] verify_rows = 0)\n");
+		sbuf_free(&b);
+		return true;
+	}
+	sbuf_addc(&b, '\0');
+	if (code != 200 || b.oom) {
+		fprintf(stderr, "myshift: cutover: quick verify: GET /recent: HTTP %d\n", code);
+		sbuf_free(&b);
+		return false;
+	}
+	rc = verify_keys(qv, b.p, &compared, &differ, err, sizeof(err));
+	sbuf_free(&b);
+	fflush(out); /* the rows listed come before the verdict */
+	if (rc == VERIFY_ERROR) {
+		fprintf(stderr, "myshift: cutover: quick verify: %s (set [cutover] verify_rows "
+		    "= 0 to cut over without it)\n", err);
+		return false;
+	}
+	if (rc == VERIFY_DIFFERENT) {
+		fprintf(stderr, "myshift: cutover: quick verify: %" PRIu64 " of the %" PRIu64
+		    " rows changed last differ on the destination (listed above): not "
+		    "switching; run myshift verify --repair, then cut over again\n", differ,
+		    compared);
+		return false;
+	}
+	fprintf(out, "quick verify: the %" PRIu64 " rows changed last are identical on both "
+	    "servers (%.0f ms)\n", compared, now_ms() - t0);
+	return true;
+}
+
 int
-cutover_run(const struct cfg *c, bool dry_run, FILE *out)
+cutover_run(const struct cfg *c, const struct filter *f, bool dry_run, FILE *out)
 {
 	struct dest src = { 0 }, dst = { 0 };
+	struct verify *qv = NULL;
 	struct snap_pos fin = { 0 }, dpos = { 0 };
 	struct rstatus st;
 	char err[2048], reverse[1024], *v = NULL;
@@ -301,6 +355,9 @@ cutover_run(const struct cfg *c, bool dry_run, FILE *out)
 		    c->cutover_fence_timeout, dst_binlog ?
 		    "write the way back to " : "(no way back: the destination has no binary log) ",
 		    dst_binlog ? reverse : "", c->state_schema);
+		if (c->cutover_verify_rows > 0)
+			fprintf(out, "would compare the last %d rows changed on both servers before "
+			    "switching\n", c->cutover_verify_rows);
 		if (c->cutover_hook[0])
 			fprintf(out, "would run the hook: %s\n", c->cutover_hook);
 		rc = strcmp(st.phase, "streaming") == 0 ? 0 : 1;
@@ -323,6 +380,12 @@ cutover_run(const struct cfg *c, bool dry_run, FILE *out)
 			fprintf(stderr, "myshift: cutover: %s\n", err);
 			goto out;
 		}
+	}
+	/* the quick verify's connections, before the pause */
+	if (c->cutover_verify_rows > 0 &&
+	    (qv = verify_open(c, f, out, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "myshift: cutover: quick verify: %s\n", err);
+		goto out;
 	}
 	fprintf(out, "lag %lld ms: fencing the source\n", st.lag_ms);
 	/* 2. the fence */
@@ -368,6 +431,8 @@ cutover_run(const struct cfg *c, bool dry_run, FILE *out)
 		}
 		usleep(5000);
 	}
+	if (qv != NULL && !quick_verify(c, qv, out))
+		goto out;
 	/* nothing may have been written since: a session the fence does not stop */
 	{
 		struct snap_pos again = { 0 };
@@ -460,6 +525,7 @@ out:
 			    "unfenced: %s\n", src.err);
 	}
 	free(v);
+	verify_close(qv);
 	snap_pos_free(&fin);
 	snap_pos_free(&dpos);
 	dest_close(&src);

@@ -190,7 +190,15 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "cutover") == 0) {
 		log_set_level(level_of(c->log_level));
-		rc = cutover_run(c, dry_run, stdout);
+		{
+			struct filter *f = make_filter(c, path);
+			if (f == NULL) {
+				cfg_free(c);
+				return 2;
+			}
+			rc = cutover_run(c, f, dry_run, stdout);
+			filter_free(f);
+		}
 		cfg_free(c);
 		return rc;
 	}

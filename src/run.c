@@ -27,6 +27,7 @@
 #include "src/migrate.h"
 #include "src/precheck.h"
 #include "src/queue.h"
+#include "src/recent.h"
 #include "src/replica.h"
 #include "src/snapshot.h"
 #include "src/startpos.h"
@@ -68,6 +69,8 @@ static volatile sig_atomic_t got_signal;
 static unsigned run_retries;
 static char run_last_error[1024];
 static time_t run_last_error_at;
+/* [cutover] verify_rows: the keys of the rows changed last (GET /recent) */
+static struct recent *run_recent;
 
 /*
  * Outside the event loop (starting, waiting to restart): just remember the
@@ -429,6 +432,43 @@ on_http_hold(struct run *r, struct evhttp_request *req, const char *uri)
 	evbuffer_free(out);
 }
 
+/*
+ * GET /recent: the keys of the rows the applier changed last, one per
+ * line (recent_dump()), for myshift cutover's quick verify; 404 when
+ * [cutover] verify_rows is 0.
+ */
+static void
+on_http_recent(struct run *r, struct evhttp_request *req)
+{
+	struct sbuf b = { 0 };
+	struct evbuffer *out;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
+		evhttp_send_error(req, 405, "GET only");
+		return;
+	}
+	if (run_recent == NULL || r->app == NULL) {
+		evhttp_send_error(req, 404, r->app ? "[cutover] verify_rows is 0" :
+		    "not streaming yet (the migration runs)");
+		return;
+	}
+	recent_dump(run_recent, &b);
+	out = evbuffer_new();
+	if (out == NULL || b.oom) {
+		if (out)
+			evbuffer_free(out);
+		sbuf_free(&b);
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	evbuffer_add(out, b.p ? b.p : "", b.len);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+	    "text/plain");
+	evhttp_send_reply(req, 200, "OK", out);
+	evbuffer_free(out);
+	sbuf_free(&b);
+}
+
 static void
 on_http(struct evhttp_request *req, void *arg)
 {
@@ -463,6 +503,10 @@ on_http(struct evhttp_request *req, void *arg)
 	}
 	if (strncmp(uri, "/hold?", 6) == 0 || strcmp(uri, "/release") == 0) {
 		on_http_hold(r, req, uri);
+		return;
+	}
+	if (strcmp(uri, "/recent") == 0) {
+		on_http_recent(r, req);
 		return;
 	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
@@ -1268,7 +1312,9 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 		return APPLIER_FATAL;
 	}
 	r.rep = replica_new(r.base, &ro, &cb, &r);
-	r.app = applier_start(c, r.q, f, err, sizeof(err));
+	if (run_recent == NULL && c->cutover_verify_rows > 0)
+		run_recent = recent_new((unsigned)c->cutover_verify_rows);
+	r.app = applier_start(c, r.q, f, run_recent, err, sizeof(err));
 	if (r.rep == NULL || r.app == NULL) {
 		snprintf(msg, msglen, "%s", r.app ? "out of memory" : err);
 		if (r.app) {

@@ -310,6 +310,14 @@ add_key_display(struct sbuf *q, const struct vtable *t, const char *alias)
 		sbuf_adds(q, ", CONCAT(");
 		sbuf_sql_string(q, n.p ? n.p : "?");
 		sbuf_adds(q, ", '=', ");
+		if (c->bit) {
+			/* a number: BIT's bytes are no text (MySQL refuses to convert them) */
+			sbuf_printf(q, "CAST(%s.", alias);
+			dest_quote(q, c->name);
+			sbuf_adds(q, " + 0 AS CHAR))");
+			sbuf_free(&n);
+			continue;
+		}
 		if (c->kind == TK_BIN)
 			sbuf_printf(q, "CONCAT('X''', HEX(%s.", alias);
 		else
@@ -786,8 +794,8 @@ int_bounds(struct verify *v, struct vtable *t, char ***out, unsigned *nout, bool
 	est = row[2] ? strtoll(row[2], NULL, 10) : 0;
 	parsed = errno == 0 && *e1 == '\0' && *e2 == '\0'; /* before the row is freed */
 	mysql_free_result(res);
-	if (!parsed || hi - lo > LLONG_MAX / 4 || hi < lo)
-		return false; /* UNSIGNED beyond the signed range: the server's way */
+	if (!parsed || hi < lo || (long double)hi - (long double)lo > (long double)(LLONG_MAX / 4))
+		return false; /* too wide for steps by value (or UNSIGNED beyond the signed range) */
 	if (est < 1)
 		est = 1;
 	step = (long long)((long double)(hi - lo + 1) * v->c->verify_chunk_rows / (long double)est);
@@ -983,4 +991,356 @@ out:
 	    v.rows, v.chunks, rc ? "DIFFERENT" : "identical", v.missing, v.extra, v.different,
 	    repair && rc ? ", repaired" : "");
 	return rc;
+}
+
+/* ------------------------------------------- by key: the cutover's quick verify */
+
+#define KEY_COLS 16        /* key columns of a noted key, at most */
+#define KEY_BATCH 200      /* keys summed in one statement */
+
+struct vkey {
+	char *sdb, *stbl;
+	unsigned n;
+	char *col[KEY_COLS], *val[KEY_COLS];
+	unsigned tk[KEY_COLS];  /* the column's index in the table (tk_col) */
+	bool ok;                /* every column found */
+};
+
+/* Decode hex text in place (the result is shorter); false if it is not hex. */
+static bool
+unhex(char *s)
+{
+	size_t n = strlen(s), o = 0;
+
+	if (n % 2)
+		return false;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = s[i], lo = s[i + 1];
+		hi = hi >= '0' && hi <= '9' ? hi - '0' : hi >= 'A' && hi <= 'F' ? hi - 'A' + 10 : -1;
+		lo = lo >= '0' && lo <= '9' ? lo - '0' : lo >= 'A' && lo <= 'F' ? lo - 'A' + 10 : -1;
+		if (hi < 0 || lo < 0)
+			return false;
+		s[o++] = (char)(hi * 16 + lo);
+	}
+	s[o] = '\0';
+	return true;
+}
+
+static int
+vkey_cmp(const void *pa, const void *pb)
+{
+	const struct vkey *a = pa, *b = pb;
+	int c;
+
+	/* grouping and removing repeats only: keys are never ordered here */
+	if ((c = strcmp(a->sdb, b->sdb)) != 0 || (c = strcmp(a->stbl, b->stbl)) != 0)
+		return c;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	for (unsigned i = 0; i < a->n; i++)
+		if ((c = strcmp(a->col[i], b->col[i])) != 0 || (c = strcmp(a->val[i], b->val[i])) != 0)
+			return c;
+	return 0;
+}
+
+/* (`c1` = literal AND ...) for one key. */
+static void
+add_vkey_match(struct sbuf *q, const struct vtable *t, const struct vkey *k)
+{
+	sbuf_addc(q, '(');
+	for (unsigned i = 0; i < k->n; i++) {
+		const struct tk_col *c = &t->k.cols[k->tk[i]];
+		if (i)
+			sbuf_adds(q, " AND ");
+		dest_quote(q, c->name);
+		sbuf_adds(q, " = ");
+		tk_add_literal(q, c, k->val[i]);
+	}
+	sbuf_addc(q, ')');
+}
+
+/* A key for people: `c`='text' (printable strings), X'..' (others), values as they are. */
+static void
+print_vkey(FILE *out, const struct vtable *t, const struct vkey *k)
+{
+	for (unsigned i = 0; i < k->n; i++) {
+		const struct tk_col *c = &t->k.cols[k->tk[i]];
+		fprintf(out, "%s`%s`=", i ? ", " : "", c->name);
+		if (c->kind == TK_STR || c->kind == TK_BIN) {
+			char *s = strdup(k->val[i]);
+			bool printable = s != NULL && unhex(s) && c->kind == TK_STR &&
+			    strlen(s) * 2 == strlen(k->val[i]);
+			for (size_t j = 0; printable && s[j]; j++)
+				printable = s[j] >= 0x20 && s[j] < 0x7f && s[j] != '\'';
+			if (printable)
+				fprintf(out, "'%s'", s);
+			else
+				fprintf(out, "X'%s'", k->val[i]);
+			free(s);
+		} else if (c->kind == TK_QUOTED)
+			fprintf(out, "'%s'", k->val[i]);
+		else
+			fprintf(out, "%s", k->val[i]);
+	}
+}
+
+/* One value of a one-row, one-column result: *out malloc'ed or NULL (no row / NULL). */
+static bool
+one_value(struct dest *d, const char *sql, char **out, size_t *nrows)
+{
+	MYSQL_RES *res = dest_result(d, sql);
+	MYSQL_ROW row;
+
+	*out = NULL;
+	*nrows = 0;
+	if (res == NULL)
+		return false;
+	*nrows = mysql_num_rows(res);
+	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
+		*out = strdup(row[0]);
+	mysql_free_result(res);
+	return true;
+}
+
+/* Keys keys[0..n) of t compared one by one: each difference listed and counted. */
+static bool
+keys_drill(struct verify *v, const struct vtable *t, const struct vkey *keys, unsigned n)
+{
+	struct sbuf q = { 0 };
+	bool ok = true;
+
+	for (unsigned i = 0; i < n && ok; i++) {
+		char *hs = NULL, *hd = NULL;
+		size_t ns = 0, nd = 0;
+		const char *what = NULL;
+		if (!keys[i].ok)
+			continue;
+		for (int side = 0; side < 2 && ok; side++) {
+			sbuf_reset(&q);
+			sbuf_printf(&q, "SELECT %s FROM ", t->row_src);
+			tk_add_ident(&q, side ? t->ddb : t->sdb, side ? t->dtbl : t->stbl);
+			sbuf_adds(&q, " WHERE ");
+			add_vkey_match(&q, t, &keys[i]);
+			sbuf_addc(&q, '\0');
+			if (q.oom)
+				ok = fail(v, "out of memory");
+			else if (!one_value(side ? &v->dst : &v->src, q.p, side ? &hd : &hs,
+			    side ? &nd : &ns))
+				ok = fail(v, "`%s`.`%s`: %s", side ? t->ddb : t->sdb,
+				    side ? t->dtbl : t->stbl, side ? v->dst.err : v->src.err);
+		}
+		if (ok) {
+			if (ns > 0 && nd == 0) {
+				what = "missing";
+				v->missing++;
+			} else if (ns == 0 && nd > 0) {
+				what = "extra";
+				v->extra++;
+			} else if (ns != nd || (hs == NULL) != (hd == NULL) ||
+			    (hs && strcmp(hs, hd) != 0)) {
+				what = "different";
+				v->different++;
+			}
+			if (what) {
+				fprintf(v->out, "  %s: `%s`.`%s` ", what, t->ddb, t->dtbl);
+				print_vkey(v->out, t, &keys[i]);
+				fprintf(v->out, "\n");
+			}
+		}
+		free(hs);
+		free(hd);
+	}
+	sbuf_free(&q);
+	return ok;
+}
+
+/* COUNT and BIT_XOR of the rows of keys[0..n) on one side into sum. */
+static bool
+keys_sum(struct verify *v, const struct vtable *t, const struct vkey *keys, unsigned n,
+    bool dst, char sum[128])
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool first = true;
+
+	sbuf_printf(&q, "SELECT COUNT(*), BIT_XOR(%s) FROM ", t->row_crc);
+	tk_add_ident(&q, dst ? t->ddb : t->sdb, dst ? t->dtbl : t->stbl);
+	sbuf_adds(&q, " WHERE ");
+	for (unsigned i = 0; i < n; i++) {
+		if (!keys[i].ok)
+			continue;
+		if (!first)
+			sbuf_adds(&q, " OR ");
+		first = false;
+		add_vkey_match(&q, t, &keys[i]);
+	}
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(dst ? &v->dst : &v->src, q.p);
+	sbuf_free(&q);
+	if (res == NULL)
+		return fail(v, "`%s`.`%s`: %s", dst ? t->ddb : t->sdb, dst ? t->dtbl : t->stbl,
+		    dst ? v->dst.err : v->src.err);
+	row = mysql_fetch_row(res);
+	snprintf(sum, 128, "%s/%s", row && row[0] ? row[0] : "0", row && row[1] ? row[1] : "-");
+	mysql_free_result(res);
+	return true;
+}
+
+/* The keys of one table: summed in batches on both sides, drilled where they differ. */
+static bool
+keys_table(struct verify *v, struct vkey *keys, unsigned n, uint64_t *compared)
+{
+	struct vtable t;
+	bool ok = true;
+	unsigned usable = 0;
+
+	memset(&t, 0, sizeof(t));
+	snprintf(t.sdb, sizeof(t.sdb), "%s", keys[0].sdb);
+	snprintf(t.stbl, sizeof(t.stbl), "%s", keys[0].stbl);
+	filter_map(v->f, t.sdb, t.stbl, t.ddb, sizeof(t.ddb), t.dtbl, sizeof(t.dtbl));
+	if (!table_prepare(v, &t)) {
+		/* dropped or renamed since: nothing to compare */
+		fprintf(v->out, "  `%s`.`%s`: not compared (%s)\n", t.sdb, t.stbl, v->err);
+		table_free(&t);
+		return true;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct vkey *k = &keys[i];
+		k->ok = true;
+		for (unsigned j = 0; j < k->n && k->ok; j++) {
+			unsigned c;
+			for (c = 0; c < t.k.ncols; c++)
+				if (strcasecmp(t.k.cols[c].name, k->col[j]) == 0)
+					break;
+			k->ok = c < t.k.ncols && !t.k.cols[c].json && !t.k.cols[c].is_float;
+			k->tk[j] = c;
+		}
+		usable += k->ok;
+	}
+	for (unsigned i = 0; i < n && ok; i += KEY_BATCH) {
+		unsigned m = n - i < KEY_BATCH ? n - i : KEY_BATCH;
+		char ss[128], ds[128];
+		bool any = false;
+		for (unsigned j = 0; j < m; j++)
+			any |= keys[i + j].ok;
+		if (!any)
+			continue;
+		ok = keys_sum(v, &t, keys + i, m, false, ss) && keys_sum(v, &t, keys + i, m, true, ds);
+		if (ok && strcmp(ss, ds) != 0)
+			ok = keys_drill(v, &t, keys + i, m);
+	}
+	*compared += usable;
+	v->rows += usable;
+	table_free(&t);
+	return ok;
+}
+
+struct verify *
+verify_open(const struct cfg *c, const struct filter *f, FILE *out, char *err, size_t errlen)
+{
+	struct verify *v = calloc(1, sizeof(*v));
+
+	if (v == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	v->c = c;
+	v->f = f;
+	v->out = out;
+	if (!dest_connect(&v->src, &c->source, "source") ||
+	    !dest_connect(&v->dst, &c->destination, "destination") || !session(v)) {
+		snprintf(err, errlen, "%s", v->err[0] ? v->err : v->src.my ? v->dst.err :
+		    v->src.err);
+		verify_close(v);
+		return NULL;
+	}
+	return v;
+}
+
+void
+verify_close(struct verify *v)
+{
+	if (v == NULL)
+		return;
+	dest_close(&v->src);
+	dest_close(&v->dst);
+	free(v);
+}
+
+int
+verify_keys(struct verify *v, const char *list, uint64_t *compared, uint64_t *differ,
+    char *err, size_t errlen)
+{
+	char *buf = strdup(list ? list : ""), *line, *save = NULL;
+	struct vkey *keys = NULL;
+	unsigned n = 0, cap = 0;
+	bool ok = buf != NULL;
+
+	*compared = *differ = 0;
+	v->missing = v->extra = v->different = 0;
+	for (line = ok ? strtok_r(buf, "\n", &save) : NULL; ok && line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct vkey k;
+		char *f[2 + 2 * KEY_COLS + 1], *s = line;
+		unsigned nf = 0;
+		memset(&k, 0, sizeof(k));
+		while (s != NULL && nf < sizeof(f) / sizeof(f[0])) {
+			f[nf++] = s;
+			if ((s = strchr(s, '\t')) != NULL)
+				*s++ = '\0';
+		}
+		if (s != NULL || nf < 4 || nf % 2 || !unhex(f[0]) || !unhex(f[1]))
+			continue; /* more key columns than KEY_COLS, or not a key line */
+		k.sdb = f[0];
+		k.stbl = f[1];
+		k.n = (nf - 2) / 2;
+		for (unsigned i = 0; i < k.n; i++) {
+			k.col[i] = f[2 + 2 * i];
+			k.val[i] = f[3 + 2 * i];
+			if (!unhex(k.col[i]))
+				k.n = 0;
+		}
+		if (k.n == 0 || !filter_table(v->f, k.sdb, k.stbl))
+			continue;
+		if (n == cap) {
+			struct vkey *nk = realloc(keys, (cap = cap ? cap * 2 : 256) * sizeof(*keys));
+			if (nk == NULL) {
+				ok = false;
+				break;
+			}
+			keys = nk;
+		}
+		keys[n++] = k;
+	}
+	if (!ok) {
+		snprintf(err, errlen, "out of memory");
+		free(keys);
+		free(buf);
+		return VERIFY_ERROR;
+	}
+	if (n > 1) {
+		unsigned m = 1;
+		qsort(keys, n, sizeof(*keys), vkey_cmp);
+		for (unsigned i = 1; i < n; i++)
+			if (vkey_cmp(&keys[i], &keys[m - 1]) != 0)
+				keys[m++] = keys[i];
+		n = m;
+	}
+	for (unsigned i = 0; i < n && ok; ) {
+		unsigned j = i + 1;
+		while (j < n && strcmp(keys[j].sdb, keys[i].sdb) == 0 &&
+		    strcmp(keys[j].stbl, keys[i].stbl) == 0)
+			j++;
+		ok = keys_table(v, keys + i, j - i, compared);
+		i = j;
+	}
+	free(keys);
+	free(buf);
+	if (!ok) {
+		snprintf(err, errlen, "%s", v->err);
+		return VERIFY_ERROR;
+	}
+	*differ = v->missing + v->extra + v->different;
+	return *differ ? VERIFY_DIFFERENT : VERIFY_IDENTICAL;
 }

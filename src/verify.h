@@ -3,6 +3,7 @@
 #define SRC_VERIFY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "src/cfg.h"
@@ -25,5 +26,21 @@
  * snapshot (REPLACE, DELETE) while the hold lasts.
  */
 int verify_run(const struct cfg *c, const struct filter *f, bool repair, FILE *out);
+
+/*
+ * The cutover's quick verify: connections to both servers opened ahead
+ * (verify_open(), NULL with err), then exactly the rows whose keys list
+ * holds (GET /recent's lines, src/recent.h) compared on both servers as
+ * they stand: summed in batches, one by one where the sums differ, each
+ * difference printed to out by key.  Tables dropped since are skipped
+ * with a note.  Returns VERIFY_IDENTICAL, VERIFY_DIFFERENT (*differ rows)
+ * or VERIFY_ERROR (err); *compared counts the distinct keys compared.
+ */
+struct verify;
+struct verify *verify_open(const struct cfg *c, const struct filter *f, FILE *out,
+    char *err, size_t errlen);
+int verify_keys(struct verify *v, const char *list, uint64_t *compared, uint64_t *differ,
+    char *err, size_t errlen);
+void verify_close(struct verify *v);
 
 #endif

@@ -8,7 +8,12 @@
 # (ignoring the read-only error 1290 it gets once fenced):
 #   - cutover --dry-run exits 0, says what it would do, and changes
 #     nothing (the source stays writable);
-#   - cutover exits 0 reporting the write pause and the final position;
+#   - two rows the stream changed are then changed behind myshift's back
+#     on the destination (one altered, one deleted): cutover's quick
+#     verify names both by key, cancels (exit 1), and leaves the source
+#     writable and myshift running; verify --repair mends them;
+#   - cutover exits 0 reporting the write pause, the quick verify of the
+#     rows changed last, and the final position;
 #     the source is read_only (MySQL: super_read_only, as sysbench's
 #     account could write through read_only), myshift run has exited 0, the hook ran with
 #     the final position in its environment, the destination's state
@@ -55,6 +60,8 @@ mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[status]
 listen = 127.0.0.1:$SP
 [cutover]
 max_lag_ms = 500
+# the rows of app changed before the sysbench load must stay in the ring
+verify_rows = 100000
 hook = env | grep '^MYSHIFT_' | sort > '$SRV_ROOT/hook.out'"
 mig_start "$SRV_ROOT/myshift.ini"
 wait_until -t 180 log_contains "$MIG_LOG" 'phase: streaming' ||
@@ -81,12 +88,40 @@ echo "$out" | grep -q '^would wait until the lag' || check_fail "the dry run doe
 [ "$(srv_sql src "SELECT @@GLOBAL.read_only")" = 0 ] || check_fail "the dry run fenced the source"
 mig_alive || check_fail "the dry run stopped myshift run"
 
+echo "cutover, with two rows changed behind myshift's back"
+srv_sql src "UPDATE app.kv SET n = n + 1000 WHERE k = 'k5'; UPDATE app.t SET v = 'changed' WHERE id = 9" ||
+    fail "cannot update the source"
+changed() { [ "$(srv_sql dst "SELECT v FROM app.t WHERE id = 9")" = changed ]; }
+wait_until -t 30 changed ||
+    fail "the updates did not reach the destination"
+srv_sql dst "SET sql_log_bin = 0; UPDATE app.kv SET n = 12345 WHERE k = 'k5'; DELETE FROM app.t WHERE id = 9" ||
+    fail "cannot change the destination"
+out=$("$MYSHIFT" cutover -c "$SRV_ROOT/myshift.ini" 2>&1)
+rc=$?
+echo "$out" | sed 's/^/  | /'
+[ "$rc" = 1 ] || check_fail "cutover with differing rows: exit $rc, expected 1"
+echo "$out" | grep -q "different: \`app\`.\`kv\` \`k\`='k5'" ||
+    check_fail "the quick verify does not name app.kv k5 as different"
+echo "$out" | grep -q "missing: \`app\`.\`t\` \`id\`=9" ||
+    check_fail "the quick verify does not name app.t 9 as missing"
+[ "$(srv_sql src "SELECT @@GLOBAL.read_only")" = 0 ] || check_fail "the cancelled cutover left the source read_only"
+mig_alive || check_fail "the cancelled cutover stopped myshift run"
+[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift' AND TABLE_NAME = 'cutover'")" = 0 ] ||
+    check_fail "the cancelled cutover was recorded"
+"$MYSHIFT" verify --repair -c "$SRV_ROOT/myshift.ini" >"$SRV_ROOT/repair.out" 2>&1
+rc=$?
+[ "$rc" = 1 ] || check_fail "verify --repair: exit $rc, expected 1 (differences repaired): $(tail -n 5 "$SRV_ROOT/repair.out")"
+[ "$(srv_sql dst "SELECT v FROM app.t WHERE id = 9")" = changed ] || check_fail "verify --repair did not restore app.t 9"
+
 echo "cutover"
 out=$("$MYSHIFT" cutover -c "$SRV_ROOT/myshift.ini" 2>&1)
 rc=$?
 echo "$out" | sed 's/^/  | /'
 [ "$rc" = 0 ] || check_fail "cutover: exit $rc, expected 0"
 [[ $out =~ write\ pause\ ([0-9]+)\ ms ]] || check_fail "cutover does not report the write pause"
+[[ $out =~ quick\ verify:\ the\ ([0-9]+)\ rows\ changed\ last\ are\ identical ]] &&
+    [ "${BASH_REMATCH[1]}" -gt 100 ] ||
+    check_fail "cutover does not report a quick verify of the rows changed last"
 kill "$SB" 2>/dev/null
 wait "$SB" 2>/dev/null
 [ "$(srv_sql src "SELECT @@GLOBAL.read_only")" = 1 ] || check_fail "the source is not read_only"
