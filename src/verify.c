@@ -365,26 +365,21 @@ add_key_match(struct sbuf *q, const struct vtable *t, const char *alias, MYSQL_R
 	}
 }
 
-/* Rewrite one row on the destination from the source's snapshot (or delete it). */
+/*
+ * Write on the destination, times over, the source snapshot's row that
+ * matches cond (SQL on the source's columns): verb REPLACE (a row with a
+ * key) or INSERT (copies of a row without one).  Nothing when the source
+ * has no such row any more.
+ */
 static bool
-repair_row(struct verify *v, const struct vtable *t, MYSQL_ROW key, bool extra)
+write_from_source(struct verify *v, const struct vtable *t, const char *cond, const char *verb,
+    uint64_t times)
 {
-	struct sbuf q = { 0 };
+	struct sbuf q = { 0 }, vals = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	unsigned long *len;
 	bool first = true, ok;
 
-	if (extra) {
-		sbuf_adds(&q, "DELETE FROM ");
-		tk_add_ident(&q, t->ddb, t->dtbl);
-		sbuf_adds(&q, " WHERE ");
-		add_key_match(&q, t, NULL, key);
-		sbuf_addc(&q, '\0');
-		ok = !q.oom && dest_exec(&v->dst, q.p);
-		sbuf_free(&q);
-		return ok ? true : fail(v, "%s", v->dst.err);
-	}
 	sbuf_adds(&q, "SELECT ");
 	for (unsigned i = 0; i < t->k.ncols; i++) {
 		const struct tk_col *c = &t->k.cols[i];
@@ -405,21 +400,41 @@ repair_row(struct verify *v, const struct vtable *t, MYSQL_ROW key, bool extra)
 	}
 	sbuf_adds(&q, " FROM ");
 	tk_add_ident(&q, t->sdb, t->stbl);
-	sbuf_adds(&q, " WHERE ");
-	add_key_match(&q, t, NULL, key);
+	sbuf_printf(&q, " WHERE %s LIMIT 1", cond);
 	sbuf_addc(&q, '\0');
 	res = q.oom ? NULL : dest_result(&v->src, q.p);
-	sbuf_free(&q);
-	if (res == NULL)
+	sbuf_reset(&q);
+	if (res == NULL) {
+		sbuf_free(&q);
 		return fail(v, "%s", v->src.err);
+	}
 	row = mysql_fetch_row(res);
 	if (row == NULL) {
 		mysql_free_result(res);
+		sbuf_free(&q);
 		return true; /* gone from the source's snapshot: nothing to write */
 	}
-	len = mysql_fetch_lengths(res);
-	(void)len;
-	sbuf_adds(&q, "REPLACE INTO ");
+	/* the row's values, once */
+	sbuf_addc(&vals, '(');
+	first = true;
+	for (unsigned i = 0, f = 0; i < t->k.ncols; i++) {
+		const struct tk_col *c = &t->k.cols[i];
+		if (!t->use[i] || c->generated)
+			continue;
+		if (!first)
+			sbuf_adds(&vals, ", ");
+		first = false;
+		if (row[f] == NULL)
+			sbuf_adds(&vals, "NULL");
+		else if (c->json)
+			sbuf_printf(&vals, "CONVERT(X'%s' USING utf8mb4)", row[f]);
+		else
+			tk_add_literal(&vals, c, row[f]);
+		f++;
+	}
+	sbuf_addc(&vals, ')');
+	mysql_free_result(res);
+	sbuf_printf(&q, "%s INTO ", verb);
 	tk_add_ident(&q, t->ddb, t->dtbl);
 	sbuf_adds(&q, " (");
 	first = true;
@@ -431,27 +446,75 @@ repair_row(struct verify *v, const struct vtable *t, MYSQL_ROW key, bool extra)
 		first = false;
 		dest_quote(&q, t->k.cols[i].name);
 	}
-	sbuf_adds(&q, ") VALUES (");
-	first = true;
-	for (unsigned i = 0, f = 0; i < t->k.ncols; i++) {
-		const struct tk_col *c = &t->k.cols[i];
-		if (!t->use[i] || c->generated)
-			continue;
-		if (!first)
+	sbuf_adds(&q, ") VALUES ");
+	for (uint64_t n = 0; n < times; n++) {
+		if (n)
 			sbuf_adds(&q, ", ");
-		first = false;
-		if (row[f] == NULL)
-			sbuf_adds(&q, "NULL");
-		else if (c->json)
-			sbuf_printf(&q, "CONVERT(X'%s' USING utf8mb4)", row[f]);
-		else
-			tk_add_literal(&q, c, row[f]);
-		f++;
+		sbuf_add(&q, vals.p, vals.len);
 	}
-	sbuf_addc(&q, ')');
 	sbuf_addc(&q, '\0');
-	mysql_free_result(res);
-	ok = !q.oom && dest_exec(&v->dst, q.p);
+	ok = !q.oom && !vals.oom && dest_exec(&v->dst, q.p);
+	sbuf_free(&q);
+	sbuf_free(&vals);
+	return ok ? true : fail(v, "%s", v->dst.err);
+}
+
+/* Rewrite one row on the destination from the source's snapshot (or delete it). */
+static bool
+repair_row(struct verify *v, const struct vtable *t, MYSQL_ROW key, bool extra)
+{
+	struct sbuf q = { 0 };
+	bool ok;
+
+	if (extra) {
+		sbuf_adds(&q, "DELETE FROM ");
+		tk_add_ident(&q, t->ddb, t->dtbl);
+		sbuf_adds(&q, " WHERE ");
+		add_key_match(&q, t, NULL, key);
+		sbuf_addc(&q, '\0');
+		ok = !q.oom && dest_exec(&v->dst, q.p);
+		sbuf_free(&q);
+		return ok ? true : fail(v, "%s", v->dst.err);
+	}
+	add_key_match(&q, t, NULL, key);
+	sbuf_addc(&q, '\0');
+	ok = q.oom ? fail(v, "out of memory") : write_from_source(v, t, q.p, "REPLACE", 1);
+	sbuf_free(&q);
+	return ok;
+}
+
+/*
+ * A table without a key: rows are told apart by their whole content.
+ * Repaired by content too: a row the destination has too few copies of
+ * is copied from the source's snapshot as many times as are missing;
+ * one it has too many of loses the copies in excess (DELETE ... LIMIT).
+ */
+static bool
+repair_keyless(struct verify *v, const struct vtable *t, const char *h, int64_t d)
+{
+	struct sbuf q = { 0 };
+	bool ok;
+
+	sbuf_printf(&q, "%s = '%s'", t->row_src, h);
+	sbuf_addc(&q, '\0');
+	if (q.oom) {
+		sbuf_free(&q);
+		return fail(v, "out of memory");
+	}
+	if (d > 0) {
+		ok = write_from_source(v, t, q.p, "INSERT", (uint64_t)d);
+		sbuf_free(&q);
+		return ok;
+	}
+	{
+		struct sbuf del = { 0 };
+		sbuf_adds(&del, "DELETE FROM ");
+		tk_add_ident(&del, t->ddb, t->dtbl);
+		sbuf_printf(&del, " WHERE %s LIMIT %" PRId64, q.p, -d);
+		sbuf_addc(&del, '\0');
+		ok = !del.oom && dest_exec(&v->dst, del.p);
+		sbuf_free(&del);
+	}
 	sbuf_free(&q);
 	return ok ? true : fail(v, "%s", v->dst.err);
 }
@@ -614,6 +677,7 @@ drill_keyless(struct verify *v, struct vtable *t)
 	MYSQL_RES *a, *b;
 	MYSQL_ROW ra, rb;
 	int64_t diff = 0;
+	bool ok = true;
 
 	sbuf_printf(&q, "SELECT h, COUNT(*) FROM (SELECT %s AS h FROM ", t->row_src);
 	tk_add_ident(&q, t->sdb, t->stbl);
@@ -635,32 +699,37 @@ drill_keyless(struct verify *v, struct vtable *t)
 	ra = mysql_fetch_row(a);
 	rb = mysql_fetch_row(b);
 	/* both ordered by the hex hash (ASCII): a merge in the client is exact */
-	while (ra || rb) {
+	while (ok && (ra || rb)) {
 		int c = !ra ? 1 : !rb ? -1 : strcmp(ra[0], rb[0]);
-		if (c == 0) {
-			int64_t d = strtoll(ra[1], NULL, 10) - strtoll(rb[1], NULL, 10);
-			if (d > 0)
-				v->missing += (uint64_t)d;
-			else
-				v->extra += (uint64_t)-d;
-			diff += d != 0;
-			ra = mysql_fetch_row(a);
-			rb = mysql_fetch_row(b);
-		} else if (c < 0) {
-			v->missing += strtoull(ra[1], NULL, 10);
-			diff++;
-			ra = mysql_fetch_row(a);
-		} else {
-			v->extra += strtoull(rb[1], NULL, 10);
-			diff++;
-			rb = mysql_fetch_row(b);
+		int64_t d;
+		const char *h = c <= 0 ? ra[0] : rb[0];
+		if (c == 0)
+			d = strtoll(ra[1], NULL, 10) - strtoll(rb[1], NULL, 10);
+		else if (c < 0)
+			d = strtoll(ra[1], NULL, 10);
+		else
+			d = -strtoll(rb[1], NULL, 10);
+		if (d > 0)
+			v->missing += (uint64_t)d;
+		else
+			v->extra += (uint64_t)-d;
+		diff += d != 0;
+		if (d != 0 && v->repair) {
+			ok = repair_keyless(v, t, h, d);
+			v->repaired += ok ? (uint64_t)(d > 0 ? d : -d) : 0;
 		}
+		if (c <= 0)
+			ra = mysql_fetch_row(a);
+		if (c >= 0)
+			rb = mysql_fetch_row(b);
 	}
 	mysql_free_result(a);
 	mysql_free_result(b);
-	fprintf(v->out, "  `%s`.`%s` has no key: %" PRId64 " distinct rows differ in number "
-	    "(not repaired: rows without a key cannot be named)\n", t->ddb, t->dtbl, diff);
-	return true;
+	if (ok)
+		fprintf(v->out, "  `%s`.`%s` has no key: %" PRId64 " distinct rows differ in "
+		    "number%s\n", t->ddb, t->dtbl, diff, !v->repair ? "" :
+		    " (repaired by content: missing copies inserted, extra ones deleted)");
+	return ok;
 }
 
 /*
@@ -888,7 +957,7 @@ compare:
 			    v->rows - rows0);
 		else
 			fprintf(v->out, "`%s`.`%s`: %" PRIu64 " rows differ%s\n", t->sdb, t->stbl, d,
-			    v->repair && t->k.nkey > 0 ? " (repaired)" : "");
+			    v->repair ? " (repaired)" : "");
 		fflush(v->out);
 	}
 	return ok;

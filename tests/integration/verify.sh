@@ -10,13 +10,15 @@
 #      must exit 0 and report every table identical (the applier is held at
 #      each snapshot's position while the destination is read);
 #   2. behind myshift's back on the destination: a row of vdb.t changed,
-#      one deleted, one added; a row of vdb.ck changed; a row of vdb.nokey
-#      added.  verify must exit 1 and name each row by key as different,
-#      missing or extra, and count the keyless table's difference;
-#   3. verify --repair must fix the keyed rows (exit 1: it found them);
-#      the keyless row removed by hand, verify must exit 0 again, with the
-#      load still running; the tables compare equal row by row at the end
-#      (mig_compare_db), so a repair that wrote wrong values fails.
+#      one deleted, one added; a row of vdb.ck changed; in vdb.nokey a row
+#      added and two of the fifteen copies of another deleted.  verify
+#      must exit 1 and name each row by key as different, missing or extra,
+#      and count the keyless table's differences;
+#   3. verify --repair must fix them all, the keyless table's by content
+#      (exit 1: it found them); verify must exit 0 again, with the load
+#      still running; the tables compare equal row by row at the end
+#      (mig_compare_db), so a repair that wrote wrong values, or the wrong
+#      number of copies, fails.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -93,21 +95,21 @@ srv_sql dst "SET SESSION foreign_key_checks = 0;
     DELETE FROM vdb.t WHERE id = 7;
     INSERT INTO vdb.t (id, s) VALUES (100000, 'extra');
     UPDATE vdb.ck SET v = 'other' WHERE k = 'Ba' AND n = 1;
-    INSERT INTO vdb.nokey VALUES (99, 'added')" || fail "cannot change the destination"
+    INSERT INTO vdb.nokey VALUES (99, 'added');
+    DELETE FROM vdb.nokey WHERE x = 1 AND y = 'r1' LIMIT 2" || fail "cannot change the destination"
 verify
 [ "$RC" = 1 ] || check_fail "verify after the changes: exit $RC, expected 1 (differences)"
 for want in "different \`vdb\`.\`t\` \`id\`='5'" "missing \`vdb\`.\`t\` \`id\`='7'" \
     "extra \`vdb\`.\`t\` \`id\`='100000'" "different \`vdb\`.\`ck\` \`k\`='Ba', \`n\`='1'" \
-    '`vdb`.`nokey` has no key: 1 distinct rows differ'; do
+    '`vdb`.`nokey` has no key: 2 distinct rows differ'; do
 	echo "$OUT" | grep -qF "$want" || check_fail "verify does not report: $want"
 done
-echo "$OUT" | grep -q 'verify: .* DIFFERENT (1 missing, 2 extra, 2 different)' ||
-    check_fail "verify's totals are not 1 missing, 2 extra, 2 different"
+echo "$OUT" | grep -q 'verify: .* DIFFERENT (3 missing, 2 extra, 2 different)' ||
+    check_fail "verify's totals are not 3 missing, 2 extra, 2 different"
 
 echo "3. --repair"
 verify --repair
 [ "$RC" = 1 ] || check_fail "verify --repair: exit $RC, expected 1 (it found differences)"
-srv_sql dst "DELETE FROM vdb.nokey WHERE x = 99" || fail "cannot fix vdb.nokey"
 verify
 [ "$RC" = 0 ] || check_fail "verify after the repair: exit $RC, expected 0"
 stop_load
