@@ -137,6 +137,25 @@ key_text(struct sbuf *b, const struct binlog_col *col, const struct schema_col *
 	}
 }
 
+/*
+ * Column types whose key text compares exactly on both servers (not, for
+ * instance, MariaDB's INET6 and UUID, whose stored bytes are no literal).
+ */
+static bool
+type_kept(const char *data_type)
+{
+	static const char *const kept[] = { "tinyint", "smallint", "mediumint", "int",
+		"bigint", "decimal", "char", "varchar", "binary", "varbinary", "tinytext",
+		"text", "mediumtext", "longtext", "tinyblob", "blob", "mediumblob",
+		"longblob", "date", "datetime", "timestamp", "time", "year", "enum", "set",
+		"bit", NULL };
+
+	for (unsigned i = 0; kept[i]; i++)
+		if (strcmp(data_type, kept[i]) == 0)
+			return true;
+	return false;
+}
+
 void
 recent_note(struct recent *r, const char *db, const char *table,
     const struct binlog_table *t, const struct schema_table *st,
@@ -153,7 +172,7 @@ recent_note(struct recent *r, const char *db, const char *table,
 	add_hex(b, (const uint8_t *)table, strlen(table));
 	for (uint32_t k = 0; k < st->nkey; k++) {
 		uint32_t i = st->key[k];
-		if (i >= t->ncols || i >= st->ncols)
+		if (i >= t->ncols || i >= st->ncols || !type_kept(st->cols[i].data_type))
 			return;
 		sbuf_addc(b, '\t');
 		add_hex(b, (const uint8_t *)st->cols[i].name, strlen(st->cols[i].name));

@@ -27,7 +27,8 @@ void recent_free(struct recent *r);
  * Note the key of one changed row of source table db.table: the columns
  * of st's key (the destination's definition) read from vals (a row image
  * of binlog table t).  A key that has no exact text (FLOAT, DOUBLE, JSON,
- * geometry, a column missing from the image) is not noted.
+ * geometry, MariaDB's INET6 and UUID, a column missing from the image) is
+ * not noted.
  */
 void recent_note(struct recent *r, const char *db, const char *table,
     const struct binlog_table *t, const struct schema_table *st,

@@ -212,7 +212,10 @@ tk_add_literal(struct sbuf *q, const struct tk_col *c, const char *v)
 		sbuf_adds(q, v);
 		break;
 	case TK_STR:
-		sbuf_printf(q, "_%s X'%s' COLLATE %s", c->charset, v, c->collation);
+		if (c->collation[0])
+			sbuf_printf(q, "_%s X'%s' COLLATE %s", c->charset, v, c->collation);
+		else
+			sbuf_printf(q, "_%s X'%s'", c->charset, v); /* the column's own collation */
 		break;
 	case TK_BIN:
 		sbuf_printf(q, "X'%s'", v);

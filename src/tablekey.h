@@ -51,7 +51,11 @@ void tk_free(struct tk_table *t);
 
 /* Append `db`.`t`. */
 void tk_add_ident(struct sbuf *q, const char *db, const char *t);
-/* Append column c's value v (read as bound_exprs reads it) as a literal. */
+/*
+ * Append column c's value v (read as bound_exprs reads it) as a literal;
+ * a string column whose collation is "" gets none, so that the column's
+ * own compares it (the destination's, which collation_map may have set).
+ */
 void tk_add_literal(struct sbuf *q, const struct tk_col *c, const char *v);
 /*
  * Append the key's comparison with a bound (literals joined by '\n', as

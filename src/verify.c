@@ -27,6 +27,7 @@
 struct vtable {
 	char sdb[200], stbl[200], ddb[200], dtbl[200];
 	struct tk_table k;
+	struct tk_table kd;      /* k for SQL run on the destination: strings in its collations */
 	bool *use;               /* columns compared (not filtered out) */
 	char *row_src, *row_dst; /* SHA-256 of a row, on each side (d. prefix on the destination) */
 	char *row_crc;           /* CRC32 of a row, for the chunks' sums */
@@ -123,6 +124,19 @@ table_prepare(struct verify *v, struct vtable *t)
 	t->use = calloc(t->k.ncols + 1, sizeof(*t->use));
 	if (t->use == NULL)
 		return fail(v, "out of memory");
+	/*
+	 * On the destination, literals of strings carry no COLLATE: the
+	 * source's collation may not exist there (collation_map), and the
+	 * column's own is the one its rows were compared and ordered by.
+	 */
+	t->kd = t->k;
+	t->kd.cols = malloc((t->k.ncols + 1) * sizeof(*t->kd.cols));
+	if (t->kd.cols == NULL)
+		return fail(v, "out of memory");
+	memcpy(t->kd.cols, t->k.cols, t->k.ncols * sizeof(*t->kd.cols));
+	for (unsigned i = 0; i < t->k.ncols; i++)
+		if (t->kd.cols[i].kind == TK_STR)
+			t->kd.cols[i].collation = (char *)"";
 	for (unsigned i = 0; i < t->k.ncols; i++)
 		t->use[i] = !filter_column(v->f, t->sdb, t->stbl, t->k.cols[i].name);
 	/* row by row: SHA-256 (MySQL 9.7 has neither MD5 nor SHA1); chunks: CRC32s */
@@ -153,6 +167,7 @@ table_prepare(struct verify *v, struct vtable *t)
 static void
 table_free(struct vtable *t)
 {
+	free(t->kd.cols); /* the rest is k's */
 	tk_free(&t->k);
 	free(t->use);
 	free(t->row_src);
@@ -167,16 +182,17 @@ table_free(struct vtable *t)
  * is then compared row by row with SHA-256.  False with err.
  */
 static bool
-chunk_sum(struct dest *d, const struct vtable *t, const char *db, const char *tbl,
-    const char *lo, const char *hi, char out[128], char *err, size_t errlen)
+chunk_sum(struct dest *d, const struct vtable *t, bool dst, const char *lo, const char *hi,
+    char out[128], char *err, size_t errlen)
 {
+	const char *db = dst ? t->ddb : t->sdb, *tbl = dst ? t->dtbl : t->stbl;
 	struct sbuf q = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 
 	sbuf_printf(&q, "SELECT COUNT(*), BIT_XOR(%s), 0 FROM ", t->row_crc);
 	tk_add_ident(&q, db, tbl);
-	if (!tk_add_range(&q, &t->k, lo, hi)) {
+	if (!tk_add_range(&q, dst ? &t->kd : &t->k, lo, hi)) {
 		sbuf_free(&q);
 		snprintf(err, errlen, "`%s`.`%s`: a bad chunk bound", db, tbl);
 		return false;
@@ -214,7 +230,7 @@ dsums_main(void *arg)
 	g->ok = true;
 	for (unsigned i = 0; i < g->n && g->ok; i++) {
 		unsigned c = g->from + i;
-		g->ok = chunk_sum(&g->v->dst, g->t, g->t->ddb, g->t->dtbl,
+		g->ok = chunk_sum(&g->v->dst, g->t, true,
 		    c ? g->bounds[c - 1] : NULL, c < g->nb ? g->bounds[c] : NULL, g->sum[i],
 		    g->err, sizeof(g->err));
 	}
@@ -349,12 +365,13 @@ add_key_values(struct sbuf *q, const struct vtable *t, const char *alias)
 	}
 }
 
-/* key = literals (values as add_key_values reads them), prefixed by alias. */
+/* key = literals (values as add_key_values reads them), prefixed by alias; dst: kd's. */
 static void
-add_key_match(struct sbuf *q, const struct vtable *t, const char *alias, MYSQL_ROW vals)
+add_key_match(struct sbuf *q, const struct vtable *t, bool dst, const char *alias,
+    MYSQL_ROW vals)
 {
 	for (unsigned k = 0; k < t->k.nkey; k++) {
-		const struct tk_col *c = &t->k.cols[t->k.key[k]];
+		const struct tk_col *c = &(dst ? &t->kd : &t->k)->cols[t->k.key[k]];
 		if (k)
 			sbuf_adds(q, " AND ");
 		if (alias)
@@ -429,7 +446,7 @@ write_from_source(struct verify *v, const struct vtable *t, const char *cond, co
 		else if (c->json)
 			sbuf_printf(&vals, "CONVERT(X'%s' USING utf8mb4)", row[f]);
 		else
-			tk_add_literal(&vals, c, row[f]);
+			tk_add_literal(&vals, &t->kd.cols[i], row[f]);
 		f++;
 	}
 	sbuf_addc(&vals, ')');
@@ -470,13 +487,13 @@ repair_row(struct verify *v, const struct vtable *t, MYSQL_ROW key, bool extra)
 		sbuf_adds(&q, "DELETE FROM ");
 		tk_add_ident(&q, t->ddb, t->dtbl);
 		sbuf_adds(&q, " WHERE ");
-		add_key_match(&q, t, NULL, key);
+		add_key_match(&q, t, true, NULL, key);
 		sbuf_addc(&q, '\0');
 		ok = !q.oom && dest_exec(&v->dst, q.p);
 		sbuf_free(&q);
 		return ok ? true : fail(v, "%s", v->dst.err);
 	}
-	add_key_match(&q, t, NULL, key);
+	add_key_match(&q, t, false, NULL, key);
 	sbuf_addc(&q, '\0');
 	ok = q.oom ? fail(v, "out of memory") : write_from_source(v, t, q.p, "REPLACE", 1);
 	sbuf_free(&q);
@@ -575,7 +592,7 @@ drill(struct verify *v, struct vtable *t, const char *lo, const char *hi, uint64
 		for (unsigned k = 0; k < t->k.nkey; k++) {
 			if (k)
 				sbuf_addc(&q, ',');
-			tk_add_literal(&q, &t->k.cols[t->k.key[k]], row[k]);
+			tk_add_literal(&q, &t->kd.cols[t->k.key[k]], row[k]);
 		}
 		sbuf_printf(&q, ", '%s')", row[t->k.nkey]);
 		if (++n == 500) {
@@ -613,7 +630,7 @@ drill(struct verify *v, struct vtable *t, const char *lo, const char *hi, uint64
 			sbuf_adds(&q, ", 2 FROM ");
 			tk_add_ident(&q, t->ddb, t->dtbl);
 			sbuf_adds(&q, " AS d");
-			if (!tk_add_range(&q, &t->k, lo, hi))
+			if (!tk_add_range(&q, &t->kd, lo, hi))
 				ok = false;
 			sbuf_adds(&q, lo || hi ? " AND" : " WHERE");
 			sbuf_adds(&q, " NOT EXISTS (SELECT 1 FROM myshift_verify AS v WHERE ");
@@ -780,7 +797,7 @@ compare_group(struct verify *v, struct vtable *t, char **bounds, unsigned from, 
 	}
 	for (unsigned i = 0; i < n && ok; i++) {
 		unsigned c = from + i;
-		ok = chunk_sum(&v->src, t, t->sdb, t->stbl, c ? bounds[c - 1] : NULL,
+		ok = chunk_sum(&v->src, t, false, c ? bounds[c - 1] : NULL,
 		    c < nb ? bounds[c] : NULL, ssum[i], v->err, sizeof(v->err));
 	}
 	if (started)
@@ -1112,9 +1129,9 @@ vkey_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
-/* (`c1` = literal AND ...) for one key. */
+/* (`c1` = literal AND ...) for one key; dst: for the destination (kd's literals). */
 static void
-add_vkey_match(struct sbuf *q, const struct vtable *t, const struct vkey *k)
+add_vkey_match(struct sbuf *q, const struct vtable *t, const struct vkey *k, bool dst)
 {
 	sbuf_addc(q, '(');
 	for (unsigned i = 0; i < k->n; i++) {
@@ -1123,7 +1140,7 @@ add_vkey_match(struct sbuf *q, const struct vtable *t, const struct vkey *k)
 			sbuf_adds(q, " AND ");
 		dest_quote(q, c->name);
 		sbuf_adds(q, " = ");
-		tk_add_literal(q, c, k->val[i]);
+		tk_add_literal(q, dst ? &t->kd.cols[k->tk[i]] : c, k->val[i]);
 	}
 	sbuf_addc(q, ')');
 }
@@ -1189,7 +1206,7 @@ keys_drill(struct verify *v, const struct vtable *t, const struct vkey *keys, un
 			sbuf_printf(&q, "SELECT %s FROM ", t->row_src);
 			tk_add_ident(&q, side ? t->ddb : t->sdb, side ? t->dtbl : t->stbl);
 			sbuf_adds(&q, " WHERE ");
-			add_vkey_match(&q, t, &keys[i]);
+			add_vkey_match(&q, t, &keys[i], side == 1);
 			sbuf_addc(&q, '\0');
 			if (q.oom)
 				ok = fail(v, "out of memory");
@@ -1242,7 +1259,7 @@ keys_sum(struct verify *v, const struct vtable *t, const struct vkey *keys, unsi
 		if (!first)
 			sbuf_adds(&q, " OR ");
 		first = false;
-		add_vkey_match(&q, t, &keys[i]);
+		add_vkey_match(&q, t, &keys[i], dst);
 	}
 	sbuf_addc(&q, '\0');
 	res = q.oom ? NULL : dest_result(dst ? &v->dst : &v->src, q.p);

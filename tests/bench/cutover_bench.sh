@@ -8,8 +8,10 @@
 # application account (DML privileges only; the read-only error 1290 it
 # gets once fenced is ignored).  Each round: myshift run streams until
 # caught up, `myshift cutover` fences the source, waits for the
-# destination's last write, records it and stops the run, and reports the
-# write pause (fence to record); then the source is made writable again
+# destination's last write, compares the last 1,000 rows changed on both
+# servers (the quick verify, [cutover] verify_rows at its default),
+# records it and stops the run, and reports the write pause (fence to
+# record) and the quick verify's share of it; then the source is made writable again
 # and myshift run resumes from its checkpoint for the next round.  At the
 # end the load stops and every table must be identical.  Prints
 #
@@ -69,7 +71,10 @@ for r in $(seq 1 "$ROUNDS"); do
 	[ "$rc" = 0 ] || { echo "$out" >&2; fail "cutover $r exited $rc"; }
 	[[ $out =~ write\ pause\ ([0-9]+)\ ms ]] || fail "cutover $r reported no write pause"
 	pauses+=("${BASH_REMATCH[1]}")
-	echo "  cutover $r: write pause ${BASH_REMATCH[1]} ms"
+	p=${BASH_REMATCH[1]}
+	[[ $out =~ quick\ verify:\ the\ ([0-9]+)\ rows\ changed\ last\ are\ identical\ on\ both\ servers\ \(([0-9]+)\ ms\) ]] ||
+	    fail "cutover $r reported no quick verify: $out"
+	echo "  cutover $r: write pause $p ms (of which the quick verify of ${BASH_REMATCH[1]} rows ${BASH_REMATCH[2]} ms)"
 	mig_wait_exit 60 || fail "myshift run did not stop after cutover $r"
 	[ "$MIG_RC" = 0 ] || fail "myshift run exited $MIG_RC after cutover $r"
 	srv_sql src "SET GLOBAL read_only = OFF" || fail "cannot unfence the source"
