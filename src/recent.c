@@ -185,6 +185,8 @@ recent_note(struct recent *r, const char *db, const char *table,
 		return;
 	}
 	pthread_mutex_lock(&r->lock);
+	if (r->e[r->next].oom)
+		sbuf_free(&r->e[r->next]); /* out of memory once: try afresh */
 	sbuf_reset(&r->e[r->next]);
 	sbuf_add(&r->e[r->next], b->p, b->len);
 	r->next = (r->next + 1) % r->cap;

@@ -1286,6 +1286,10 @@ keys_table(struct verify *v, struct vkey *keys, unsigned n, uint64_t *compared)
 	snprintf(t.stbl, sizeof(t.stbl), "%s", keys[0].stbl);
 	filter_map(v->f, t.sdb, t.stbl, t.ddb, sizeof(t.ddb), t.dtbl, sizeof(t.dtbl));
 	if (!table_prepare(v, &t)) {
+		if (dest_transient(&v->src)) {
+			table_free(&t);
+			return false; /* a lost link: not a verdict */
+		}
 		/* dropped or renamed since: nothing to compare */
 		fprintf(v->out, "  `%s`.`%s`: not compared (%s)\n", t.sdb, t.stbl, v->err);
 		table_free(&t);
