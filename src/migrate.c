@@ -634,63 +634,87 @@ create_table(struct mig *m, struct mtable *t)
 	return true;
 }
 
-/* Databases and tables. */
+/* Database sdb of the source as ddb on the destination, with its charset and collation. */
+static bool
+create_database(struct mig *m, const char *sdb, const char *ddb)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char err[1024], *sql;
+	bool changed, ok;
+
+	sbuf_adds(&q, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
+	    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
+	sbuf_sql_string(&q, sdb);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(&m->src, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		return fail_dest(m, &m->src);
+	}
+	row = mysql_fetch_row(res);
+	sbuf_reset(&q);
+	sbuf_adds(&q, "CREATE DATABASE IF NOT EXISTS ");
+	dest_quote(&q, ddb);
+	if (row && row[0] && row[1])
+		sbuf_printf(&q, " CHARACTER SET %s COLLATE %s", row[0], row[1]);
+	mysql_free_result(res);
+	sbuf_addc(&q, '\0');
+	sql = q.oom ? NULL : collations_rewrite_sql(m->coll, q.p, strlen(q.p), true, &changed,
+	    err, sizeof(err));
+	sbuf_free(&q);
+	if (sql == NULL)
+		return fail(m, true, "database `%s`: %s", sdb, err);
+	ok = dest_exec(&m->dst, sql);
+	free(sql);
+	return ok ? true : fail_dest(m, &m->dst);
+}
+
+/*
+ * Databases and tables: the databases of the selected tables, then every
+ * other selected database of the source (one with only views or routines,
+ * or empty), as a dump would make them.
+ */
 static bool
 create_schema(struct mig *m)
 {
-	struct sbuf q = { 0 };
 	char last[65] = "";
-	unsigned created = 0;
+	unsigned created = 0, dbs = 0;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
 
 	for (unsigned i = 0; i < m->n; i++) {
 		struct mtable *t = &m->t[i];
 		if (t->exists)
 			continue; /* made by an earlier run, or reused (on_conflict = ignore) */
 		if (strcmp(last, t->ddb) != 0) {
-			MYSQL_RES *res;
-			MYSQL_ROW row;
 			snprintf(last, sizeof(last), "%s", t->ddb);
-			sbuf_reset(&q);
-			sbuf_adds(&q, "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
-			    "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
-			sbuf_sql_string(&q, t->sdb);
-			sbuf_addc(&q, '\0');
-			res = q.oom ? NULL : dest_result(&m->src, q.p);
-			if (res == NULL) {
-				sbuf_free(&q);
-				return fail_dest(m, &m->src);
-			}
-			row = mysql_fetch_row(res);
-			sbuf_reset(&q);
-			sbuf_adds(&q, "CREATE DATABASE IF NOT EXISTS ");
-			dest_quote(&q, t->ddb);
-			if (row && row[0] && row[1])
-				sbuf_printf(&q, " CHARACTER SET %s COLLATE %s", row[0], row[1]);
-			mysql_free_result(res);
-			sbuf_addc(&q, '\0');
-			char err[1024];
-			bool changed;
-			char *sql = q.oom ? NULL : collations_rewrite_sql(m->coll, q.p,
-			    strlen(q.p), true, &changed, err, sizeof(err));
-			if (sql == NULL) {
-				sbuf_free(&q);
-				return fail(m, true, "database `%s`: %s", t->sdb, err);
-			}
-			bool ok = dest_exec(&m->dst, sql);
-			free(sql);
-			if (!ok) {
-				sbuf_free(&q);
-				return fail_dest(m, &m->dst);
-			}
+			if (!create_database(m, t->sdb, t->ddb))
+				return false;
 		}
-		if (!create_table(m, t)) {
-			sbuf_free(&q);
+		if (!create_table(m, t))
 			return false;
-		}
 		created++;
 	}
-	sbuf_free(&q);
-	log_info("schema: %u table(s) created, %u selected", created, m->n);
+	res = dest_result(&m->src, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
+	    "ORDER BY SCHEMA_NAME");
+	if (res == NULL)
+		return fail_dest(m, &m->src);
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		char ddb[200], dt[200];
+		if (!filter_database(m->f, row[0]) || strcmp(row[0], m->c->state_schema) == 0)
+			continue;
+		filter_map(m->f, row[0], NULL, ddb, sizeof(ddb), dt, sizeof(dt));
+		if (!create_database(m, row[0], ddb)) {
+			mysql_free_result(res);
+			return false;
+		}
+		dbs++;
+	}
+	mysql_free_result(res);
+	log_info("schema: %u table(s) created, %u selected, in %u database(s)", created, m->n,
+	    dbs);
 	return true;
 }
 

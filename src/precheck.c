@@ -423,6 +423,27 @@ tables(struct pc *p)
 		free(has);
 	}
 	mysql_free_result(res);
+	/* the upgrade check also covers databases without tables (routines, views) */
+	res = dest_result(&p->src, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
+	    "ORDER BY SCHEMA_NAME");
+	while (res != NULL && (r = mysql_fetch_row(res)) != NULL) {
+		unsigned i;
+		char **nd;
+		if (!filter_database(p->f, r[0]) || strcmp(r[0], p->c->state_schema) == 0)
+			continue;
+		for (i = 0; i < p->ndbs && strcmp(p->dbs[i], r[0]) != 0; i++)
+			;
+		if (i < p->ndbs)
+			continue;
+		nd = realloc(p->dbs, (p->ndbs + 1) * sizeof(*nd));
+		if (nd == NULL)
+			break;
+		p->dbs = nd;
+		if ((nd[p->ndbs] = strdup(r[0])) != NULL)
+			p->ndbs++;
+	}
+	if (res != NULL)
+		mysql_free_result(res);
 	sbuf_addc(&keyless, '\0');
 	sbuf_addc(&engines, '\0');
 	sbuf_addc(&exist, '\0');

@@ -10,7 +10,8 @@
 #   - a source with binary logging off (a second server, --skip-log-bin);
 #   - a source account without REPLICATION SLAVE (the privilege named);
 #   - a view calling a function the destination lacks (in a database the
-#     filter leaves out): the view named with the destination's error.
+#     filter leaves out): the view named with the destination's error;
+#     also when the view is alone in a selected database without tables.
 # `myshift run` runs the same precheck on a new migration: with that view it
 # stops (exit 1) before writing anything, its error naming the view; without
 # it, it says the precheck passed and migrates app.
@@ -89,6 +90,15 @@ sed "s/^user = $MIG_REPL_USER\$/user = norepl/; s/^password = $MIG_REPL_PW\$/pas
     "$SRV_ROOT/good.ini" >"$SRV_ROOT/norepl.ini" && chmod 600 "$SRV_ROOT/norepl.ini"
 precheck "no REPLICATION SLAVE" "$SRV_ROOT/norepl.ini" 1 \
     '^FAIL  source privileges: missing: REPLICATION SLAVE'
+
+# the same view alone in a selected database that has no table
+srv_sql src "CREATE DATABASE vonly; CREATE VIEW vonly.vf AS SELECT other.f() AS seven" ||
+    fail "cannot create vonly.vf"
+sed 's/^include_databases = app$/include_databases = app,vonly/' "$SRV_ROOT/good.ini" \
+    >"$SRV_ROOT/vonly.ini" && chmod 600 "$SRV_ROOT/vonly.ini"
+precheck "a view calling a function the destination lacks, in a database without tables" \
+    "$SRV_ROOT/vonly.ini" 1 '^FAIL  upgrade check: the destination refuses VIEW `vonly`.`vf`'
+srv_sql src "DROP DATABASE vonly" || fail "cannot drop vonly"
 
 srv_sql src "CREATE VIEW app.vf AS SELECT other.f() AS seven" || fail "cannot create app.vf"
 precheck "a view calling a function the destination lacks" "$SRV_ROOT/good.ini" 1 \

@@ -11,7 +11,9 @@
 #   - types: most column types, generated columns (virtual and stored);
 #   - t / log: a trigger on t writes log on every insert, a BEFORE trigger
 #     changes the inserted value, a FOLLOWS trigger counts in cnt;
-#   - views v1 -> v2 -> v3 (v1 calls a function), a procedure, an event.
+#   - views v1 -> v2 -> v3 (v1 calls a function), a procedure, an event;
+# and two databases without tables: util (latin1: a function, a view on
+# app.t calling it) and empty_db.
 # Its binlogs are purged (FLUSH, PURGE BINARY LOGS TO the current one), a
 # sysbench write load runs on shop and a procedure keeps changing app (the
 # FK tables, the triggered table, the keyless one) while myshift copies
@@ -126,6 +128,10 @@ srv_sql src - <<-EOF || fail "cannot load app"
 	CREATE VIEW app.v1 AS SELECT id, app.dbl(v) AS d FROM app.t;
 	CREATE VIEW app.v2 AS SELECT id, d + 1 AS e FROM app.v1;
 	CREATE VIEW app.v3 AS SELECT COUNT(*) AS c, SUM(e) AS s FROM app.v2;
+	CREATE DATABASE util CHARACTER SET latin1;
+	CREATE FUNCTION util.half(x INT) RETURNS INT DETERMINISTIC RETURN x DIV 2;
+	CREATE VIEW util.tv AS SELECT id, util.half(v) AS h FROM app.t;
+	CREATE DATABASE empty_db;
 	EOF
 
 echo "purging the source's binlogs"
@@ -263,6 +269,16 @@ b=$(srv_sql dst "SELECT * FROM app.v3")
 [ "$a" = "$b" ] || check_fail "view app.v3: '$a' on the source, '$b' on the destination"
 b=$(srv_sql dst "SELECT app.dbl(21)")
 [ "$b" = 42 ] || check_fail "app.dbl(21) gives '$b' on the destination"
+# databases without tables: one with a function and a view, one empty
+b=$(srv_sql dst "SELECT util.half(21)")
+[ "$b" = 10 ] || check_fail "util.half(21) gives '$b' on the destination (a database with no table)"
+a=$(srv_sql src "SELECT COUNT(*), SUM(h) FROM util.tv")
+b=$(srv_sql dst "SELECT COUNT(*), SUM(h) FROM util.tv")
+[ "$a" = "$b" ] || check_fail "view util.tv: '$a' on the source, '$b' on the destination"
+[ "$(srv_sql dst "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'util'")" = latin1 ] ||
+    check_fail "database util is not latin1 on the destination"
+[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'empty_db'")" = 1 ] ||
+    check_fail "the empty database empty_db was not created on the destination"
 st=$(srv_sql dst "SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'app'
     AND EVENT_NAME = 'ev'")
 case $st in
