@@ -82,6 +82,24 @@ session_query(struct applier *a, const struct binlog_event *ev)
 		char err[512];
 		for (int i = 0; i < 3; i++) {
 			names[i] = collations_dest(a->colls, ids[i], &charsets[i], err, sizeof(err));
+			if (names[i] == NULL && i == 0 &&
+			    (charsets[0] = collations_src_charset(a->colls, ids[0])) != NULL)
+				continue; /* the client's charset is all that is set: the bytes' encoding */
+			if (names[i] == NULL && i == 1 &&
+			    (names[i] = collations_dest_default(a->colls, ids[i])) != NULL) {
+				/*
+				 * The connection's collation (a MariaDB 11 client's
+				 * uca1400, say) orders the statement's literals, not
+				 * what it creates (collation_server, collation_database
+				 * and COLLATE clauses do, and stay strict): the charset's
+				 * default stands in for it.
+				 */
+				log_warn("statement at %s:%" PRIu64 ": %s %s is not on the "
+				    "destination: replayed with %s, its charset's default there "
+				    "([apply] collation_map chooses another)", a->file, ev->offset,
+				    what[i], collations_src_name(a->colls, ids[i]), names[i]);
+				continue;
+			}
 			if (names[i] == NULL) {
 				sbuf_free(&s);
 				set_fatal(a, "statement at %s:%" PRIu64 " ran with %s = id %u: %s",

@@ -733,6 +733,20 @@ heartbeat_rows(struct applier *a, const struct binlog_rows_event *r)
 	return true;
 }
 
+/*
+ * Whether a row image has every column the destination writes: all but
+ * generated ones (MariaDB 11 leaves those out of UPDATE images even with
+ * binlog_row_image = FULL).
+ */
+static bool
+image_whole(const uint8_t *bm, const struct schema_table *st, uint32_t ncols)
+{
+	for (uint32_t i = 0; i < ncols && i < st->ncols; i++)
+		if (!st->cols[i].generated && !bm_get(bm, i))
+			return false;
+	return true;
+}
+
 bool
 apply_rows(struct applier *a, const struct binlog_event *ev)
 {
@@ -835,7 +849,7 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 
 	if (a->in_seam) {
 		if (keyed && r->cols_after != NULL && r->kind != BINLOG_ROWS_WRITE &&
-		    r->kind != BINLOG_ROWS_PARTIAL_UPDATE && r->n_after != r->ncols) {
+		    r->kind != BINLOG_ROWS_PARTIAL_UPDATE && !image_whole(r->cols_after, st, r->ncols)) {
 			set_fatal(a, "%s.%s at %s:%" PRIu64 ": a row image without every "
 			    "column (binlog_row_image is not FULL) inside the catch-up after "
 			    "the copy, where rows must be rewritten whole: set "

@@ -293,6 +293,35 @@ collations_dest(const struct collations *c, unsigned id, const char **charset, c
 	return n;
 }
 
+const char *
+collations_dest_default(const struct collations *c, unsigned id)
+{
+	const struct coll_entry *e = by_id(&c->src, id);
+
+	if (e == NULL)
+		return NULL;
+	for (size_t i = 0; i < c->dst.n; i++)
+		if (c->dst.e[i].is_default && strcmp(c->dst.e[i].charset, e->charset) == 0)
+			return c->dst.e[i].name;
+	return NULL;
+}
+
+const char *
+collations_src_name(const struct collations *c, unsigned id)
+{
+	const struct coll_entry *e = by_id(&c->src, id);
+
+	return e != NULL ? e->name : NULL;
+}
+
+const char *
+collations_src_charset(const struct collations *c, unsigned id)
+{
+	const struct coll_entry *e = by_id(&c->src, id);
+
+	return e != NULL ? e->charset : NULL;
+}
+
 /* ------------------------------------------------------- DDL text */
 
 struct tok {

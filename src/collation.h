@@ -36,6 +36,15 @@ const char *collations_dest(const struct collations *c, unsigned id, const char 
     char *err, size_t errlen);
 
 /*
+ * The destination's default collation of the character set of source
+ * collation id (NULL when it lacks the charset).
+ */
+const char *collations_dest_default(const struct collations *c, unsigned id);
+/* The name and the character set of a source collation id (NULL if unknown). */
+const char *collations_src_name(const struct collations *c, unsigned id);
+const char *collations_src_charset(const struct collations *c, unsigned id);
+
+/*
  * The statement with every collation named after COLLATE (or COLLATE =)
  * that the destination lacks replaced through collation_map; NULL with err
  * when one is neither on the destination nor mapped (also on out of
