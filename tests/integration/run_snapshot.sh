@@ -143,7 +143,7 @@ mig_sysbench_cmd src shop
     run >"$SRV_ROOT/sysbench.log" 2>&1 &
 SB=$!
 (
-	while [ ! -e "$SRV_ROOT/stop" ]; do
+	while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/stop" ]; do # ends with the test
 		srv_sql src "CALL app.work(20)" >/dev/null 2>&1 || sleep 0.2
 	done
 ) &
@@ -175,7 +175,7 @@ sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
 	    "http://127.0.0.1:$SP$1" 2>/dev/null
 }
 mig_start "$SRV_ROOT/myshift.ini"
-wait_until -t 60 log_contains "$MIG_LOG" 'phase: copy' || fail "no copy phase"
+wait_until -t 60 log_contains "$MIG_LOG" 'phase: copy' || { mig_log_tail 10; fail "no copy phase"; }
 sleep 0.5
 during=$(http_get /status)
 echo "/status during the copy: $(echo "$during" | cut -c1-200)"

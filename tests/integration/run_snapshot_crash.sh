@@ -55,7 +55,7 @@ mig_sysbench_cmd src shop
     run >"$SRV_ROOT/sysbench.log" 2>&1 &
 SB=$!
 (
-	while [ ! -e "$SRV_ROOT/stop" ]; do
+	while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/stop" ]; do # ends with the test
 		srv_sql src "CALL app.work(10)" >/dev/null 2>&1 || sleep 0.2
 	done
 ) &

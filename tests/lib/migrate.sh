@@ -193,6 +193,22 @@ mig_wait_started() {
 	done
 }
 
+# srv_cleanup_hook: run by srv_cleanup_all (the EXIT trap): a myshift a
+# failed test left running is stopped (SIGTERM, then SIGKILL after 5 s)
+# before its servers go, so that it does not retry against them forever.
+srv_cleanup_hook() {
+	local i
+	[ -n "$MIG_PID" ] && kill -0 "$MIG_PID" 2>/dev/null || return 0
+	kill -TERM "$MIG_PID" 2>/dev/null
+	for i in $(seq 50); do
+		kill -0 "$MIG_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$MIG_PID" 2>/dev/null
+	wait "$MIG_PID" 2>/dev/null
+	MIG_PID=
+}
+
 # mig_alive: is the myshift we started still running?
 mig_alive() {
 	[ -n "$MIG_PID" ] && kill -0 "$MIG_PID" 2>/dev/null

@@ -560,6 +560,11 @@ _srv_save_binlogs() {
 # and remove the scratch dir (kept if MYSHIFT_TEST_KEEP=1).
 srv_cleanup_all() {
 	local name port d
+	# what the test started that talks to the servers goes first
+	# (tests/lib/migrate.sh: a myshift left running by a failed check)
+	if declare -F srv_cleanup_hook >/dev/null; then
+		srv_cleanup_hook
+	fi
 	for name in "${SRV_NAMES[@]}"; do
 		srv_stop "$name"
 		port=$(_srv_get "$name" PORT)
