@@ -416,6 +416,20 @@ struct binlog_value {
 	};
 };
 
+/*
+ * A BV_INT value read as unsigned, for a column the table map could not
+ * say was UNSIGNED (no optional metadata) but the destination's is: the
+ * sign-extended value cut back to the column's width.
+ */
+static inline uint64_t
+binlog_int_unsigned(const struct binlog_col *col, int64_t i)
+{
+	unsigned bits = col->type == MYSQL_T_TINY ? 8 : col->type == MYSQL_T_SHORT ? 16 :
+	    col->type == MYSQL_T_INT24 ? 24 : col->type == MYSQL_T_LONG ? 32 : 64;
+
+	return bits == 64 ? (uint64_t)i : (uint64_t)i & ((1ULL << bits) - 1);
+}
+
 /* One row image: vals has table->ncols slots, filled in column order. */
 struct binlog_row {
 	uint32_t ncols;

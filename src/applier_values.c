@@ -123,13 +123,9 @@ bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 		if (v->i < 0 && col->is_unsigned != 0 && sc != NULL && sc->is_unsigned) {
 			/* no signedness in the binlog: the destination column says */
 			uint64_t *x = arena_alloc(&a->ar, sizeof(*x));
-			unsigned bits = col->type == MYSQL_T_TINY ? 8 :
-			    col->type == MYSQL_T_SHORT ? 16 : col->type == MYSQL_T_INT24 ?
-			    24 : col->type == MYSQL_T_LONG ? 32 : 64;
 			if (x == NULL)
 				return false;
-			*x = bits == 64 ? (uint64_t)v->i :
-			    (uint64_t)v->i & ((1ULL << bits) - 1);
+			*x = binlog_int_unsigned(col, v->i);
 			b->buffer = x;
 			b->is_unsigned = 1;
 		}

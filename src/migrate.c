@@ -692,6 +692,7 @@ create_schema(struct mig *m)
 			snprintf(last, sizeof(last), "%s", t->ddb);
 			if (!create_database(m, t->sdb, t->ddb))
 				return false;
+			dbs++;
 		}
 		if (!create_table(m, t))
 			return false;
@@ -703,9 +704,14 @@ create_schema(struct mig *m)
 		return fail_dest(m, &m->src);
 	while ((row = mysql_fetch_row(res)) != NULL) {
 		char ddb[200], dt[200];
+		unsigned i;
 		if (!filter_database(m->f, row[0]) || strcmp(row[0], m->c->state_schema) == 0)
 			continue;
 		filter_map(m->f, row[0], NULL, ddb, sizeof(ddb), dt, sizeof(dt));
+		for (i = 0; i < m->n && strcmp(m->t[i].ddb, ddb) != 0; i++)
+			;
+		if (i < m->n)
+			continue; /* a database of selected tables: made above, or there already */
 		if (!create_database(m, row[0], ddb)) {
 			mysql_free_result(res);
 			return false;
@@ -713,8 +719,8 @@ create_schema(struct mig *m)
 		dbs++;
 	}
 	mysql_free_result(res);
-	log_info("schema: %u table(s) created, %u selected, in %u database(s)", created, m->n,
-	    dbs);
+	log_info("schema: %u table(s) created, %u selected; %u database(s) created or found",
+	    created, m->n, dbs);
 	return true;
 }
 

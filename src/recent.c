@@ -77,14 +77,10 @@ key_text(struct sbuf *b, const struct binlog_col *col, const struct schema_col *
 
 	switch (v->kind) {
 	case BV_INT:
-		if (v->i < 0 && col->is_unsigned != 0 && sc->is_unsigned) {
+		if (v->i < 0 && col->is_unsigned != 0 && sc->is_unsigned)
 			/* no signedness in the binlog: the destination column says */
-			unsigned bits = col->type == MYSQL_T_TINY ? 8 :
-			    col->type == MYSQL_T_SHORT ? 16 : col->type == MYSQL_T_INT24 ?
-			    24 : col->type == MYSQL_T_LONG ? 32 : 64;
-			sbuf_u64(b, bits == 64 ? (uint64_t)v->i :
-			    (uint64_t)v->i & ((1ULL << bits) - 1));
-		} else
+			sbuf_u64(b, binlog_int_unsigned(col, v->i));
+		else
 			sbuf_i64(b, v->i);
 		return true;
 	case BV_UINT:

@@ -395,6 +395,7 @@ write_from_source(struct verify *v, const struct vtable *t, const char *cond, co
 	struct sbuf q = { 0 }, vals = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
+	size_t head;
 	bool first = true, ok;
 
 	sbuf_adds(&q, "SELECT ");
@@ -464,13 +465,23 @@ write_from_source(struct verify *v, const struct vtable *t, const char *cond, co
 		dest_quote(&q, t->k.cols[i].name);
 	}
 	sbuf_adds(&q, ") VALUES ");
-	for (uint64_t n = 0; n < times; n++) {
-		if (n)
-			sbuf_adds(&q, ", ");
-		sbuf_add(&q, vals.p, vals.len);
+	/* many copies: statements of at most 1000 rows (max_allowed_packet) */
+	head = q.len;
+	ok = !vals.oom;
+	for (uint64_t done = 0; ok && done < times; ) {
+		uint64_t n = times - done < 1000 ? times - done : 1000;
+		q.len = head;
+		for (uint64_t k = 0; k < n; k++) {
+			if (k)
+				sbuf_adds(&q, ", ");
+			sbuf_add(&q, vals.p, vals.len);
+		}
+		sbuf_addc(&q, '\0');
+		ok = !q.oom && dest_exec(&v->dst, q.p);
+		done += n;
 	}
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && !vals.oom && dest_exec(&v->dst, q.p);
+	if (!ok && (q.oom || vals.oom))
+		snprintf(v->dst.err, sizeof(v->dst.err), "out of memory");
 	sbuf_free(&q);
 	sbuf_free(&vals);
 	return ok ? true : fail(v, "%s", v->dst.err);
