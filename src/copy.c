@@ -38,6 +38,7 @@ struct copy_table {
 	char *next_lo;               /* NULL: from the start */
 	bool planned_all, planning;
 	unsigned next_seq;
+	unsigned open;               /* chunks planned or queued, not committed */
 	uint64_t rows, chunks_done;
 };
 
@@ -73,7 +74,8 @@ struct copy {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct copy_chunk *todo;      /* planned by an earlier run, not finished */
-	unsigned rr;                  /* round robin over tables */
+	void (*table_done)(void *arg, const char *sdb, const char *stbl);
+	void *table_done_arg;
 	struct snapshot_coord co;
 	bool stop, failed, fatal;
 	char err[2048];
@@ -376,29 +378,22 @@ add_field(struct sbuf *b, const char *v, unsigned long len)
 	}
 	if (!sbuf_grow(b, len * 2 + 1))
 		return;
-	for (unsigned long i = 0; i < len; i++) {
-		char ch = v[i];
-		switch (ch) {
-		case '\\':
-			b->p[b->len++] = '\\';
-			b->p[b->len++] = '\\';
+	char *o = b->p + b->len;
+	const char *e = v + len;
+	while (v < e) {
+		/* runs of bytes that need no escape are copied whole */
+		const char *r = v;
+		while (r < e && *r != '\\' && *r != '\t' && *r != '\n' && *r != '\0')
+			r++;
+		memcpy(o, v, (size_t)(r - v));
+		o += r - v;
+		if (r == e)
 			break;
-		case '\t':
-			b->p[b->len++] = '\\';
-			b->p[b->len++] = 't';
-			break;
-		case '\n':
-			b->p[b->len++] = '\\';
-			b->p[b->len++] = 'n';
-			break;
-		case '\0':
-			b->p[b->len++] = '\\';
-			b->p[b->len++] = '0';
-			break;
-		default:
-			b->p[b->len++] = ch;
-		}
+		*o++ = '\\';
+		*o++ = *r == '\t' ? 't' : *r == '\n' ? 'n' : *r == '\0' ? '0' : '\\';
+		v = r + 1;
 	}
+	b->len = (size_t)(o - b->p);
 }
 
 /* LOAD DATA LOCAL's callbacks: the "file" is the chunk's result set. */
@@ -615,7 +610,10 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	cp->chunks_done++;
 	t->rows += w->rows;
 	t->chunks_done++;
+	bool table_done = --t->open == 0 && t->planned_all && !t->planning;
 	pthread_mutex_unlock(&cp->mu);
+	if (table_done && cp->table_done != NULL)
+		cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
 	log_debug("%s: %" PRIu64 " rows at %s:%" PRIu64, ctx, w->rows, w->snap.file,
 	    w->snap.pos);
 	return true;
@@ -648,15 +646,21 @@ claim(struct copy_worker *w)
 			pthread_mutex_unlock(&cp->mu);
 			return ch;
 		}
+		/*
+		 * Tables in order, each by as many workers as can get a chunk
+		 * of it (a worker moves on while another plans the next one):
+		 * tables are finished one after the other, and the indexer
+		 * builds the first ones' indexes while the later ones are
+		 * copied.
+		 */
 		for (unsigned k = 0; k < cp->ntables; k++) {
-			struct copy_table *t = &cp->tables[(cp->rr + k) % cp->ntables];
+			struct copy_table *t = &cp->tables[k];
 			if (t->planned_all)
 				continue;
 			if (t->planning) {
 				busy = true;
 				continue;
 			}
-			cp->rr = (cp->rr + k + 1) % cp->ntables;
 			t->planning = true;
 			char *lo = t->next_lo ? strdup(t->next_lo) : NULL;
 			unsigned seq = t->next_seq;
@@ -670,6 +674,7 @@ claim(struct copy_worker *w)
 			pthread_mutex_lock(&cp->mu);
 			t->planning = false;
 			if (ch != NULL) {
+				t->open++;
 				t->next_seq++;
 				free(t->next_lo);
 				t->next_lo = ch->hi ? strdup(ch->hi) : NULL;
@@ -826,6 +831,7 @@ resume_state(struct copy *cp, struct dest *d)
 		ch->hi = row[4] ? strdup(row[4]) : NULL;
 		ch->next = cp->todo;
 		cp->todo = ch;
+		t->open++;
 	}
 	mysql_free_result(res);
 	return true;
@@ -966,6 +972,10 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 	if (cp->chunks_reused > 0)
 		log_info("copy: reusing %" PRIu64 " finished chunks (%" PRIu64 " rows)",
 		    cp->chunks_reused, cp->rows);
+	for (unsigned i = 0; i < cp->ntables && cp->table_done != NULL; i++)
+		if (cp->tables[i].planned_all && cp->tables[i].open == 0)
+			cp->table_done(cp->table_done_arg, cp->tables[i].spec.sdb,
+			    cp->tables[i].spec.stbl);
 	/* the columns and keys, on one source connection */
 	if (!dest_connect(&d, &cp->cfg->source, "source")) {
 		snprintf(err, errlen, "%s", d.err);
@@ -1070,6 +1080,14 @@ failed:
 	*fatal = cp->fatal;
 	snprintf(err, errlen, "%s", cp->err[0] ? cp->err : "the copy was stopped");
 	return false;
+}
+
+void
+copy_on_table_done(struct copy *cp, void (*fn)(void *arg, const char *sdb, const char *stbl),
+    void *arg)
+{
+	cp->table_done = fn;
+	cp->table_done_arg = arg;
 }
 
 void

@@ -50,6 +50,13 @@ bool copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 /* Ask the workers to stop after their current chunk (copy_run returns false). */
 void copy_stop(struct copy *cp);
+/*
+ * Call fn (from a copy thread, or copy_run's at its start for tables an
+ * earlier run finished) once all of a table's chunks are committed on the
+ * destination. Set before copy_run.
+ */
+void copy_on_table_done(struct copy *cp, void (*fn)(void *arg, const char *sdb,
+    const char *stbl), void *arg);
 void copy_get_progress(struct copy *cp, struct copy_progress *out);
 /*
  * Per table, as JSON array members: {"table": "db.t", "rows": N,

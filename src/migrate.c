@@ -11,6 +11,7 @@
 #include "proto/sbuf.h"
 #include "src/collation.h"
 #include "src/copy.h"
+#include "src/deferred.h"
 #include "src/dest.h"
 #include "src/log.h"
 #include "src/objects.h"
@@ -724,114 +725,6 @@ create_schema(struct mig *m)
 	return true;
 }
 
-/*
- * An ALTER that adds indexes or foreign keys; one that finds them there (an
- * earlier run was stopped after the ALTER, before recording it) is done.
- */
-static bool
-exec_add(struct dest *d, const char *sql)
-{
-	if (dest_exec(d, sql))
-		return true;
-	if (d->errnum == 1061 /* ER_DUP_KEYNAME */ || d->errnum == 1826 /* ER_FK_DUP_NAME */ ||
-	    d->errnum == 1022 /* ER_DUP_KEY */) {
-		log_info("%s: already done by an earlier run", d->err);
-		return true;
-	}
-	return false;
-}
-
-/*
- * After the data: each table's secondary indexes in one ALTER (FULLTEXT
- * ones each alone: InnoDB builds one at a time), one table at a time so the
- * server is not swamped; then the foreign keys, unchecked (the rows are the
- * source's, whose keys held).
- */
-static bool
-add_deferred(struct mig *m, bool fks)
-{
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	const char *col = fks ? "deferred_fks" : "deferred_indexes";
-	const char *flag = fks ? "fks" : "indexed";
-
-	sbuf_printf(&q, "SELECT src_db, src_table, dst_db, dst_table, %s FROM `%s`."
-	    "`copy_tables` WHERE %s = 0", col, m->c->state_schema, flag);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(&m->dst, q.p);
-	if (res == NULL) {
-		sbuf_free(&q);
-		return fail_dest(m, &m->dst);
-	}
-	if (!dest_exec(&m->dst, "SET SESSION foreign_key_checks = 0")) {
-		mysql_free_result(res);
-		sbuf_free(&q);
-		return fail_dest(m, &m->dst);
-	}
-	while ((row = mysql_fetch_row(res)) != NULL) {
-		char *defs = row[4] ? strdup(row[4]) : NULL, *line, *next;
-		bool any = false, ok = true;
-		struct sbuf a = { 0 };
-		for (line = defs; line != NULL && *line && ok; line = next) {
-			next = strchr(line, '\n');
-			if (next != NULL)
-				*next++ = '\0';
-			bool ft = strncmp(line, "FULLTEXT ", 9) == 0;
-			if (ft || a.len == 0) {
-				if (a.len) {
-					sbuf_addc(&a, '\0');
-					ok = exec_add(&m->dst, a.p);
-					sbuf_reset(&a);
-				}
-				sbuf_adds(&a, "ALTER TABLE ");
-				dest_quote(&a, row[2]);
-				sbuf_addc(&a, '.');
-				dest_quote(&a, row[3]);
-				sbuf_adds(&a, " ADD ");
-			} else
-				sbuf_adds(&a, ", ADD ");
-			sbuf_adds(&a, line);
-			any = true;
-			if (ft) {
-				sbuf_addc(&a, '\0');
-				ok = ok && exec_add(&m->dst, a.p);
-				sbuf_reset(&a);
-			}
-		}
-		if (ok && a.len) {
-			sbuf_addc(&a, '\0');
-			ok = exec_add(&m->dst, a.p);
-		}
-		sbuf_free(&a);
-		free(defs);
-		if (!ok) {
-			mysql_free_result(res);
-			sbuf_free(&q);
-			return fail(m, !dest_transient(&m->dst), "adding the %s of `%s`.`%s`: %s",
-			    fks ? "foreign keys" : "indexes", row[2], row[3], m->dst.err);
-		}
-		if (any)
-			log_info("%s: `%s`.`%s`", fks ? "foreign keys added" : "indexes built",
-			    row[2], row[3]);
-		sbuf_reset(&q);
-		sbuf_printf(&q, "UPDATE `%s`.`copy_tables` SET %s = 1 WHERE src_db = ",
-		    m->c->state_schema, flag);
-		sbuf_sql_string(&q, row[0]);
-		sbuf_adds(&q, " AND src_table = ");
-		sbuf_sql_string(&q, row[1]);
-		sbuf_addc(&q, '\0');
-		if (q.oom || !dest_exec(&m->dst, q.p)) {
-			mysql_free_result(res);
-			sbuf_free(&q);
-			return fail_dest(m, &m->dst);
-		}
-	}
-	mysql_free_result(res);
-	sbuf_free(&q);
-	return dest_exec(&m->dst, "SET SESSION foreign_key_checks = 1") || fail_dest(m, &m->dst);
-}
-
 /* A table definition without its AUTO_INCREMENT=N counter. */
 static void
 strip_counter(char *s)
@@ -936,6 +829,13 @@ write_phase(struct mig *m, const char *phase, const struct snap_pos *seam)
 	ok = !q.oom && dest_exec(&m->dst, q.p);
 	sbuf_free(&q);
 	return ok || fail_dest(m, &m->dst);
+}
+
+/* The indexer's error stops the copy (its callback). */
+static void
+stop_copy(void *cp)
+{
+	copy_stop(cp);
 }
 
 /* Where the source is now (the stream's start when there is nothing to copy). */
@@ -1055,11 +955,29 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 		if (ms->stop)
 			copy_stop(cp);
 		pthread_mutex_unlock(&ms->mu);
+		/* each table's indexes as soon as its rows are in */
+		struct indexer *ix = indexer_start(c, stop_copy, cp);
+		if (ix == NULL) {
+			copy_free(cp);
+			fail(&m, true, "out of memory");
+			goto out;
+		}
+		copy_on_table_done(cp, indexer_table_done, ix);
 		ok = copy_run(cp, &cfatal, err, errlen);
 		pthread_mutex_lock(&ms->mu);
 		ms->copy = NULL;
 		pthread_mutex_unlock(&ms->mu);
+		if (!ok)
+			indexer_stop(ix);
+		else
+			set_phase(ms, MIGRATE_INDEXES);
+		char ierr[2048];
+		bool ifatal, iok = indexer_finish(ix, &ifatal, ierr, sizeof(ierr));
 		copy_free(cp);
+		if (!iok && (ok || strcmp(err, "the copy was stopped") == 0)) {
+			fail(&m, ifatal, "%s", ierr);
+			goto out;
+		}
 		if (!ok) {
 			m.fatal = cfatal;
 			goto out;
@@ -1068,8 +986,8 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	}
 	if (!check_definitions(&m))
 		goto out;
-	set_phase(ms, MIGRATE_INDEXES);
-	if (!add_deferred(&m, false) || !add_deferred(&m, true))
+	if (!deferred_add(&m.dst, c->state_schema, false, NULL, NULL, &m.fatal, err, errlen) ||
+	    !deferred_add(&m.dst, c->state_schema, true, NULL, NULL, &m.fatal, err, errlen))
 		goto out;
 	/* views, routines, triggers (guarded), events (disabled): read after the copy */
 	set_phase(ms, MIGRATE_OBJECTS);
