@@ -134,11 +134,16 @@ flush_batch(struct applier *a)
 	a->in_trx = false;
 	{
 		double open_ms = elapsed_ms(&a->batch_start), flush_ms = elapsed_ms(&t0);
-		if (open_ms > 40)
+		uint64_t now = wall_us();
+		double src_ms = a->batch_src_us && now > a->batch_src_us ?
+		    (double)(now - a->batch_src_us) / 1000.0 : 0;
+		if (open_ms > 40 || src_ms > 60)
 			log_debug("slow batch: %u transactions, open %.1f ms (flush and commit %.1f "
-			    "ms), first arrived %.1f ms ago, last waited %.1f ms in the queue",
-			    a->batch_trx, open_ms, flush_ms, (double)(wall_us() - a->batch_first_us) / 1000.0,
-			    (double)a->last_wait_us / 1000.0);
+			    "ms), first arrived %.1f ms ago, last waited %.1f ms in the queue; "
+			    "first committed on the source %.1f ms ago, the slowest took %.1f "
+			    "ms to arrive", a->batch_trx, open_ms, flush_ms,
+			    (double)(now - a->batch_first_us) / 1000.0,
+			    (double)a->last_wait_us / 1000.0, src_ms, (double)a->batch_late_us / 1000.0);
 	}
 	pthread_mutex_lock(&a->lock);
 	a->stats.commits++;
@@ -564,8 +569,14 @@ on_commit(struct applier *a, const struct qitem *it)
 		uint64_t now = wall_us();
 		a->last_wait_us = now > it->t_us ? now - it->t_us : 0;
 	}
-	if (a->batch_trx++ == 0)
+	if (a->batch_trx++ == 0) {
 		a->batch_first_us = it->t_us ? it->t_us : wall_us();
+		a->batch_src_us = a->group_commit_us;
+		a->batch_late_us = 0;
+	}
+	if (a->group_commit_us && it->t_us > a->group_commit_us &&
+	    it->t_us - a->group_commit_us > a->batch_late_us)
+		a->batch_late_us = it->t_us - a->group_commit_us;
 	if (batch_due(a)) {
 		if (!flush_batch(a))
 			goto err;

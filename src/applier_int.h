@@ -155,6 +155,8 @@ struct applier {
 	struct timespec batch_start;
 	uint64_t batch_first_us; /* when its first complete transaction arrived */
 	uint64_t last_wait_us;   /* how long the last transaction waited in the queue */
+	uint64_t batch_src_us;   /* MySQL: its first transaction's source commit */
+	uint64_t batch_late_us;  /* the longest a transaction took to reach myshift */
 	/* position of the last complete source group applied (not yet committed) */
 	char file[512];
 	uint64_t pos;

@@ -57,7 +57,17 @@
 #   LAG_BENCH_TABLES   sysbench tables (default 4)
 #   LAG_BENCH_ROWS     rows per table (default 10000)
 #   LAG_BENCH_APPLY    myshift [apply] settings, "k=v,k=v" (default none)
-#   LAG_BENCH_SERIES   a path prefix: each method's samples in order (and
+#   LAG_BENCH_SAMPLE_S the samplers' period in seconds (default 0.1; 0.01
+#                      with LAG_BENCH_SERIES shows when each heartbeat
+#                      became visible on the source and on the replica)
+#   LAG_BENCH_SRC_OPTS extra options of the source server (say
+#                      --innodb-redo-log-capacity=536870912)
+#   LAG_BENCH_LOG_LEVEL  myshift's [log] level (default info; debug logs
+#                      each batch open longer than 40 ms or committed more
+#                      than 60 ms after its first transaction's source commit)
+#   LAG_BENCH_SERIES   a path prefix: each method's samples in order (n,
+#                      lag, when taken, the heartbeat read; the source's
+#                      own as PREFIX-src-METHOD-ROUND; and
 #                      myshift's log) are kept as PREFIX-METHOD-ROUND
 #
 # Exit status: 0 when measured (also if a target is missed), 1 on an
@@ -112,7 +122,7 @@ bin_name=$bin
 bin=$work/myshift
 srv_require
 srv_scratch
-srv_start src
+srv_start src ${LAG_BENCH_SRC_OPTS:-}
 srv_start dst --skip-log-bin
 srv_start dst2 --skip-log-bin
 for s in src dst dst2; do
@@ -148,15 +158,16 @@ for s in src dst dst2; do
 	srv_sql "$s" - <<-EOF || fail "cannot create the sampler on $s"
 	SET sql_log_bin = 0;
 	CREATE DATABASE bench_lag;
-	CREATE TABLE bench_lag.s (n INT AUTO_INCREMENT PRIMARY KEY, lag_us BIGINT) ENGINE = MEMORY;
+	CREATE TABLE bench_lag.s (n INT AUTO_INCREMENT PRIMARY KEY, lag_us BIGINT,
+	    at DATETIME(6), hb DATETIME(6)) ENGINE = MEMORY;
 	DELIMITER //
 	CREATE PROCEDURE bench_lag.sample(seconds DOUBLE)
 	BEGIN
 	  DECLARE t_end DOUBLE DEFAULT UNIX_TIMESTAMP(NOW(6)) + seconds;
 	  WHILE UNIX_TIMESTAMP(NOW(6)) < t_end DO
-	    INSERT INTO bench_lag.s (lag_us)
-	      SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) FROM bench.hb WHERE id = 1;
-	    DO SLEEP(0.1);
+	    INSERT INTO bench_lag.s (lag_us, at, hb)
+	      SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)), NOW(6), ts FROM bench.hb WHERE id = 1;
+	    DO SLEEP(${LAG_BENCH_SAMPLE_S:-0.1});
 	  END WHILE;
 	END//
 	EOF
@@ -194,7 +205,7 @@ ini=$work/myshift.ini
 		[ -n "$p" ] && printf '%s = %s\n' "${p%%=*}" "${p#*=}"
 	done
 	printf '[status]\ninterval = 5\n'
-	printf '[log]\nfile = %s\n' "$work/myshift.log"
+	printf '[log]\nfile = %s\nlevel = %s\n' "$work/myshift.log" "${LAG_BENCH_LOG_LEVEL:-info}"
 } >"$ini"
 
 # Start method M (ms, native) and wait until it has everything the source has.
@@ -285,7 +296,8 @@ measure() {
 	# myshift's last progress line: its commits and how long a batch stays open
 	[ "$m" != ms ] || grep 'applied .* commits' "$work/myshift.log" | tail -n 1 | sed 's/^/    /'
 	if [ -n "${LAG_BENCH_SERIES:-}" ]; then
-		srv_sql "$srv" "SELECT n, lag_us FROM bench_lag.s ORDER BY n" >"$LAG_BENCH_SERIES-$m-$r"
+		srv_sql "$srv" "SELECT n, lag_us, at, hb FROM bench_lag.s ORDER BY n" >"$LAG_BENCH_SERIES-$m-$r"
+		srv_sql src "SELECT n, lag_us, at, hb FROM bench_lag.s ORDER BY n" >"$LAG_BENCH_SERIES-src-$m-$r"
 		[ "$m" != ms ] || cp "$work/myshift.log" "$LAG_BENCH_SERIES-$m-$r.log"
 	fi
 	stop_method "$m"
