@@ -39,6 +39,7 @@ struct copy_table {
 	bool planned_all, planning;
 	unsigned next_seq;
 	unsigned open;               /* chunks planned or queued, not committed */
+	unsigned order;              /* its place in the list copy_new was given */
 	uint64_t rows, chunks_done;
 };
 
@@ -109,6 +110,17 @@ chunk_free(struct copy_chunk *ch)
 	free(ch);
 }
 
+/* Bigger tables first (the source's estimate), else in the order given. */
+static int
+by_size(const void *pa, const void *pb)
+{
+	const struct copy_table *a = pa, *b = pb;
+
+	if (a->spec.rows_est != b->spec.rows_est)
+		return a->spec.rows_est > b->spec.rows_est ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
 struct copy *
 copy_new(const struct cfg *c, const struct copy_spec *specs, unsigned n, bool mariadb)
 {
@@ -132,6 +144,7 @@ copy_new(const struct cfg *c, const struct copy_spec *specs, unsigned n, bool ma
 		t->spec.ddb = strdup(specs[i].ddb);
 		t->spec.dtbl = strdup(specs[i].dtbl);
 		t->spec.rows_est = specs[i].rows_est;
+		t->order = i;
 		cp->rows_est += specs[i].rows_est;
 		cp->ntables++;
 		if (!t->spec.sdb || !t->spec.stbl || !t->spec.ddb || !t->spec.dtbl) {
@@ -139,6 +152,12 @@ copy_new(const struct cfg *c, const struct copy_spec *specs, unsigned n, bool ma
 			return NULL;
 		}
 	}
+	/*
+	 * The biggest tables first: the workers take tables in this order,
+	 * so the table copied last, whose indexes are built after the copy
+	 * while nothing else runs, is a small one.
+	 */
+	qsort(cp->tables, cp->ntables, sizeof(*cp->tables), by_size);
 	return cp;
 }
 

@@ -263,7 +263,15 @@ if srv_is_mysql src; then
 fi
 for db in shop app; do
 	mig_compare_db src dst "$db" || check_fail "the tables of $db differ"
+	# every index, built after the data while later tables were copied
+	idx="SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, INDEX_TYPE
+	    FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '$db' ORDER BY 1, 2, 3"
+	a=$(srv_sql src "$idx")
+	b=$(srv_sql dst "$idx")
+	[ -n "$a" ] && [ "$a" = "$b" ] || check_fail "the indexes of $db differ:" \
+	    "$(diff <(echo "$a") <(echo "$b") | head -n 10)"
 done
+grep -qE 'indexes built: `' "$MIG_LOG" || check_fail "no 'indexes built' in the log"
 a=$(srv_sql src "SELECT * FROM app.v3")
 b=$(srv_sql dst "SELECT * FROM app.v3")
 [ "$a" = "$b" ] || check_fail "view app.v3: '$a' on the source, '$b' on the destination"
