@@ -950,11 +950,6 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 			fail(&m, true, "out of memory");
 			goto out;
 		}
-		pthread_mutex_lock(&ms->mu);
-		ms->copy = cp;
-		if (ms->stop)
-			copy_stop(cp);
-		pthread_mutex_unlock(&ms->mu);
 		/* each table's indexes as soon as its rows are in */
 		struct indexer *ix = indexer_start(c, stop_copy, cp);
 		if (ix == NULL) {
@@ -963,6 +958,11 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 			goto out;
 		}
 		copy_on_table_done(cp, indexer_table_done, ix);
+		pthread_mutex_lock(&ms->mu);
+		ms->copy = cp;
+		if (ms->stop)
+			copy_stop(cp);
+		pthread_mutex_unlock(&ms->mu);
 		ok = copy_run(cp, &cfatal, err, errlen);
 		pthread_mutex_lock(&ms->mu);
 		ms->copy = NULL;
