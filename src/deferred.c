@@ -142,15 +142,15 @@ struct indexer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct ix_item *head, **tail;   /* finished tables not yet indexed */
-	bool closing, stopping, failed, fatal;
+	bool closing, stopping, failed;
 	char err[2048];
-	struct dest d;
 };
 
 static void *
 indexer_main(void *arg)
 {
 	struct indexer *ix = arg;
+	struct dest d = { 0 };
 	bool connected = false;
 
 	pthread_mutex_lock(&ix->mu);
@@ -161,7 +161,7 @@ indexer_main(void *arg)
 
 		while (ix->head == NULL && !ix->closing && !ix->stopping)
 			pthread_cond_wait(&ix->cv, &ix->mu);
-		if (ix->head == NULL || ix->stopping || ix->failed)
+		if (ix->head == NULL || ix->stopping)
 			break;
 		it = ix->head;
 		ix->head = it->next;
@@ -169,24 +169,29 @@ indexer_main(void *arg)
 			ix->tail = &ix->head;
 		pthread_mutex_unlock(&ix->mu);
 		if (!connected) {
-			ok = dest_connect(&ix->d, &ix->c->destination, "destination (indexes)") &&
-			    dest_exec(&ix->d, "SET @myshift_session = 1, SESSION sql_mode = "
+			ok = dest_connect(&d, &ix->c->destination, "destination (indexes)") &&
+			    dest_exec(&d, "SET @myshift_session = 1, SESSION sql_mode = "
 			    "'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
 			connected = ok;
 			if (!ok) {
-				fatal = !dest_transient(&ix->d) && ix->d.errnum < 2000;
-				snprintf(err, sizeof(err), "%s", ix->d.err);
+				fatal = !dest_transient(&d) && d.errnum < 2000;
+				snprintf(err, sizeof(err), "%s", d.err);
 			}
 		}
-		ok = ok && deferred_add(&ix->d, ix->c->state_schema, false, it->sdb, it->stbl,
+		ok = ok && deferred_add(&d, ix->c->state_schema, false, it->sdb, it->stbl,
 		    &fatal, err, sizeof(err));
 		free(it->sdb);
 		free(it->stbl);
 		free(it);
+		if (!ok && !fatal) {
+			/* the pass after the copy builds what is left, and retries there */
+			log_warn("%s: the indexes not yet built are built after the copy", err);
+			pthread_mutex_lock(&ix->mu);
+			break;
+		}
 		pthread_mutex_lock(&ix->mu);
 		if (!ok) {
 			ix->failed = true;
-			ix->fatal = fatal;
 			snprintf(ix->err, sizeof(ix->err), "%s", err);
 			pthread_mutex_unlock(&ix->mu);
 			if (ix->on_error != NULL)
@@ -196,7 +201,7 @@ indexer_main(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&ix->mu);
-	dest_close(&ix->d);
+	dest_close(&d);
 	return NULL;
 }
 
@@ -258,7 +263,7 @@ indexer_stop(struct indexer *ix)
 }
 
 bool
-indexer_finish(struct indexer *ix, bool *fatal, char *err, size_t errlen)
+indexer_finish(struct indexer *ix, char *err, size_t errlen)
 {
 	bool ok;
 
@@ -269,7 +274,6 @@ indexer_finish(struct indexer *ix, bool *fatal, char *err, size_t errlen)
 	if (ix->started)
 		pthread_join(ix->th, NULL);
 	ok = !ix->failed;
-	*fatal = ix->fatal;
 	if (!ok)
 		snprintf(err, errlen, "%s", ix->err);
 	while (ix->head != NULL) {

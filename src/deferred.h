@@ -34,9 +34,12 @@ bool deferred_add(struct dest *d, const char *state_schema, bool fks, const char
  * were finished. indexer_table_done has the copy's callback signature
  * (copy_on_table_done) and may be called from any thread.
  * indexer_finish builds what is still queued (unless stopping), ends the
- * thread and returns false with the first error; on_error, when set, is
- * called once at the first error (from the indexer's thread), so that the
- * copy can stop early.
+ * thread and returns false with its error: one that no retry cures
+ * (privilege, a definition the destination refuses). on_error, when set,
+ * is called at that error (from the indexer's thread), so that the copy
+ * can stop early. After a transient error (a lost connection) the indexer
+ * only stops: the tables left are built by the pass after the copy
+ * (deferred_add), which retries as the migration does.
  */
 struct indexer;
 
@@ -44,7 +47,7 @@ struct indexer *indexer_start(const struct cfg *c, void (*on_error)(void *arg), 
 void indexer_table_done(void *ix, const char *sdb, const char *stbl);
 /* Do not start another table (a stop was asked); the one being built finishes. */
 void indexer_stop(struct indexer *ix);
-bool indexer_finish(struct indexer *ix, bool *fatal, char *err, size_t errlen)
+bool indexer_finish(struct indexer *ix, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 #endif

@@ -972,10 +972,11 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 		else
 			set_phase(ms, MIGRATE_INDEXES);
 		char ierr[2048];
-		bool ifatal, iok = indexer_finish(ix, &ifatal, ierr, sizeof(ierr));
+		bool iok = indexer_finish(ix, ierr, sizeof(ierr));
 		copy_free(cp);
-		if (!iok && (ok || strcmp(err, "the copy was stopped") == 0)) {
-			fail(&m, ifatal, "%s", ierr);
+		if (!iok && (ok || !cfatal)) {
+			/* what stopped the copy (or would stop the pass after it) */
+			fail(&m, true, "%s", ierr);
 			goto out;
 		}
 		if (!ok) {

@@ -67,8 +67,8 @@
 #                      than 60 ms after its first transaction's source commit)
 #   LAG_BENCH_SERIES   a path prefix: each method's samples in order (n,
 #                      lag, when taken, the heartbeat read; the source's
-#                      own as PREFIX-src-METHOD-ROUND; and
-#                      myshift's log) are kept as PREFIX-METHOD-ROUND
+#                      own, every window so far, as PREFIX-src-METHOD-ROUND;
+#                      and myshift's log) are kept as PREFIX-METHOD-ROUND
 #
 # Exit status: 0 when measured (also if a target is missed), 1 on an
 # error (a server, sysbench, myshift failing, a replica that does not catch
@@ -97,6 +97,11 @@ apply=${LAG_BENCH_APPLY:-}
 for v in rate secs warm runs ntables nrows; do
 	need_positive "${!v}" "$v (LAG_BENCH_*)"
 done
+sample_s=${LAG_BENCH_SAMPLE_S:-0.1}
+if ! [[ $sample_s =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v s="$sample_s" 'BEGIN { exit !(s > 0) }'; then
+	fail "LAG_BENCH_SAMPLE_S must be a positive number of seconds, not '$sample_s'"
+fi
+read -ra src_opts <<<"${LAG_BENCH_SRC_OPTS:-}"
 BENCH_PW='Lag-bench_pw1'
 command -v sysbench >/dev/null || skip "sysbench is not installed (apt-get install sysbench)"
 
@@ -122,7 +127,7 @@ bin_name=$bin
 bin=$work/myshift
 srv_require
 srv_scratch
-srv_start src ${LAG_BENCH_SRC_OPTS:-}
+srv_start src "${src_opts[@]}"
 srv_start dst --skip-log-bin
 srv_start dst2 --skip-log-bin
 for s in src dst dst2; do
@@ -167,7 +172,7 @@ for s in src dst dst2; do
 	  WHILE UNIX_TIMESTAMP(NOW(6)) < t_end DO
 	    INSERT INTO bench_lag.s (lag_us, at, hb)
 	      SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)), NOW(6), ts FROM bench.hb WHERE id = 1;
-	    DO SLEEP(${LAG_BENCH_SAMPLE_S:-0.1});
+	    DO SLEEP($sample_s);
 	  END WHILE;
 	END//
 	EOF
@@ -316,7 +321,7 @@ quantiles() {
 
 declare -A label=([ms]="myshift" [native]="$native_label")
 echo "lag: $flavour, sysbench oltp_write_only 4 threads at $rate trx/s on $ntables x $nrows rows;" \
-    "heartbeat every 50 ms, read every 100 ms for $secs s after $warm s"
+    "heartbeat every 50 ms, read every $(awk -v s="$sample_s" 'BEGIN { print s * 1000 }') ms for $secs s after $warm s"
 echo "myshift: $bin_name${apply:+ [apply] $apply}"
 print_load
 for r in $(seq 1 "$runs"); do
