@@ -12,6 +12,16 @@
 # (servers.sh's: innodb_flush_log_at_trx_commit=2).  Both follow the
 # source from its first position: sysbench oltp_write_only prepare
 # (LAG_BENCH_TABLES x LAG_BENCH_ROWS) reaches them through the stream.
+# A MySQL source runs with innodb_log_writer_threads=ON: MySQL 8.4 and
+# later turn the dedicated redo log threads off on a machine with few
+# CPUs, and a MySQL 9.7 source so configured, sharing these 2 cores with
+# the replicas, stops committing (and answering reads: the whole of InnoDB
+# waits, the machine is idle) for 100-150 ms every 2-5 s, in both methods'
+# windows: the source's own sampler (below) read a heartbeat 151.7 ms old
+# at worst with them off and 53.2 ms with them on, in runs of 10 ms
+# samples.  No replica can be faster than its source; these stalls are
+# not replication lag, and they are not seen with a MySQL source alone.
+# The replicas keep the server's defaults.
 # The native replica runs with the server's defaults (MariaDB: one
 # thread; MySQL: 4 workers, WRITESET, commit order preserved).
 #
@@ -61,7 +71,8 @@
 #                      with LAG_BENCH_SERIES shows when each heartbeat
 #                      became visible on the source and on the replica)
 #   LAG_BENCH_SRC_OPTS extra options of the source server (say
-#                      --innodb-redo-log-capacity=536870912)
+#                      --innodb-redo-log-capacity=536870912, or
+#                      --innodb_log_writer_threads=OFF on MySQL)
 #   LAG_BENCH_LOG_LEVEL  myshift's [log] level (default info; debug logs
 #                      each batch open longer than 40 ms or committed more
 #                      than 60 ms after its first transaction's source commit)
@@ -102,6 +113,10 @@ if ! [[ $sample_s =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v s="$sample_s" 'BEGIN { exi
 	fail "LAG_BENCH_SAMPLE_S must be a positive number of seconds, not '$sample_s'"
 fi
 read -ra src_opts <<<"${LAG_BENCH_SRC_OPTS:-}"
+# A MySQL source writes its redo log from threads of its own (see the
+# header); LAG_BENCH_SRC_OPTS=--innodb_log_writer_threads=OFF measures with
+# the server's default on this machine.
+[ "$mysql" = 1 ] && src_opts=(--innodb_log_writer_threads=ON "${src_opts[@]}")
 BENCH_PW='Lag-bench_pw1'
 command -v sysbench >/dev/null || skip "sysbench is not installed (apt-get install sysbench)"
 
