@@ -18,7 +18,11 @@
 #      (exit 1: it found them); verify must exit 0 again, with the load
 #      still running; the tables compare equal row by row at the end
 #      (mig_compare_db), so a repair that wrote wrong values, or the wrong
-#      number of copies, fails.
+#      number of copies, fails;
+#   5. myshift stopped, a table with the same rows on both sides, its key
+#      in utf8mb4_general_ci on the source and utf8mb4_bin on the
+#      destination (as a collation_map can make it: another order):
+#      verify --repair must find it identical and delete nothing.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -117,6 +121,35 @@ mig_wait_caught_up src dst 120 || fail "myshift did not catch up"
 mig_compare_db src dst vdb || check_fail "vdb differs after the repair"
 mig_compare_db src dst shop || check_fail "shop differs"
 mig_stop
+
+echo "5. a key the destination orders by another collation"
+# As [apply] collation_map can make it: vdb.ord's key in utf8mb4_bin on
+# the destination, where 'AB...' sorts before 'Aa...' (the source's
+# general_ci: after).  The destination's rows of a chunk's range then
+# include rows the source orders into other chunks: none of them may be
+# taken for extra (and, with --repair, deleted).  Same rows on both sides.
+for s in src dst; do
+	coll=utf8mb4_general_ci
+	[ "$s" = dst ] && coll=utf8mb4_bin
+	srv_sql "$s" "SET SESSION sql_log_bin = 0;
+	    CREATE TABLE vdb.ord (k VARCHAR(12) COLLATE $coll NOT NULL PRIMARY KEY, v INT)
+	    ENGINE=InnoDB;
+	    INSERT INTO vdb.ord SELECT CONCAT(CHAR(65 + (seq DIV 2) % 26), IF(seq % 2, 'a', 'B'),
+	        LPAD(seq, 5, '0')), seq FROM $S WHERE seq <= 3000" ||
+	    fail "cannot create vdb.ord on $s"
+done
+verify --repair
+[ "$RC" = 0 ] || check_fail "verify --repair of a key in another collation: exit $RC, expected 0"
+echo "$OUT" | grep -q "^  | *extra " && check_fail "verify took rows of another chunk for extra"
+n=$(srv_sql dst "SELECT COUNT(*) FROM vdb.ord")
+[ "$n" = 3000 ] || check_fail "vdb.ord has $n rows on the destination after verify --repair, not 3000"
+# (in byte order: the servers' ORDER BY k differ)
+for s in src dst; do
+	srv_sql "$s" "SELECT HEX(k), v FROM vdb.ord ORDER BY HEX(k)" >"$SRV_ROOT/ord.$s" ||
+	    fail "cannot read vdb.ord on $s"
+done
+cmp -s "$SRV_ROOT/ord.src" "$SRV_ROOT/ord.dst" ||
+    check_fail "vdb.ord differs after verify --repair with another collation"
 
 echo "4. bad use"
 "$MYSHIFT" status -c "$SRV_ROOT/myshift.ini" >/dev/null 2>&1
