@@ -155,20 +155,48 @@ map_name(const struct collations *c, const char *name, size_t len)
 	return NULL;
 }
 
-/* err: the collation is missing; suggest a destination collation if one fits. */
+/*
+ * cand: name with its part from (at p, flen bytes) replaced by to, if the
+ * destination has that collation.
+ */
+static bool
+swap_part(const struct collations *c, const char *name, size_t len, const char *p,
+    size_t flen, const char *to, char *cand, size_t candlen)
+{
+	snprintf(cand, candlen, "%.*s%s%.*s", (int)(p - name), name, to,
+	    (int)(len - (size_t)(p + flen - name)), p + flen);
+	return by_name(&c->dst, cand, strlen(cand)) != NULL;
+}
+
+/*
+ * err: the collation is missing; suggest a destination collation: the
+ * other vendor's of the same UCA family (MySQL's utf8mb4_0900_ai_ci and
+ * MariaDB's utf8mb4_uca1400_ai_ci, both ways), else the destination's
+ * default for the charset.
+ */
 static void
 missing(const struct collations *c, const char *name, size_t len, char *err, size_t errlen)
 {
-	char want[80] = "";
-	const char *p = strstr(name, "_0900_");
+	char want[80] = "", cand[80];
+	const char *p, *cs_end = memchr(name, '_', len), *d;
+	static const struct {
+		const char *from, *to;
+	} fam[] = {
+		{ "_0900_", "_uca1400_" },
+		{ "_uca1400_nopad_", "_0900_" },
+		{ "_uca1400_", "_0900_" },
+	};
 
-	if (p != NULL && (size_t)(p - name) < len) {
-		char cand[80];
-		snprintf(cand, sizeof(cand), "%.*suca1400_%.*s", (int)(p - name + 1), name,
-		    (int)(len - (size_t)(p + 6 - name)), p + 6);
-		if (by_name(&c->dst, cand, strlen(cand)) != NULL)
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]) && !want[0]; i++) {
+		size_t flen = strlen(fam[i].from);
+		p = strstr(name, fam[i].from);
+		if (p != NULL && (size_t)(p - name) + flen <= len &&
+		    swap_part(c, name, len, p, flen, fam[i].to, cand, sizeof(cand)))
 			snprintf(want, sizeof(want), "%s", cand);
 	}
+	if (!want[0] && cs_end != NULL &&
+	    (d = default_of(&c->dst, name, (size_t)(cs_end - name))) != NULL)
+		snprintf(want, sizeof(want), "%s", d);
 	snprintf(err, errlen, "the destination has no collation %.*s: map it to one it has "
 	    "with [apply] collation_map = %.*s:%s", (int)len, name, (int)len, name,
 	    want[0] ? want : "COLLATION");

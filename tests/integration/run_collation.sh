@@ -11,8 +11,9 @@
 # when the destination lacks it.
 #
 #   - Pairs where the destination lacks a collation the source uses
-#     (MySQL 9.7 -> MariaDB 10.11: utf8mb4_0900_*): first without a map,
-#     myshift must stop (exit 1) at the first statement, naming the
+#     (MySQL 9.7 -> MariaDB 10.11: utf8mb4_0900_*; MariaDB 11.8 -> MySQL
+#     9.7: utf8mb4_uca1400_ai_ci): first without a map,
+#     myshift must stop (exit 1) at the first statement that uses it, naming the
 #     collation and collation_map, with nothing applied; then with the map,
 #     everything replays.
 #   - check-config rejects a malformed collation_map naming its line (exit
@@ -35,11 +36,24 @@ srv_scratch
 T=$SRV_ROOT
 
 # The map for collations of the source the destination lacks.
+# WANT: the collation the stop names, and the map it suggests; STOPDB:
+# the database of the statement it stops at (not on the destination).
 MAP=""
+WANT=""
+STOPDB=c1
 case "$(srv_flavour src)>$(srv_flavour dst)" in
 mysql-*\>mariadb-10.11)
 	MAP="utf8mb4_0900_ai_ci:utf8mb4_uca1400_ai_ci,utf8mb4_0900_bin:utf8mb4_nopad_bin"
 	MAP="$MAP,utf8mb4_0900_as_cs:utf8mb4_uca1400_as_cs"
+	WANT="no collation utf8mb4_0900_ai_ci.*collation_map = utf8mb4_0900_ai_ci:utf8mb4_uca1400_ai_ci"
+	;;
+mariadb-11.8\>mysql-*)
+	# MariaDB 11's default utf8mb4 collation, UCA 14.0, is not MySQL's
+	MAP="utf8mb4_uca1400_ai_ci:utf8mb4_0900_ai_ci"
+	WANT="no collation utf8mb4_uca1400_ai_ci.*collation_map = utf8mb4_uca1400_ai_ci:utf8mb4_0900_ai_ci"
+	# c1 takes collation_server (utf8mb4_general_ci in Debian's
+	# MariaDB), c2's CHARACTER SET utf8mb4 the charset's default
+	STOPDB=c2
 	;;
 esac
 
@@ -127,10 +141,9 @@ if [ -n "$MAP" ]; then
 	workload | srv_sql src - --default-character-set=utf8mb4 || fail "workload failed"
 	mig_wait_exit 60 || fail "myshift kept running on a collation the destination lacks"
 	[ "$MIG_RC" = 1 ] || fail "missing collation: exit $MIG_RC, want 1"
-	grep -q "no collation utf8mb4_0900_ai_ci.*collation_map = utf8mb4_0900_ai_ci:utf8mb4_uca1400_ai_ci" \
-	    "$MIG_LOG" || fail "the error does not name the collation and the key: $(mig_log_tail 3)"
-	[ -z "$(srv_sql dst "SHOW DATABASES LIKE 'c1'")" ] ||
-	    fail "a database was created on the destination before the stop"
+	grep -q "$WANT" "$MIG_LOG" || fail "the error does not name the collation and the key: $(mig_log_tail 3)"
+	[ -z "$(srv_sql dst "SHOW DATABASES LIKE '$STOPDB'")" ] ||
+	    fail "the statement myshift stopped at was applied"
 	# Start again with the map, from the same checkpoint.
 	mig_config "$T/m.ini" src dst "" "[apply]
 collation_map = $MAP"
