@@ -373,6 +373,53 @@ add_list(struct sbuf *b, const char *db, const char *t, unsigned *n, bool all)
 		sbuf_adds(b, ", ...");
 }
 
+/*
+ * Selected tables of a kind myshift does not move (MariaDB's SEQUENCE and
+ * SYSTEM VERSIONED tables): a snapshot would leave them out, rows and all,
+ * and the stream stop at their first write; a stream into a destination
+ * that has them replays their rows as a plain table's, which is not
+ * checked for them.
+ */
+static void
+unsupported(struct pc *p)
+{
+	MYSQL_RES *res = dest_result(&p->src, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE "
+	    "FROM information_schema.TABLES WHERE TABLE_TYPE NOT IN ('BASE TABLE', 'VIEW') AND "
+	    "TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
+	    "ORDER BY 1, 2");
+	MYSQL_ROW r;
+	struct sbuf l = { 0 };
+	unsigned n = 0;
+
+	if (res == NULL) {
+		item(p, FAIL, "table kinds", NULL, "cannot list the source's tables: %s",
+		    p->src.err);
+		return;
+	}
+	while ((r = mysql_fetch_row(res)) != NULL) {
+		if (!filter_table(p->f, r[0], r[1]))
+			continue;
+		if (n++ < 20)
+			sbuf_printf(&l, "%s`%s`.`%s` (%s)", l.len ? ", " : "", r[0], r[1], r[2]);
+		else if (n == 21)
+			sbuf_adds(&l, ", ...");
+	}
+	mysql_free_result(res);
+	sbuf_addc(&l, '\0');
+	if (n && p->snapshot)
+		item(p, FAIL, "table kinds", "leave them out with [filter] exclude_tables and "
+		    "move them by hand (SHOW CREATE SEQUENCE and SETVAL; mariadb-dump "
+		    "--dump-history)", "%u table(s) of a kind the copy does not move: their "
+		    "rows would be missing and the stream would stop at their first change: %s",
+		    n, l.oom ? "?" : l.p);
+	else if (n)
+		item(p, WARN, "table kinds", "leave them out with [filter] exclude_tables, or "
+		    "compare them with myshift verify", "%u table(s) whose rows are replayed as "
+		    "a plain table's, which myshift does not check for their kind: %s", n,
+		    l.oom ? "?" : l.p);
+	sbuf_free(&l);
+}
+
 static void
 tables(struct pc *p)
 {
@@ -444,6 +491,7 @@ tables(struct pc *p)
 	}
 	if (res != NULL)
 		mysql_free_result(res);
+	unsupported(p);
 	sbuf_addc(&keyless, '\0');
 	sbuf_addc(&engines, '\0');
 	sbuf_addc(&exist, '\0');

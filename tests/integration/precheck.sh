@@ -11,7 +11,10 @@
 #   - a source account without REPLICATION SLAVE (the privilege named);
 #   - a view calling a function the destination lacks (in a database the
 #     filter leaves out): the view named with the destination's error;
-#     also when the view is alone in a selected database without tables.
+#     also when the view is alone in a selected database without tables;
+#   - (MariaDB) a SEQUENCE and a SYSTEM VERSIONED table, which the copy
+#     does not move, each named; precheck passes once the filter leaves
+#     them out.
 # `myshift run` runs the same precheck on a new migration: with that view it
 # stops (exit 1) before writing anything, its error naming the view; without
 # it, it says the precheck passed and migrates app.
@@ -100,6 +103,23 @@ precheck "a view calling a function the destination lacks, in a database without
     "$SRV_ROOT/vonly.ini" 1 '^FAIL  upgrade check: the destination refuses VIEW `vonly`.`vf`'
 srv_sql src "DROP DATABASE vonly" || fail "cannot drop vonly"
 
+# MariaDB's SEQUENCE and SYSTEM VERSIONED tables: not moved by the copy,
+# a FAIL naming each (until filtered out), not a late stop of the stream
+if ! srv_is_mysql src; then
+	srv_sql src "CREATE DATABASE kinds; CREATE SEQUENCE kinds.sq;
+	    CREATE TABLE kinds.hist (id INT PRIMARY KEY, v INT) WITH SYSTEM VERSIONING;
+	    CREATE TABLE kinds.plain (id INT PRIMARY KEY)" || fail "cannot create kinds"
+	sed 's/^include_databases = app$/include_databases = app,kinds/' "$SRV_ROOT/good.ini" \
+	    >"$SRV_ROOT/kinds.ini" && chmod 600 "$SRV_ROOT/kinds.ini"
+	precheck "a sequence and a system-versioned table" "$SRV_ROOT/kinds.ini" 1 \
+	    '^FAIL  table kinds: 2 table.*`kinds`.`hist` \(SYSTEM VERSIONED\), `kinds`.`sq` \(SEQUENCE\)' \
+	    'fix: leave them out with \[filter\] exclude_tables'
+	printf '%s\n' "exclude_tables = kinds.sq,kinds.hist" >>"$SRV_ROOT/kinds.ini"
+	precheck "the same, filtered out" "$SRV_ROOT/kinds.ini" 0
+	echo "$LAST" | grep -q 'table kinds' && check_fail "table kinds reported although filtered out"
+	srv_sql src "DROP DATABASE kinds" || fail "cannot drop kinds"
+fi
+
 srv_sql src "CREATE VIEW app.vf AS SELECT other.f() AS seven" || fail "cannot create app.vf"
 precheck "a view calling a function the destination lacks" "$SRV_ROOT/good.ini" 1 \
     '^FAIL  upgrade check: the destination refuses VIEW `app`.`vf`'
@@ -128,4 +148,4 @@ mig_compare_db src dst app || check_fail "app differs after myshift run"
 mig_stop 60
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
-echo "PASS: precheck passes a good setup, warns about a keyless table, fails bad binlog settings, a missing privilege and an object the destination refuses"
+echo "PASS: precheck passes a good setup, warns about a keyless table, fails bad binlog settings, a missing privilege, a table kind the copy does not move and an object the destination refuses"
