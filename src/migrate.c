@@ -123,6 +123,7 @@ struct mig {
 	char *err;
 	size_t errlen;
 	bool fatal;
+	bool infile_on; /* local_infile turned on for the copy: off again at the end */
 };
 
 static bool
@@ -191,7 +192,9 @@ check_local_infile(struct mig *m)
 			    "on (%s): the copy loads rows with LOAD DATA LOCAL; run SET GLOBAL "
 			    "local_infile = 1 on the destination", m->dst.where, m->dst.err);
 		log_warn("%s: local_infile was OFF: turned ON (SET GLOBAL local_infile = 1) "
-		    "for the copy's LOAD DATA LOCAL", m->dst.where);
+		    "for the copy's LOAD DATA LOCAL, OFF again when it ends (if myshift is "
+		    "killed before, SET GLOBAL local_infile = 0 by hand)", m->dst.where);
+		m->infile_on = true;
 		return true;
 	}
 	free(v);
@@ -1042,6 +1045,13 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	    "idempotently until %s:%" PRIu64, low.file, low.pos, high.file, high.pos);
 	ok = true;
 out:
+	if (m.infile_on) {
+		if (dest_exec(&m.dst, "SET GLOBAL local_infile = 0"))
+			log_info("%s: local_infile is OFF again", m.dst.where);
+		else
+			log_warn("%s: could not turn local_infile OFF again (%s): run SET "
+			    "GLOBAL local_infile = 0 on the destination", m.dst.where, m.dst.err);
+	}
 	*fatal = m.fatal;
 	free(specs);
 	free(m.t);

@@ -23,6 +23,8 @@
 #   - every table of both databases is identical row by row;
 #   - the log shows the phases in order, and on MySQL the snapshot lock
 #     was held under a second each time;
+#   - a MySQL destination's local_infile, OFF by default, which myshift
+#     turns on for the copy, is OFF again;
 #   - /status and /metrics show the phase during the copy and after it,
 #     the lag in milliseconds and the heartbeat's transit time (myshift
 #     writes it on the source every 200 ms: [status] heartbeat_ms), which
@@ -199,6 +201,13 @@ stop_writers
 mig_wait_caught_up src dst 180 || fail "myshift did not catch up"
 
 echo "checks"
+# MySQL keeps local_infile OFF: myshift turns it on for the copy only
+if srv_is_mysql dst; then
+	[ "$(srv_sql dst "SELECT @@global.local_infile")" = 0 ] ||
+	    check_fail "local_infile was left ON on the destination after the copy"
+	grep -q 'local_infile is OFF again' "$MIG_LOG" ||
+	    check_fail "the log does not say local_infile is OFF again"
+fi
 st=$(http_get /status)
 case $st in
 *'"phase": "streaming"'*) ;;
