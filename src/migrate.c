@@ -116,7 +116,8 @@ struct mig {
 	const struct cfg *c;
 	const struct filter *f;
 	struct dest src, dst;
-	bool mariadb;
+	bool mariadb;     /* the source */
+	bool dst_mariadb; /* the destination */
 	struct mtable *t;
 	unsigned n;
 	struct collations *coll;
@@ -423,6 +424,30 @@ deferrable(const char *line, const char *keep_key)
 }
 
 /*
+ * MySQL's SHOW CREATE TABLE wraps what older servers lack in versioned
+ * comments, which MariaDB ignores (it takes those of 8.0 as MySQL's own): an
+ * invisible column there would become visible, changing what SELECT * and
+ * INSERT without a column list do.  In place (never longer): a column's
+ * INVISIBLE unwrapped for every destination, an index's INVISIBLE as
+ * MariaDB's IGNORED on MariaDB.
+ */
+static void
+unwrap_mysql_only(char *line, bool dst_mariadb)
+{
+	static const char col[] = "/*!80023 INVISIBLE */", idx[] = "/*!80000 INVISIBLE */";
+	char *p;
+
+	if ((p = strstr(line, col)) != NULL) {
+		memcpy(p, "INVISIBLE", 9);
+		memmove(p + 9, p + sizeof(col) - 1, strlen(p + sizeof(col) - 1) + 1);
+	}
+	if (dst_mariadb && (p = strstr(line, idx)) != NULL) {
+		memcpy(p, "IGNORED", 7);
+		memmove(p + 7, p + sizeof(idx) - 1, strlen(p + sizeof(idx) - 1) + 1);
+	}
+}
+
+/*
  * Create t on the destination from the source's SHOW CREATE TABLE, without
  * its secondary indexes and foreign keys (added after the data: faster, and
  * the copy's order of tables does not matter), and record what was left out.
@@ -553,6 +578,8 @@ create_table(struct mig *m, struct mtable *t)
 		size_t len = strlen(d);
 		if (len > 0 && d[len - 1] == ',')
 			d[--len] = '\0';
+		if (!m->mariadb)
+			unwrap_mysql_only(d, m->dst_mariadb);
 		int kind = deferrable(d, kept_key[0] ? kept_key : NULL);
 		if (kind == 1 && ai != NULL) {
 			/* an index that starts with the auto-increment column stays */
@@ -879,6 +906,7 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 		return false;
 	}
 	m.mariadb = dest_is_mariadb(&m.src);
+	m.dst_mariadb = dest_is_mariadb(&m.dst);
 	if (!dest_exec(&m.src, "SET SESSION sql_quote_show_create = 1")) {
 		fail_dest(&m, &m.src);
 		goto out;

@@ -25,6 +25,8 @@
 #     was held under a second each time;
 #   - a MySQL destination's local_infile, OFF by default, which myshift
 #     turns on for the copy, is OFF again;
+#   - a MySQL source's invisible column is invisible on the destination,
+#     its invisible index invisible (MariaDB: IGNORED);
 #   - /status and /metrics show the phase during the copy and after it,
 #     the lag in milliseconds and the heartbeat's transit time (myshift
 #     writes it on the source every 200 ms: [status] heartbeat_ms), which
@@ -135,6 +137,15 @@ srv_sql src - <<-EOF || fail "cannot load app"
 	CREATE VIEW util.tv AS SELECT id, util.half(v) AS h FROM app.t;
 	CREATE DATABASE empty_db;
 	EOF
+
+# MySQL: an invisible column and index (SHOW CREATE TABLE wraps both in
+# versioned comments that MariaDB ignores)
+if srv_is_mysql src; then
+	srv_sql src "CREATE TABLE app.hidden (id INT PRIMARY KEY, h INT INVISIBLE DEFAULT 7,
+	    v INT, KEY kv (v) INVISIBLE) ENGINE=InnoDB;
+	    INSERT INTO app.hidden (id, h, v) VALUES (1, 10, 100), (2, 20, 200)" ||
+	    fail "cannot create app.hidden"
+fi
 
 echo "purging the source's binlogs"
 mig_purge_binlogs src
@@ -278,6 +289,21 @@ if srv_is_mysql src; then
 	max=$(grep -oE 'snapshot lock held for [0-9]+ ms' "$MIG_LOG" | awk '{ print $5 }' | sort -n | tail -n 1)
 	echo "longest snapshot lock: ${max:-?} ms"
 	[ -n "$max" ] && [ "$max" -lt 1000 ] || check_fail "snapshot lock held ${max:-?} ms"
+fi
+if srv_is_mysql src; then
+	[ "$(srv_sql dst "SELECT EXTRA LIKE '%INVISIBLE%' FROM information_schema.COLUMNS
+	    WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'hidden' AND COLUMN_NAME = 'h'")" = 1 ] ||
+	    check_fail "app.hidden.h is not invisible on the destination"
+	if srv_is_mysql dst; then
+		vis="SELECT IS_VISIBLE = 'NO'"
+	else
+		vis="SELECT IGNORED = 'YES'"
+	fi
+	[ "$(srv_sql dst "$vis FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'app'
+	    AND TABLE_NAME = 'hidden' AND INDEX_NAME = 'kv'")" = 1 ] ||
+	    check_fail "index kv of app.hidden is not invisible (ignored) on the destination"
+	[ "$(srv_sql dst "SELECT h FROM app.hidden WHERE id = 2")" = 20 ] ||
+	    check_fail "app.hidden.h was not copied"
 fi
 for db in shop app; do
 	mig_compare_db src dst "$db" || check_fail "the tables of $db differ"
