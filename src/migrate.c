@@ -429,13 +429,19 @@ deferrable(const char *line, const char *keep_key)
  * invisible column there would become visible, changing what SELECT * and
  * INSERT without a column list do.  In place (never longer): a column's
  * INVISIBLE unwrapped for every destination, an index's INVISIBLE as
- * MariaDB's IGNORED on MariaDB.
+ * MariaDB's IGNORED on MariaDB.  False: a CHECK constraint the source does
+ * not enforce, left out on MariaDB, which would enforce it.
  */
-static void
+static bool
 unwrap_mysql_only(char *line, bool dst_mariadb)
 {
 	static const char col[] = "/*!80023 INVISIBLE */", idx[] = "/*!80000 INVISIBLE */";
 	char *p;
+
+	/* a CHECK the source does not enforce: MariaDB has no NOT ENFORCED */
+	if (dst_mariadb && strncmp(line, "CONSTRAINT ", 11) == 0 &&
+	    strstr(line, " CHECK ") != NULL && strstr(line, "/*!80016 NOT ENFORCED */") != NULL)
+		return false;
 
 	if ((p = strstr(line, col)) != NULL) {
 		memcpy(p, "INVISIBLE", 9);
@@ -445,6 +451,7 @@ unwrap_mysql_only(char *line, bool dst_mariadb)
 		memcpy(p, "IGNORED", 7);
 		memmove(p + 7, p + sizeof(idx) - 1, strlen(p + sizeof(idx) - 1) + 1);
 	}
+	return true;
 }
 
 /*
@@ -578,8 +585,11 @@ create_table(struct mig *m, struct mtable *t)
 		size_t len = strlen(d);
 		if (len > 0 && d[len - 1] == ',')
 			d[--len] = '\0';
-		if (!m->mariadb)
-			unwrap_mysql_only(d, m->dst_mariadb);
+		if (!m->mariadb && !unwrap_mysql_only(d, m->dst_mariadb)) {
+			log_warn("table `%s`.`%s`: %s: the source does not enforce it, "
+			    "MariaDB has no NOT ENFORCED: not created", t->sdb, t->stbl, d);
+			continue;
+		}
 		int kind = deferrable(d, kept_key[0] ? kept_key : NULL);
 		if (kind == 1 && ai != NULL) {
 			/* an index that starts with the auto-increment column stays */
