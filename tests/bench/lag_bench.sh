@@ -12,9 +12,9 @@
 # (servers.sh's: innodb_flush_log_at_trx_commit=2).  Both follow the
 # source from its first position: sysbench oltp_write_only prepare
 # (LAG_BENCH_TABLES x LAG_BENCH_ROWS) reaches them through the stream.
-# A MySQL source runs with innodb_log_writer_threads=ON: MySQL 8.4 and
-# later turn the dedicated redo log threads off on a machine with few
-# CPUs, and a MySQL 9.7 source so configured, sharing these 2 cores with
+# A MySQL source runs with innodb_log_writer_threads=ON: MySQL 9.7 comes
+# up with its dedicated redo log threads off on this 2-CPU machine (8.4
+# changed the default), and a source so configured, sharing the cores with
 # the replicas, stops committing (and answering reads: the whole of InnoDB
 # waits, the machine is idle) for 100-150 ms every 2-5 s, in both methods'
 # windows: the source's own sampler (below) read a heartbeat 151.7 ms old

@@ -12,10 +12,10 @@
 #
 #   - Pairs where the destination lacks a collation the source uses
 #     (MySQL 9.7 -> MariaDB 10.11: utf8mb4_0900_*; MariaDB 11.8 -> MySQL
-#     9.7: utf8mb4_uca1400_ai_ci): first without a map,
-#     myshift must stop (exit 1) at the first statement that uses it, naming the
-#     collation and collation_map, with nothing applied; then with the map,
-#     everything replays.
+#     9.7: utf8mb4_uca1400_ai_ci): first without a map, myshift must
+#     stop (exit 1) at the first statement that uses it, naming the
+#     collation and collation_map, with nothing applied; then with the
+#     map, everything replays.
 #   - check-config rejects a malformed collation_map naming its line (exit
 #     2); a map to a collation the destination does not have stops the run
 #     naming it.
