@@ -1,5 +1,6 @@
 /* applier_ddl.c: query events: DDL with the source's session settings, fingerprints, collations and guards. */
 #include "src/applier_int.h"
+#include "src/sqlvendor.h"
 
 /* ---------------------------------------------------------------- DDL */
 
@@ -436,6 +437,26 @@ replay:
 			    "%.300s", a->file, ev->offset, cs);
 		free(sql);
 		sql = cs;
+	}
+	/* an index's visibility in the destination vendor's words (IGNORED, INVISIBLE) */
+	if (in->object == SQLO_TABLE || in->object == SQLO_INDEX) {
+		const struct binlog_fde *fde = binlog_decoder_fde(a->dec);
+		bool oom = false;
+		char *v = NULL;
+		if (fde != NULL && fde->flavor != BINLOG_FLAVOR_UNKNOWN &&
+		    (fde->flavor == BINLOG_FLAVOR_MARIADB) != a->mariadb)
+			v = sql_index_visibility(sql, strlen(sql), q->has_sql_mode ?
+			    q->sql_mode : 0, a->mariadb, &oom);
+		if (oom) {
+			set_fatal(a, "out of memory");
+			goto out;
+		}
+		if (v != NULL) {
+			log_info("%s:%" PRIu64 ": index visibility in %s's words: %.300s",
+			    a->file, ev->offset, a->mariadb ? "MariaDB" : "MySQL", v);
+			free(sql);
+			sql = v;
+		}
 	}
 	if (in->object == SQLO_TRIGGER && strcasecmp(in->verb, "CREATE") == 0) {
 		/* the trigger must not act for myshift's replayed rows: guarded */

@@ -17,6 +17,7 @@
 #include "src/objects.h"
 #include "src/snapshot.h"
 #include "src/sqlclass.h"
+#include "src/tabledef.h"
 
 static const char *const phase_names[] = {
 	"precheck", "schema", "copy", "indexes", "objects", "catch-up", "streaming",
@@ -424,37 +425,6 @@ deferrable(const char *line, const char *keep_key)
 }
 
 /*
- * MySQL's SHOW CREATE TABLE wraps what older servers lack in versioned
- * comments, which MariaDB ignores (it takes those of 8.0 as MySQL's own): an
- * invisible column there would become visible, changing what SELECT * and
- * INSERT without a column list do.  In place (never longer): a column's
- * INVISIBLE unwrapped for every destination, an index's INVISIBLE as
- * MariaDB's IGNORED on MariaDB.  False: a CHECK constraint the source does
- * not enforce, left out on MariaDB, which would enforce it.
- */
-static bool
-unwrap_mysql_only(char *line, bool dst_mariadb)
-{
-	static const char col[] = "/*!80023 INVISIBLE */", idx[] = "/*!80000 INVISIBLE */";
-	char *p;
-
-	/* a CHECK the source does not enforce: MariaDB has no NOT ENFORCED */
-	if (dst_mariadb && strncmp(line, "CONSTRAINT ", 11) == 0 &&
-	    strstr(line, " CHECK ") != NULL && strstr(line, "/*!80016 NOT ENFORCED */") != NULL)
-		return false;
-
-	if ((p = strstr(line, col)) != NULL) {
-		memcpy(p, "INVISIBLE", 9);
-		memmove(p + 9, p + sizeof(col) - 1, strlen(p + sizeof(col) - 1) + 1);
-	}
-	if (dst_mariadb && (p = strstr(line, idx)) != NULL) {
-		memcpy(p, "IGNORED", 7);
-		memmove(p + 7, p + sizeof(idx) - 1, strlen(p + sizeof(idx) - 1) + 1);
-	}
-	return true;
-}
-
-/*
  * Create t on the destination from the source's SHOW CREATE TABLE, without
  * its secondary indexes and foreign keys (added after the data: faster, and
  * the copy's order of tables does not matter), and record what was left out.
@@ -462,7 +432,7 @@ unwrap_mysql_only(char *line, bool dst_mariadb)
 static bool
 create_table(struct mig *m, struct mtable *t)
 {
-	struct sbuf q = { 0 }, body = { 0 }, idx = { 0 }, fks = { 0 };
+	struct sbuf q = { 0 }, body = { 0 }, idx = { 0 }, fks = { 0 }, fit = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	char *sql, *orig, *p, *line, *next, *rewritten, kept_key[200] = "", *ai = NULL;
@@ -585,11 +555,18 @@ create_table(struct mig *m, struct mtable *t)
 		size_t len = strlen(d);
 		if (len > 0 && d[len - 1] == ',')
 			d[--len] = '\0';
-		if (!m->mariadb && !unwrap_mysql_only(d, m->dst_mariadb)) {
-			log_warn("table `%s`.`%s`: %s: the source does not enforce it, "
-			    "MariaDB has no NOT ENFORCED: not created", t->sdb, t->stbl, d);
+		const char *why;
+		sbuf_reset(&fit);
+		if (!tabledef_line(d, m->mariadb, m->dst_mariadb, &fit, &why)) {
+			log_warn("table `%s`.`%s`: %s: %s: not created", t->sdb, t->stbl, d, why);
 			continue;
 		}
+		sbuf_addc(&fit, '\0');
+		if (fit.oom) {
+			q.oom = true;
+			break;
+		}
+		d = fit.p;
 		int kind = deferrable(d, kept_key[0] ? kept_key : NULL);
 		if (kind == 1 && ai != NULL) {
 			/* an index that starts with the auto-increment column stays */
@@ -617,6 +594,7 @@ create_table(struct mig *m, struct mtable *t)
 	}
 	sbuf_add(&q, body.p ? body.p : "", body.len);
 	sbuf_addc(&q, '\0');
+	sbuf_free(&fit);
 	free(sql);
 	free(ai);
 	sbuf_free(&body);

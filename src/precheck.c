@@ -15,6 +15,7 @@
 #include "src/dest.h"
 #include "src/objects.h"
 #include "src/startpos.h"
+#include "src/tabledef.h"
 
 enum level { PASS, WARN, FAIL };
 
@@ -635,9 +636,14 @@ static bool
 try_create(struct pc *p, const char *kind, unsigned db, const char *name,
     const char *mode, const char *text, bool report)
 {
-	char *sql = strdup(text), *r, err[1024];
+	char *sql, *r, err[1024];
 	struct sbuf q = { 0 };
 	bool ok = false, changed;
+	unsigned dropped;
+
+	/* a table as the migration makes it (tabledef.c: what differs between vendors) */
+	sql = strcasecmp(kind, "table") == 0 ? tabledef_statement(text, p->src_maria,
+	    p->dst_maria, &dropped) : strdup(text);
 
 	for (unsigned i = 0; sql != NULL && i < p->ndbs; i++) {
 		r = requalify(sql, p->dbs[i], p->scr[i]);

@@ -168,27 +168,6 @@ char *sql_rewrite_mode(const char *sql, size_t len, const char *default_db,
 const char *sql_mode_translate(uint64_t mode, bool from_mariadb, bool to_mariadb,
     uint64_t *out);
 
-/*
- * The first column that a CREATE TABLE or ALTER TABLE statement (run
- * under sql_mode) declares with one of types (unquoted type names, upper
- * case, NULL-terminated): its name, unquoted, in col and its type, upper
- * case, in type. A type name counts where a column definition starts: after
- * "(", ",", ADD [COLUMN] [IF NOT EXISTS], MODIFY [COLUMN] or CHANGE [COLUMN]
- * old and the column's name, not followed by "(" (a function or an index).
- * False if there is none.
- */
-bool sql_column_of_type(const char *sql, size_t len, uint64_t sql_mode,
-    const char *const *types, char *col, size_t collen, char *type, size_t typelen);
-
-/*
- * Whether a CREATE or ALTER TABLE declares a column with MariaDB's
- * COMPRESSED attribute; its name (unquoted) into col. ROW_FORMAT=COMPRESSED
- * and words inside a definition's parentheses do not count.
- */
-bool sql_column_compressed(const char *sql, size_t len, uint64_t sql_mode, char *col,
-    size_t collen);
-
-/* A short name of kind for messages ("DDL", "DML", ...). */
 const char *sql_kind_name(enum sql_kind kind);
 
 #endif

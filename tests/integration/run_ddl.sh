@@ -5,7 +5,8 @@
 # myshift streams from the source's current position onto an empty
 # destination.  A writer loop inserts into and updates ddl.t1 and ddl.w
 # all along.  Part 1, on the source, between the writes: ALTER TABLE add,
-# modify, rename and drop columns, CREATE/DROP INDEX, CREATE TABLE, RENAME
+# modify, rename and drop columns, CREATE/DROP INDEX, indexes made
+# invisible and visible again (MariaDB: IGNORED), CREATE TABLE, RENAME
 # TABLE, TRUNCATE, CREATE VIEW, CREATE PROCEDURE (one-statement and
 # BEGIN ... END bodies) and CALL, CREATE FUNCTION, CREATE TABLE ... SELECT,
 # CREATE TABLE ... LIKE, DROP TABLE, DROP PROCEDURE, a table in another
@@ -120,6 +121,16 @@ src "ALTER TABLE ddl.t1 DROP COLUMN b"
 src "CREATE INDEX ic ON ddl.t1 (c)"
 src "DROP INDEX ia ON ddl.t1"
 src "ALTER TABLE ddl.t1 MODIFY a BIGINT, COMMENT 'altered'"
+# an index hidden from the optimizer: MySQL's INVISIBLE is MariaDB's IGNORED
+if srv_is_mysql src; then
+	src "ALTER TABLE ddl.t1 ADD INDEX iv (c, a) INVISIBLE, ADD COLUMN h INT INVISIBLE"
+	src "CREATE INDEX iv2 ON ddl.t1 (d) INVISIBLE"
+	src "ALTER TABLE ddl.t1 ALTER INDEX iv2 VISIBLE, ALTER INDEX ic INVISIBLE"
+else
+	src "ALTER TABLE ddl.t1 ADD INDEX iv (c, a) IGNORED, ADD COLUMN h INT INVISIBLE"
+	src "CREATE INDEX iv2 ON ddl.t1 (d) IGNORED"
+	src "ALTER TABLE ddl.t1 ALTER INDEX iv2 NOT IGNORED, ALTER INDEX ic IGNORED"
+fi
 src "ALTER TABLE ddl.t1 RENAME COLUMN d TO d_renamed"
 src "CREATE TABLE ddl.t2 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40))"
 src "INSERT INTO ddl.t2 (v) VALUES ('one'), ('two'), ('three')"

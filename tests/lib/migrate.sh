@@ -487,11 +487,13 @@ mig_schema() {
 # (body, return and parameter types, characteristics) and triggers
 # (timing, event, statement).
 mig_schema_portable() {
-	local name=$1 db dflt
+	local name=$1 db dflt vis
 	db=$(_mig_lit "$2")
 	if srv_is_mysql "$name"; then
 		dflt="IFNULL(COLUMN_DEFAULT, '(none)')"
+		vis=IS_VISIBLE
 	else
+		vis="IF(IGNORED = 'YES', 'NO', 'YES')"
 		dflt="CASE WHEN COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL' THEN '(none)'
 		    WHEN COLUMN_DEFAULT LIKE '''%''' THEN REPLACE(SUBSTRING(COLUMN_DEFAULT, 2,
 		    CHAR_LENGTH(COLUMN_DEFAULT) - 2), '''''', '''') ELSE COLUMN_DEFAULT END"
@@ -507,8 +509,9 @@ mig_schema_portable() {
 		    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = $db
 		    ORDER BY TABLE_NAME, ORDINAL_POSITION"
 		echo "== indexes"
+		# visible to the optimizer: MySQL's IS_VISIBLE, MariaDB's IGNORED
 		srv_sql "$name" "SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME,
-		    NON_UNIQUE, IFNULL(SUB_PART, '') FROM information_schema.STATISTICS
+		    NON_UNIQUE, IFNULL(SUB_PART, ''), $vis FROM information_schema.STATISTICS
 		    WHERE TABLE_SCHEMA = $db ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
 		echo "== tables"
 		srv_sql "$name" "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT

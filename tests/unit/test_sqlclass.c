@@ -6,6 +6,7 @@
 
 #include "src/filter.h"
 #include "src/sqlclass.h"
+#include "src/sqlvendor.h"
 #include "tests/unit/t.h"
 
 /* Flags of a classify case. */
@@ -793,6 +794,65 @@ column_compressed(void)
 	}
 }
 
+/* sql_index_visibility(): IGNORED and INVISIBLE of indexes, across vendors. */
+static void
+index_visibility(void)
+{
+	static const struct {
+		const char *sql;
+		bool to_mariadb;
+		const char *want; /* NULL: unchanged */
+	} iv[] = {
+		{ "ALTER TABLE t ALTER INDEX k INVISIBLE", true, "ALTER TABLE t ALTER INDEX k IGNORED" },
+		{ "ALTER TABLE `d`.`t` ALTER INDEX k VISIBLE", true,
+		    "ALTER TABLE `d`.`t` ALTER INDEX k NOT IGNORED" },
+		{ "ALTER TABLE t ALTER INDEX k IGNORED", false, "ALTER TABLE t ALTER INDEX k INVISIBLE" },
+		{ "ALTER TABLE t ALTER KEY k NOT IGNORED", false, "ALTER TABLE t ALTER KEY k VISIBLE" },
+		{ "alter online table if exists t add index k (c) comment 'x' invisible, add column "
+		    "h int invisible", true, "alter online table if exists t add index k (c) comment "
+		    "'x' IGNORED, add column h int invisible" },
+		{ "ALTER TABLE t ADD COLUMN h INT INVISIBLE", true, NULL },
+		{ "ALTER TABLE t MODIFY h INT INVISIBLE, ADD UNIQUE KEY u (h) INVISIBLE", true,
+		    "ALTER TABLE t MODIFY h INT INVISIBLE, ADD UNIQUE KEY u (h) IGNORED" },
+		{ "ALTER TABLE t ADD CONSTRAINT c1 UNIQUE (a) INVISIBLE", true,
+		    "ALTER TABLE t ADD CONSTRAINT c1 UNIQUE (a) IGNORED" },
+		{ "ALTER TABLE t ADD COLUMN ignored INT", false, NULL },
+		{ "ALTER TABLE t ADD ignored INT, ADD KEY (ignored) IGNORED", false,
+		    "ALTER TABLE t ADD ignored INT, ADD KEY (ignored) INVISIBLE" },
+		{ "CREATE INDEX k ON t (c) INVISIBLE", true, "CREATE INDEX k ON t (c) IGNORED" },
+		{ "CREATE UNIQUE INDEX k ON t (c) IGNORED", false,
+		    "CREATE UNIQUE INDEX k ON t (c) INVISIBLE" },
+		{ "CREATE TABLE t (a INT PRIMARY KEY, h INT INVISIBLE, KEY k (h) INVISIBLE, "
+		    "`visible` INT)", true, "CREATE TABLE t (a INT PRIMARY KEY, h INT INVISIBLE, "
+		    "KEY k (h) IGNORED, `visible` INT)" },
+		{ "CREATE TABLE t (a INT, INDEX (a) COMMENT 'INVISIBLE')", true, NULL },
+		{ "CREATE TABLE t (a INT, KEY k (a) IGNORED) ENGINE=InnoDB", false,
+		    "CREATE TABLE t (a INT, KEY k (a) INVISIBLE) ENGINE=InnoDB" },
+		{ "CREATE TABLE t (vector INT INVISIBLE)", true, NULL },
+		{ "CREATE TABLE t (a INT) PARTITION BY HASH (a) PARTITIONS 2", true, NULL },
+		{ "DROP INDEX k ON t", true, NULL },
+		{ "ALTER TABLE t ALTER COLUMN c SET INVISIBLE", true, NULL },
+		{ "ALTER TABLE t ALTER INDEX k INVISIBLE", false, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(iv) / sizeof(iv[0]); i++) {
+		bool oom;
+		char *got;
+
+		T_CASE(iv[i].sql);
+		got = sql_index_visibility(iv[i].sql, strlen(iv[i].sql), 0, iv[i].to_mariadb, &oom);
+		T_CHECK(!oom, "out of memory");
+		if (iv[i].want == NULL)
+			T_CHECK(got == NULL, "changed to \"%s\"", got);
+		else {
+			T_CHECK(got != NULL, "unchanged");
+			if (got != NULL)
+				T_STREQ(got, strlen(got), iv[i].want);
+		}
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -962,5 +1022,6 @@ main(void)
 	robustness();
 	column_types();
 	column_compressed();
+	index_visibility();
 	return t_done();
 }
