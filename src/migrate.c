@@ -15,6 +15,7 @@
 #include "src/dest.h"
 #include "src/log.h"
 #include "src/objects.h"
+#include "src/sequences.h"
 #include "src/snapshot.h"
 #include "src/sqlclass.h"
 #include "src/tabledef.h"
@@ -271,7 +272,8 @@ list_tables(struct mig *m)
 	if (res == NULL)
 		return fail_dest(m, &m->src);
 	while ((row = mysql_fetch_row(res)) != NULL)
-		if (filter_table(m->f, row[0], row[1]))
+		if (filter_table(m->f, row[0], row[1]) && !(strcmp(row[2], "SEQUENCE") == 0 &&
+		    m->mariadb && m->dst_mariadb))
 			log_warn("`%s`.`%s` is a %s: not copied (create it on the destination "
 			    "by hand)", row[0], row[1], row[2]);
 	mysql_free_result(res);
@@ -1040,6 +1042,18 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	}
 	if (!source_position(&m, &now))
 		goto out;
+	/* sequences: their state read now, the stream from no later replays what follows */
+	if (m.mariadb && m.dst_mariadb) {
+		unsigned nseq;
+		bool sfatal;
+		if (!sequences_copy(&m.src, &m.dst, f, &nseq, &sfatal, err, errlen)) {
+			m.fatal = sfatal;
+			goto out;
+		}
+		if (nseq > 0)
+			log_info("sequences: %u created where missing and set to the source's "
+			    "state", nseq);
+	}
 	if (low.file[0] == '\0') {
 		/* nothing was copied: the stream starts where the source is now */
 		if (!snap_pos_copy(&low, &now)) {

@@ -375,11 +375,12 @@ add_list(struct sbuf *b, const char *db, const char *t, unsigned *n, bool all)
 }
 
 /*
- * Selected tables of a kind myshift does not move (MariaDB's SEQUENCE and
- * SYSTEM VERSIONED tables): a snapshot would leave them out, rows and all,
- * and the stream stop at their first write; a stream into a destination
- * that has them replays their rows as a plain table's, which is not
- * checked for them.
+ * Selected tables of a kind myshift does not move (MariaDB's SYSTEM
+ * VERSIONED tables, and its sequences into MySQL, which has none): a
+ * snapshot would leave them out, rows and all, and the stream stop at
+ * their first write; a stream into a destination that has them replays
+ * their rows as a plain table's, which is not checked for them.
+ * Sequences between MariaDB servers are moved (sequences.c).
  */
 static void
 unsupported(struct pc *p)
@@ -400,6 +401,9 @@ unsupported(struct pc *p)
 	while ((r = mysql_fetch_row(res)) != NULL) {
 		if (!filter_table(p->f, r[0], r[1]))
 			continue;
+		/* sequences between MariaDB servers: created, set, then streamed */
+		if (strcmp(r[2], "SEQUENCE") == 0 && p->src_maria && p->dst_up && p->dst_maria)
+			continue;
 		if (n++ < 20)
 			sbuf_printf(&l, "%s`%s`.`%s` (%s)", l.len ? ", " : "", r[0], r[1], r[2]);
 		else if (n == 21)
@@ -409,10 +413,10 @@ unsupported(struct pc *p)
 	sbuf_addc(&l, '\0');
 	if (n && p->snapshot)
 		item(p, FAIL, "table kinds", "leave them out with [filter] exclude_tables and "
-		    "move them by hand (SHOW CREATE SEQUENCE and SETVAL; mariadb-dump "
-		    "--dump-history)", "%u table(s) of a kind the copy does not move: their "
-		    "rows would be missing and the stream would stop at their first change: %s",
-		    n, l.oom ? "?" : l.p);
+		    "move them by hand (a sequence into MySQL: a table and your own "
+		    "counter; history: mariadb-dump --dump-history)", "%u table(s) of a "
+		    "kind the copy does not move: their rows would be missing and the "
+		    "stream would stop at their first change: %s", n, l.oom ? "?" : l.p);
 	else if (n)
 		item(p, WARN, "table kinds", "leave them out with [filter] exclude_tables, or "
 		    "compare them with myshift verify", "%u table(s) whose rows are replayed as "

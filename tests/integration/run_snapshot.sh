@@ -25,6 +25,9 @@
 #     was held under a second each time;
 #   - a MySQL destination's local_infile, OFF by default, which myshift
 #     turns on for the copy, is OFF again;
+#   - (MariaDB to MariaDB) two sequences, drawn from (NEXTVAL, SETVAL) by
+#     the writers all along: their rows as on the source, and after the
+#     stop the destination's NEXTVAL repeats no value the source gave;
 #   - the source's invisible column is invisible on the destination, its
 #     invisible index (MariaDB: IGNORED) invisible (ignored), a MySQL
 #     source's CHECK NOT ENFORCED not enforced (on MariaDB, left out);
@@ -154,6 +157,16 @@ else
 	    fail "cannot create app.hidden"
 fi
 
+# MariaDB to MariaDB: sequences (MySQL has none), one with a small cache
+# (its row changes every 3 values), one moved by SETVAL
+seqs=
+if ! srv_is_mysql src && ! srv_is_mysql dst; then
+	seqs=1
+	srv_sql src "CREATE SEQUENCE app.seq START WITH 100 INCREMENT BY 7 CACHE 3;
+	    CREATE SEQUENCE app.seq2 CACHE 1000; SELECT NEXTVAL(app.seq), NEXTVAL(app.seq2)" \
+	    >/dev/null || fail "cannot create the sequences"
+fi
+
 echo "purging the source's binlogs"
 mig_purge_binlogs src
 
@@ -165,6 +178,9 @@ SB=$!
 (
 	while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/stop" ]; do # ends with the test
 		srv_sql src "CALL app.work(20)" >/dev/null 2>&1 || sleep 0.2
+		[ -z "$seqs" ] || { k=$((${k:-0} + 1)); srv_sql src "SELECT NEXTVAL(app.seq),
+		    NEXTVAL(app.seq), SETVAL(app.seq2, $((k * 1000))), NEXTVAL(app.seq2)"; } \
+		    >>"$SRV_ROOT/seq.out" 2>&1
 	done
 ) &
 WR=$!
@@ -363,8 +379,33 @@ ng=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE
 echo "rows: $(srv_sql dst "SELECT COUNT(*) FROM app.t") in app.t," \
     "$(srv_sql dst "SELECT COUNT(*) FROM app.log") in app.log (trigger-written)"
 
+if [ -n "$seqs" ]; then
+	# the sequences' rows as on the source; the destination's next value is
+	# past every value the source gave out
+	for sq in seq seq2; do
+		a=$(srv_sql src "SELECT * FROM app.$sq")
+		b=$(srv_sql dst "SELECT * FROM app.$sq")
+		echo "sequence app.$sq: $a"
+		[ -n "$a" ] && [ "$a" = "$b" ] || check_fail "sequence app.$sq: source '$a'," \
+		    "destination '$b'"
+	done
+	top1=$(cut -f1,2 "$SRV_ROOT/seq.out" | tr '\t' '\n' | grep -E '^[0-9]+$' | sort -n | tail -n 1)
+	top2=$(cut -f3,4 "$SRV_ROOT/seq.out" | tr '\t' '\n' | grep -E '^[0-9]+$' | sort -n | tail -n 1)
+	echo "the source gave up to $top1 (seq), $top2 (seq2)"
+	[ -n "$top1" ] && [ -n "$top2" ] || check_fail "the writers drew no sequence values"
+fi
+
 mig_stop
 [ "$MIG_RC" = 0 ] || check_fail "myshift exited with status $MIG_RC on SIGTERM"
+if [ -n "$seqs" ]; then
+	n1=$(srv_sql dst "SELECT NEXTVAL(app.seq)")
+	n2=$(srv_sql dst "SELECT NEXTVAL(app.seq2)")
+	echo "after the stop, the destination's NEXTVAL: seq $n1, seq2 $n2"
+	[ -n "$n1" ] && [ "$n1" -gt "${top1:-0}" ] ||
+	    check_fail "NEXTVAL(app.seq) on the destination ($n1) repeats a value the source gave (up to $top1)"
+	[ -n "$n2" ] && [ "$n2" -gt "${top2:-0}" ] ||
+	    check_fail "NEXTVAL(app.seq2) on the destination ($n2) repeats a value the source gave (up to $top2)"
+fi
 before=$(srv_sql dst "SELECT COUNT(*) FROM app.log")
 cnt0=$(srv_sql dst "SELECT n FROM app.cnt WHERE k = 1")
 srv_sql dst "INSERT INTO app.t (v) VALUES (7); CALL app.bump(10)" ||

@@ -1,0 +1,186 @@
+/* sequences.c: MariaDB's sequences of a migration, created and set to the source's state. */
+#include "src/sequences.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/sbuf.h"
+#include "src/dest.h"
+#include "src/filter.h"
+#include "src/log.h"
+
+/* The error of connection d into err. */
+static bool
+fail_dest(struct dest *d, const char *what, bool *fatal, char *err, size_t errlen)
+{
+	*fatal = !dest_transient(d);
+	snprintf(err, errlen, "%s: %s", what, d->err);
+	return false;
+}
+
+/* Whether s is an integer as the server prints one. */
+static bool
+integer(const char *s)
+{
+	if (s == NULL)
+		return false;
+	if (*s == '-')
+		s++;
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* What follows the quoted name of "CREATE SEQUENCE `name` ...", or NULL. */
+static const char *
+after_name(const char *sql)
+{
+	static const char head[] = "CREATE SEQUENCE `";
+	const char *p;
+
+	if (strncmp(sql, head, sizeof(head) - 1) != 0)
+		return NULL;
+	for (p = sql + sizeof(head) - 1; *p; p++) {
+		if (*p != '`')
+			continue;
+		if (p[1] != '`')
+			return p + 1;
+		p++; /* a doubled backtick */
+	}
+	return NULL;
+}
+
+/* Create ddb.dtbl as sdb.stbl is, if it is not there. */
+static bool
+create_one(struct dest *src, struct dest *dst, const char *sdb, const char *stbl,
+    const char *ddb, const char *dtbl, bool *fatal, char *err, size_t errlen)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	const char *def;
+	bool ok;
+
+	sbuf_adds(&q, "SHOW CREATE SEQUENCE ");
+	dest_quote(&q, sdb);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, stbl);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(src, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		return fail_dest(src, "reading a sequence", fatal, err, errlen);
+	}
+	row = mysql_fetch_row(res);
+	/* "CREATE SEQUENCE `name` start with ..."; the name is the destination's */
+	def = row && row[1] ? after_name(row[1]) : NULL;
+	if (def == NULL) {
+		mysql_free_result(res);
+		sbuf_free(&q);
+		*fatal = true;
+		snprintf(err, errlen, "sequence `%s`.`%s`: SHOW CREATE SEQUENCE gave an "
+		    "unexpected form", sdb, stbl);
+		return false;
+	}
+	sbuf_reset(&q);
+	sbuf_adds(&q, "CREATE SEQUENCE IF NOT EXISTS ");
+	dest_quote(&q, ddb);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, dtbl);
+	sbuf_adds(&q, def);
+	sbuf_addc(&q, '\0');
+	mysql_free_result(res);
+	ok = !q.oom && dest_exec(dst, q.p);
+	sbuf_free(&q);
+	return ok ? true : fail_dest(dst, "creating a sequence", fatal, err, errlen);
+}
+
+/* Give ddb.dtbl the state sdb.stbl has now. */
+static bool
+set_one(struct dest *src, struct dest *dst, const char *sdb, const char *stbl,
+    const char *ddb, const char *dtbl, bool *fatal, char *err, size_t errlen)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	unsigned nf;
+	bool ok;
+
+	sbuf_adds(&q, "SELECT * FROM ");
+	dest_quote(&q, sdb);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, stbl);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(src, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		return fail_dest(src, "reading a sequence's state", fatal, err, errlen);
+	}
+	row = mysql_fetch_row(res);
+	nf = mysql_num_fields(res);
+	sbuf_reset(&q);
+	sbuf_adds(&q, "INSERT INTO ");
+	dest_quote(&q, ddb);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, dtbl);
+	sbuf_adds(&q, " VALUES (");
+	for (unsigned i = 0; row != NULL && i < nf; i++) {
+		if (!integer(row[i])) {
+			row = NULL;
+			break;
+		}
+		sbuf_adds(&q, i ? ", " : "");
+		sbuf_adds(&q, row[i]);
+	}
+	sbuf_adds(&q, ")");
+	sbuf_addc(&q, '\0');
+	mysql_free_result(res);
+	if (row == NULL) {
+		sbuf_free(&q);
+		*fatal = true;
+		snprintf(err, errlen, "sequence `%s`.`%s`: its state is not a row of "
+		    "integers", sdb, stbl);
+		return false;
+	}
+	ok = !q.oom && dest_exec(dst, q.p);
+	sbuf_free(&q);
+	return ok ? true : fail_dest(dst, "setting a sequence", fatal, err, errlen);
+}
+
+bool
+sequences_copy(struct dest *src, struct dest *dst, const struct filter *f, unsigned *n,
+    bool *fatal, char *err, size_t errlen)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = true;
+
+	*n = 0;
+	res = dest_result(src, "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+	    "WHERE TABLE_TYPE = 'SEQUENCE' AND TABLE_SCHEMA NOT IN ('mysql', "
+	    "'information_schema', 'performance_schema', 'sys') ORDER BY 1, 2");
+	if (res == NULL)
+		return fail_dest(src, "listing sequences", fatal, err, errlen);
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		char ddb[200], dtbl[200];
+		if (!filter_table(f, row[0], row[1]))
+			continue;
+		filter_map(f, row[0], row[1], ddb, sizeof(ddb), dtbl, sizeof(dtbl));
+		ok = create_one(src, dst, row[0], row[1], ddb, dtbl, fatal, err, errlen) &&
+		    set_one(src, dst, row[0], row[1], ddb, dtbl, fatal, err, errlen);
+		if (ok)
+			(*n)++;
+		else {
+			/* name it */
+			char what[1200];
+			snprintf(what, sizeof(what), "sequence `%s`.`%s`: %s", row[0], row[1], err);
+			snprintf(err, errlen, "%s", what);
+		}
+	}
+	mysql_free_result(res);
+	return ok;
+}
