@@ -6,7 +6,8 @@
 # destination.  A writer loop inserts into and updates ddl.t1 and ddl.w
 # all along.  Part 1, on the source, between the writes: ALTER TABLE add,
 # modify, rename and drop columns, CREATE/DROP INDEX, indexes made
-# invisible and visible again (MariaDB: IGNORED), CREATE TABLE, RENAME
+# invisible and visible again (MariaDB: IGNORED), a sequence (MariaDB:
+# created, drawn from, altered, set), CREATE TABLE, RENAME
 # TABLE, TRUNCATE, CREATE VIEW, CREATE PROCEDURE (one-statement and
 # BEGIN ... END bodies) and CALL, CREATE FUNCTION, CREATE TABLE ... SELECT,
 # CREATE TABLE ... LIKE, DROP TABLE, DROP PROCEDURE, a table in another
@@ -131,6 +132,13 @@ else
 	src "CREATE INDEX iv2 ON ddl.t1 (d) IGNORED"
 	src "ALTER TABLE ddl.t1 ALTER INDEX iv2 NOT IGNORED, ALTER INDEX ic IGNORED"
 fi
+# MariaDB to MariaDB: a sequence created, drawn from, altered, set
+if ! srv_is_mysql src && ! srv_is_mysql dst; then
+	src "CREATE SEQUENCE ddl.sq START WITH 10 CACHE 2"
+	src "SELECT NEXTVAL(ddl.sq), NEXTVAL(ddl.sq), NEXTVAL(ddl.sq)" >/dev/null
+	src "ALTER SEQUENCE ddl.sq INCREMENT BY 5"
+	src "SELECT NEXTVAL(ddl.sq), SETVAL(ddl.sq, 90), NEXTVAL(ddl.sq)" >/dev/null
+fi
 src "ALTER TABLE ddl.t1 RENAME COLUMN d TO d_renamed"
 src "CREATE TABLE ddl.t2 (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40))"
 src "INSERT INTO ddl.t2 (v) VALUES ('one'), ('two'), ('three')"
@@ -182,6 +190,12 @@ for db in ddl other; do
 	mig_compare_db src dst "$db" || check_fail "part 1: data of $db differ"
 	mig_compare_schema src dst "$db" || check_fail "part 1: schema of $db differs"
 done
+if ! srv_is_mysql src && ! srv_is_mysql dst; then
+	a=$(srv_sql src "SELECT * FROM ddl.sq")
+	b=$(srv_sql dst "SELECT * FROM ddl.sq")
+	[ -n "$a" ] && [ "$a" = "$b" ] || check_fail "part 1: sequence ddl.sq: source '$a'," \
+	    "destination '$b'"
+fi
 n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'gone'")
 [ "$n" = 0 ] || check_fail "part 1: database gone was dropped on the source but" \
     "exists on the destination"
