@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ struct copy_table {
 	char *select_sql;            /* SELECT ... FROM t [FORCE INDEX] */
 	char *load_sql;
 	bool loaded;                 /* columns and key known */
+	long long step;              /* > 0: an integer key, bounds spaced by value */
+	long long vmin, vmax;        /* its values when the copy started */
 	/* planning (under copy.mu) */
 	char *next_lo;               /* NULL: from the start */
 	bool planned_all, planning;
@@ -320,6 +323,26 @@ plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned
 	ch->lo = lo ? strdup(lo) : NULL;
 	if (t->k.nkey == 0)
 		return ch; /* the whole table, in one snapshot */
+	if (t->step > 0) {
+		/* an integer key: the next bound by value, no read of the table */
+		long long from = t->vmin, to;
+		char *e, num[32];
+		errno = 0;
+		if (lo != NULL)
+			from = strtoll(lo, &e, 10);
+		if (lo == NULL || (errno == 0 && e != lo && *e == '\0')) {
+			if (from > t->vmax - t->step)
+				return ch; /* open: the rest of the table */
+			to = from + t->step;
+			snprintf(num, sizeof(num), "%lld", to);
+			if ((ch->hi = strdup(num)) == NULL) {
+				chunk_free(ch);
+				set_fail(cp, true, "out of memory");
+				return NULL;
+			}
+			return ch;
+		}
+	}
 	if (!tk_next_bound(&w->src, t->spec.sdb, t->spec.stbl, &t->k, lo,
 	    cp->cfg->copy_chunk_rows, &ch->hi, err, sizeof(err))) {
 		chunk_free(ch);
@@ -330,6 +353,82 @@ plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned
 		return NULL;
 	}
 	return ch;
+}
+
+/*
+ * A key of one integer column: chunks spaced by value from its smallest to
+ * its largest value, each about chunk_rows rows wide where the values are
+ * dense (the table's row estimate says how dense), planned without reading
+ * the table (the server's bound, found by walking chunk_rows keys, costs a
+ * read of the chunk's keys on the source); the last chunk is open, for
+ * rows inserted past the largest.  Ranges partition the key's values
+ * whatever the rows are; the comparison of integers is the server's own.
+ * Other keys (and integers too wide to step) keep the server's bounds.
+ */
+static bool
+value_steps(struct copy *cp, struct dest *d, struct copy_table *t)
+{
+	static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
+		"integer", "bigint", NULL };
+	const struct tk_col *c;
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	long long lo, hi, est, step, rows = cp->cfg->copy_chunk_rows;
+	char *e1, *e2;
+	bool is_int = false, parsed;
+
+	t->step = 0;
+	if (t->k.nkey != 1)
+		return true;
+	c = &t->k.cols[t->k.key[0]];
+	for (unsigned i = 0; ints[i] && !is_int; i++)
+		is_int = strcasecmp(c->type, ints[i]) == 0;
+	if (!is_int)
+		return true;
+	sbuf_adds(&q, "SELECT MIN(");
+	dest_quote(&q, c->name);
+	sbuf_adds(&q, "), MAX(");
+	dest_quote(&q, c->name);
+	sbuf_adds(&q, "), (SELECT IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
+	    "TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, t->spec.sdb);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, t->spec.stbl);
+	sbuf_adds(&q, ") FROM ");
+	tk_add_ident(&q, t->spec.sdb, t->spec.stbl);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		fail_dest(cp, d, "planning the chunks");
+		return false;
+	}
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL || row[1] == NULL) {
+		mysql_free_result(res);
+		return true; /* empty: one open chunk, as the server's bounds give */
+	}
+	errno = 0;
+	lo = strtoll(row[0], &e1, 10);
+	hi = strtoll(row[1], &e2, 10);
+	est = row[2] ? strtoll(row[2], NULL, 10) : 0;
+	parsed = errno == 0 && *e1 == '\0' && *e2 == '\0';
+	mysql_free_result(res);
+	if (!parsed || hi < lo || (long double)hi - (long double)lo > (long double)(LLONG_MAX / 4) ||
+	    lo < LLONG_MIN / 4)
+		return true; /* too wide to step by value (or UNSIGNED past the signed range) */
+	if (est < 1)
+		est = 1;
+	step = (long long)((long double)(hi - lo + 1) * rows / (long double)est);
+	if (step < rows / 4 + 1)
+		step = rows / 4 + 1;
+	if ((hi - lo) / step > 10000000)
+		return true;
+	t->step = step;
+	t->vmin = lo;
+	t->vmax = hi;
+	return true;
 }
 
 /* Record a planned chunk (autocommit): a restart copies it with the same bounds. */
@@ -1013,6 +1112,8 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 			set_fail(cp, true, "out of memory");
 			ok = false;
 		}
+		if (ok)
+			ok = value_steps(cp, &d, t);
 		if (ok && t->k.nkey == 0)
 			log_warn("`%s`.`%s` has no primary key or unique NOT NULL key: "
 			    "copied whole in one snapshot", t->spec.sdb, t->spec.stbl);

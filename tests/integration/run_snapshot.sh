@@ -8,6 +8,9 @@
 #     keys differing only by case in the INT part's neighbours;
 #   - parent / child: ON DELETE CASCADE and ON UPDATE CASCADE;
 #   - nokey: no primary or unique key (copied whole, in one snapshot);
+#   - sparse: a BIGINT key from -2e14 to 2e14, its values bunched around 0
+#     (chunks planned by value are very uneven); uns: BIGINT UNSIGNED keys
+#     past the signed range (chunks planned by the server);
 #   - types: most column types, generated columns (virtual and stored);
 #   - t / log: a trigger on t writes log on every insert, a BEFORE trigger
 #     changes the inserted value, a FOLLOWS trigger counts in cnt;
@@ -77,6 +80,10 @@ srv_sql src - <<-EOF || fail "cannot load app"
 	    ON DELETE CASCADE ON UPDATE CASCADE) ENGINE=InnoDB;
 	INSERT INTO app.parent SELECT seq, CONCAT('p', seq) FROM $S WHERE seq <= 2000;
 	INSERT INTO app.child (pid, note) SELECT seq % 2000 + 1, 'c' FROM $S;
+	CREATE TABLE app.sparse (id BIGINT PRIMARY KEY, v INT) ENGINE=InnoDB;
+	INSERT INTO app.sparse SELECT IF(seq % 2, -1, 1) * seq * seq * seq * 1000, seq FROM $S;
+	CREATE TABLE app.uns (id BIGINT UNSIGNED PRIMARY KEY, v INT) ENGINE=InnoDB;
+	INSERT INTO app.uns SELECT 18446744073709551615 - seq * 3, seq FROM $S WHERE seq <= 2500;
 	CREATE TABLE app.nokey (x INT, y VARCHAR(20)) ENGINE=InnoDB;
 	INSERT INTO app.nokey SELECT seq % 17, CONCAT('row', seq % 5) FROM $S WHERE seq <= 3000;
 	CREATE TABLE app.types (id INT PRIMARY KEY AUTO_INCREMENT,
