@@ -418,8 +418,9 @@ value_steps(struct copy *cp, struct dest *d, struct copy_table *t)
 	if (!parsed || hi < lo || (long double)hi - (long double)lo > (long double)(LLONG_MAX / 4) ||
 	    lo < LLONG_MIN / 4)
 		return true; /* too wide to step by value (or UNSIGNED past the signed range) */
-	if (est < 1)
-		est = 1;
+	/* small, or an estimate not to be trusted (0 after a bulk load): the server's bounds */
+	if (est < rows)
+		return true;
 	step = (long long)((long double)(hi - lo + 1) * rows / (long double)est);
 	if (step < rows / 4 + 1)
 		step = rows / 4 + 1;
