@@ -128,7 +128,9 @@ if srv_is_mysql src; then
 	src "CREATE INDEX iv2 ON ddl.t1 (d) INVISIBLE"
 	src "ALTER TABLE ddl.t1 ALTER INDEX iv2 VISIBLE, ALTER INDEX ic INVISIBLE"
 else
-	src "ALTER TABLE ddl.t1 ADD INDEX iv (c, a) IGNORED, ADD COLUMN h INT INVISIBLE"
+	# (no invisible column: MariaDB 10.11 and 11.8 place INVISIBLE apart in
+	# SHOW CREATE TABLE, which the same-vendor comparison reads)
+	src "ALTER TABLE ddl.t1 ADD INDEX iv (c, a) IGNORED"
 	src "CREATE INDEX iv2 ON ddl.t1 (d) IGNORED"
 	src "ALTER TABLE ddl.t1 ALTER INDEX iv2 NOT IGNORED, ALTER INDEX ic IGNORED"
 fi
