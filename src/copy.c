@@ -368,56 +368,17 @@ plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned
 static bool
 value_steps(struct copy *cp, struct dest *d, struct copy_table *t)
 {
-	static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
-		"integer", "bigint", NULL };
-	const struct tk_col *c;
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
 	long long lo, hi, est, step, rows = cp->cfg->copy_chunk_rows;
-	char *e1, *e2;
-	bool is_int = false, parsed;
+	int span;
 
 	t->step = 0;
-	if (t->k.nkey != 1)
-		return true;
-	c = &t->k.cols[t->k.key[0]];
-	for (unsigned i = 0; ints[i] && !is_int; i++)
-		is_int = strcasecmp(c->type, ints[i]) == 0;
-	if (!is_int)
-		return true;
-	sbuf_adds(&q, "SELECT MIN(");
-	dest_quote(&q, c->name);
-	sbuf_adds(&q, "), MAX(");
-	dest_quote(&q, c->name);
-	sbuf_adds(&q, "), (SELECT IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
-	    "TABLE_SCHEMA = ");
-	sbuf_sql_string(&q, t->spec.sdb);
-	sbuf_adds(&q, " AND TABLE_NAME = ");
-	sbuf_sql_string(&q, t->spec.stbl);
-	sbuf_adds(&q, ") FROM ");
-	tk_add_ident(&q, t->spec.sdb, t->spec.stbl);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(d, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
+	span = tk_int_span(d, t->spec.sdb, t->spec.stbl, &t->k, &lo, &hi, &est);
+	if (span < 0) {
 		fail_dest(cp, d, "planning the chunks");
 		return false;
 	}
-	row = mysql_fetch_row(res);
-	if (row == NULL || row[0] == NULL || row[1] == NULL) {
-		mysql_free_result(res);
-		return true; /* empty: one open chunk, as the server's bounds give */
-	}
-	errno = 0;
-	lo = strtoll(row[0], &e1, 10);
-	hi = strtoll(row[1], &e2, 10);
-	est = row[2] ? strtoll(row[2], NULL, 10) : 0;
-	parsed = errno == 0 && *e1 == '\0' && *e2 == '\0';
-	mysql_free_result(res);
-	if (!parsed || hi < lo || (long double)hi - (long double)lo > (long double)(LLONG_MAX / 4) ||
-	    lo < LLONG_MIN / 4)
-		return true; /* too wide to step by value (or UNSIGNED past the signed range) */
+	if (span == 0)
+		return true; /* not an integer key, empty, or too wide: the server's bounds */
 	/* small, or an estimate not to be trusted (0 after a bulk load): the server's bounds */
 	if (est < rows)
 		return true;

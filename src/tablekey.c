@@ -1,6 +1,8 @@
 /* tablekey.c: a source table's columns and key, and key-range SQL with server-computed bounds. */
 #include "src/tablekey.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,4 +357,57 @@ tk_next_bound(struct dest *d, const char *db, const char *name, const struct tk_
 	}
 	mysql_free_result(res);
 	return true;
+}
+
+int
+tk_int_span(struct dest *d, const char *db, const char *name, const struct tk_table *t,
+    long long *lo, long long *hi, long long *est)
+{
+	static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
+		"integer", "bigint", NULL };
+	const struct tk_col *c;
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char *e1, *e2;
+	bool is_int = false, parsed;
+
+	if (t->nkey != 1)
+		return 0;
+	c = &t->cols[t->key[0]];
+	for (unsigned i = 0; ints[i] && !is_int; i++)
+		is_int = strcasecmp(c->type, ints[i]) == 0;
+	if (!is_int)
+		return 0;
+	sbuf_adds(&q, "SELECT MIN(");
+	dest_quote(&q, c->name);
+	sbuf_adds(&q, "), MAX(");
+	dest_quote(&q, c->name);
+	sbuf_adds(&q, "), (SELECT IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
+	    "TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, db);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, name);
+	sbuf_adds(&q, ") FROM ");
+	tk_add_ident(&q, db, name);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL)
+		return -1;
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL || row[1] == NULL) {
+		mysql_free_result(res);
+		return 0;
+	}
+	errno = 0;
+	*lo = strtoll(row[0], &e1, 10);
+	*hi = strtoll(row[1], &e2, 10);
+	*est = row[2] ? strtoll(row[2], NULL, 10) : 0;
+	parsed = errno == 0 && *e1 == '\0' && *e2 == '\0'; /* before the row is freed */
+	mysql_free_result(res);
+	if (!parsed || *hi < *lo || (long double)*hi - (long double)*lo >
+	    (long double)(LLONG_MAX / 4) || *lo < LLONG_MIN / 4)
+		return 0;
+	return 1;
 }

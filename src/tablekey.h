@@ -75,4 +75,13 @@ bool tk_next_bound(struct dest *d, const char *db, const char *name,
     const struct tk_table *t, const char *lo, long step, char **out, char *err,
     size_t errlen) __attribute__((warn_unused_result));
 
+/*
+ * A key of one integer column: its smallest and largest values in db.name
+ * and the table's row estimate, read on connection d.  1: found; 0: not
+ * such a key, empty, or too wide to step by value (UNSIGNED past the
+ * signed range); -1: an error (d->err).
+ */
+int tk_int_span(struct dest *d, const char *db, const char *name, const struct tk_table *t,
+    long long *lo, long long *hi, long long *est) __attribute__((warn_unused_result));
+
 #endif

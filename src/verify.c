@@ -881,56 +881,16 @@ compare_group(struct verify *v, struct vtable *t, char **bounds, unsigned from, 
 static bool
 int_bounds(struct verify *v, struct vtable *t, char ***out, unsigned *nout, bool *ok)
 {
-	static const char *const ints[] = { "tinyint", "smallint", "mediumint", "int",
-		"integer", "bigint", NULL };
-	const struct tk_col *c;
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
 	long long lo, hi, est, step, n;
-	char *e1, *e2, **b;
-	bool is_int = false, parsed;
+	char **b;
+	int span = tk_int_span(&v->src, t->sdb, t->stbl, &t->k, &lo, &hi, &est);
 
-	if (t->k.nkey != 1)
-		return false;
-	c = &t->k.cols[t->k.key[0]];
-	for (unsigned i = 0; ints[i] && !is_int; i++)
-		is_int = strcasecmp(c->type, ints[i]) == 0;
-	if (!is_int)
-		return false;
-	sbuf_adds(&q, "SELECT MIN(");
-	dest_quote(&q, c->name);
-	sbuf_adds(&q, "), MAX(");
-	dest_quote(&q, c->name);
-	sbuf_adds(&q, "), (SELECT IFNULL(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE "
-	    "TABLE_SCHEMA = ");
-	sbuf_sql_string(&q, t->sdb);
-	sbuf_adds(&q, " AND TABLE_NAME = ");
-	sbuf_sql_string(&q, t->stbl);
-	sbuf_adds(&q, ") FROM ");
-	tk_add_ident(&q, t->sdb, t->stbl);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(&v->src, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
+	if (span < 0) {
 		*ok = fail(v, "%s", v->src.err);
 		return true;
 	}
-	row = mysql_fetch_row(res);
-	if (row == NULL || row[0] == NULL || row[1] == NULL) {
-		mysql_free_result(res);
-		*out = NULL;
-		*nout = 0; /* empty: one range, everything */
-		return true;
-	}
-	errno = 0;
-	lo = strtoll(row[0], &e1, 10);
-	hi = strtoll(row[1], &e2, 10);
-	est = row[2] ? strtoll(row[2], NULL, 10) : 0;
-	parsed = errno == 0 && *e1 == '\0' && *e2 == '\0'; /* before the row is freed */
-	mysql_free_result(res);
-	if (!parsed || hi < lo || (long double)hi - (long double)lo > (long double)(LLONG_MAX / 4))
-		return false; /* too wide for steps by value (or UNSIGNED beyond the signed range) */
+	if (span == 0)
+		return false; /* not an integer key, empty, or too wide: the server's bounds */
 	if (est < 1)
 		est = 1;
 	step = (long long)((long double)(hi - lo + 1) * v->c->verify_chunk_rows / (long double)est);
