@@ -347,12 +347,39 @@ column_shape(struct dest *d, const char *db, const char *table)
 /*
  * on_conflict = error: every selected table already on the destination,
  * listed; ignore: they are reused when their columns are the source's.
+ * fresh (no earlier run of this migration): the selected sequences too
+ * (between MariaDB servers, the only ones that move them); a resumed run
+ * finds the ones it made.
  */
 static bool
-check_conflicts(struct mig *m)
+check_conflicts(struct mig *m, bool fresh)
 {
 	struct sbuf l = { 0 };
 	unsigned n = 0;
+
+	if (fresh && m->mariadb && m->dst_mariadb) {
+		struct sbuf sl = { 0 };
+		unsigned ns = 0;
+		bool sfatal;
+		char serr[1024];
+		if (!sequences_existing(&m->src, &m->dst, m->f, &sl, &ns, &sfatal, serr,
+		    sizeof(serr))) {
+			sbuf_free(&sl);
+			fail(m, sfatal, "%s", serr);
+			return false;
+		}
+		sbuf_addc(&sl, '\0');
+		if (ns > 0 && strcmp(m->c->copy_on_conflict, "ignore") == 0)
+			log_warn("on_conflict = ignore: %u sequence(s) already on the destination "
+			    "are reused and will be set to the source's state: %s", ns,
+			    sl.p ? sl.p : "");
+		else if (ns > 0) {
+			/* listed with the tables below */
+			sbuf_printf(&l, "%s", sl.p);
+			n += ns;
+		}
+		sbuf_free(&sl);
+	}
 
 	if (strcmp(m->c->copy_on_conflict, "ignore") == 0) {
 		for (unsigned i = 0; i < m->n; i++) {
@@ -397,7 +424,7 @@ check_conflicts(struct mig *m)
 		sbuf_free(&l);
 		return true;
 	}
-	fail(m, true, "%u selected table(s) already exist on the destination %s: %s; "
+	fail(m, true, "%u selected table(s) already exist on the %s: %s; "
 	    "nothing was written. Drop them, exclude them ([filter]), or set [copy] "
 	    "on_conflict = ignore to reuse them", n, m->dst.where, l.p ? l.p : "");
 	sbuf_free(&l);
@@ -875,6 +902,7 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	struct mig m = { 0 };
 	struct copy_spec *specs = NULL;
 	struct snap_pos low = { 0 }, high = { 0 }, now = { 0 };
+	bool fresh = true;
 	char phase[32];
 	bool ok = false, transient = false;
 
@@ -934,9 +962,10 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 			free(has);
 			goto out;
 		}
+		fresh = has == NULL;
 		free(has);
 	}
-	if (!check_conflicts(&m))
+	if (!check_conflicts(&m, fresh))
 		goto out;
 	if (!state_tables(&m) || !read_phase(&m, phase, sizeof(phase)))
 		goto out;

@@ -14,6 +14,7 @@
 #include "src/collation.h"
 #include "src/dest.h"
 #include "src/objects.h"
+#include "src/sequences.h"
 #include "src/startpos.h"
 #include "src/tabledef.h"
 
@@ -497,6 +498,17 @@ tables(struct pc *p)
 	if (res != NULL)
 		mysql_free_result(res);
 	unsupported(p);
+	/* sequences between MariaDB servers are created by the migration: conflicts too */
+	if (p->dst_up && p->snapshot && p->src_maria && p->dst_maria) {
+		unsigned ns = 0;
+		bool fatal;
+		char err[1024];
+		if (!sequences_existing(&p->src, &p->dst, p->f, &exist, &ns, &fatal, err,
+		    sizeof(err)))
+			item(p, FAIL, "conflicts", NULL, "cannot look for sequences on the "
+			    "destination: %s", err);
+		nx += ns;
+	}
 	sbuf_addc(&keyless, '\0');
 	sbuf_addc(&engines, '\0');
 	sbuf_addc(&exist, '\0');
@@ -515,7 +527,8 @@ tables(struct pc *p)
 	if (nx)
 		item(p, strcasecmp(p->c->copy_on_conflict, "ignore") == 0 ? WARN : FAIL,
 		    "conflicts", "drop them on the destination, or set [copy] on_conflict = "
-		    "ignore to reuse identical ones", "%u table(s) exist on the destination "
+		    "ignore to reuse identical ones (a sequence is set to the source's state)",
+		    "%u table(s) exist on the destination "
 		    "already: %s", nx, exist.p);
 	else if (p->snapshot && p->dst_up)
 		item(p, PASS, "conflicts", NULL, "no selected table exists on the destination");

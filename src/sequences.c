@@ -151,6 +151,54 @@ set_one(struct dest *src, struct dest *dst, const char *sdb, const char *stbl,
 	return ok ? true : fail_dest(dst, "setting a sequence", fatal, err, errlen);
 }
 
+/* The source's sequences, schema and name (NULL on error). */
+static MYSQL_RES *
+list_sequences(struct dest *src)
+{
+	return dest_result(src, "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+	    "WHERE TABLE_TYPE = 'SEQUENCE' AND TABLE_SCHEMA NOT IN ('mysql', "
+	    "'information_schema', 'performance_schema', 'sys') ORDER BY 1, 2");
+}
+
+bool
+sequences_existing(struct dest *src, struct dest *dst, const struct filter *f,
+    struct sbuf *list, unsigned *n, bool *fatal, char *err, size_t errlen)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	struct sbuf q = { 0 };
+	bool ok = true;
+
+	*n = 0;
+	res = list_sequences(src);
+	if (res == NULL)
+		return fail_dest(src, "listing sequences", fatal, err, errlen);
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		char ddb[200], dtbl[200], *has = NULL;
+		if (!filter_table(f, row[0], row[1]))
+			continue;
+		filter_map(f, row[0], row[1], ddb, sizeof(ddb), dtbl, sizeof(dtbl));
+		sbuf_reset(&q);
+		sbuf_adds(&q, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
+		sbuf_sql_string(&q, ddb);
+		sbuf_adds(&q, " AND TABLE_NAME = ");
+		sbuf_sql_string(&q, dtbl);
+		sbuf_addc(&q, '\0');
+		if (q.oom || !dest_value(dst, q.p, &has)) {
+			ok = fail_dest(dst, "looking for sequences", fatal, err, errlen);
+			break;
+		}
+		if (has != NULL) {
+			sbuf_printf(list, "%s`%s`.`%s`", list->len ? ", " : "", ddb, dtbl);
+			(*n)++;
+		}
+		free(has);
+	}
+	mysql_free_result(res);
+	sbuf_free(&q);
+	return ok;
+}
+
 bool
 sequences_copy(struct dest *src, struct dest *dst, const struct filter *f, unsigned *n,
     bool *fatal, char *err, size_t errlen)
@@ -160,9 +208,7 @@ sequences_copy(struct dest *src, struct dest *dst, const struct filter *f, unsig
 	bool ok = true;
 
 	*n = 0;
-	res = dest_result(src, "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
-	    "WHERE TABLE_TYPE = 'SEQUENCE' AND TABLE_SCHEMA NOT IN ('mysql', "
-	    "'information_schema', 'performance_schema', 'sys') ORDER BY 1, 2");
+	res = list_sequences(src);
 	if (res == NULL)
 		return fail_dest(src, "listing sequences", fatal, err, errlen);
 	while (ok && (row = mysql_fetch_row(res)) != NULL) {

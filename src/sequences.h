@@ -25,4 +25,15 @@ struct filter;
 bool sequences_copy(struct dest *src, struct dest *dst, const struct filter *f, unsigned *n,
     bool *fatal, char *err, size_t errlen) __attribute__((warn_unused_result));
 
+/*
+ * The selected sequences of the source (with [filter] renames) that
+ * already exist on the destination, appended to list as "`db`.`name`"
+ * separated by ", "; *n counts them. False with err on an error of either
+ * server (*fatal as above).
+ */
+struct sbuf;
+bool sequences_existing(struct dest *src, struct dest *dst, const struct filter *f,
+    struct sbuf *list, unsigned *n, bool *fatal, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
 #endif

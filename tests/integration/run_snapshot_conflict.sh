@@ -10,6 +10,9 @@
 #   - on_conflict = ignore: the run proceeds and the tables end identical
 #     (the rows already there are left as they are; they are the source's);
 #   - a table with other columns than the source's stops an ignore run.
+# Between MariaDB servers a sequence c1.s exists on both too (the
+# destination's at another state): the error names it with the tables;
+# ignore reuses it and sets it to the source's state.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -34,6 +37,14 @@ for n in src dst; do
 	    INSERT INTO c1.a VALUES (1, 'one'); INSERT INTO c1.b VALUES (1, 'one')" ||
 	    fail "cannot create the tables on $n"
 done
+seqs=
+if ! srv_is_mysql src && ! srv_is_mysql dst; then
+	seqs=1
+	srv_sql src "CREATE SEQUENCE c1.s START WITH 100 INCREMENT BY 5;
+	    SELECT NEXTVAL(c1.s), NEXTVAL(c1.s)" >/dev/null || fail "sequence on src"
+	srv_sql dst "CREATE SEQUENCE c1.s START WITH 100 INCREMENT BY 5" ||
+	    fail "sequence on dst"
+fi
 srv_sql src "CREATE TABLE c1.c (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
     INSERT INTO c1.a SELECT seq, 'x' FROM $S WHERE seq > 1;
     INSERT INTO c1.b SELECT seq, 'y' FROM $S WHERE seq > 1;
@@ -50,6 +61,12 @@ case $err in
 *'`c1`.`a`'*'`c1`.`b`'*) ;;
 *) check_fail "the error does not name c1.a and c1.b: '$err'" ;;
 esac
+if [ -n "$seqs" ]; then
+	case $err in
+	*'`c1`.`s`'*) ;;
+	*) check_fail "the error does not name the sequence c1.s: '$err'" ;;
+	esac
+fi
 n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'c1'
     AND TABLE_NAME = 'c'")
 [ "$n" = 0 ] || check_fail "c1.c was created although the run stopped"
@@ -62,6 +79,28 @@ fi
 n=$(srv_sql dst "SELECT COUNT(*) FROM c1.a")
 [ "$n" = 1 ] || check_fail "c1.a holds $n rows after the stopped run, expected 1"
 
+echo "on_conflict = error without the precheck (the migration's own check)"
+mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[replication]
+precheck = false"
+mig_start "$SRV_ROOT/myshift.ini"
+mig_wait_exit 60 || { mig_stop; fail "myshift did not stop on existing tables"; }
+[ "$MIG_RC" = 1 ] || check_fail "exit status $MIG_RC without the precheck, expected 1"
+err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
+echo "error: $(echo "$err" | cut -c1-300)"
+case $err in
+*'already exist'*'`c1`.`a`'*'`c1`.`b`'*) ;;
+*) check_fail "without the precheck, the error does not name c1.a and c1.b: '$err'" ;;
+esac
+if [ -n "$seqs" ]; then
+	case $err in
+	*'`c1`.`s`'*) ;;
+	*) check_fail "without the precheck, the error does not name c1.s: '$err'" ;;
+	esac
+fi
+n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'c1'
+    AND TABLE_NAME = 'c'")
+[ "$n" = 0 ] || check_fail "c1.c was created although the run stopped (no precheck)"
+
 echo "on_conflict = ignore"
 mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]
 on_conflict = ignore"
@@ -72,6 +111,14 @@ src_ins() { srv_sql src "INSERT INTO c1.c VALUES (5000, 'after')"; }
 src_ins || fail "insert on the source failed"
 mig_wait_caught_up src dst 60 || fail "myshift did not catch up"
 mig_compare_db src dst c1 || check_fail "the tables of c1 differ"
+if [ -n "$seqs" ]; then
+	a=$(srv_sql src "SELECT * FROM c1.s")
+	b=$(srv_sql dst "SELECT * FROM c1.s")
+	[ -n "$a" ] && [ "$a" = "$b" ] ||
+	    check_fail "sequence c1.s: destination '$b', source '$a'"
+	grep -q 'sequence(s) already on the destination are reused' "$MIG_LOG" ||
+	    check_fail "the ignore run does not log the reused sequence"
+fi
 mig_stop
 
 echo "on_conflict = ignore with other columns"
