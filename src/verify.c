@@ -891,8 +891,9 @@ int_bounds(struct verify *v, struct vtable *t, char ***out, unsigned *nout, bool
 	}
 	if (span == 0)
 		return false; /* not an integer key, empty, or too wide: the server's bounds */
-	if (est < 1)
-		est = 1;
+	/* small, or an estimate not to be trusted (0 after a bulk load): the server's bounds */
+	if (est < v->c->verify_chunk_rows)
+		return false;
 	step = (long long)((long double)(hi - lo + 1) * v->c->verify_chunk_rows / (long double)est);
 	if (step < v->c->verify_chunk_rows / 4 + 1)
 		step = v->c->verify_chunk_rows / 4 + 1;
