@@ -196,7 +196,8 @@ check_local_infile(struct mig *m)
 			    "local_infile = 1 on the destination", m->dst.where, m->dst.err);
 		log_warn("%s: local_infile was OFF: turned ON (SET GLOBAL local_infile = 1) "
 		    "for the copy's LOAD DATA LOCAL, OFF again when it ends (if myshift is "
-		    "killed before, SET GLOBAL local_infile = 0 by hand)", m->dst.where);
+		    "stopped or killed before, when the copy of a later run ends)",
+		    m->dst.where);
 		m->infile_on = true;
 		return true;
 	}
@@ -885,6 +886,33 @@ stop_copy(void *cp)
 	copy_stop(cp);
 }
 
+/*
+ * local_infile turned on by this migration is recorded in its state (row 2
+ * of migration) as soon as that exists, so that a run after a kill turns
+ * it off again when its copy ends; an earlier run's record is read here.
+ */
+static bool
+infile_state(struct mig *m)
+{
+	const char *s = m->c->state_schema;
+	char *v = NULL, sql[200];
+
+	if (m->infile_on)
+		return dest_execf(&m->dst, "INSERT INTO `%s`.`migration` (id, phase) VALUES "
+		    "(2, 'local_infile') ON DUPLICATE KEY UPDATE phase = VALUES(phase)", s) ||
+		    fail_dest(m, &m->dst);
+	snprintf(sql, sizeof(sql), "SELECT phase FROM `%s`.`migration` WHERE id = 2", s);
+	if (!dest_value(&m->dst, sql, &v))
+		return fail_dest(m, &m->dst);
+	if (v != NULL && strcmp(v, "local_infile") == 0) {
+		log_info("%s: local_infile was turned ON by an earlier run of this "
+		    "migration: OFF again when the copy ends", m->dst.where);
+		m->infile_on = true;
+	}
+	free(v);
+	return true;
+}
+
 /* Where the source is now (the stream's start when there is nothing to copy). */
 static bool
 source_position(struct mig *m, struct snap_pos *p)
@@ -967,7 +995,7 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	}
 	if (!check_conflicts(&m, fresh))
 		goto out;
-	if (!state_tables(&m) || !read_phase(&m, phase, sizeof(phase)))
+	if (!state_tables(&m) || !infile_state(&m) || !read_phase(&m, phase, sizeof(phase)))
 		goto out;
 	if (phase[0] == '\0') {
 		/* a new migration: where the source is before its schema is read */
@@ -1105,9 +1133,13 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	ok = true;
 out:
 	if (m.infile_on) {
-		if (dest_exec(&m.dst, "SET GLOBAL local_infile = 0"))
+		if (dest_exec(&m.dst, "SET GLOBAL local_infile = 0")) {
 			log_info("%s: local_infile is OFF again", m.dst.where);
-		else
+			if (!dest_execf(&m.dst, "DELETE FROM `%s`.`migration` WHERE id = 2",
+			    c->state_schema))
+				log_warn("%s: could not clear the record of local_infile "
+				    "(%s): a later run turns it OFF again", m.dst.where, m.dst.err);
+		} else
 			log_warn("%s: could not turn local_infile OFF again (%s): run SET "
 			    "GLOBAL local_infile = 0 on the destination", m.dst.where, m.dst.err);
 	}
