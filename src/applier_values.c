@@ -548,6 +548,27 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 	case SK_NET_COUNT:
 		sbuf_adds(&q, kind == SK_NET_COUNT ? "SELECT COUNT(*) FROM " : "DELETE FROM ");
 		add_table_name(&q, st);
+		if (st->nkey > 1 && !a->mariadb) {
+			/*
+			 * MySQL (9.7 at least): a prepared (a, b) IN ((?, ?), ...)
+			 * of more than one row, on a partitioned table with a
+			 * DATE or DATETIME in the key, matches no row at all;
+			 * (a = ? AND b = ?) OR ... matches them.
+			 */
+			sbuf_adds(&q, " WHERE ");
+			for (uint32_t r = 0; r < nrows; r++) {
+				sbuf_adds(&q, r ? " OR (" : "(");
+				for (uint32_t k = 0; k < st->nkey; k++) {
+					if (k)
+						sbuf_adds(&q, " AND ");
+					dest_quote(&q, st->cols[st->key[k]].name);
+					sbuf_adds(&q, "=?");
+				}
+				sbuf_addc(&q, ')');
+			}
+			s->nparams = st->nkey * nrows;
+			break;
+		}
 		sbuf_adds(&q, st->nkey > 1 ? " WHERE (" : " WHERE ");
 		for (uint32_t k = 0; k < st->nkey; k++) {
 			if (k)
