@@ -422,10 +422,12 @@ mig_compare_db() {
 		    "$ddb has [${tb//$'\n'/ }]" >&2
 		rc=1
 	fi
-	for t in $ta; do
-		case " ${tb//$'\n'/ } " in *" $t "*) ;; *) continue ;; esac
+	# one name a line: names may hold spaces
+	while IFS= read -r t; do
+		[ -n "$t" ] || continue
+		grep -qxF -- "$t" <<<"$tb" || continue
 		mig_compare_table "$src" "$dst" "$db" "$t" "$ddb" "$t" || rc=1
-	done
+	done <<<"$ta"
 	return $rc
 }
 
