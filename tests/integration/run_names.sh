@@ -12,7 +12,8 @@
 #   - every table is identical row by row;
 #   - each table's indexes (name, kind, columns, prefix) are the source's;
 #   - the view reads the same rows, the procedure and trigger exist and
-#     the trigger works for an application on the destination.
+#     the trigger works for an application on the destination;
+#   - myshift verify finds every table identical.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -131,6 +132,12 @@ y=$(srv_sql dst "USE \`$DB\`; $q")
 n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '$DB'
     AND ROUTINE_NAME = 'do work'")
 [ "$n" = 1 ] || check_fail "the procedure \`do work\` is not on the destination"
+# verify reads the same names (while myshift runs: it holds the applier)
+out=$("$MYSHIFT" verify -c "$SRV_ROOT/myshift.ini" 2>&1)
+rc=$?
+echo "$out" | grep -E '^verify:|identical|differ' | tail -n 2
+[ "$rc" = 0 ] && grep -q 'identical' <<<"$out" ||
+    check_fail "myshift verify: exit $rc: $(tail -n 3 <<<"$out")"
 mig_stop
 # the trigger works for the application on the destination
 before=$(srv_sql dst "SELECT COUNT(*) FROM \`$DB\`.\`log table\`")

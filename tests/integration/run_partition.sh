@@ -20,7 +20,8 @@
 #   - every table is identical row by row;
 #   - every table's partitions (names, methods, expressions, bounds,
 #     subpartitions) are the source's, and each partition holds as many
-#     rows as on the source.
+#     rows as on the source;
+#   - myshift verify finds every table identical.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -152,6 +153,11 @@ for p in r:p0 r:p2 r:p3 r:p5 r:pmax l:eu l:us l:sa s:y2023 s:y2024; do
 done
 [ "$(srv_sql src "SELECT COUNT(*) FROM pt.r PARTITION (p5)")" -gt 0 ] ||
     check_fail "the exchange moved no row into pt.r p5 (test setup)"
+out=$("$MYSHIFT" verify -c "$SRV_ROOT/myshift.ini" 2>&1)
+rc=$?
+echo "$out" | grep -E '^verify:' | tail -n 1
+[ "$rc" = 0 ] && grep -q 'identical' <<<"$out" ||
+    check_fail "myshift verify: exit $rc: $(tail -n 3 <<<"$out")"
 mig_stop
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
 echo "PASS: run_partition"
