@@ -258,7 +258,13 @@ table_statements(struct copy_table *t, bool dst_mysql)
 			dest_quote(&s, c->name);
 		if (c->bit)
 			sbuf_adds(&s, " + 0");
-		if (c->bit || json) {
+		/*
+		 * BIT arrives as a number; MySQL's JSON and MariaDB's INET4,
+		 * INET6 and UUID as text, which LOAD DATA's binary character set
+		 * would make a binary string (for the latter, their packed form):
+		 * made text again.
+		 */
+		if (c->bit || json || c->as_text) {
 			sbuf_printf(&l, "@v%u", i);
 			sbuf_adds(&set, set.len ? ", " : " SET ");
 			dest_quote(&set, c->name);

@@ -142,6 +142,8 @@ tk_load(struct dest *src, const char *db, const char *name, struct tk_table *t,
 		c->bit = strcasecmp(row[1], "bit") == 0;
 		c->is_float = strcasecmp(row[1], "float") == 0;
 		c->json = strcasecmp(row[1], "json") == 0;
+		c->as_text = strcasecmp(row[1], "inet4") == 0 ||
+		    strcasecmp(row[1], "inet6") == 0 || strcasecmp(row[1], "uuid") == 0;
 	}
 	mysql_free_result(res);
 	if (t->cols == NULL || t->ncols == 0) {
@@ -223,6 +225,13 @@ tk_add_literal(struct sbuf *q, const struct tk_col *c, const char *v)
 		sbuf_printf(q, "X'%s'", v);
 		break;
 	case TK_QUOTED:
+		/*
+		 * MariaDB's INET4, INET6 and UUID read a binary string as their
+		 * packed form: on a connection whose character set is binary
+		 * (the copy's), their text compared as nothing at all.
+		 */
+		if (c->as_text)
+			sbuf_adds(q, "_utf8mb4");
 		sbuf_sql_string(q, v);
 		break;
 	}

@@ -27,6 +27,7 @@ struct tk_col {
 	enum tk_kind kind;
 	bool generated;
 	bool bit, json;   /* json: MySQL's JSON type */
+	bool as_text;     /* MariaDB's INET4, INET6, UUID: a binary string is their packed form */
 	bool is_float;
 };
 
