@@ -443,8 +443,19 @@ replay:
 		const struct binlog_fde *fde = binlog_decoder_fde(a->dec);
 		bool oom = false;
 		char *v = NULL;
-		if (fde != NULL && fde->flavor != BINLOG_FLAVOR_UNKNOWN &&
-		    (fde->flavor == BINLOG_FLAVOR_MARIADB) != a->mariadb)
+		bool cross = fde != NULL && fde->flavor != BINLOG_FLAVOR_UNKNOWN &&
+		    (fde->flavor == BINLOG_FLAVOR_MARIADB) != a->mariadb;
+		if (cross && a->mariadb) {
+			/* MySQL's / *!80023 INVISIBLE * /, which MariaDB would ignore */
+			char *u = sql_unwrap_mysql_visibility(sql, strlen(sql), &oom);
+			if (u != NULL) {
+				log_info("%s:%" PRIu64 ": MySQL's versioned INVISIBLE or VISIBLE "
+				    "unwrapped for MariaDB: %.300s", a->file, ev->offset, u);
+				free(sql);
+				sql = u;
+			}
+		}
+		if (cross && !oom)
 			v = sql_index_visibility(sql, strlen(sql), q->has_sql_mode ?
 			    q->sql_mode : 0, a->mariadb, &oom);
 		if (oom) {

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "proto/sbuf.h"
 
 #include "src/sqlclass.h"
 #include "src/sqllex.h"
@@ -285,4 +288,73 @@ scan:
 	memcpy(o, sql + at, len - at);
 	o[len - at] = '\0';
 	return out;
+}
+
+char *
+sql_unwrap_mysql_visibility(const char *sql, size_t len, bool *oom)
+{
+	struct sbuf out = { 0 };
+	size_t i = 0, from = 0;
+	bool changed = false;
+
+	*oom = false;
+	while (i < len) {
+		char c = sql[i];
+		if (c == '\'' || c == '"' || c == '`') {
+			/* a quoted string or name: to its closing quote */
+			for (i++; i < len && sql[i] != c; i++)
+				if (sql[i] == '\\' && c != '`' && i + 1 < len)
+					i++;
+			i++;
+			continue;
+		}
+		if (c == '#' || (c == '-' && i + 2 < len && sql[i + 1] == '-' &&
+		    (sql[i + 2] == ' ' || sql[i + 2] == '\t'))) {
+			while (i < len && sql[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c != '/' || i + 1 >= len || sql[i + 1] != '*') {
+			i++;
+			continue;
+		}
+		/* a comment: versioned of MySQL 8 or later, with INVISIBLE or VISIBLE? */
+		size_t end = i + 2;
+		while (end + 1 < len && !(sql[end] == '*' && sql[end + 1] == '/'))
+			end++;
+		if (end + 1 >= len)
+			break; /* not closed: left as it is */
+		size_t p = i + 2, q;
+		if (end - p > 6 && sql[p] == '!' && (sql[p + 1] == '8' || sql[p + 1] == '9')) {
+			unsigned d = 0;
+			for (q = p + 1; q < end && sql[q] >= '0' && sql[q] <= '9'; q++)
+				d++;
+			size_t ws = q, we = end;
+			while (ws < we && (sql[ws] == ' ' || sql[ws] == '\t' || sql[ws] == '\n'))
+				ws++;
+			while (we > ws && (sql[we - 1] == ' ' || sql[we - 1] == '\t' ||
+			    sql[we - 1] == '\n'))
+				we--;
+			if (d == 5 && ((we - ws == 9 && strncasecmp(sql + ws, "INVISIBLE", 9) == 0) ||
+			    (we - ws == 7 && strncasecmp(sql + ws, "VISIBLE", 7) == 0))) {
+				sbuf_add(&out, sql + from, i - from);
+				sbuf_addc(&out, ' ');
+				sbuf_add(&out, sql + ws, we - ws);
+				sbuf_addc(&out, ' ');
+				from = end + 2;
+				changed = true;
+			}
+		}
+		i = end + 2;
+	}
+	if (!changed)
+		return NULL;
+	sbuf_add(&out, sql + from, len - from);
+	sbuf_addc(&out, '\0');
+	if (out.oom) {
+		sbuf_free(&out);
+		*oom = true;
+		return NULL;
+	}
+	return out.p;
 }

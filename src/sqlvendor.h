@@ -29,6 +29,18 @@ bool sql_column_compressed(const char *sql, size_t len, uint64_t sql_mode, char 
 /* A short name of kind for messages ("DDL", "DML", ...). */
 
 /*
+ * MySQL's versioned comments of 8.0 and later that MariaDB ignores (it
+ * takes / *!8xxxx and / *!9xxxx as MySQL's own) but must not, unwrapped:
+ * those whose whole text is INVISIBLE or VISIBLE (a column's, as MySQL
+ * writes `/ *!80023 INVISIBLE * /` for a generated invisible primary key,
+ * or an index's, which sql_index_visibility() then words for MariaDB).
+ * Text in quotes and other comments is left alone. Returns the new text
+ * (malloc'ed), or NULL when nothing changes or on out of memory (*oom).
+ */
+char *sql_unwrap_mysql_visibility(const char *sql, size_t len, bool *oom)
+    __attribute__((warn_unused_result));
+
+/*
  * A CREATE TABLE, ALTER TABLE or CREATE INDEX statement (run under
  * sql_mode) with its indexes' visibility in the destination vendor's
  * words: MariaDB's IGNORED and NOT IGNORED are MySQL's INVISIBLE and

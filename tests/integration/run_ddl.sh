@@ -6,7 +6,9 @@
 # destination.  A writer loop inserts into and updates ddl.t1 and ddl.w
 # all along.  Part 1, on the source, between the writes: ALTER TABLE add,
 # modify, rename and drop columns, CREATE/DROP INDEX, indexes made
-# invisible and visible again (MariaDB: IGNORED), a sequence (MariaDB:
+# invisible and visible again (MariaDB: IGNORED), a MySQL table with a
+# generated invisible primary key (logged in versioned comments, which
+# MariaDB ignores), a sequence (MariaDB:
 # created, drawn from, altered, set), CREATE TABLE, RENAME
 # TABLE, TRUNCATE, CREATE VIEW, CREATE PROCEDURE (one-statement and
 # BEGIN ... END bodies) and CALL, CREATE FUNCTION, CREATE TABLE ... SELECT,
@@ -127,6 +129,12 @@ if srv_is_mysql src; then
 	src "ALTER TABLE ddl.t1 ADD INDEX iv (c, a) INVISIBLE, ADD COLUMN h INT INVISIBLE"
 	src "CREATE INDEX iv2 ON ddl.t1 (d) INVISIBLE"
 	src "ALTER TABLE ddl.t1 ALTER INDEX iv2 VISIBLE, ALTER INDEX ic INVISIBLE"
+	# a generated invisible primary key: MySQL logs its column and an
+	# index as versioned comments (/*!80023 INVISIBLE */), which MariaDB
+	# ignores unless myshift unwraps them
+	src "SET SESSION sql_generate_invisible_primary_key = ON;
+	    CREATE TABLE ddl.gipk (c INT, KEY kc (c) /*!80000 INVISIBLE */);
+	    INSERT INTO ddl.gipk VALUES (1), (2), (3)"
 else
 	# (no invisible column: MariaDB 10.11 and 11.8 place INVISIBLE apart in
 	# SHOW CREATE TABLE, which the same-vendor comparison reads)

@@ -482,7 +482,8 @@ mig_schema() {
 # mig_schema_portable NAME DB: what of DB's objects on NAME means the same
 # on MySQL and MariaDB, each vendor's spelling made one: columns
 # (integer display widths dropped; defaults unquoted, NULL as none, the
-# CURRENT_TIMESTAMP spelling; EXTRA without MySQL's DEFAULT_GENERATED),
+# CURRENT_TIMESTAMP spelling; EXTRA without MySQL's DEFAULT_GENERATED and
+# MariaDB's commas),
 # indexes, tables (engine, collation, comment: in place of SHOW CREATE
 # TABLE), foreign keys (RESTRICT, MariaDB's name for the default, as NO
 # ACTION: the same in InnoDB), views (check option, updatable, security), routines
@@ -507,7 +508,7 @@ mig_schema_portable() {
 		echo "== columns"
 		srv_sql "$name" "SELECT TABLE_NAME, ORDINAL_POSITION, COLUMN_NAME,
 		    COLUMN_TYPE, IS_NULLABLE, $dflt, IFNULL(COLLATION_NAME, ''),
-		    TRIM(REPLACE(EXTRA, 'DEFAULT_GENERATED', '')), COLUMN_KEY
+		    TRIM(REPLACE(REPLACE(EXTRA, 'DEFAULT_GENERATED', ''), ',', '')), COLUMN_KEY
 		    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = $db
 		    ORDER BY TABLE_NAME, ORDINAL_POSITION"
 		echo "== indexes"

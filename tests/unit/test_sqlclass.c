@@ -853,6 +853,53 @@ index_visibility(void)
 	}
 }
 
+/* sql_unwrap_mysql_visibility(): MySQL 8's versioned INVISIBLE and VISIBLE. */
+static void
+unwrap_visibility(void)
+{
+	static const struct {
+		const char *sql, *want; /* want NULL: unchanged */
+	} uv[] = {
+		{ "CREATE TABLE `u` (\n  `my_row_id` bigint unsigned NOT NULL AUTO_INCREMENT "
+		  "/*!80023 INVISIBLE */,\n  `c` int,\n  PRIMARY KEY (`my_row_id`)\n)",
+		  "CREATE TABLE `u` (\n  `my_row_id` bigint unsigned NOT NULL AUTO_INCREMENT "
+		  " INVISIBLE ,\n  `c` int,\n  PRIMARY KEY (`my_row_id`)\n)" },
+		{ "ALTER TABLE t ADD KEY k (c) /*!80000 INVISIBLE */",
+		  "ALTER TABLE t ADD KEY k (c)  INVISIBLE " },
+		{ "ALTER TABLE t ALTER INDEX k /*!80000   visible\n*/",
+		  "ALTER TABLE t ALTER INDEX k  visible " },
+		/* other versions, other words, quotes, comments: left alone */
+		{ "CREATE TABLE t (a INT /*!50100 INVISIBLE */)", NULL },
+		{ "CREATE TABLE t (a INT /*!80016 NOT ENFORCED */)", NULL },
+		{ "CREATE TABLE t (a INT COMMENT '/*!80023 INVISIBLE */')", NULL },
+		{ "CREATE TABLE t (a INT COMMENT 'it\\'s /*!80023 INVISIBLE */')", NULL },
+		{ "CREATE TABLE `/*!80023 INVISIBLE */` (a INT)", NULL },
+		{ "CREATE TABLE t (a INT) -- /*!80023 INVISIBLE */", NULL },
+		{ "CREATE TABLE t (a INT /* /*!80023 INVISIBLE */", NULL },
+		{ "CREATE TABLE t (a INT /*!8002 INVISIBLE */)", NULL },
+		{ "CREATE TABLE t (a INT /*!80023 INVISIBLE", NULL },
+		{ "CREATE TABLE t (a INT /*!90100 INVISIBLE */, b INT /*!80023 INVISIBLE */)",
+		  "CREATE TABLE t (a INT  INVISIBLE , b INT  INVISIBLE )" },
+	};
+
+	for (size_t i = 0; i < sizeof(uv) / sizeof(uv[0]); i++) {
+		bool oom;
+		char *got;
+
+		T_CASE(uv[i].sql);
+		got = sql_unwrap_mysql_visibility(uv[i].sql, strlen(uv[i].sql), &oom);
+		T_CHECK(!oom, "out of memory");
+		if (uv[i].want == NULL)
+			T_CHECK(got == NULL, "changed to \"%s\"", got);
+		else {
+			T_CHECK(got != NULL, "unchanged");
+			if (got != NULL)
+				T_STREQ(got, strlen(got), uv[i].want);
+		}
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -1023,5 +1070,6 @@ main(void)
 	column_types();
 	column_compressed();
 	index_visibility();
+	unwrap_visibility();
 	return t_done();
 }
