@@ -73,23 +73,13 @@ srv_sql src - <<-EOF || fail "cannot load the source"
 	EOF
 mig_purge_binlogs src
 
-(
-	while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/stop" ]; do # ends with the test
-		srv_sql src "CALL \`my-db x\`.\`do work\`(20)" >/dev/null 2>&1 || sleep 0.2
-	done
-) &
-WR=$!
-stop_writer() {
-	touch "$SRV_ROOT/stop"
-	wait "$WR" 2>/dev/null
+work() {
+	srv_sql src "CALL \`my-db x\`.\`do work\`(20)"
 }
-
-mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]
+mig_writer work
+mig_snapshot_streaming src dst "[copy]
 chunk_rows = 400
 workers = 3"
-mig_start "$SRV_ROOT/myshift.ini"
-wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
-    { stop_writer; mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
 
 echo "DDL with such names while streaming"
 for sql in \
@@ -104,11 +94,11 @@ for sql in \
     'UPDATE `données` SET `âge` = 42 WHERE `clé` LIKE "clé-1%"' \
     'DELETE FROM `docs` WHERE MATCH (title, body) AGAINST ("word7" IN BOOLEAN MODE)' \
     'ALTER TABLE `docs` DROP KEY ft, ADD FULLTEXT KEY `ft 2` (body)'; do
-	srv_sql src "USE \`$DB\`; $sql" || { stop_writer; fail "on the source: $sql"; }
+	srv_sql src "USE \`$DB\`; $sql" || { mig_writer_stop; fail "on the source: $sql"; }
 	sleep 0.2
 done
 sleep 1
-stop_writer
+mig_writer_stop
 mig_wait_caught_up src dst 120 || { mig_log_tail 20; fail "myshift did not catch up"; }
 mig_alive || check_fail "myshift stopped: $(grep ' ERROR ' "$MIG_LOG" | tail -n 1)"
 
@@ -133,11 +123,9 @@ n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_
     AND ROUTINE_NAME = 'do work'")
 [ "$n" = 1 ] || check_fail "the procedure \`do work\` is not on the destination"
 # verify reads the same names (while myshift runs: it holds the applier)
-out=$("$MYSHIFT" verify -c "$SRV_ROOT/myshift.ini" 2>&1)
-rc=$?
-echo "$out" | grep -E '^verify:|identical|differ' | tail -n 2
-[ "$rc" = 0 ] && grep -q 'identical' <<<"$out" ||
-    check_fail "myshift verify: exit $rc: $(tail -n 3 <<<"$out")"
+mig_verify
+[ "$MIG_VERIFY_RC" = 0 ] && grep -q '^verify: .*identical' <<<"$MIG_VERIFY_OUT" ||
+    check_fail "myshift verify: exit $MIG_VERIFY_RC: $(tail -n 3 <<<"$MIG_VERIFY_OUT")"
 mig_stop
 # the trigger works for the application on the destination
 before=$(srv_sql dst "SELECT COUNT(*) FROM \`$DB\`.\`log table\`")

@@ -85,23 +85,13 @@ srv_sql src - <<-EOF || fail "cannot load the source"
 	EOF
 mig_purge_binlogs src
 
-(
-	while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/stop" ]; do # ends with the test
-		srv_sql src "CALL pt.work(20)" >/dev/null 2>&1 || sleep 0.2
-	done
-) &
-WR=$!
-stop_writer() {
-	touch "$SRV_ROOT/stop"
-	wait "$WR" 2>/dev/null
+work() {
+	srv_sql src "CALL pt.work(20)"
 }
-
-mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]
+mig_writer work
+mig_snapshot_streaming src dst "[copy]
 chunk_rows = 300
 workers = 3"
-mig_start "$SRV_ROOT/myshift.ini"
-wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
-    { stop_writer; mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
 
 echo "partition DDL while streaming"
 for sql in \
@@ -119,11 +109,11 @@ for sql in \
     "ALTER TABLE pt.l TRUNCATE PARTITION us" \
     "ALTER TABLE pt.s TRUNCATE PARTITION y2023" \
     "ALTER TABLE pt.k REMOVE PARTITIONING"; do
-	srv_sql src "$sql" || { stop_writer; fail "on the source: $sql"; }
+	srv_sql src "$sql" || { mig_writer_stop; fail "on the source: $sql"; }
 	sleep 0.3
 done
 sleep 2
-stop_writer
+mig_writer_stop
 mig_wait_caught_up src dst 120 || { mig_log_tail 20; fail "myshift did not catch up"; }
 mig_alive || check_fail "myshift stopped: $(grep ' ERROR ' "$MIG_LOG" | tail -n 1)"
 
@@ -153,11 +143,9 @@ for p in r:p0 r:p2 r:p3 r:p5 r:pmax l:eu l:us l:sa s:y2023 s:y2024; do
 done
 [ "$(srv_sql src "SELECT COUNT(*) FROM pt.r PARTITION (p5)")" -gt 0 ] ||
     check_fail "the exchange moved no row into pt.r p5 (test setup)"
-out=$("$MYSHIFT" verify -c "$SRV_ROOT/myshift.ini" 2>&1)
-rc=$?
-echo "$out" | grep -E '^verify:' | tail -n 1
-[ "$rc" = 0 ] && grep -q 'identical' <<<"$out" ||
-    check_fail "myshift verify: exit $rc: $(tail -n 3 <<<"$out")"
+mig_verify
+[ "$MIG_VERIFY_RC" = 0 ] && grep -q '^verify: .*identical' <<<"$MIG_VERIFY_OUT" ||
+    check_fail "myshift verify: exit $MIG_VERIFY_RC: $(tail -n 3 <<<"$MIG_VERIFY_OUT")"
 mig_stop
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
 echo "PASS: run_partition"

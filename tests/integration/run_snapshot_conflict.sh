@@ -50,56 +50,45 @@ srv_sql src "CREATE TABLE c1.c (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB
     INSERT INTO c1.b SELECT seq, 'y' FROM $S WHERE seq > 1;
     INSERT INTO c1.c SELECT seq, 'z' FROM $S" || fail "cannot load the source"
 
-echo "on_conflict = error"
-mig_config "$SRV_ROOT/myshift.ini" src dst snapshot
-mig_start "$SRV_ROOT/myshift.ini"
-mig_wait_exit 60 || { mig_stop; fail "myshift did not stop on existing tables"; }
-[ "$MIG_RC" = 1 ] || check_fail "exit status $MIG_RC, expected 1"
-err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
-echo "error: $(echo "$err" | cut -c1-300)"
-case $err in
-*'`c1`.`a`'*'`c1`.`b`'*) ;;
-*) check_fail "the error does not name c1.a and c1.b: '$err'" ;;
-esac
-if [ -n "$seqs" ]; then
+# error_run WHAT [EXTRA]: a run with on_conflict = error (config EXTRA)
+# stops with status 1 before writing anything, its error naming c1.a and
+# c1.b (and the sequence c1.s where there is one).
+error_run() {
+	local what=$1 err n
+	mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "${2:-}"
+	mig_start "$SRV_ROOT/myshift.ini"
+	mig_wait_exit 60 || { mig_stop; fail "$what: myshift did not stop on existing tables"; }
+	[ "$MIG_RC" = 1 ] || check_fail "$what: exit status $MIG_RC, expected 1"
+	err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
+	echo "error: $(echo "$err" | cut -c1-300)"
 	case $err in
-	*'`c1`.`s`'*) ;;
-	*) check_fail "the error does not name the sequence c1.s: '$err'" ;;
+	*'exist'*'`c1`.`a`'*'`c1`.`b`'*) ;;
+	*) check_fail "$what: the error does not name c1.a and c1.b: '$err'" ;;
 	esac
-fi
-n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'c1'
-    AND TABLE_NAME = 'c'")
-[ "$n" = 0 ] || check_fail "c1.c was created although the run stopped"
-n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
-    AND TABLE_NAME = 'copy_chunks'")
-if [ "$n" != 0 ]; then
-	n=$(srv_sql dst "SELECT COUNT(*) FROM myshift.copy_chunks")
-	[ "$n" = 0 ] || check_fail "$n chunks recorded although the run stopped"
-fi
-n=$(srv_sql dst "SELECT COUNT(*) FROM c1.a")
-[ "$n" = 1 ] || check_fail "c1.a holds $n rows after the stopped run, expected 1"
+	if [ -n "$seqs" ]; then
+		case $err in
+		*'`c1`.`s`'*) ;;
+		*) check_fail "$what: the error does not name the sequence c1.s: '$err'" ;;
+		esac
+	fi
+	n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'c1'
+	    AND TABLE_NAME = 'c'")
+	[ "$n" = 0 ] || check_fail "$what: c1.c was created although the run stopped"
+	n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'myshift'
+	    AND TABLE_NAME = 'copy_chunks'")
+	if [ "$n" != 0 ]; then
+		n=$(srv_sql dst "SELECT COUNT(*) FROM myshift.copy_chunks")
+		[ "$n" = 0 ] || check_fail "$what: $n chunks recorded although the run stopped"
+	fi
+	n=$(srv_sql dst "SELECT COUNT(*) FROM c1.a")
+	[ "$n" = 1 ] || check_fail "$what: c1.a holds $n rows after the stopped run, expected 1"
+}
 
+echo "on_conflict = error"
+error_run precheck
 echo "on_conflict = error without the precheck (the migration's own check)"
-mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[replication]
+error_run "no precheck" "[replication]
 precheck = false"
-mig_start "$SRV_ROOT/myshift.ini"
-mig_wait_exit 60 || { mig_stop; fail "myshift did not stop on existing tables"; }
-[ "$MIG_RC" = 1 ] || check_fail "exit status $MIG_RC without the precheck, expected 1"
-err=$(grep ' ERROR ' "$MIG_LOG" | tail -n 1)
-echo "error: $(echo "$err" | cut -c1-300)"
-case $err in
-*'already exist'*'`c1`.`a`'*'`c1`.`b`'*) ;;
-*) check_fail "without the precheck, the error does not name c1.a and c1.b: '$err'" ;;
-esac
-if [ -n "$seqs" ]; then
-	case $err in
-	*'`c1`.`s`'*) ;;
-	*) check_fail "without the precheck, the error does not name c1.s: '$err'" ;;
-	esac
-fi
-n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'c1'
-    AND TABLE_NAME = 'c'")
-[ "$n" = 0 ] || check_fail "c1.c was created although the run stopped (no precheck)"
 
 echo "on_conflict = ignore"
 mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]

@@ -95,34 +95,23 @@ if [ -n "$vector" ]; then
 fi
 mig_purge_binlogs src
 
-(
-	i=0
-	while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/stop" ]; do # ends with the test
-		i=$((i + 1))
-		srv_sql src "USE ky; UPDATE d SET v = v + 1 WHERE v % 97 = $((i % 97));
-		    UPDATE st SET v = v + 1 WHERE v % 89 = $((i % 89));
-		    UPDATE en SET v = v + 1 WHERE n % 83 = $((i % 83));
-		    $([ -n "$maria_src" ] && echo "UPDATE uu SET v = v + 1 WHERE v % 79 = $((i % 79));
-		    UPDATE i6 SET v = v + 1 WHERE v % 71 = $((i % 71));")" >/dev/null 2>&1 ||
-		    sleep 0.2
-	done
-) &
-WR=$!
-stop_writer() {
-	touch "$SRV_ROOT/stop"
-	wait "$WR" 2>/dev/null
+# work I: the writer's I-th round of updates
+work() {
+	local i=$1
+	srv_sql src "USE ky; UPDATE d SET v = v + 1 WHERE v % 97 = $((i % 97));
+	    UPDATE st SET v = v + 1 WHERE v % 89 = $((i % 89));
+	    UPDATE en SET v = v + 1 WHERE n % 83 = $((i % 83));
+	    $([ -n "$maria_src" ] && echo "UPDATE uu SET v = v + 1 WHERE v % 79 = $((i % 79));
+	    UPDATE i6 SET v = v + 1 WHERE v % 71 = $((i % 71));")"
 }
-
-mig_config "$SRV_ROOT/myshift.ini" src dst snapshot "[copy]
+mig_writer work
+mig_snapshot_streaming src dst "[copy]
 chunk_rows = 100
 workers = 3
 [verify]
 chunk_rows = 70"
-mig_start "$SRV_ROOT/myshift.ini"
-wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
-    { stop_writer; mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
 sleep 1
-stop_writer
+mig_writer_stop
 mig_wait_caught_up src dst 120 || { mig_log_tail 20; fail "myshift did not catch up"; }
 mig_alive || check_fail "myshift stopped: $(grep ' ERROR ' "$MIG_LOG" | tail -n 1)"
 grep -E 'copy: [0-9]+ chunks' "$MIG_LOG" | tail -n 1 | sed 's/.*copy: /copy: /'
@@ -131,14 +120,9 @@ mig_compare_db src dst ky || check_fail "the tables of ky differ"
 ! grep -q 'read no row' "$MIG_LOG" ||
     check_fail "a chunk read no row: $(grep 'read no row' "$MIG_LOG" | head -n 1)"
 
-verify() {
-	OUT=$("$MYSHIFT" verify -c "$SRV_ROOT/myshift.ini" "$@" 2>&1)
-	RC=$?
-}
-verify
-echo "$OUT" | grep '^verify:'
-[ "$RC" = 0 ] && grep -q '^verify: .*identical' <<<"$OUT" ||
-    check_fail "verify after the copy: exit $RC: $(tail -n 3 <<<"$OUT")"
+mig_verify
+[ "$MIG_VERIFY_RC" = 0 ] && grep -q '^verify: .*identical' <<<"$MIG_VERIFY_OUT" ||
+    check_fail "verify after the copy: exit $MIG_VERIFY_RC: $(tail -n 3 <<<"$MIG_VERIFY_OUT")"
 # a row changed and one deleted on the destination: verify names both
 if [ -n "$maria_src" ]; then
 	t=uu
@@ -151,15 +135,16 @@ else
 fi
 srv_sql dst "SET sql_log_bin = 0; UPDATE ky.$t SET v = -1 WHERE k = '${k1//\'/\'\'}';
     DELETE FROM ky.$t WHERE k = '${k2//\'/\'\'}'" || fail "cannot change the destination"
-verify --repair
-echo "$OUT" | grep '^verify:'
-[ "$RC" = 1 ] || check_fail "verify --repair with two differences: exit $RC, expected 1"
+mig_verify --repair
+OUT=$MIG_VERIFY_OUT
+[ "$MIG_VERIFY_RC" = 1 ] || check_fail "verify --repair with two differences: exit $MIG_VERIFY_RC, expected 1"
 grep -q "different \`ky\`.\`$t\`" <<<"$OUT" && grep -q "missing \`ky\`.\`$t\`" <<<"$OUT" ||
     check_fail "verify did not name the changed and the deleted row of ky.$t: $(grep -E 'different|missing' <<<"$OUT" | head -n 3)"
 grep -q '^verify: .*(1 missing, 0 extra, 1 different' <<<"$OUT" ||
     check_fail "verify's totals are not 1 missing, 1 different: $(grep '^verify:' <<<"$OUT")"
-verify
-[ "$RC" = 0 ] || check_fail "verify after --repair: exit $RC: $(tail -n 3 <<<"$OUT")"
+mig_verify >/dev/null
+[ "$MIG_VERIFY_RC" = 0 ] ||
+    check_fail "verify after --repair: exit $MIG_VERIFY_RC: $(tail -n 3 <<<"$MIG_VERIFY_OUT")"
 mig_compare_table src dst ky "$t" || check_fail "ky.$t differs after --repair"
 mig_stop
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"

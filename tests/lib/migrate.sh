@@ -594,3 +594,55 @@ mig_sysbench() {
 mig_require_sysbench() {
 	command -v sysbench >/dev/null 2>&1 || skip "sysbench is not installed"
 }
+
+# mig_writer FUNC: call the shell function FUNC with 1, 2, 3, ... in the
+# background until mig_writer_stop (a failing call waits 0.2 s and the
+# loop goes on; the loop also ends with the test's scratch directory).
+mig_writer() {
+	(
+		local i=0 ok=0
+		while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/writer.stop" ]; do
+			i=$((i + 1))
+			if "$1" "$i" >/dev/null 2>&1; then
+				ok=$((ok + 1))
+				echo "$ok" >"$SRV_ROOT/writer.ok"
+			else
+				sleep 0.2
+			fi
+		done
+	) &
+	MIG_WRITER=$!
+}
+
+# mig_writer_stop: stop mig_writer's loop after its current call; fails
+# the test if no call succeeded (a writer that writes nothing tests
+# nothing), else prints how many did.
+mig_writer_stop() {
+	[ -n "${MIG_WRITER:-}" ] || return 0
+	touch "$SRV_ROOT/writer.stop"
+	wait "$MIG_WRITER" 2>/dev/null
+	MIG_WRITER=
+	local n
+	n=$(cat "$SRV_ROOT/writer.ok" 2>/dev/null)
+	[ -n "$n" ] || fail "the writer's statements all failed"
+	echo "writer: $n rounds"
+}
+
+# mig_snapshot_streaming SRC DST [EXTRA]: myshift run, start = snapshot
+# (config EXTRA), until it logs "phase: streaming"; fails the test (the
+# writer stopped, the log's tail shown) if it does not within 120 s.
+mig_snapshot_streaming() {
+	mig_config "$SRV_ROOT/myshift.ini" "$1" "$2" snapshot "${3:-}"
+	mig_start "$SRV_ROOT/myshift.ini"
+	wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
+	    { mig_writer_stop; mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
+}
+
+# mig_verify [ARGS]: myshift verify with the config of mig_snapshot_streaming;
+# its output in MIG_VERIFY_OUT, its exit status in MIG_VERIFY_RC, its
+# summary line printed.
+mig_verify() {
+	MIG_VERIFY_OUT=$("$MYSHIFT" verify -c "$SRV_ROOT/myshift.ini" "$@" 2>&1)
+	MIG_VERIFY_RC=$?
+	grep '^verify:' <<<"$MIG_VERIFY_OUT" | tail -n 1
+}
