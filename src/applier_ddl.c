@@ -447,7 +447,8 @@ replay:
 		    (fde->flavor == BINLOG_FLAVOR_MARIADB) != a->mariadb;
 		if (cross && a->mariadb) {
 			/* MySQL's / *!80023 INVISIBLE * /, which MariaDB would ignore */
-			char *u = sql_unwrap_mysql_visibility(sql, strlen(sql), &oom);
+			char *u = sql_unwrap_mysql_visibility(sql, strlen(sql),
+			    q->has_sql_mode ? q->sql_mode : 0, &oom);
 			if (u != NULL) {
 				log_info("%s:%" PRIu64 ": MySQL's versioned INVISIBLE or VISIBLE "
 				    "unwrapped for MariaDB: %.300s", a->file, ev->offset, u);

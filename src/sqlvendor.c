@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "proto/sbuf.h"
 
@@ -291,61 +290,41 @@ scan:
 }
 
 char *
-sql_unwrap_mysql_visibility(const char *sql, size_t len, bool *oom)
+sql_unwrap_mysql_visibility(const char *sql, size_t len, uint64_t sql_mode, bool *oom)
 {
+	static const char *const words[] = { "INVISIBLE", "VISIBLE", NULL };
 	struct sbuf out = { 0 };
-	size_t i = 0, from = 0;
+	struct lex lx;
+	struct tok t;
+	size_t from = 0;
 	bool changed = false;
 
 	*oom = false;
-	while (i < len) {
-		char c = sql[i];
-		if (c == '\'' || c == '"' || c == '`') {
-			/* a quoted string or name: to its closing quote */
-			for (i++; i < len && sql[i] != c; i++)
-				if (sql[i] == '\\' && c != '`' && i + 1 < len)
-					i++;
-			i++;
+	lex_init(&lx, sql, len, sql_mode);
+	for (lex_next(&lx, &t); t.kind != TK_END && t.kind != TK_ERR; lex_next(&lx, &t)) {
+		size_t b = t.start, e = t.end;
+		if (!lex_word_in(sql, &t, words))
 			continue;
-		}
-		if (c == '#' || (c == '-' && i + 2 < len && sql[i + 1] == '-' &&
-		    (sql[i + 2] == ' ' || sql[i + 2] == '\t'))) {
-			while (i < len && sql[i] != '\n')
-				i++;
+		/* the whole content of a versioned comment of MySQL 8 or later? */
+		while (b > 0 && isspace((unsigned char)sql[b - 1]))
+			b--;
+		while (e < len && isspace((unsigned char)sql[e]))
+			e++;
+		if (b < from + 8 || strncmp(sql + b - 8, "/*!", 3) != 0 ||
+		    (sql[b - 5] != '8' && sql[b - 5] != '9') || e + 1 >= len ||
+		    sql[e] != '*' || sql[e + 1] != '/')
 			continue;
-		}
-		if (c != '/' || i + 1 >= len || sql[i + 1] != '*') {
-			i++;
+		bool digits = true;
+		for (size_t k = b - 5; k < b; k++)
+			digits = digits && isdigit((unsigned char)sql[k]);
+		if (!digits)
 			continue;
-		}
-		/* a comment: versioned of MySQL 8 or later, with INVISIBLE or VISIBLE? */
-		size_t end = i + 2;
-		while (end + 1 < len && !(sql[end] == '*' && sql[end + 1] == '/'))
-			end++;
-		if (end + 1 >= len)
-			break; /* not closed: left as it is */
-		size_t p = i + 2, q;
-		if (end - p > 6 && sql[p] == '!' && (sql[p + 1] == '8' || sql[p + 1] == '9')) {
-			unsigned d = 0;
-			for (q = p + 1; q < end && sql[q] >= '0' && sql[q] <= '9'; q++)
-				d++;
-			size_t ws = q, we = end;
-			while (ws < we && (sql[ws] == ' ' || sql[ws] == '\t' || sql[ws] == '\n'))
-				ws++;
-			while (we > ws && (sql[we - 1] == ' ' || sql[we - 1] == '\t' ||
-			    sql[we - 1] == '\n'))
-				we--;
-			if (d == 5 && ((we - ws == 9 && strncasecmp(sql + ws, "INVISIBLE", 9) == 0) ||
-			    (we - ws == 7 && strncasecmp(sql + ws, "VISIBLE", 7) == 0))) {
-				sbuf_add(&out, sql + from, i - from);
-				sbuf_addc(&out, ' ');
-				sbuf_add(&out, sql + ws, we - ws);
-				sbuf_addc(&out, ' ');
-				from = end + 2;
-				changed = true;
-			}
-		}
-		i = end + 2;
+		sbuf_add(&out, sql + from, b - 8 - from);
+		sbuf_addc(&out, ' ');
+		sbuf_add(&out, sql + t.start, t.end - t.start);
+		sbuf_addc(&out, ' ');
+		from = e + 2;
+		changed = true;
 	}
 	if (!changed)
 		return NULL;

@@ -34,10 +34,11 @@ bool sql_column_compressed(const char *sql, size_t len, uint64_t sql_mode, char 
  * those whose whole text is INVISIBLE or VISIBLE (a column's, as MySQL
  * writes `/ *!80023 INVISIBLE * /` for a generated invisible primary key,
  * or an index's, which sql_index_visibility() then words for MariaDB).
- * Text in quotes and other comments is left alone. Returns the new text
+ * Text in quotes and other comments (read by the lexer, under sql_mode)
+ * is left alone. Returns the new text
  * (malloc'ed), or NULL when nothing changes or on out of memory (*oom).
  */
-char *sql_unwrap_mysql_visibility(const char *sql, size_t len, bool *oom)
+char *sql_unwrap_mysql_visibility(const char *sql, size_t len, uint64_t sql_mode, bool *oom)
     __attribute__((warn_unused_result));
 
 /*

@@ -887,7 +887,7 @@ unwrap_visibility(void)
 		char *got;
 
 		T_CASE(uv[i].sql);
-		got = sql_unwrap_mysql_visibility(uv[i].sql, strlen(uv[i].sql), &oom);
+		got = sql_unwrap_mysql_visibility(uv[i].sql, strlen(uv[i].sql), 0, &oom);
 		T_CHECK(!oom, "out of memory");
 		if (uv[i].want == NULL)
 			T_CHECK(got == NULL, "changed to \"%s\"", got);
