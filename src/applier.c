@@ -554,7 +554,8 @@ on_commit(struct applier *a, const struct qitem *it)
 	a->total_trx++;
 	if (a->streaming) {
 		a->streaming = false;
-		if (!flush_batch(a))
+		/* (rows of a non-transactional table may have committed it) */
+		if (a->in_trx ? !flush_batch(a) : !ckpt_write(a))
 			goto err;
 		return true;
 	}
@@ -662,6 +663,13 @@ setup(struct applier *a)
 		return false;
 	}
 	a->mariadb = strstr(mysql_get_server_info(a->d.my), "MariaDB") != NULL;
+	a->gtid_strict = false;
+	if (!a->mariadb) {
+		char *v = NULL;
+		if (dest_value(&a->d, "SELECT @@GLOBAL.enforce_gtid_consistency", &v) && v)
+			a->gtid_strict = strcasecmp(v, "ON") == 0 || strcmp(v, "1") == 0;
+		free(v);
+	}
 	{
 		char err[1024];
 		migrate_seam_free(&a->seam);

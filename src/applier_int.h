@@ -181,6 +181,8 @@ struct applier {
 	struct sbuf keybuf;
 	bool group_in_order;     /* this group has savepoints: no batching */
 	bool mariadb;            /* destination flavour */
+	bool gtid_strict;        /* MySQL, enforce_gtid_consistency = ON: no change of a
+	                          * non-transactional table inside a transaction */
 	bool enum_zero;          /* a bound ENUM value is 0 (the error value) */
 	bool fp_innodb;          /* DDL fingerprints include InnoDB table ids */
 	struct collations *colls; /* source ids to destination names */

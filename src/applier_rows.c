@@ -29,7 +29,7 @@ net_eligible(struct applier *a, const struct binlog_rows_event *r,
 {
 	if (!a->cfg->compact || a->group_in_order || a->streaming || a->in_seam)
 		return false;
-	if (!st->has_pk || st->n_unique != 1 || st->has_fk || st->triggers)
+	if (!st->has_pk || st->n_unique != 1 || st->has_fk || st->triggers || st->nontx)
 		return false;
 	if (r->kind == BINLOG_ROWS_PARTIAL_UPDATE || r->n_before != r->ncols)
 		return false;
@@ -805,6 +805,24 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 			    t->cols[i].type, st->cols[i].data_type);
 			return false;
 		}
+	if (st->nontx && a->gtid_strict) {
+		/*
+		 * MySQL enforcing GTID consistency refuses a change of a table
+		 * without transactions inside a transaction: what the batch holds
+		 * commits first, these rows commit each by itself, the checkpoint
+		 * follows (as a MySQL replica, not atomic with them).
+		 */
+		if (a->in_trx && !flush_batch(a)) {
+			set_dest_error(a, NULL);
+			return false;
+		}
+		if (!st->nontx_noted) {
+			st->nontx_noted = true;
+			log_info("`%s`.`%s`: its engine has no transactions and the destination "
+			    "enforces GTID consistency: its rows are written outside the "
+			    "batches, each committing by itself", db, tn);
+		}
+	}
 	noted = false;
 	for (uint32_t i = 0; i < r->ncols; i++) {
 		if (!old_hires_time(t->cols[i].type, st->cols[i].fsp) ||

@@ -35,6 +35,7 @@ struct copy_table {
 	char *select_sql;            /* SELECT ... FROM t [FORCE INDEX] */
 	char *load_sql;
 	bool loaded;                 /* columns and key known */
+	bool nontx;                  /* an engine without transactions (MyISAM, Aria...) */
 	long long step;              /* > 0: an integer key, bounds spaced by value */
 	long long vmin, vmax;        /* its values when the copy started */
 	/* planning (under copy.mu) */
@@ -61,6 +62,7 @@ struct copy_worker {
 	struct dest src, dst;
 	struct snap_pos snap;
 	time_t snap_at;
+	bool locked;                 /* LOCK TABLES of a table copied whole */
 	/* the chunk being fed to LOAD DATA LOCAL */
 	MYSQL_RES *res;
 	unsigned nf;
@@ -186,16 +188,38 @@ copy_free(struct copy *cp)
 bool
 copy_state_create(struct dest *d, const char *schema)
 {
-	return dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`copy_chunks` ("
+	char sql[300], *has = NULL;
+	bool ok;
+
+	/*
+	 * snap_*: the position the chunk's rows are as of (for a table of an
+	 * engine without transactions: at least as of); end_*: for such a
+	 * table's chunk with a key, the source's position once its rows were
+	 * read (changes up to there may be in them).
+	 */
+	if (!dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`copy_chunks` ("
 	    "src_db VARCHAR(64) NOT NULL, src_table VARCHAR(64) NOT NULL, "
 	    "seq INT UNSIGNED NOT NULL, lo MEDIUMTEXT NULL, hi MEDIUMTEXT NULL, "
 	    "done TINYINT NOT NULL DEFAULT 0, rows_copied BIGINT UNSIGNED NOT NULL "
 	    "DEFAULT 0, bytes BIGINT UNSIGNED NOT NULL DEFAULT 0, "
 	    "snap_file VARCHAR(512) NULL, snap_pos BIGINT UNSIGNED NULL, "
 	    "snap_gtid MEDIUMTEXT NULL, keyless TINYINT NOT NULL DEFAULT 0, "
+	    "end_file VARCHAR(512) NULL, end_pos BIGINT UNSIGNED NULL, "
 	    "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE "
 	    "CURRENT_TIMESTAMP(6), PRIMARY KEY (src_db, src_table, seq)) "
-	    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin", schema);
+	    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin", schema))
+		return false;
+	/* a state schema of an earlier version */
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.COLUMNS WHERE "
+	    "TABLE_SCHEMA = '%s' AND TABLE_NAME = 'copy_chunks' AND COLUMN_NAME = "
+	    "'end_pos'", schema);
+	if (!dest_value(d, sql, &has))
+		return false;
+	ok = has != NULL || dest_execf(d, "ALTER TABLE `%s`.`copy_chunks` ADD COLUMN "
+	    "end_file VARCHAR(512) NULL AFTER keyless, ADD COLUMN end_pos BIGINT "
+	    "UNSIGNED NULL AFTER end_file", schema);
+	free(has);
+	return ok;
 }
 
 static void
@@ -609,6 +633,52 @@ check_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errlen)
 	return false;
 }
 
+/*
+ * A table of an engine without transactions and without a key is copied
+ * whole at an exact position: its writers held off (LOCK TABLES ... READ)
+ * from before the position is read until its last row is. A snapshot does
+ * not hold such a table still, and replay of a table without a key cannot
+ * be made idempotent. The worker's snapshot ends (LOCK TABLES commits);
+ * its next chunk opens a new one.
+ */
+static bool
+lock_whole(struct copy_worker *w, struct copy_table *t, const char *ctx)
+{
+	struct sbuf l = { 0 };
+	char err[1024];
+	struct timespec t0, t1;
+	bool ok;
+
+	exec_quiet(&w->src, "COMMIT");
+	w->snap_at = 0;
+	sbuf_adds(&l, "LOCK TABLES ");
+	tk_add_ident(&l, t->spec.sdb, t->spec.stbl);
+	sbuf_adds(&l, " READ");
+	sbuf_addc(&l, '\0');
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok = !l.oom && dest_exec(&w->src, l.p);
+	sbuf_free(&l);
+	if (!ok) {
+		set_fail(w->cp, !dest_transient(&w->src), "%s: %s: a table of engine "
+		    "without transactions and without a key is copied under LOCK TABLES "
+		    "... READ: grant LOCK TABLES on it to the source account, or ALTER "
+		    "TABLE ... ENGINE = InnoDB on the source", ctx, w->src.err);
+		return false;
+	}
+	w->locked = true;
+	if (!snapshot_position_now(&w->src, &w->snap, err, sizeof(err))) {
+		set_fail(w->cp, !dest_transient(&w->src), "%s: %s", ctx, err);
+		exec_quiet(&w->src, "UNLOCK TABLES");
+		w->locked = false;
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("%s: not transactional and without a key: read under LOCK TABLES "
+	    "... READ (its writers wait until it is read; the lock took %ld ms)", ctx,
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	return true;
+}
+
 /* Copy one chunk in one destination transaction with its progress row. */
 static bool
 copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
@@ -616,12 +686,15 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	struct copy *cp = w->cp;
 	struct copy_table *t = ch->t;
 	struct sbuf q = { 0 };
+	struct snap_pos end = { 0 };
 	char err[2600], ctx[400];
 	uint64_t dups, affected;
 	bool ok;
 
 	snprintf(ctx, sizeof(ctx), "copying `%s`.`%s` chunk %u", t->spec.sdb,
 	    t->spec.stbl, ch->seq);
+	if (t->nontx && t->k.nkey == 0 && !lock_whole(w, t, ctx))
+		return false;
 	if (!chunk_select(ch, &q)) {
 		sbuf_free(&q);
 		set_fail(cp, true, "%s: bad stored bounds", ctx);
@@ -674,11 +747,33 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		    "leaves them as they are)", ctx, w->rows, affected);
 		goto drain;
 	}
+	if (w->res != NULL) {
+		mysql_free_result(w->res);
+		w->res = NULL;
+	}
+	if (w->locked) {
+		/* the whole table is read: its writers may go on */
+		exec_quiet(&w->src, "UNLOCK TABLES");
+		w->locked = false;
+	}
+	if (t->nontx && t->k.nkey > 0 &&
+	    !snapshot_position_now(&w->src, &end, err, sizeof(err))) {
+		exec_quiet(&w->dst, "ROLLBACK");
+		set_fail(cp, !dest_transient(&w->src), "%s: the source's position after "
+		    "the read: %s", ctx, err);
+		snap_pos_free(&end);
+		return false;
+	}
 	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET done = 1, rows_copied = %" PRIu64
 	    ", bytes = %" PRIu64 ", snap_file = ", cp->cfg->state_schema, w->rows, w->bytes);
 	sbuf_sql_string(&q, w->snap.file);
 	sbuf_printf(&q, ", snap_pos = %" PRIu64 ", snap_gtid = ", w->snap.pos);
 	sbuf_sql_string(&q, w->snap.gtid ? w->snap.gtid : "");
+	if (end.file[0]) {
+		sbuf_adds(&q, ", end_file = ");
+		sbuf_sql_string(&q, end.file);
+		sbuf_printf(&q, ", end_pos = %" PRIu64, end.pos);
+	}
 	sbuf_adds(&q, " WHERE src_db = ");
 	sbuf_sql_string(&q, t->spec.sdb);
 	sbuf_adds(&q, " AND src_table = ");
@@ -687,6 +782,7 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && dest_exec(&w->dst, q.p) && dest_exec(&w->dst, "COMMIT");
 	sbuf_free(&q);
+	snap_pos_free(&end);
 	if (!ok) {
 		fail_dest(cp, &w->dst, ctx);
 		exec_quiet(&w->dst, "ROLLBACK");
@@ -715,6 +811,10 @@ drain:
 	if (w->res != NULL) {
 		mysql_free_result(w->res); /* reads what is left */
 		w->res = NULL;
+	}
+	if (w->locked) {
+		exec_quiet(&w->src, "UNLOCK TABLES");
+		w->locked = false;
 	}
 	return false;
 }
@@ -850,8 +950,9 @@ worker_main(void *arg)
 	while ((ch = claim(w)) != NULL) {
 		bool ok;
 		if (ch->t->k.nkey == 0) {
-			/* a table without a key: whole, in a snapshot of its own */
-			ok = worker_snapshot(w, true);
+			/* a table without a key: whole, in a snapshot of its own
+			 * (not transactional: under a lock of its own) */
+			ok = ch->t->nontx || worker_snapshot(w, true);
 		} else
 			ok = worker_snapshot(w, false);
 		ok = ok && copy_chunk(w, ch);
@@ -868,6 +969,43 @@ out:
 	sbuf_free(&w->pend);
 	snap_pos_free(&w->snap);
 	return NULL;
+}
+
+/*
+ * Whether t's engine has transactions. A snapshot does not hold the rows
+ * of one without (MyISAM, Aria, MEMORY...) still: a chunk of it is as of
+ * its read, which may hold changes past the snapshot's position; the seam
+ * is made to reach past its read (keyed), or it is read under a lock at
+ * an exact position (copied whole).
+ */
+static bool
+table_engine(struct copy *cp, struct dest *d, struct copy_table *t)
+{
+	struct sbuf q = { 0 };
+	char *tx = NULL;
+	bool ok;
+
+	sbuf_adds(&q, "SELECT IFNULL(e.TRANSACTIONS, 'YES') FROM information_schema.TABLES "
+	    "t LEFT JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE WHERE "
+	    "t.TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, t->spec.sdb);
+	sbuf_adds(&q, " AND t.TABLE_NAME = ");
+	sbuf_sql_string(&q, t->spec.stbl);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_value(d, q.p, &tx);
+	sbuf_free(&q);
+	if (!ok) {
+		fail_dest(cp, d, "reading the table's engine");
+		return false;
+	}
+	t->nontx = tx != NULL && strcasecmp(tx, "YES") != 0;
+	free(tx);
+	if (t->nontx)
+		log_warn("`%s`.`%s`: its engine has no transactions: %s", t->spec.sdb,
+		    t->spec.stbl, t->k.nkey > 0 ? "its chunks are replayed idempotently "
+		    "until past the position each was read at" : "it is read whole under "
+		    "LOCK TABLES ... READ, its writers waiting meanwhile");
+	return true;
 }
 
 /* Read the state of an earlier run: reuse finished chunks, redo the others. */
@@ -1089,8 +1227,8 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 			ok = false;
 		}
 		if (ok)
-			ok = value_steps(cp, &d, t);
-		if (ok && t->k.nkey == 0)
+			ok = value_steps(cp, &d, t) && table_engine(cp, &d, t);
+		if (ok && t->k.nkey == 0 && !t->nontx)
 			log_warn("`%s`.`%s` has no primary key or unique NOT NULL key: "
 			    "copied whole in one snapshot", t->spec.sdb, t->spec.stbl);
 	}
@@ -1208,8 +1346,11 @@ copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
 	MYSQL_ROW row;
 	bool any = false;
 
-	sbuf_printf(&q, "SELECT snap_file, snap_pos, snap_gtid FROM `%s`.`copy_chunks` "
-	    "WHERE done = 1 GROUP BY snap_file, snap_pos, snap_gtid", schema);
+	/* the high end also covers what chunks of non-transactional tables
+	 * may hold (end_*); the stream starts at the lowest snapshot */
+	sbuf_printf(&q, "SELECT snap_file, snap_pos, snap_gtid, end_file, end_pos FROM "
+	    "`%s`.`copy_chunks` WHERE done = 1 GROUP BY snap_file, snap_pos, snap_gtid, "
+	    "end_file, end_pos", schema);
 	sbuf_addc(&q, '\0');
 	res = q.oom ? NULL : dest_result(d, q.p);
 	sbuf_free(&q);
@@ -1230,6 +1371,13 @@ copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
 			high->pos = pos;
 			free(high->gtid);
 			high->gtid = strdup(row[2] ? row[2] : "");
+		}
+		if (row[3] != NULL && row[4] != NULL &&
+		    snap_pos_cmp(row[3], strtoull(row[4], NULL, 10), high->file, high->pos) > 0) {
+			snprintf(high->file, sizeof(high->file), "%s", row[3]);
+			high->pos = strtoull(row[4], NULL, 10);
+			free(high->gtid);
+			high->gtid = strdup("");
 		}
 		any = true;
 	}

@@ -594,6 +594,16 @@ show_create(struct octx *x, struct obj *o, char **sql, char **mode, char **cs,
 	return *sql != NULL || ofail(x, true, "out of memory");
 }
 
+/* Whether text is plain ASCII. */
+static bool
+ascii_only(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (*p >= 0x80)
+			return false;
+	return true;
+}
+
 /* Create o on the destination; *missing: a view it uses is not there yet. */
 static bool
 create_one(struct octx *x, struct obj *o, bool *missing)
@@ -641,26 +651,35 @@ create_one(struct octx *x, struct obj *o, bool *missing)
 		ofail_dest(x, x->dst);
 		goto out;
 	}
-	sbuf_reset(&s);
-	sbuf_adds(&s, "SET SESSION sql_mode = ");
-	sbuf_sql_string(&s, mode ? mode : "");
-	if (cs != NULL) {
-		sbuf_adds(&s, ", character_set_client = ");
-		sbuf_sql_string(&s, "utf8mb4");
-	}
-	if (coll != NULL) {
-		sbuf_adds(&s, ", collation_connection = ");
-		sbuf_sql_string(&s, coll);
-	}
-	if (tz != NULL && strcasecmp(tz, "SYSTEM") != 0) {
-		sbuf_adds(&s, ", time_zone = ");
-		sbuf_sql_string(&s, tz);
-	}
-	sbuf_addc(&s, '\0');
-	if (!dest_exec(x->dst, s.p)) {
-		/* a collation or mode the destination lacks: the CREATE may still work */
+	/*
+	 * The definition arrives in utf8mb4 and is sent back so. The object
+	 * records the client character set it was created under: the source's
+	 * when the text is plain ASCII (which reads the same in every client
+	 * character set), else utf8mb4, the one the text is in.
+	 */
+	for (int try = cs != NULL && ascii_only(fixed) ? 0 : 1; try < 3; try++) {
+		sbuf_reset(&s);
+		sbuf_adds(&s, "SET SESSION sql_mode = ");
+		sbuf_sql_string(&s, try < 2 && mode ? mode : "");
+		if (cs != NULL && try < 2) {
+			sbuf_adds(&s, ", character_set_client = ");
+			sbuf_sql_string(&s, try == 0 ? cs : "utf8mb4");
+		}
+		if (coll != NULL && try < 2) {
+			sbuf_adds(&s, ", collation_connection = ");
+			sbuf_sql_string(&s, coll);
+		}
+		if (tz != NULL && strcasecmp(tz, "SYSTEM") != 0 && try < 2) {
+			sbuf_adds(&s, ", time_zone = ");
+			sbuf_sql_string(&s, tz);
+		}
+		sbuf_addc(&s, '\0');
+		if (dest_exec(x->dst, s.p))
+			break;
+		/* a character set, collation or mode the destination lacks: the
+		 * CREATE may still work without it */
 		log_debug("%s", x->dst->err);
-		if (!dest_exec(x->dst, "SET SESSION sql_mode = ''")) {
+		if (try == 2) {
 			ofail_dest(x, x->dst);
 			goto out;
 		}

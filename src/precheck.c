@@ -438,7 +438,7 @@ tables(struct pc *p)
 	    "'performance_schema', 'sys') ORDER BY 1, 2");
 	MYSQL_ROW r;
 	struct sbuf keyless = { 0 }, engines = { 0 }, exist = { 0 };
-	unsigned nk = 0, ne = 0, nx = 0, n = 0;
+	unsigned nk = 0, ne = 0, nx = 0, n = 0, nkne = 0;
 	unsigned long long bytes = 0;
 
 	if (res == NULL) {
@@ -454,8 +454,10 @@ tables(struct pc *p)
 		bytes += strtoull(r[4], NULL, 10);
 		if (strtol(r[3], NULL, 10) == 0)
 			add_list(&keyless, r[0], r[1], &nk, false);
-		if (strcasecmp(r[2], "InnoDB") != 0)
+		if (strcasecmp(r[2], "InnoDB") != 0) {
 			add_list(&engines, r[0], r[1], &ne, false);
+			nkne += strtol(r[3], NULL, 10) == 0;
+		}
 		/* a new database for the upgrade check */
 		if (p->ndbs == 0 || strcmp(p->dbs[p->ndbs - 1], r[0]) != 0) {
 			char **nd = realloc(p->dbs, (p->ndbs + 1) * sizeof(*nd));
@@ -521,9 +523,22 @@ tables(struct pc *p)
 	else
 		item(p, PASS, "keys", NULL, "every table has a primary or unique NOT NULL key");
 	if (ne)
-		item(p, WARN, "engines", "ALTER TABLE ... ENGINE = InnoDB: other engines are not "
-		    "transactional, a consistent copy cannot be promised", "%u table(s) not "
+		item(p, WARN, "engines", "ALTER TABLE ... ENGINE = InnoDB: a snapshot does not "
+		    "hold other engines' tables still (the copy replays their changes "
+		    "idempotently until past each chunk's read, and reads one without a key "
+		    "whole under LOCK TABLES ... READ, its writers waiting)", "%u table(s) not "
 		    "InnoDB: %s", ne, engines.p);
+	if (nkne && p->snapshot && p->src_up) {
+		/* such a table without a key is read under LOCK TABLES ... READ */
+		char *g = grants(&p->src);
+		if (g != NULL && strstr(g, "ALL PRIVILEGES") == NULL &&
+		    strstr(g, "LOCK TABLES") == NULL)
+			item(p, roles(g) ? WARN : FAIL, "source privileges", "GRANT LOCK TABLES "
+			    "to the source account, or ALTER TABLE ... ENGINE = InnoDB",
+			    "missing: LOCK TABLES, for %u table(s) not InnoDB without a key, "
+			    "read whole under LOCK TABLES ... READ", nkne);
+		free(g);
+	}
 	if (nx)
 		item(p, strcasecmp(p->c->copy_on_conflict, "ignore") == 0 ? WARN : FAIL,
 		    "conflicts", "drop them on the destination, or set [copy] on_conflict = "

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "proto/binlog.h"
 #include "proto/sbuf.h"
@@ -212,7 +213,13 @@ load_counts(struct schema_table *t, struct dest *d)
 	sbuf_sql_string(&q, t->db);
 	sbuf_adds(&q, " AND REFERENCED_TABLE_NAME = ");
 	sbuf_sql_string(&q, t->name);
-	sbuf_adds(&q, "))");
+	sbuf_adds(&q, ")), (SELECT IFNULL(e.TRANSACTIONS, 'YES') FROM "
+	    "information_schema.TABLES t JOIN information_schema.ENGINES e ON e.ENGINE = "
+	    "t.ENGINE WHERE t.TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, t->db);
+	sbuf_adds(&q, " AND t.TABLE_NAME = ");
+	sbuf_sql_string(&q, t->name);
+	sbuf_adds(&q, ")");
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && run(d, q.p, &res);
 	sbuf_free(&q);
@@ -222,6 +229,7 @@ load_counts(struct schema_table *t, struct dest *d)
 	if (row != NULL) {
 		t->triggers = row[0] ? (unsigned)strtoul(row[0], NULL, 10) : 0;
 		t->has_fk = row[1] && strcmp(row[1], "0") != 0;
+		t->nontx = row[2] && strcasecmp(row[2], "YES") != 0;
 	}
 	mysql_free_result(res);
 	return true;

@@ -31,6 +31,8 @@ struct schema_table {
 	unsigned n_unique;   /* unique indexes, the primary key included */
 	unsigned triggers;   /* without myshift's guard (IF @myshift_session IS NULL ...) */
 	bool has_fk;         /* references or is referenced by a foreign key */
+	bool nontx;          /* its engine has no transactions (MyISAM, Aria, MEMORY...) */
+	bool nontx_noted;    /* logged how its rows are written */
 	bool hires_noted;    /* logged that it has old-format fractional times */
 	struct schema_stmt *stmts;
 };
