@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proto/sbuf.h"
 #include "src/dest.h"
@@ -228,5 +229,102 @@ sequences_copy(struct dest *src, struct dest *dst, const struct filter *f, unsig
 		}
 	}
 	mysql_free_result(res);
+	return ok;
+}
+
+/*
+ * A sequence's state: the values of its row, joined by ", " (*absent: it
+ * does not exist). False on another error.
+ */
+static bool
+state_of(struct dest *d, const char *db, const char *name, struct sbuf *out, bool *absent)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	*absent = false;
+	sbuf_reset(out);
+	sbuf_adds(&q, "SELECT * FROM ");
+	dest_quote(&q, db);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, name);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL) {
+		*absent = d->errnum == 1146; /* ER_NO_SUCH_TABLE */
+		return *absent;
+	}
+	row = mysql_fetch_row(res);
+	for (unsigned i = 0; row != NULL && i < mysql_num_fields(res); i++)
+		sbuf_printf(out, "%s%s", i ? ", " : "", row[i] ? row[i] : "NULL");
+	mysql_free_result(res);
+	sbuf_addc(out, '\0');
+	return !out->oom;
+}
+
+bool
+sequences_verify(struct dest *src, struct dest *dst, const struct filter *f, bool repair,
+    FILE *out, unsigned *n, unsigned *missing, unsigned *differ, char *err, size_t errlen)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	struct sbuf a = { 0 }, b = { 0 };
+	bool ok = true, fatal;
+
+	*n = *missing = *differ = 0;
+	res = list_sequences(src);
+	if (res == NULL)
+		return fail_dest(src, "listing sequences", &fatal, err, errlen);
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		char ddb[200], dtbl[200];
+		bool gone = false, absent = false, same = false;
+		if (!filter_table(f, row[0], row[1]))
+			continue;
+		filter_map(f, row[0], row[1], ddb, sizeof(ddb), dtbl, sizeof(dtbl));
+		(*n)++;
+		for (int try = 0; try < 5 && !same; try++) {
+			if (try > 0)
+				sleep(1);
+			if (!state_of(src, row[0], row[1], &a, &gone)) {
+				ok = fail_dest(src, "reading a sequence", &fatal, err, errlen);
+				break;
+			}
+			if (!state_of(dst, ddb, dtbl, &b, &absent)) {
+				ok = fail_dest(dst, "reading a sequence", &fatal, err, errlen);
+				break;
+			}
+			same = gone || (!absent && strcmp(a.p, b.p) == 0);
+			if (absent)
+				break;
+		}
+		if (!ok)
+			break;
+		if (gone)
+			continue; /* dropped meanwhile */
+		if (same) {
+			fprintf(out, "`%s`.`%s`: identical (sequence: %s)\n", row[0], row[1], a.p);
+			continue;
+		}
+		if (absent) {
+			(*missing)++;
+			fprintf(out, "`%s`.`%s`: sequence missing on the destination as `%s`.`%s`\n",
+			    row[0], row[1], ddb, dtbl);
+		} else {
+			(*differ)++;
+			fprintf(out, "`%s`.`%s`: sequence different: source (%s), destination (%s)\n",
+			    row[0], row[1], a.p, b.p);
+		}
+		if (repair) {
+			ok = (!absent || create_one(src, dst, row[0], row[1], ddb, dtbl, &fatal, err,
+			    errlen)) && set_one(src, dst, row[0], row[1], ddb, dtbl, &fatal, err, errlen);
+			if (ok)
+				fprintf(out, "  repaired: set to the source's state\n");
+		}
+	}
+	mysql_free_result(res);
+	sbuf_free(&a);
+	sbuf_free(&b);
 	return ok;
 }

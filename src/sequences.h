@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct dest;
 struct filter;
@@ -34,6 +35,18 @@ bool sequences_copy(struct dest *src, struct dest *dst, const struct filter *f, 
 struct sbuf;
 bool sequences_existing(struct dest *src, struct dest *dst, const struct filter *f,
     struct sbuf *list, unsigned *n, bool *fatal, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/*
+ * myshift verify: each selected sequence's state (its one row) on the
+ * source and on the destination, compared a few times a second apart (the
+ * stream may be a NEXTVAL behind); a line for each on out. *n counts the
+ * sequences, *missing and *differ those absent from the destination or in
+ * another state; with repair, each is created or set to the source's state.
+ * False with err on an error of either server.
+ */
+bool sequences_verify(struct dest *src, struct dest *dst, const struct filter *f, bool repair,
+    FILE *out, unsigned *n, unsigned *missing, unsigned *differ, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 #endif

@@ -205,6 +205,19 @@ if ! srv_is_mysql src && ! srv_is_mysql dst; then
 	b=$(srv_sql dst "SELECT * FROM ddl.sq")
 	[ -n "$a" ] && [ "$a" = "$b" ] || check_fail "part 1: sequence ddl.sq: source '$a'," \
 	    "destination '$b'"
+	# myshift verify compares sequences too, and --repair sets them
+	vfy() { "$MYSHIFT" verify -c "$CFG" "$@" 2>&1; }
+	out=$(vfy)
+	grep -q '^`ddl`.`sq`: identical (sequence' <<<"$out" ||
+	    check_fail "part 1: verify does not find ddl.sq identical: $(grep sq <<<"$out")"
+	srv_sql dst "SET sql_log_bin = 0; DO SETVAL(ddl.sq, 5000)"
+	out=$(vfy)
+	grep -q '^`ddl`.`sq`: sequence different' <<<"$out" ||
+	    check_fail "part 1: verify does not find ddl.sq changed: $(grep sq <<<"$out")"
+	out=$(vfy --repair)
+	b=$(srv_sql dst "SELECT * FROM ddl.sq")
+	[ "$a" = "$b" ] && grep -q 'repaired' <<<"$out" ||
+	    check_fail "part 1: verify --repair left ddl.sq at '$b', the source's is '$a'"
 fi
 n=$(srv_sql dst "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'gone'")
 [ "$n" = 0 ] || check_fail "part 1: database gone was dropped on the source but" \
