@@ -63,6 +63,7 @@ struct copy_worker {
 	struct snap_pos snap;
 	time_t snap_at;
 	bool locked;                 /* LOCK TABLES of a table copied whole */
+	struct timespec locked_at;
 	/* the chunk being fed to LOAD DATA LOCAL */
 	MYSQL_RES *res;
 	unsigned nf;
@@ -673,9 +674,10 @@ lock_whole(struct copy_worker *w, struct copy_table *t, const char *ctx)
 		return false;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	w->locked_at = t1;
 	log_info("%s: not transactional and without a key: read under LOCK TABLES "
-	    "... READ (its writers wait until it is read; the lock took %ld ms)", ctx,
-	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	    "... READ (its writers wait until it is read; the lock took %ld ms to get)",
+	    ctx, (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	return true;
 }
 
@@ -753,8 +755,13 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	}
 	if (w->locked) {
 		/* the whole table is read: its writers may go on */
+		struct timespec t1;
 		exec_quiet(&w->src, "UNLOCK TABLES");
 		w->locked = false;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_info("%s: %" PRIu64 " rows read under LOCK TABLES ... READ, held %ld ms",
+		    ctx, w->rows, (long)((t1.tv_sec - w->locked_at.tv_sec) * 1000 +
+		    (t1.tv_nsec - w->locked_at.tv_nsec) / 1000000));
 	}
 	if (t->nontx && t->k.nkey > 0 &&
 	    !snapshot_position_now(&w->src, &end, err, sizeof(err))) {
