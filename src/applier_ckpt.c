@@ -12,10 +12,6 @@
 bool
 state_schema_create(struct dest *d, const char *schema)
 {
-	char *has = NULL;
-	bool ok;
-	char sql[512];
-
 	if (!dest_execf(d, "CREATE DATABASE IF NOT EXISTS `%s`", schema) ||
 	    !dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`checkpoint` ("
 		"id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
@@ -30,15 +26,8 @@ state_schema_create(struct dest *d, const char *schema)
 		"updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) "
 		"ON UPDATE CURRENT_TIMESTAMP(6)) ENGINE=InnoDB", schema))
 		return false;
-	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.COLUMNS WHERE "
-	    "TABLE_SCHEMA = '%s' AND TABLE_NAME = 'checkpoint' AND "
-	    "COLUMN_NAME = 'source_server'", schema);
-	if (!dest_value(d, sql, &has))
-		return false;
-	ok = has != NULL || dest_execf(d, "ALTER TABLE `%s`.`checkpoint` ADD COLUMN "
-	    "source_server VARCHAR(255) NOT NULL DEFAULT '' AFTER ddl_fingerprint", schema);
-	free(has);
-	return ok;
+	return dest_add_column(d, schema, "checkpoint", "source_server", "source_server "
+	    "VARCHAR(255) NOT NULL DEFAULT '' AFTER ddl_fingerprint");
 }
 
 bool

@@ -189,9 +189,6 @@ copy_free(struct copy *cp)
 bool
 copy_state_create(struct dest *d, const char *schema)
 {
-	char sql[300], *has = NULL;
-	bool ok;
-
 	/*
 	 * snap_*: the position the chunk's rows are as of (for a table of an
 	 * engine without transactions: at least as of); end_*: for such a
@@ -211,16 +208,10 @@ copy_state_create(struct dest *d, const char *schema)
 	    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin", schema))
 		return false;
 	/* a state schema of an earlier version */
-	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.COLUMNS WHERE "
-	    "TABLE_SCHEMA = '%s' AND TABLE_NAME = 'copy_chunks' AND COLUMN_NAME = "
-	    "'end_pos'", schema);
-	if (!dest_value(d, sql, &has))
-		return false;
-	ok = has != NULL || dest_execf(d, "ALTER TABLE `%s`.`copy_chunks` ADD COLUMN "
-	    "end_file VARCHAR(512) NULL AFTER keyless, ADD COLUMN end_pos BIGINT "
-	    "UNSIGNED NULL AFTER end_file", schema);
-	free(has);
-	return ok;
+	return dest_add_column(d, schema, "copy_chunks", "end_file",
+	    "end_file VARCHAR(512) NULL AFTER keyless") &&
+	    dest_add_column(d, schema, "copy_chunks", "end_pos",
+	    "end_pos BIGINT UNSIGNED NULL AFTER end_file");
 }
 
 static void

@@ -187,6 +187,24 @@ dest_value(struct dest *d, const char *sql, char **out)
 	return true;
 }
 
+bool
+dest_add_column(struct dest *d, const char *schema, const char *table, const char *column,
+    const char *def)
+{
+	char sql[512], *has = NULL;
+	bool ok;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.COLUMNS WHERE "
+	    "TABLE_SCHEMA = '%s' AND TABLE_NAME = '%s' AND COLUMN_NAME = '%s'", schema,
+	    table, column);
+	if (!dest_value(d, sql, &has))
+		return false;
+	ok = has != NULL || dest_execf(d, "ALTER TABLE `%s`.`%s` ADD COLUMN %s", schema,
+	    table, def);
+	free(has);
+	return ok;
+}
+
 MYSQL_RES *
 dest_result(struct dest *d, const char *sql)
 {

@@ -32,6 +32,14 @@ bool dest_execf(struct dest *d, const char *fmt, ...)
 bool dest_value(struct dest *d, const char *sql, char **out)
     __attribute__((warn_unused_result));
 
+/*
+ * Add column (its definition def, "name TYPE ... [AFTER c]") to
+ * schema.table where the table has no column of that name (a state table
+ * created by an earlier version).
+ */
+bool dest_add_column(struct dest *d, const char *schema, const char *table,
+    const char *column, const char *def) __attribute__((warn_unused_result));
+
 /* Run a query and keep its whole result; NULL with d->err (naming the statement). */
 MYSQL_RES *dest_result(struct dest *d, const char *sql) __attribute__((warn_unused_result));
 

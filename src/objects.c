@@ -814,8 +814,11 @@ objects_copy(struct dest *src, struct dest *dst, const struct filter *f,
 	ok = true;
 out:
 	*fatal = x.fatal;
+	/* the session as dest_connect made it (an object may have left another
+	 * client character set) */
 	if (!dest_exec(dst, "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,"
-	    "NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'"))
+	    "NO_ENGINE_SUBSTITUTION', time_zone = '+00:00', character_set_client = utf8mb4, "
+	    "collation_connection = utf8mb4_general_ci"))
 		log_debug("%s", dst->err);
 	sbuf_free(&l);
 	free(x.o);

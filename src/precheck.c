@@ -433,7 +433,9 @@ tables(struct pc *p)
 	    "IFNULL(t.ENGINE, ''), (SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS c "
 	    "WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME AND "
 	    "c.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE')), IFNULL(t.DATA_LENGTH, 0) + "
-	    "IFNULL(t.INDEX_LENGTH, 0) FROM information_schema.TABLES t WHERE t.TABLE_TYPE = "
+	    "IFNULL(t.INDEX_LENGTH, 0), IFNULL(e.TRANSACTIONS, 'YES') FROM "
+	    "information_schema.TABLES t LEFT JOIN information_schema.ENGINES e ON "
+	    "e.ENGINE = t.ENGINE WHERE t.TABLE_TYPE = "
 	    "'BASE TABLE' AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', "
 	    "'performance_schema', 'sys') ORDER BY 1, 2");
 	MYSQL_ROW r;
@@ -454,10 +456,10 @@ tables(struct pc *p)
 		bytes += strtoull(r[4], NULL, 10);
 		if (strtol(r[3], NULL, 10) == 0)
 			add_list(&keyless, r[0], r[1], &nk, false);
-		if (strcasecmp(r[2], "InnoDB") != 0) {
+		if (strcasecmp(r[2], "InnoDB") != 0)
 			add_list(&engines, r[0], r[1], &ne, false);
-			nkne += strtol(r[3], NULL, 10) == 0;
-		}
+		/* without transactions and a key: the copy reads it under LOCK TABLES */
+		nkne += strcasecmp(r[5], "YES") != 0 && strtol(r[3], NULL, 10) == 0;
 		/* a new database for the upgrade check */
 		if (p->ndbs == 0 || strcmp(p->dbs[p->ndbs - 1], r[0]) != 0) {
 			char **nd = realloc(p->dbs, (p->ndbs + 1) * sizeof(*nd));
@@ -535,7 +537,7 @@ tables(struct pc *p)
 		    strstr(g, "LOCK TABLES") == NULL)
 			item(p, roles(g) ? WARN : FAIL, "source privileges", "GRANT LOCK TABLES "
 			    "to the source account, or ALTER TABLE ... ENGINE = InnoDB",
-			    "missing: LOCK TABLES, for %u table(s) not InnoDB without a key, "
+			    "missing: LOCK TABLES, for %u table(s) without transactions and a key, "
 			    "read whole under LOCK TABLES ... READ", nkne);
 		free(g);
 	}

@@ -189,6 +189,17 @@ load_key(struct schema_table *t, struct dest *d)
 	return true;
 }
 
+/* "DBCOL = 'db' AND TCOL = 'name'" of t. */
+static void
+add_table_match(struct sbuf *q, const char *dbcol, const char *tcol,
+    const struct schema_table *t)
+{
+	sbuf_printf(q, "%s = ", dbcol);
+	sbuf_sql_string(q, t->db);
+	sbuf_printf(q, " AND %s = ", tcol);
+	sbuf_sql_string(q, t->name);
+}
+
 static bool
 load_counts(struct schema_table *t, struct dest *d)
 {
@@ -199,26 +210,18 @@ load_counts(struct schema_table *t, struct dest *d)
 
 	/* triggers without myshift's guard would fire again for replayed rows */
 	sbuf_adds(&q, "SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS "
-	    "WHERE ACTION_STATEMENT NOT LIKE '%@myshift\\_session IS NULL%' AND "
-	    "EVENT_OBJECT_SCHEMA = ");
-	sbuf_sql_string(&q, t->db);
-	sbuf_adds(&q, " AND EVENT_OBJECT_TABLE = ");
-	sbuf_sql_string(&q, t->name);
+	    "WHERE ACTION_STATEMENT NOT LIKE '%@myshift\\_session IS NULL%' AND ");
+	add_table_match(&q, "EVENT_OBJECT_SCHEMA", "EVENT_OBJECT_TABLE", t);
 	sbuf_adds(&q, "), (SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS "
-	    "WHERE (CONSTRAINT_SCHEMA = ");
-	sbuf_sql_string(&q, t->db);
-	sbuf_adds(&q, " AND TABLE_NAME = ");
-	sbuf_sql_string(&q, t->name);
-	sbuf_adds(&q, ") OR (UNIQUE_CONSTRAINT_SCHEMA = ");
-	sbuf_sql_string(&q, t->db);
-	sbuf_adds(&q, " AND REFERENCED_TABLE_NAME = ");
-	sbuf_sql_string(&q, t->name);
+	    "WHERE (");
+	add_table_match(&q, "CONSTRAINT_SCHEMA", "TABLE_NAME", t);
+	sbuf_adds(&q, ") OR (");
+	add_table_match(&q, "UNIQUE_CONSTRAINT_SCHEMA", "REFERENCED_TABLE_NAME", t);
+	/* whether its engine has transactions (MyISAM, Aria, MEMORY have none) */
 	sbuf_adds(&q, ")), (SELECT IFNULL(e.TRANSACTIONS, 'YES') FROM "
 	    "information_schema.TABLES t JOIN information_schema.ENGINES e ON e.ENGINE = "
-	    "t.ENGINE WHERE t.TABLE_SCHEMA = ");
-	sbuf_sql_string(&q, t->db);
-	sbuf_adds(&q, " AND t.TABLE_NAME = ");
-	sbuf_sql_string(&q, t->name);
+	    "t.ENGINE WHERE ");
+	add_table_match(&q, "t.TABLE_SCHEMA", "t.TABLE_NAME", t);
 	sbuf_adds(&q, ")");
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && run(d, q.p, &res);

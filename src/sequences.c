@@ -100,55 +100,71 @@ create_one(struct dest *src, struct dest *dst, const char *sdb, const char *stbl
 	return ok ? true : fail_dest(dst, "creating a sequence", fatal, err, errlen);
 }
 
-/* Give ddb.dtbl the state sdb.stbl has now. */
+/*
+ * A sequence's state: the values of its row, joined by ", " (*absent: it
+ * does not exist; *ints: every value an integer). False on another error.
+ */
 static bool
-set_one(struct dest *src, struct dest *dst, const char *sdb, const char *stbl,
-    const char *ddb, const char *dtbl, bool *fatal, char *err, size_t errlen)
+state_of(struct dest *d, const char *db, const char *name, struct sbuf *out, bool *absent,
+    bool *ints)
 {
 	struct sbuf q = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	unsigned nf;
-	bool ok;
 
+	*absent = false;
+	*ints = true;
+	sbuf_reset(out);
 	sbuf_adds(&q, "SELECT * FROM ");
-	dest_quote(&q, sdb);
+	dest_quote(&q, db);
 	sbuf_addc(&q, '.');
-	dest_quote(&q, stbl);
+	dest_quote(&q, name);
 	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(src, q.p);
+	res = q.oom ? NULL : dest_result(d, q.p);
+	sbuf_free(&q);
 	if (res == NULL) {
-		sbuf_free(&q);
-		return fail_dest(src, "reading a sequence's state", fatal, err, errlen);
+		*absent = d->errnum == 1146; /* ER_NO_SUCH_TABLE */
+		return *absent;
 	}
 	row = mysql_fetch_row(res);
-	nf = mysql_num_fields(res);
-	sbuf_reset(&q);
-	sbuf_adds(&q, "INSERT INTO ");
-	dest_quote(&q, ddb);
-	sbuf_addc(&q, '.');
-	dest_quote(&q, dtbl);
-	sbuf_adds(&q, " VALUES (");
-	for (unsigned i = 0; row != NULL && i < nf; i++) {
-		if (!integer(row[i])) {
-			row = NULL;
-			break;
-		}
-		sbuf_adds(&q, i ? ", " : "");
-		sbuf_adds(&q, row[i]);
+	*ints = row != NULL;
+	for (unsigned i = 0; row != NULL && i < mysql_num_fields(res); i++) {
+		*ints = *ints && integer(row[i]);
+		sbuf_printf(out, "%s%s", i ? ", " : "", row[i] ? row[i] : "NULL");
 	}
-	sbuf_adds(&q, ")");
-	sbuf_addc(&q, '\0');
 	mysql_free_result(res);
-	if (row == NULL) {
-		sbuf_free(&q);
+	sbuf_addc(out, '\0');
+	return !out->oom;
+}
+
+/* Give ddb.dtbl the state sdb.stbl has now (its row, written with INSERT). */
+static bool
+set_one(struct dest *src, struct dest *dst, const char *sdb, const char *stbl,
+    const char *ddb, const char *dtbl, bool *fatal, char *err, size_t errlen)
+{
+	struct sbuf v = { 0 }, q = { 0 };
+	bool absent, ints, ok;
+
+	if (!state_of(src, sdb, stbl, &v, &absent, &ints) || absent) {
+		sbuf_free(&v);
+		return fail_dest(src, "reading a sequence's state", fatal, err, errlen);
+	}
+	if (!ints) {
+		sbuf_free(&v);
 		*fatal = true;
 		snprintf(err, errlen, "sequence `%s`.`%s`: its state is not a row of "
 		    "integers", sdb, stbl);
 		return false;
 	}
-	ok = !q.oom && dest_exec(dst, q.p);
+	sbuf_adds(&q, "INSERT INTO ");
+	dest_quote(&q, ddb);
+	sbuf_addc(&q, '.');
+	dest_quote(&q, dtbl);
+	sbuf_printf(&q, " VALUES (%s)", v.p);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && !v.oom && dest_exec(dst, q.p);
 	sbuf_free(&q);
+	sbuf_free(&v);
 	return ok ? true : fail_dest(dst, "setting a sequence", fatal, err, errlen);
 }
 
@@ -232,38 +248,6 @@ sequences_copy(struct dest *src, struct dest *dst, const struct filter *f, unsig
 	return ok;
 }
 
-/*
- * A sequence's state: the values of its row, joined by ", " (*absent: it
- * does not exist). False on another error.
- */
-static bool
-state_of(struct dest *d, const char *db, const char *name, struct sbuf *out, bool *absent)
-{
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-
-	*absent = false;
-	sbuf_reset(out);
-	sbuf_adds(&q, "SELECT * FROM ");
-	dest_quote(&q, db);
-	sbuf_addc(&q, '.');
-	dest_quote(&q, name);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(d, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
-		*absent = d->errnum == 1146; /* ER_NO_SUCH_TABLE */
-		return *absent;
-	}
-	row = mysql_fetch_row(res);
-	for (unsigned i = 0; row != NULL && i < mysql_num_fields(res); i++)
-		sbuf_printf(out, "%s%s", i ? ", " : "", row[i] ? row[i] : "NULL");
-	mysql_free_result(res);
-	sbuf_addc(out, '\0');
-	return !out->oom;
-}
-
 bool
 sequences_verify(struct dest *src, struct dest *dst, const struct filter *f, bool repair,
     FILE *out, unsigned *n, unsigned *missing, unsigned *differ, char *err, size_t errlen)
@@ -279,7 +263,7 @@ sequences_verify(struct dest *src, struct dest *dst, const struct filter *f, boo
 		return fail_dest(src, "listing sequences", &fatal, err, errlen);
 	while (ok && (row = mysql_fetch_row(res)) != NULL) {
 		char ddb[200], dtbl[200];
-		bool gone = false, absent = false, same = false;
+		bool gone = false, absent = false, same = false, ints;
 		if (!filter_table(f, row[0], row[1]))
 			continue;
 		filter_map(f, row[0], row[1], ddb, sizeof(ddb), dtbl, sizeof(dtbl));
@@ -287,11 +271,11 @@ sequences_verify(struct dest *src, struct dest *dst, const struct filter *f, boo
 		for (int try = 0; try < 5 && !same; try++) {
 			if (try > 0)
 				sleep(1);
-			if (!state_of(src, row[0], row[1], &a, &gone)) {
+			if (!state_of(src, row[0], row[1], &a, &gone, &ints)) {
 				ok = fail_dest(src, "reading a sequence", &fatal, err, errlen);
 				break;
 			}
-			if (!state_of(dst, ddb, dtbl, &b, &absent)) {
+			if (!state_of(dst, ddb, dtbl, &b, &absent, &ints)) {
 				ok = fail_dest(dst, "reading a sequence", &fatal, err, errlen);
 				break;
 			}
