@@ -295,32 +295,31 @@ _srv_in() {
 	fi
 }
 
-# _srv_init_datadir NAME: a fresh datadir for NAME.  The chrooted flavours
-# copy a template made once per root (mysqld --initialize takes ~10 s).
+# _srv_init_datadir NAME: a fresh datadir for NAME, copied from a template
+# made once per server build (mysqld --initialize takes ~10 s,
+# mariadb-install-db ~2 s; a copy a quarter of a second).  The chrooted
+# flavours keep theirs in their root, the host's MariaDB in $MYSHIFT_ROOTS,
+# remade when the host's server answers --version differently.
 _srv_init_datadir() {
-	local name=$1 flavour dir inner root user=() tpl
+	local name=$1 flavour dir inner root user=() tpl stamp rc
 	flavour=$(_srv_get "$name" FLAVOUR)
 	dir=$(_srv_get "$name" DIR)
 	inner=$(_srv_get "$name" INNER_DIR)
 	root=$(_srv_get "$name" CHROOT)
 	[ "$(id -u)" = 0 ] && user=(--user=root)
 	if [ -z "$root" ]; then
-		# its temporary tables in the scratch dir: jobs on the machine clean /tmp
-		if ! "$(_srv_prog mariadb-install-db)" --no-defaults --datadir="$dir/data" \
-		    --tmpdir="$dir/tmp" \
-		    "${user[@]}" --auth-root-authentication-method=normal --skip-test-db \
-		    >"$dir/install.log" 2>&1; then
-			cat "$dir/install.log" >&2
-			fail "mariadb-install-db failed for $name"
-		fi
-		return 0
+		tpl=$MYSHIFT_ROOTS/host-$flavour-datadir-template
+		stamp=$("$(_srv_prog mariadbd)" --version 2>&1)
+		mkdir -p "$MYSHIFT_ROOTS" || fail "cannot create $MYSHIFT_ROOTS"
+	else
+		tpl=$root/var/lib/myshift-datadir-template
+		stamp=ok
 	fi
-	tpl=$root/var/lib/myshift-datadir-template
-	if [ ! -f "$tpl.ok" ]; then
-		exec 8>"$root/var/lib/myshift-datadir-template.lock"
+	if [ "$(cat "$tpl.ok" 2>/dev/null)" != "$stamp" ]; then
+		exec 8>"$tpl.lock"
 		flock 8
-		if [ ! -f "$tpl.ok" ]; then
-			rm -rf "$tpl"
+		if [ "$(cat "$tpl.ok" 2>/dev/null)" != "$stamp" ]; then
+			rm -rf "$tpl" "$tpl.ok"
 			mkdir -p "$tpl"
 			case $flavour in
 			mysql-*)
@@ -331,18 +330,29 @@ _srv_init_datadir() {
 				    >"$dir/install.log" 2>&1
 				;;
 			*)
-				chroot "$root" mariadb-install-db --no-defaults \
-				    --datadir=/var/lib/myshift-datadir-template --user=root \
-				    --tmpdir=/var/tmp \
-				    --auth-root-authentication-method=normal --skip-test-db \
-				    >"$dir/install.log" 2>&1
+				if [ -z "$root" ]; then
+					mkdir -p "$tpl.tmp" &&
+					"$(_srv_prog mariadb-install-db)" --no-defaults \
+					    --datadir="$tpl" --tmpdir="$tpl.tmp" "${user[@]}" \
+					    --auth-root-authentication-method=normal --skip-test-db \
+					    >"$dir/install.log" 2>&1
+				else
+					chroot "$root" mariadb-install-db --no-defaults \
+					    --datadir=/var/lib/myshift-datadir-template --user=root \
+					    --tmpdir=/var/tmp \
+					    --auth-root-authentication-method=normal --skip-test-db \
+					    >"$dir/install.log" 2>&1
+				fi
 				;;
-			esac || {
+			esac
+			rc=$?
+			rm -rf "$tpl.tmp"
+			if [ $rc -ne 0 ]; then
 				cat "$dir/install.log" >&2
 				exec 8>&-
 				fail "initialising a $flavour datadir failed"
-			}
-			touch "$tpl.ok"
+			fi
+			printf '%s' "$stamp" >"$tpl.ok"
 		fi
 		exec 8>&-
 	fi
