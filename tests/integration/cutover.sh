@@ -33,11 +33,6 @@ mig_require_sysbench
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 # The source account fences the source (read_only) and, on the way back,
 # writes there while it is read_only.

@@ -26,11 +26,6 @@ mig_require
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 srv_sql src "SET sql_log_bin = 0; GRANT ALL ON *.* TO '$MIG_REPL_USER'@'127.0.0.1'" ||
     fail "cannot grant on the source"
 

@@ -39,12 +39,6 @@ DECODE_TIMEOUT=300
 
 ERRORS=0
 
-# Report a failed check and carry on with the next one.
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 # workload DB: print the SQL of the workload on stdout.  Counts of row
 # changes per statement are in comments: ins/upd/del.
 workload() {

@@ -39,11 +39,6 @@ DECODE_TIMEOUT=120
 ERRORS=0
 FLAVOURS=()
 
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 # mysql_workload DB TAG: SQL for a MySQL server; row changes in comments.
 # Transactions alternate between untagged and tagged GTIDs (gtid_mode=ON;
 # with gtid_mode=OFF TAG is empty and no gtid_next is set).

@@ -48,12 +48,6 @@ WRONG_PW='Wrong-pw_9999'
 ALL_PW=("$NATIVE_PW" "$ED_PW" "$NOPRIV_PW" "$WRONG_PW")
 
 ERRORS=0
-# Report a failed check and carry on with the next one.
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 bg_pid=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {

@@ -56,12 +56,6 @@ RECONNECT_TIMEOUT=90
 BIG_ROWS=30000
 
 ERRORS=0
-# Report a failed check and carry on with the next one.
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 STREAMS=(file gtid raw stats)
 declare -A PID=()
 writer_pid=

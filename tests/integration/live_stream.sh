@@ -41,12 +41,6 @@ CATCHUP_TIMEOUT=120
 REPL_PW='S3cret-live_stream'
 
 ERRORS=0
-# Report a failed check and carry on with the next one.
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 PIDS=()
 # Stop the replicas this test started (by pid), then the servers.
 # shellcheck disable=SC2317 # called by the EXIT trap

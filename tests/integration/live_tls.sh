@@ -39,12 +39,6 @@ command -v openssl >/dev/null || skip "openssl is not installed"
 
 PW='Tls-test-pw_1'
 ERRORS=0
-# Report a failed check and carry on with the next one.
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 srv_scratch
 T=$SRV_ROOT
 P=$T/pki

@@ -29,11 +29,6 @@ mig_require
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 srv_sql src - <<-EOF || fail "cannot load app"
 	CREATE DATABASE app;

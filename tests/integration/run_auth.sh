@@ -21,11 +21,6 @@ MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
 
 mig_require
 srv_is_mysql src || skip "caching_sha2_password accounts are MySQL's"
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 cleanup() {
 	mig_stop 20
 	srv_cleanup_all

@@ -45,11 +45,6 @@ mig_require
 mig_require_sysbench
 
 KILLS=${KILLS:-20}
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 sb_pid=
 writer_pid=

@@ -49,12 +49,6 @@ MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
 
 mig_require
 
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 writer_pid=
 alter_pid=
 cleanup() {

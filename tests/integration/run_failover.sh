@@ -37,12 +37,6 @@ MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
 
 mig_require
 
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 writer_pid=
 cleanup() {
 	[ -z "$writer_pid" ] || { touch "$T/stop"; wait "$writer_pid" 2>/dev/null; }

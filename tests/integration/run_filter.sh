@@ -36,12 +36,6 @@ MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
 
 mig_require
 
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 cleanup() {
 	mig_stop 20
 	srv_cleanup_all

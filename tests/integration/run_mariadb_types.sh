@@ -38,12 +38,6 @@ case ${MYSHIFT_PAIR:-} in
 mysql-*) skip "MySQL has no INET4, INET6 or UUID: nothing to test from a MySQL source" ;;
 esac
 
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 cleanup() {
 	mig_stop 20
 	srv_cleanup_all

@@ -53,11 +53,6 @@ mig_require_sysbench
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 src() {
 	srv_sql src "$1" || fail "on the source: $1"

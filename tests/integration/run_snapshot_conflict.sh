@@ -23,11 +23,6 @@ mig_require
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 S=$(srv_seq 3000 q)
 for n in src dst; do

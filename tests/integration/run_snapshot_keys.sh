@@ -31,11 +31,6 @@ mig_require
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 # MariaDB's own types between MariaDB servers (MySQL has none of them)
 maria_src=1

@@ -24,11 +24,6 @@ mig_require
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 srv_sql src "CREATE DATABASE s; CREATE TABLE s.t (id INT PRIMARY KEY, v INT);
     INSERT INTO s.t VALUES (1, 1), (2, 2)" || fail "cannot write on the source"

@@ -84,12 +84,6 @@ MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
 
 mig_require
 
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 writer_pid=
 b_pid=
 c_pid=

@@ -44,12 +44,6 @@ MYSHIFT=${MYSHIFT:-$top_builddir/myshift}
 mig_require
 mig_require_sysbench
 
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 sb_pid=
 cleanup() {
 	[ -z "$sb_pid" ] || kill -TERM "$sb_pid" 2>/dev/null

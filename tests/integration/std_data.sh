@@ -86,12 +86,6 @@ ERRORS=0
 srv_scratch
 W=$SRV_ROOT
 
-# Report a failed check and carry on.
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
-
 # The files to try: names with "bin" or "relay" in std_data, and every file
 # below it that starts with the binlog magic.
 list_files() {

@@ -35,11 +35,6 @@ mig_require_sysbench
 mig_source src
 mig_dest dst
 srv_scratch
-ERRORS=0
-check_fail() {
-	echo "FAIL: $*" >&2
-	ERRORS=$((ERRORS + 1))
-}
 
 S=$(srv_seq 6000 q)
 srv_sql src - <<-EOF || fail "cannot load vdb"

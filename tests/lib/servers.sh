@@ -22,7 +22,7 @@
 #
 # Functions: srv_require, srv_start, srv_sql, srv_stop, srv_kill,
 # srv_restart, srv_binlogs, srv_scratch ($SRV_ROOT: the per-test scratch
-# dir), srv_cleanup_all, wait_until, log_contains, fail, skip.  Server ids
+# dir), srv_cleanup_all, wait_until, log_contains, fail, check_fail, skip.  Server ids
 # count up from 1 in start order unless --server-id is given.
 #
 # Call srv_start in the test's main shell, not in $(...) or a pipeline: the
@@ -57,6 +57,15 @@ SRV_PORT_LOCKS="${MYSHIFT_TEST_TMP:-/tmp}/myshift-ports"
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
+}
+
+# check_fail MESSAGE...: report a failed check on stderr and carry on with
+# the next one; ERRORS counts them (a test ends with
+# [ "$ERRORS" = 0 ] || fail ...).
+ERRORS=0
+check_fail() {
+	echo "FAIL: $*" >&2
+	ERRORS=$((ERRORS + 1))
 }
 
 # Print a message and exit with automake's "skipped" status.
