@@ -323,6 +323,107 @@ ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
 }
 
 /*
+ * A DDL from a MariaDB source for a MySQL destination: MariaDB's words
+ * MySQL lacks (sql_mariadb_ddl()), each IF [NOT] EXISTS decided by the
+ * destination's schema, which is the source's as of this statement.
+ * *sql is replaced; drop_first gets the DROP to run before it (CREATE OR
+ * REPLACE), *none tells that nothing is left to run. False (fatal) when
+ * the statement cannot be translated.
+ */
+static bool
+ddl_mariadb_words(struct applier *a, const struct binlog_event *ev,
+    const struct sql_info *in, const char *defdb, char **sql, char *drop_first,
+    size_t dlen, bool *none)
+{
+	static const char *const what[] = {
+		[SQLC_TABLE] = "information_schema.TABLES WHERE",
+		[SQLC_COLUMN] = "information_schema.COLUMNS WHERE LOWER(COLUMN_NAME) = LOWER(%s) AND",
+		[SQLC_INDEX] = "information_schema.STATISTICS WHERE LOWER(INDEX_NAME) = LOWER(%s) AND",
+		[SQLC_FOREIGN_KEY] = "information_schema.TABLE_CONSTRAINTS WHERE "
+		    "CONSTRAINT_TYPE = 'FOREIGN KEY' AND LOWER(CONSTRAINT_NAME) = LOWER(%s) AND",
+		[SQLC_CONSTRAINT] = "information_schema.TABLE_CONSTRAINTS WHERE "
+		    "LOWER(CONSTRAINT_NAME) = LOWER(%s) AND",
+	};
+	const struct binlog_query *q = &ev->query;
+	struct sql_mdb *m;
+	bool holds[SQL_MDB_MAX], ok = false;
+	char dstdb[200], tn[200], *t;
+
+	*none = false;
+	drop_first[0] = '\0';
+	m = malloc(sizeof(*m));
+	if (m == NULL) {
+		set_fatal(a, "out of memory");
+		return false;
+	}
+	if (!sql_mariadb_ddl(*sql, strlen(*sql), q->has_sql_mode ? q->sql_mode : 0, m)) {
+		free(m);
+		return true;
+	}
+	if (m->unsupported[0]) {
+		set_fatal(a, "DDL at %s:%" PRIu64 ": MariaDB's %s has no MySQL equivalent "
+		    "myshift can write; nothing from this statement on was applied. Run it "
+		    "on the destination in MySQL's words and restart from the next "
+		    "position: %.200s", a->file, ev->offset, m->unsupported, *sql);
+		goto out;
+	}
+	filter_map(a->f, in->nrefs && in->refs[0].db[0] ? in->refs[0].db : defdb,
+	    in->nrefs ? in->refs[0].name : "", dstdb, sizeof(dstdb), tn, sizeof(tn));
+	for (unsigned i = 0; i < m->nconds; i++) {
+		struct sbuf qs = { 0 }, lit = { 0 };
+		char *v = NULL;
+		sbuf_sql_string(&lit, m->conds[i].name);
+		sbuf_addc(&lit, '\0');
+		sbuf_adds(&qs, "SELECT COUNT(*) FROM ");
+		sbuf_printf(&qs, what[m->conds[i].kind], lit.p ? lit.p : "''");
+		sbuf_adds(&qs, " TABLE_SCHEMA = ");
+		sbuf_sql_string(&qs, dstdb);
+		sbuf_adds(&qs, " AND TABLE_NAME = ");
+		sbuf_sql_string(&qs, tn);
+		sbuf_addc(&qs, '\0');
+		bool got = !qs.oom && !lit.oom && dest_value(&a->d, qs.p, &v);
+		sbuf_free(&qs);
+		sbuf_free(&lit);
+		if (!got) {
+			free(v);
+			set_dest_error(a, "looking up an IF [NOT] EXISTS of a MariaDB DDL");
+			goto out;
+		}
+		bool exists = v != NULL && strcmp(v, "0") != 0;
+		free(v);
+		/* an earlier clause of the statement that adds or drops the name */
+		for (unsigned j = 0; j < i; j++) {
+			const struct sql_cond *c = &m->conds[j], *me = &m->conds[i];
+			bool same_kind = c->kind == me->kind || (c->kind >= SQLC_FOREIGN_KEY &&
+			    me->kind >= SQLC_FOREIGN_KEY);
+			if (holds[j] && c->effect != 0 && c->clause >= 0 && same_kind &&
+			    strcasecmp(c->name, me->name) == 0)
+				exists = c->effect > 0;
+		}
+		holds[i] = exists == m->conds[i].if_exists;
+	}
+	t = sql_mariadb_ddl_text(*sql, strlen(*sql), m, holds);
+	if (t == NULL) {
+		set_fatal(a, "out of memory");
+		goto out;
+	}
+	snprintf(drop_first, dlen, "%s", m->drop_first);
+	*none = t[0] == '\0';
+	if (*none)
+		log_info("%s:%" PRIu64 ": MariaDB's IF [NOT] EXISTS leaves nothing to do on "
+		    "the destination: %.300s", a->file, ev->offset, *sql);
+	else
+		log_info("%s:%" PRIu64 ": in MySQL's words%s%s%s: %.300s", a->file, ev->offset,
+		    drop_first[0] ? " (after " : "", drop_first, drop_first[0] ? ")" : "", t);
+	free(*sql);
+	*sql = t;
+	ok = true;
+out:
+	free(m);
+	return ok;
+}
+
+/*
  * A DDL (or account statement): committed batch before, then the statement
  * with the source's session, then its own checkpoint. Replayed after a
  * crash, it is recognised by the schema fingerprint recorded before it.
@@ -334,9 +435,10 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 	const struct binlog_query *q = &ev->query;
 	char defdb[200] = "", dstdb[200], tn[200], fp0[64], fp1[64];
 	char *sql = NULL, *have_fp = NULL, *have_file = NULL, *have_pos = NULL;
+	char drop_first[512] = "";
 	struct sbuf s = { 0 };
 	int sel;
-	bool ok = false, skip = false;
+	bool ok = false, skip = false, nothing = false;
 
 	snprintf(defdb, sizeof(defdb), "%.*s", (int)q->db.len, q->db.p);
 	if (in->temporary) {
@@ -470,6 +572,15 @@ replay:
 			sql = v;
 		}
 	}
+	/* MariaDB's OR REPLACE and IF [NOT] EXISTS where MySQL has none */
+	if (!a->mariadb && in->kind == SQL_DDL) {
+		const struct binlog_fde *fde = binlog_decoder_fde(a->dec);
+		if (fde != NULL && fde->flavor == BINLOG_FLAVOR_MARIADB) {
+			if (!ddl_mariadb_words(a, ev, in, defdb, &sql, drop_first,
+			    sizeof(drop_first), &nothing))
+				goto out;
+		}
+	}
 	if (in->object == SQLO_TRIGGER && strcasecmp(in->verb, "CREATE") == 0) {
 		/* the trigger must not act for myshift's replayed rows: guarded */
 		struct sbuf g = { 0 };
@@ -492,7 +603,14 @@ replay:
 	}
 	if (!fingerprint(a, in, defdb, fp0, sizeof(fp0)))
 		goto out;
-	if (have_fp != NULL) {
+	if (nothing) {
+		skip = true;
+	} else if (drop_first[0]) {
+		/*
+		 * CREATE OR REPLACE as DROP and CREATE: run again after a crash
+		 * between them or after both, it leaves the same object
+		 */
+	} else if (have_fp != NULL) {
 		char f[64], file[520];
 		unsigned long long p = 0;
 		if (sscanf(have_fp, "%63s %519s %llu", f, file, &p) == 3 &&
@@ -536,6 +654,14 @@ replay:
 		}
 		if (!session_query(a, ev))
 			goto out;
+		if (drop_first[0] && mysql_real_query(a->d.my, drop_first, strlen(drop_first)) != 0) {
+			a->d.errnum = mysql_errno(a->d.my);
+			snprintf(a->d.err, sizeof(a->d.err), "%s: replaying the statement at %s:%"
+			    PRIu64 " failed: %.300s (error %u): %.200s (before %.200s)", a->d.where,
+			    a->file, ev->offset, mysql_error(a->d.my), a->d.errnum, drop_first, sql);
+			set_dest_error(a, NULL);
+			goto out;
+		}
 		if (mysql_real_query(a->d.my, sql, strlen(sql)) != 0) {
 			a->d.errnum = mysql_errno(a->d.my);
 			snprintf(a->d.err, sizeof(a->d.err), "%s: replaying the statement at %s:%"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "proto/sbuf.h"
 
@@ -336,4 +337,417 @@ sql_unwrap_mysql_visibility(const char *sql, size_t len, uint64_t sql_mode, bool
 		return NULL;
 	}
 	return out.p;
+}
+
+/* ---- MariaDB's conditional DDL, for MySQL destinations ---- */
+
+struct toks {
+	struct tok *t;
+	size_t n;
+	int *depth; /* parenthesis depth before each token */
+};
+
+/* Every token of sql; false on out of memory or a lexing error. */
+static bool
+toks_read(const char *sql, size_t len, uint64_t sql_mode, struct toks *k)
+{
+	struct lex lx;
+	struct tok t;
+	size_t cap = 0;
+	int depth = 0;
+
+	memset(k, 0, sizeof(*k));
+	lex_init(&lx, sql, len, sql_mode);
+	for (lex_next(&lx, &t);; lex_next(&lx, &t)) {
+		if (t.kind == TK_ERR)
+			return false;
+		if (k->n + 1 >= cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct tok *nt = realloc(k->t, nc * sizeof(*nt));
+			int *nd = realloc(k->depth, nc * sizeof(*nd));
+			if (nt != NULL)
+				k->t = nt;
+			if (nd != NULL)
+				k->depth = nd;
+			if (nt == NULL || nd == NULL)
+				return false;
+			cap = nc;
+		}
+		if (t.kind == TK_PUNCT && t.c == ')')
+			depth--;
+		k->depth[k->n] = depth;
+		k->t[k->n++] = t;
+		if (t.kind == TK_END)
+			return true;
+		if (t.kind == TK_PUNCT && t.c == '(')
+			depth++;
+	}
+}
+
+static void
+toks_free(struct toks *k)
+{
+	free(k->t);
+	free(k->depth);
+}
+
+/* Whether token i of k is the word kw (never past the end). */
+static bool
+tk_is(const char *sql, const struct toks *k, size_t i, const char *kw)
+{
+	return i < k->n && lex_word_is(sql, &k->t[i], kw);
+}
+
+/* Whether token i is a name (a word or a quoted identifier). */
+static bool
+tk_name(const struct toks *k, size_t i)
+{
+	return i < k->n && (k->t[i].kind == TK_WORD || k->t[i].kind == TK_IDENT);
+}
+
+/* Token i unquoted into out. */
+static void
+tk_unquote(const char *sql, const struct tok *t, char *out, size_t outlen)
+{
+	size_t o = 0, s = t->start, e = t->end;
+
+	if (t->kind == TK_IDENT) {
+		s++;
+		e--;
+	}
+	for (size_t i = s; i < e && o + 1 < outlen; i++) {
+		out[o++] = sql[i];
+		if (t->kind == TK_IDENT && sql[i] == sql[t->start] && i + 1 < e)
+			i++; /* a doubled quote */
+	}
+	out[o] = '\0';
+}
+
+/*
+ * IF [NOT] EXISTS at token i: a condition of kind on the name that
+ * follows (none for SQLC_TABLE); *next the token after it. False when
+ * there is no IF at i.
+ */
+static bool
+mdb_cond(const char *sql, const struct toks *k, size_t i, enum sql_cond_kind kind,
+    int clause, struct sql_mdb *m, size_t *next)
+{
+	struct sql_cond *c;
+	size_t j = i + 1;
+	bool not = false;
+
+	if (!tk_is(sql, k, i, "IF"))
+		return false;
+	if (tk_is(sql, k, j, "NOT")) {
+		not = true;
+		j++;
+	}
+	if (!tk_is(sql, k, j, "EXISTS"))
+		return false;
+	if (m->nconds == SQL_MDB_MAX) {
+		snprintf(m->unsupported, sizeof(m->unsupported), "more than %d IF [NOT] "
+		    "EXISTS", SQL_MDB_MAX);
+		return true;
+	}
+	c = &m->conds[m->nconds++];
+	c->kind = kind;
+	c->if_exists = !not;
+	c->clause = clause;
+	c->if_start = k->t[i].start;
+	c->if_end = k->t[j].end;
+	c->name[0] = '\0';
+	j++;
+	if (kind != SQLC_TABLE) {
+		if (kind == SQLC_FOREIGN_KEY && j < k->n && k->t[j].kind == TK_PUNCT &&
+		    k->t[j].c == '(') {
+			*next = j - 1; /* no index name: the constraint's name decides */
+			return true;
+		}
+		if (!tk_name(k, j)) {
+			snprintf(m->unsupported, sizeof(m->unsupported), "IF %sEXISTS %s", not ?
+			    "NOT " : "", j < k->n && k->t[j].kind == TK_PUNCT && k->t[j].c == '(' ?
+			    "before a parenthesised list" : "without a name after it");
+			return true;
+		}
+		tk_unquote(sql, &k->t[j], c->name, sizeof(c->name));
+	}
+	*next = j;
+	return true;
+}
+
+/* One clause of ALTER TABLE, tokens [b, e): its IF [NOT] EXISTS, if any. */
+static void
+mdb_clause(const char *sql, const struct toks *k, size_t b, size_t e, int clause,
+    struct sql_mdb *m)
+{
+	static const char *const idx[] = { "INDEX", "KEY", NULL };
+	static const char *const idx_kinds[] = { "UNIQUE", "FULLTEXT", "SPATIAL", NULL };
+	enum sql_cond_kind kind = SQLC_COLUMN;
+	size_t i = b + 1, nx;
+	char sym[193] = "";
+	bool add = tk_is(sql, k, b, "ADD"), drop = tk_is(sql, k, b, "DROP");
+
+	if (add || drop) {
+		if (add && tk_is(sql, k, i, "CONSTRAINT")) {
+			i++;
+			if (tk_name(k, i) && !lex_word_in(sql, &k->t[i], idx_kinds) &&
+			    !tk_is(sql, k, i, "FOREIGN") && !tk_is(sql, k, i, "PRIMARY") &&
+			    !tk_is(sql, k, i, "CHECK"))
+				tk_unquote(sql, &k->t[i++], sym, sizeof(sym));
+		}
+		if (tk_is(sql, k, i, "COLUMN"))
+			i++;
+		else if (tk_is(sql, k, i, "FOREIGN") && tk_is(sql, k, i + 1, "KEY")) {
+			kind = SQLC_FOREIGN_KEY;
+			i += 2;
+		} else if (drop && tk_is(sql, k, i, "CONSTRAINT")) {
+			kind = SQLC_CONSTRAINT;
+			i++;
+		} else if (i < e && (lex_word_in(sql, &k->t[i], idx) ||
+		    lex_word_in(sql, &k->t[i], idx_kinds))) {
+			kind = SQLC_INDEX;
+			if (lex_word_in(sql, &k->t[i], idx_kinds))
+				i++;
+			if (i < e && lex_word_in(sql, &k->t[i], idx))
+				i++;
+		} else if (tk_is(sql, k, i, "PRIMARY") || tk_is(sql, k, i, "PARTITION") ||
+		    tk_is(sql, k, i, "CHECK") || tk_is(sql, k, i, "PERIOD") ||
+		    tk_is(sql, k, i, "SYSTEM")) {
+			kind = SQLC_TABLE; /* no condition this knows: an IF stops below */
+		}
+	} else if (tk_is(sql, k, b, "CHANGE") || tk_is(sql, k, b, "MODIFY")) {
+		if (tk_is(sql, k, i, "COLUMN"))
+			i++;
+	} else
+		kind = SQLC_TABLE;
+	if (kind != SQLC_TABLE && mdb_cond(sql, k, i, kind, clause, m, &nx)) {
+		struct sql_cond *c = &m->conds[m->nconds - 1];
+		if (m->unsupported[0])
+			return;
+		if (kind == SQLC_FOREIGN_KEY && sym[0])
+			snprintf(c->name, sizeof(c->name), "%s", sym);
+		if (c->name[0] == '\0') {
+			snprintf(m->unsupported, sizeof(m->unsupported), "FOREIGN KEY IF NOT "
+			    "EXISTS without a name");
+			return;
+		}
+		c->effect = add ? 1 : drop ? -1 : 0;
+		if (tk_is(sql, k, b, "CHANGE") && tk_name(k, nx + 1)) {
+			char to[193];
+			tk_unquote(sql, &k->t[nx + 1], to, sizeof(to));
+			c->effect = strcasecmp(to, c->name) == 0 ? 0 : -1;
+		}
+		return;
+	}
+	for (; i < e; i++) {
+		if (k->depth[i] == 0 && tk_is(sql, k, i, "IF") &&
+		    (tk_is(sql, k, i + 1, "EXISTS") || (tk_is(sql, k, i + 1, "NOT") &&
+		    tk_is(sql, k, i + 2, "EXISTS")))) {
+			snprintf(m->unsupported, sizeof(m->unsupported), "IF [NOT] EXISTS in "
+			    "the clause \"%.*s\"", (int)(k->t[e - 1].end - k->t[b].start >
+			    100 ? 100 : k->t[e - 1].end - k->t[b].start), sql + k->t[b].start);
+			return;
+		}
+	}
+}
+
+/* An unconditional edit of [start, end) to text. */
+static void
+mdb_edit(struct sql_mdb *m, size_t start, size_t end, const char *text)
+{
+	if (m->nedits < sizeof(m->edits) / sizeof(m->edits[0])) {
+		m->edits[m->nedits].start = start;
+		m->edits[m->nedits].end = end;
+		m->edits[m->nedits++].text = text;
+	} else
+		snprintf(m->unsupported, sizeof(m->unsupported), "too many MariaDB-only words");
+}
+
+bool
+sql_mariadb_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m)
+{
+	static const char *const mods[] = { "ONLINE", "OFFLINE", "IGNORE", NULL };
+	static const char *const objs[] = { "TABLE", "DATABASE", "SCHEMA", "PROCEDURE",
+		"FUNCTION", "TRIGGER", "EVENT", "VIEW", "INDEX", "KEY", "SEQUENCE", "USER",
+		"ROLE", "SERVER", "PACKAGE", NULL };
+	struct toks k;
+	size_t i = 1;
+
+	memset(m, 0, sizeof(*m));
+	if (!toks_read(sql, len, sql_mode, &k)) {
+		toks_free(&k);
+		return false;
+	}
+	/* ALGORITHM [=] NOCOPY, anywhere at the top level */
+	for (size_t j = 0; j + 1 < k.n; j++) {
+		if (k.depth[j] != 0 || !tk_is(sql, &k, j, "ALGORITHM"))
+			continue;
+		size_t v = j + 1 + (k.t[j + 1].kind == TK_PUNCT && k.t[j + 1].c == '=');
+		if (tk_is(sql, &k, v, "NOCOPY"))
+			mdb_edit(m, k.t[v].start, k.t[v].end, "DEFAULT");
+	}
+	if (tk_is(sql, &k, 0, "CREATE")) {
+		size_t or_at = 0;
+		if (tk_is(sql, &k, 1, "OR") && tk_is(sql, &k, 2, "REPLACE")) {
+			or_at = 1;
+			i = 3;
+		}
+		/* DEFINER = user, ALGORITHM = x, SQL SECURITY x, and the like */
+		while (i < k.n && k.t[i].kind != TK_END && !lex_word_in(sql, &k.t[i], objs)) {
+			if (k.t[i].kind != TK_WORD && k.t[i].kind != TK_IDENT &&
+			    k.t[i].kind != TK_VAR && k.t[i].kind != TK_STRING &&
+			    !(k.t[i].kind == TK_PUNCT && strchr("=@()", k.t[i].c) != NULL))
+				break;
+			i++;
+		}
+		if (!tk_name(&k, i) || !lex_word_in(sql, &k.t[i], objs))
+			goto out;
+		bool tmp = i > 0 && tk_is(sql, &k, i - 1, "TEMPORARY");
+		if (or_at && !tmp && !tk_is(sql, &k, i, "VIEW") && !tk_is(sql, &k, i, "SEQUENCE") &&
+		    !tk_is(sql, &k, i, "USER") && !tk_is(sql, &k, i, "ROLE")) {
+			size_t ne = i + 2;
+			if (tk_is(sql, &k, i, "INDEX") || tk_is(sql, &k, i, "KEY") ||
+			    !tk_name(&k, i + 1)) {
+				snprintf(m->unsupported, sizeof(m->unsupported), "CREATE OR REPLACE "
+				    "%.*s", (int)(k.t[i].end - k.t[i].start), sql + k.t[i].start);
+				goto out;
+			}
+			if (ne + 1 < k.n && k.t[ne].kind == TK_PUNCT && k.t[ne].c == '.' &&
+			    tk_name(&k, ne + 1))
+				ne += 2;
+			/* DROP obj IF EXISTS name; MySQL's DROP SCHEMA is DROP DATABASE too */
+			snprintf(m->drop_first, sizeof(m->drop_first), "DROP %.*s IF EXISTS %.*s",
+			    (int)(k.t[i].end - k.t[i].start), sql + k.t[i].start,
+			    (int)(k.t[ne - 1].end - k.t[i + 1].start), sql + k.t[i + 1].start);
+			mdb_edit(m, k.t[or_at].start, k.t[or_at + 1].end, "");
+		}
+		if (tk_is(sql, &k, i, "INDEX") || tk_is(sql, &k, i, "KEY"))
+			mdb_cond(sql, &k, i + 1, SQLC_INDEX, -1, m, &i);
+		else if (tk_is(sql, &k, i, "VIEW"))
+			mdb_cond(sql, &k, i + 1, SQLC_TABLE, -1, m, &i);
+	} else if (tk_is(sql, &k, 0, "DROP")) {
+		while (i < k.n && lex_word_in(sql, &k.t[i], mods))
+			i++;
+		if (tk_is(sql, &k, i, "INDEX") || tk_is(sql, &k, i, "KEY"))
+			mdb_cond(sql, &k, i + 1, SQLC_INDEX, -1, m, &i);
+	} else if (tk_is(sql, &k, 0, "ALTER")) {
+		size_t b;
+		while (i < k.n && lex_word_in(sql, &k.t[i], mods))
+			i++;
+		if (!tk_is(sql, &k, i, "TABLE"))
+			goto out;
+		i++;
+		if (mdb_cond(sql, &k, i, SQLC_TABLE, -1, m, &i) && m->unsupported[0])
+			goto out;
+		if (!tk_name(&k, i))
+			goto out;
+		i++;
+		if (i + 1 < k.n && k.t[i].kind == TK_PUNCT && k.t[i].c == '.')
+			i += 2;
+		if (tk_is(sql, &k, i, "WAIT") && i + 1 < k.n && k.t[i + 1].kind == TK_NUMBER) {
+			mdb_edit(m, k.t[i].start, k.t[i + 1].end, "");
+			i += 2;
+		} else if (tk_is(sql, &k, i, "NOWAIT")) {
+			mdb_edit(m, k.t[i].start, k.t[i].end, "");
+			i++;
+		}
+		/* the clauses, split at top-level commas */
+		for (b = i; b < k.n && k.t[b].kind != TK_END && !m->unsupported[0];) {
+			size_t e = b;
+			while (k.t[e].kind != TK_END && !(k.depth[e] == 0 &&
+			    k.t[e].kind == TK_PUNCT && k.t[e].c == ','))
+				e++;
+			if (e == b || m->nclauses == SQL_MDB_MAX) {
+				snprintf(m->unsupported, sizeof(m->unsupported), "%s",
+				    e == b ? "an empty ALTER TABLE clause" : "too many clauses");
+				break;
+			}
+			m->clauses[m->nclauses].start = k.t[b].start;
+			m->clauses[m->nclauses].end = k.t[e - 1].end;
+			mdb_clause(sql, &k, b, e, (int)m->nclauses, m);
+			m->nclauses++;
+			b = k.t[e].kind == TK_END ? e : e + 1;
+		}
+	}
+out:
+	toks_free(&k);
+	if (m->nconds == 0)
+		m->nclauses = 0;
+	return m->nconds > 0 || m->nedits > 0 || m->drop_first[0] || m->unsupported[0];
+}
+
+/* Bytes [from, to) of sql into out, with m's edits and skips inside applied. */
+static void
+mdb_emit(struct sbuf *out, const char *sql, size_t from, size_t to,
+    const struct sql_mdb *m, const bool *holds)
+{
+	while (from < to) {
+		size_t next = to, skip_to = 0;
+		const char *text = NULL;
+		for (unsigned i = 0; i < m->nedits; i++) {
+			if (m->edits[i].start >= from && m->edits[i].start < next) {
+				next = m->edits[i].start;
+				skip_to = m->edits[i].end;
+				text = m->edits[i].text;
+			}
+		}
+		for (unsigned i = 0; i < m->nconds; i++) {
+			if (holds[i] && m->conds[i].if_start >= from && m->conds[i].if_start < next) {
+				next = m->conds[i].if_start;
+				skip_to = m->conds[i].if_end;
+				text = "";
+			}
+		}
+		sbuf_add(out, sql + from, next - from);
+		if (next == to)
+			break;
+		sbuf_adds(out, text);
+		from = skip_to > to ? to : skip_to;
+	}
+}
+
+char *
+sql_mariadb_ddl_text(const char *sql, size_t len, const struct sql_mdb *m, const bool *holds)
+{
+	struct sbuf out = { 0 };
+	bool keep[SQL_MDB_MAX];
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < m->nclauses; i++)
+		keep[i] = true;
+	for (unsigned i = 0; i < m->nconds; i++) {
+		if (holds[i])
+			continue;
+		if (m->conds[i].clause < 0) {
+			kept = 0;
+			goto empty;
+		}
+		keep[m->conds[i].clause] = false;
+	}
+	if (m->nclauses == 0) {
+		mdb_emit(&out, sql, 0, len, m, holds);
+	} else {
+		for (unsigned i = 0; i < m->nclauses; i++)
+			kept += keep[i];
+		if (kept == 0)
+			goto empty;
+		mdb_emit(&out, sql, 0, m->clauses[0].start, m, holds);
+		kept = 0;
+		for (unsigned i = 0; i < m->nclauses; i++) {
+			if (!keep[i])
+				continue;
+			if (kept++)
+				sbuf_adds(&out, ", ");
+			mdb_emit(&out, sql, m->clauses[i].start, m->clauses[i].end, m, holds);
+		}
+		mdb_emit(&out, sql, m->clauses[m->nclauses - 1].end, len, m, holds);
+	}
+	sbuf_addc(&out, '\0');
+	if (out.oom) {
+		sbuf_free(&out);
+		return NULL;
+	}
+	return out.p;
+empty:
+	return strdup("");
 }

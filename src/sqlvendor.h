@@ -54,4 +54,62 @@ char *sql_unwrap_mysql_visibility(const char *sql, size_t len, uint64_t sql_mode
 char *sql_index_visibility(const char *sql, size_t len, uint64_t sql_mode, bool to_mariadb,
     bool *oom);
 
+/*
+ * MariaDB's DDL words MySQL lacks, for a MySQL destination: CREATE OR
+ * REPLACE of a table, database, routine, trigger or event (MySQL has it
+ * for views only) becomes DROP ... IF EXISTS, then the CREATE; IF [NOT]
+ * EXISTS where MySQL has none (ALTER TABLE IF EXISTS; ALTER TABLE's ADD
+ * COLUMN/INDEX/KEY/UNIQUE/FULLTEXT/SPATIAL/FOREIGN KEY IF NOT EXISTS,
+ * DROP COLUMN/INDEX/KEY/FOREIGN KEY/CONSTRAINT IF EXISTS, CHANGE and MODIFY
+ * IF EXISTS; CREATE INDEX IF NOT EXISTS, DROP INDEX IF EXISTS; CREATE VIEW
+ * IF NOT EXISTS) are conditions on the destination's schema, which the
+ * caller looks up: a clause whose condition fails is left out, a
+ * statement whose conditions leave nothing is not run; WAIT n and NOWAIT
+ * go, ALGORITHM=NOCOPY becomes DEFAULT.
+ */
+enum sql_cond_kind {
+	SQLC_TABLE,       /* the statement's table or view (refs[0]) exists */
+	SQLC_COLUMN,      /* a column of refs[0] */
+	SQLC_INDEX,       /* an index of refs[0] */
+	SQLC_FOREIGN_KEY, /* a foreign key of refs[0] */
+	SQLC_CONSTRAINT,  /* any constraint of refs[0] (DROP CONSTRAINT) */
+};
+
+struct sql_cond {
+	enum sql_cond_kind kind;
+	bool if_exists;            /* IF EXISTS; else IF NOT EXISTS */
+	char name[193];            /* unquoted; "" for SQLC_TABLE */
+	int clause;                /* ALTER TABLE's clause it guards, -1: the statement */
+	int effect;                /* the clause run: 1 adds name, -1 drops it, 0 neither */
+	size_t if_start, if_end;   /* the words IF [NOT] EXISTS */
+};
+
+#define SQL_MDB_MAX 64
+
+struct sql_mdb {
+	unsigned nconds;
+	struct sql_cond conds[SQL_MDB_MAX];
+	unsigned nclauses;           /* ALTER TABLE's comma-separated clauses */
+	struct { size_t start, end; } clauses[SQL_MDB_MAX];
+	unsigned nedits;             /* unconditional: OR REPLACE, WAIT n, NOCOPY */
+	struct { size_t start, end; const char *text; } edits[16];
+	char drop_first[512];        /* OR REPLACE: the DROP to run first, or "" */
+	char unsupported[160];       /* why it cannot be translated, or "" */
+};
+
+/*
+ * Read sql (a DDL that ran on MariaDB under sql_mode) for the words
+ * above. False when it has none (m->unsupported set when it has some this
+ * cannot translate: the caller stops, naming it).
+ */
+bool sql_mariadb_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m);
+
+/*
+ * The statement for MySQL, holds[i] telling whether conds[i] is true on
+ * the destination: malloc'ed, "" when nothing is left to run; NULL on out
+ * of memory.
+ */
+char *sql_mariadb_ddl_text(const char *sql, size_t len, const struct sql_mdb *m,
+    const bool *holds) __attribute__((warn_unused_result));
+
 #endif

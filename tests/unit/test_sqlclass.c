@@ -853,6 +853,102 @@ index_visibility(void)
 	}
 }
 
+/*
+ * sql_mariadb_ddl() and sql_mariadb_ddl_text(): MariaDB's OR REPLACE and
+ * IF [NOT] EXISTS for MySQL. conds lists each condition found as
+ * "KIND:name:E|N:clause" (E for IF EXISTS), truth the value given to each
+ * (0 or 1), want the text (NULL: no such words; "!" unsupported).
+ */
+static void
+mariadb_ddl(void)
+{
+	static const char kinds[] = "TCIFK";
+	static const struct {
+		const char *sql, *conds, *truth, *drop, *want;
+	} md[] = {
+		{ "ALTER TABLE t ADD COLUMN c INT", "", "", "", NULL },
+		{ "CREATE TABLE IF NOT EXISTS t (a INT)", "", "", "", NULL },
+		{ "DROP TABLE IF EXISTS t", "", "", "", NULL },
+		{ "ALTER TABLE t ADD COLUMN IF NOT EXISTS c INT DEFAULT 7", "C:c:N:0", "1", "",
+		    "ALTER TABLE t ADD COLUMN  c INT DEFAULT 7" },
+		{ "ALTER TABLE t ADD COLUMN IF NOT EXISTS c INT DEFAULT 7", "C:c:N:0", "0", "", "" },
+		{ "alter table `d`.`t` add if not exists `c``x` int, drop column if exists b, "
+		    "add index if not exists ia (a, b), drop key if exists kb", "C:c`x:N:0 C:b:E:1 "
+		    "I:ia:N:2 I:kb:E:3", "0101", "", "alter table `d`.`t` drop column  b, "
+		    "drop key  kb" },
+		{ "ALTER TABLE t MODIFY IF EXISTS c BIGINT, CHANGE COLUMN IF EXISTS d e INT",
+		    "C:c:E:0 C:d:E:1", "10", "", "ALTER TABLE t MODIFY  c BIGINT" },
+		{ "ALTER TABLE t ADD UNIQUE KEY IF NOT EXISTS u (s), ADD FULLTEXT IF NOT EXISTS "
+		    "ft (s)", "I:u:N:0 I:ft:N:1", "11", "", "ALTER TABLE t ADD UNIQUE KEY  u (s), "
+		    "ADD FULLTEXT  ft (s)" },
+		{ "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY IF NOT EXISTS (a) REFERENCES p (id) "
+		    "ON DELETE CASCADE", "F:fk:N:0", "1", "", "ALTER TABLE t ADD CONSTRAINT fk "
+		    "FOREIGN KEY  (a) REFERENCES p (id) ON DELETE CASCADE" },
+		{ "ALTER TABLE t DROP FOREIGN KEY IF EXISTS fk, DROP CONSTRAINT IF EXISTS ck",
+		    "F:fk:E:0 K:ck:E:1", "01", "", "ALTER TABLE t DROP CONSTRAINT  ck" },
+		{ "ALTER TABLE IF EXISTS t WAIT 3 ADD COLUMN f INT, ALGORITHM = NOCOPY",
+		    "T::E:-1", "1", "", "ALTER TABLE  t  ADD COLUMN f INT, ALGORITHM = DEFAULT" },
+		{ "ALTER TABLE IF EXISTS t ADD COLUMN f INT", "T::E:-1", "0", "", "" },
+		{ "ALTER TABLE t NOWAIT ADD COLUMN f INT", "", "", "", "ALTER TABLE t  ADD COLUMN f INT" },
+		{ "CREATE UNIQUE INDEX IF NOT EXISTS k ON t (c)", "I:k:N:-1", "1", "",
+		    "CREATE UNIQUE INDEX  k ON t (c)" },
+		{ "DROP INDEX IF EXISTS k ON t", "I:k:E:-1", "0", "", "" },
+		{ "CREATE VIEW IF NOT EXISTS v AS SELECT 1", "T::N:-1", "1", "",
+		    "CREATE VIEW  v AS SELECT 1" },
+		{ "CREATE OR REPLACE VIEW v AS SELECT 1", "", "", "", NULL },
+		{ "CREATE OR REPLACE TABLE `d`.`t` (a INT)", "", "", "DROP TABLE IF EXISTS `d`.`t`",
+		    "CREATE  TABLE `d`.`t` (a INT)" },
+		{ "CREATE OR REPLACE DEFINER=`root`@`localhost` PROCEDURE p() SET @a = 1", "", "",
+		    "DROP PROCEDURE IF EXISTS p", "CREATE  DEFINER=`root`@`localhost` PROCEDURE "
+		    "p() SET @a = 1" },
+		{ "CREATE OR REPLACE SCHEMA s", "", "", "DROP SCHEMA IF EXISTS s", "CREATE  SCHEMA s" },
+		{ "CREATE OR REPLACE TRIGGER d.tr AFTER INSERT ON t FOR EACH ROW SET @a = 1", "", "",
+		    "DROP TRIGGER IF EXISTS d.tr", "CREATE  TRIGGER d.tr AFTER INSERT ON t FOR EACH "
+		    "ROW SET @a = 1" },
+		{ "CREATE OR REPLACE TEMPORARY TABLE t (a INT)", "", "", "", NULL },
+		{ "CREATE OR REPLACE INDEX k ON t (c)", "", "", "", "!" },
+		{ "ALTER TABLE t ADD COLUMN IF NOT EXISTS (a INT, b INT)", "", "", "", "!" },
+		{ "ALTER TABLE t DROP PARTITION IF EXISTS p1", "", "", "", "!" },
+		/* words in strings, comments and parentheses are not clauses */
+		{ "ALTER TABLE t ADD COLUMN c INT COMMENT 'if not exists', ADD CHECK (c > 0)", "",
+		    "", "", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(md) / sizeof(md[0]); i++) {
+		struct sql_mdb m;
+		bool holds[SQL_MDB_MAX];
+		char conds[400] = "";
+		bool found;
+
+		T_CASE(md[i].sql);
+		found = sql_mariadb_ddl(md[i].sql, strlen(md[i].sql), 0, &m);
+		if (md[i].want == NULL) {
+			T_CHECK(!found, "found words to translate");
+			continue;
+		}
+		T_CHECK(found, "found nothing to translate");
+		if (strcmp(md[i].want, "!") == 0) {
+			T_CHECK(m.unsupported[0] != '\0', "translated");
+			continue;
+		}
+		T_CHECK(m.unsupported[0] == '\0', "unsupported: %s", m.unsupported);
+		for (unsigned j = 0; j < m.nconds; j++) {
+			size_t l = strlen(conds);
+			snprintf(conds + l, sizeof(conds) - l, "%s%c:%s:%c:%d", j ? " " : "",
+			    kinds[m.conds[j].kind], m.conds[j].name, m.conds[j].if_exists ? 'E' : 'N',
+			    m.conds[j].clause);
+			holds[j] = md[i].truth[j] == '1';
+		}
+		T_STREQ(conds, strlen(conds), md[i].conds);
+		T_STREQ(m.drop_first, strlen(m.drop_first), md[i].drop);
+		char *got = sql_mariadb_ddl_text(md[i].sql, strlen(md[i].sql), &m, holds);
+		T_CHECK(got != NULL, "out of memory");
+		if (got != NULL)
+			T_STREQ(got, strlen(got), md[i].want);
+		free(got);
+	}
+}
+
 /* sql_unwrap_mysql_visibility(): MySQL 8's versioned INVISIBLE and VISIBLE. */
 static void
 unwrap_visibility(void)
@@ -1071,5 +1167,6 @@ main(void)
 	column_compressed();
 	index_visibility();
 	unwrap_visibility();
+	mariadb_ddl();
 	return t_done();
 }
