@@ -323,6 +323,53 @@ ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
 }
 
 /*
+ * A CREATE or ALTER TABLE from a MySQL source for a MariaDB destination:
+ * MySQL's CHECK ... [NOT] ENFORCED in MariaDB's words (sql_mysql_ddl());
+ * a CHECK the source does not enforce is left out, with a warning.
+ */
+static bool
+ddl_mysql_checks(struct applier *a, const struct binlog_event *ev, char **sql, bool *none)
+{
+	const struct binlog_query *q = &ev->query;
+	struct sql_mdb *m = malloc(sizeof(*m));
+	bool no_conds[1] = { false }, ok = false;
+	char *t;
+
+	if (m == NULL) {
+		set_fatal(a, "out of memory");
+		return false;
+	}
+	if (!sql_mysql_ddl(*sql, strlen(*sql), q->has_sql_mode ? q->sql_mode : 0, m)) {
+		free(m);
+		return true;
+	}
+	if (m->unsupported[0]) {
+		set_fatal(a, "DDL at %s:%" PRIu64 ": %s; nothing from this statement on was "
+		    "applied. Run it on the destination in MariaDB's words and restart from "
+		    "the next position: %.200s", a->file, ev->offset, m->unsupported, *sql);
+		goto out;
+	}
+	t = sql_mariadb_ddl_text(*sql, strlen(*sql), m, no_conds);
+	if (t == NULL) {
+		set_fatal(a, "out of memory");
+		goto out;
+	}
+	if (m->note[0])
+		log_warn("%s:%" PRIu64 ": MySQL's CHECK the source does not enforce (or "
+		    "its ENFORCED) left out on MariaDB, which has no NOT ENFORCED: %s",
+		    a->file, ev->offset, m->note);
+	*none = t[0] == '\0';
+	log_info("%s:%" PRIu64 ": %s: %.300s", a->file, ev->offset, *none ? "nothing "
+	    "left to run on MariaDB" : "CHECK constraints in MariaDB's words", *none ? *sql : t);
+	free(*sql);
+	*sql = t;
+	ok = true;
+out:
+	free(m);
+	return ok;
+}
+
+/*
  * A DDL from a MariaDB source for a MySQL destination: MariaDB's words
  * MySQL lacks (sql_mariadb_ddl()), each IF [NOT] EXISTS decided by the
  * destination's schema, which is the source's as of this statement.
@@ -571,6 +618,14 @@ replay:
 			free(sql);
 			sql = v;
 		}
+	}
+	/* MySQL's CHECK ... [NOT] ENFORCED, which MariaDB lacks */
+	if (a->mariadb && in->object == SQLO_TABLE && (strcmp(in->verb, "CREATE") == 0 ||
+	    strcmp(in->verb, "ALTER") == 0)) {
+		const struct binlog_fde *fde = binlog_decoder_fde(a->dec);
+		if (fde != NULL && fde->flavor == BINLOG_FLAVOR_MYSQL &&
+		    !ddl_mysql_checks(a, ev, &sql, &nothing))
+			goto out;
 	}
 	/* MariaDB's OR REPLACE and IF [NOT] EXISTS where MySQL has none */
 	if (!a->mariadb && in->kind == SQL_DDL) {

@@ -676,6 +676,162 @@ out:
 	return m->nconds > 0 || m->nedits > 0 || m->drop_first[0] || m->unsupported[0];
 }
 
+/* The end of token i, past the closing of a versioned comment it ends. */
+static size_t
+tk_end_comment(const char *sql, size_t len, const struct toks *k, size_t i)
+{
+	size_t e = k->t[i].end;
+
+	while (e < len && isspace((unsigned char)sql[e]))
+		e++;
+	return e + 1 < len && sql[e] == '*' && sql[e + 1] == '/' ? e + 2 : k->t[i].end;
+}
+
+/* A replacement text in m (printf), for an edit; NULL when m is full. */
+static const char *
+mdb_repl(struct sql_mdb *m, const char *fmt, int n, const char *p)
+{
+	if (m->nrepl == sizeof(m->repl) / sizeof(m->repl[0])) {
+		snprintf(m->unsupported, sizeof(m->unsupported), "too many CHECK clauses");
+		return NULL;
+	}
+	snprintf(m->repl[m->nrepl], sizeof(m->repl[0]), fmt, n, p);
+	return m->repl[m->nrepl++];
+}
+
+/* Add to m->note the name or text of a CHECK left out. */
+static void
+mdb_note(struct sql_mdb *m, const char *sql, size_t from, size_t to)
+{
+	size_t l = strlen(m->note);
+
+	snprintf(m->note + l, sizeof(m->note) - l, "%s%.*s", l ? "; " : "",
+	    (int)(to - from > 80 ? 80 : to - from), sql + from);
+}
+
+/* MySQL's CHECK words in one clause [b, e) at depth base (see sql_mysql_ddl). */
+static void
+mysql_clause(const char *sql, size_t len, const struct toks *k, size_t b, size_t e,
+    int base, bool alter, unsigned clause, struct sql_mdb *m)
+{
+	const char *r;
+
+	/* ALTER CHECK|CONSTRAINT c [NOT] ENFORCED, DROP CHECK|CONSTRAINT c */
+	if (alter && (tk_is(sql, k, b, "ALTER") || tk_is(sql, k, b, "DROP")) &&
+	    (tk_is(sql, k, b + 1, "CHECK") || tk_is(sql, k, b + 1, "CONSTRAINT")) &&
+	    tk_name(k, b + 2) && !tk_is(sql, k, b + 2, "IF")) {
+		const struct tok *sym = &k->t[b + 2];
+		bool not_enf = tk_is(sql, k, b + 3, "NOT") && tk_is(sql, k, b + 4, "ENFORCED");
+		if (tk_is(sql, k, b, "ALTER") && !not_enf) {
+			if (tk_is(sql, k, b + 3, "ENFORCED")) {
+				m->clauses[clause].drop = true;
+				mdb_note(m, sql, k->t[b].start, k->t[e - 1].end);
+			}
+			return;
+		}
+		r = mdb_repl(m, "DROP CONSTRAINT IF EXISTS %.*s", (int)(sym->end - sym->start),
+		    sql + sym->start);
+		if (r != NULL)
+			mdb_edit(m, m->clauses[clause].start, m->clauses[clause].end, r);
+		return;
+	}
+	for (size_t i = b; i + 1 < e; i++) {
+		size_t j, from, to;
+		if (k->depth[i] != base || !tk_is(sql, k, i, "CHECK") ||
+		    k->t[i + 1].kind != TK_PUNCT || k->t[i + 1].c != '(')
+			continue;
+		/* the closing parenthesis: back at the CHECK's depth */
+		for (j = i + 2; j < e && !(k->depth[j] == base && k->t[j].kind == TK_PUNCT &&
+		    k->t[j].c == ')'); j++)
+			;
+		if (j >= e)
+			return;
+		from = k->t[i].start;
+		if (i >= b + 2 && tk_is(sql, k, i - 2, "CONSTRAINT") && tk_name(k, i - 1))
+			from = k->t[i - 2].start;
+		else if (i >= b + 1 && tk_is(sql, k, i - 1, "CONSTRAINT"))
+			from = k->t[i - 1].start;
+		if (tk_is(sql, k, j + 1, "NOT") && tk_is(sql, k, j + 2, "ENFORCED")) {
+			to = tk_end_comment(sql, len, k, j + 2);
+			mdb_note(m, sql, from, k->t[j].end);
+			/* the whole clause ([ADD] [CONSTRAINT [c]] CHECK ...), or a column's */
+			size_t h = b + (alter && tk_is(sql, k, b, "ADD"));
+			if (from == k->t[h].start && j + 3 == e)
+				m->clauses[clause].drop = true;
+			else
+				mdb_edit(m, from, to, "");
+			i = j + 2;
+		} else if (tk_is(sql, k, j + 1, "ENFORCED") &&
+		    tk_end_comment(sql, len, k, j + 1) == k->t[j + 1].end) {
+			mdb_edit(m, k->t[j + 1].start, k->t[j + 1].end, "");
+			i = j + 1;
+		}
+	}
+}
+
+bool
+sql_mysql_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m)
+{
+	static const char *const mods[] = { "ONLINE", "OFFLINE", "IGNORE", "TEMPORARY", NULL };
+	struct toks k;
+	size_t i = 1, b;
+	int base;
+	bool alter, any = false;
+
+	memset(m, 0, sizeof(*m));
+	if (!toks_read(sql, len, sql_mode, &k)) {
+		toks_free(&k);
+		return false;
+	}
+	alter = tk_is(sql, &k, 0, "ALTER");
+	if (!alter && !tk_is(sql, &k, 0, "CREATE"))
+		goto out;
+	while (i < k.n && lex_word_in(sql, &k.t[i], mods))
+		i++;
+	if (!tk_is(sql, &k, i, "TABLE"))
+		goto out;
+	if (alter) {
+		base = 0;
+		if (!tk_name(&k, ++i))
+			goto out;
+		i++;
+		if (i + 1 < k.n && k.t[i].kind == TK_PUNCT && k.t[i].c == '.')
+			i += 2;
+	} else {
+		/* CREATE TABLE [IF NOT EXISTS] name ( clauses ) */
+		base = 1;
+		while (i < k.n && k.t[i].kind != TK_END && !(k.t[i].kind == TK_PUNCT &&
+		    k.t[i].c == '('))
+			i++;
+		if (i >= k.n || k.t[i].kind == TK_END)
+			goto out;
+		i++;
+	}
+	for (b = i; b < k.n && k.t[b].kind != TK_END && k.depth[b] >= base &&
+	    !m->unsupported[0];) {
+		size_t e = b;
+		while (k.t[e].kind != TK_END && k.depth[e] >= base && !(k.depth[e] == base &&
+		    k.t[e].kind == TK_PUNCT && k.t[e].c == ','))
+			e++;
+		if (e == b || m->nclauses == SQL_MDB_MAX)
+			break;
+		m->clauses[m->nclauses].start = k.t[b].start;
+		m->clauses[m->nclauses].end = tk_end_comment(sql, len, &k, e - 1);
+		m->clauses[m->nclauses].drop = false;
+		mysql_clause(sql, len, &k, b, e, base, alter, m->nclauses, m);
+		any = any || m->clauses[m->nclauses].drop;
+		m->nclauses++;
+		if (k.t[e].kind == TK_END || k.depth[e] < base)
+			break;
+		b = e + 1;
+	}
+out:
+	toks_free(&k);
+	if (!any)
+		m->nclauses = 0;
+	return any || m->nedits > 0 || m->unsupported[0];
+}
+
 /* Bytes [from, to) of sql into out, with m's edits and skips inside applied. */
 static void
 mdb_emit(struct sbuf *out, const char *sql, size_t from, size_t to,
@@ -714,7 +870,7 @@ sql_mariadb_ddl_text(const char *sql, size_t len, const struct sql_mdb *m, const
 	unsigned kept = 0;
 
 	for (unsigned i = 0; i < m->nclauses; i++)
-		keep[i] = true;
+		keep[i] = !m->clauses[i].drop;
 	for (unsigned i = 0; i < m->nconds; i++) {
 		if (holds[i])
 			continue;

@@ -90,9 +90,12 @@ struct sql_mdb {
 	unsigned nconds;
 	struct sql_cond conds[SQL_MDB_MAX];
 	unsigned nclauses;           /* ALTER TABLE's comma-separated clauses */
-	struct { size_t start, end; } clauses[SQL_MDB_MAX];
+	struct { size_t start, end; bool drop; } clauses[SQL_MDB_MAX];
 	unsigned nedits;             /* unconditional: OR REPLACE, WAIT n, NOCOPY */
 	struct { size_t start, end; const char *text; } edits[16];
+	unsigned nrepl;              /* replacement texts the edits point to */
+	char repl[8][224];
+	char note[256];              /* what was left out, for a warning, or "" */
 	char drop_first[512];        /* OR REPLACE: the DROP to run first, or "" */
 	char unsupported[160];       /* why it cannot be translated, or "" */
 };
@@ -103,6 +106,18 @@ struct sql_mdb {
  * cannot translate: the caller stops, naming it).
  */
 bool sql_mariadb_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m);
+
+/*
+ * The same for a MySQL statement into MariaDB, which has no CHECK ... [NOT]
+ * ENFORCED: a CHECK the source does not enforce (NOT ENFORCED, also in
+ * MySQL's versioned comment, which MariaDB ignores) is left out, a plain
+ * ENFORCED dropped; ALTER CHECK|CONSTRAINT c NOT ENFORCED becomes DROP
+ * CONSTRAINT IF EXISTS c, ALTER ... ENFORCED is left out (the constraint
+ * is enforced on MariaDB if it is there); DROP CHECK c and DROP CONSTRAINT
+ * c become DROP CONSTRAINT IF EXISTS c (the CHECK may have been left out).
+ * m->note names what was left out. No conditions.
+ */
+bool sql_mysql_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m);
 
 /*
  * The statement for MySQL, holds[i] telling whether conds[i] is true on

@@ -129,6 +129,20 @@ if srv_is_mysql src; then
 	src "SET SESSION sql_generate_invisible_primary_key = ON;
 	    CREATE TABLE ddl.gipk (c INT, KEY kc (c) /*!80000 INVISIBLE */);
 	    INSERT INTO ddl.gipk VALUES (1), (2), (3)"
+	# CHECK constraints the source does not enforce (MariaDB has no NOT
+	# ENFORCED: left out there, or its rows would be refused), in MySQL's
+	# versioned comment and in plain words, a column's, ALTER CHECK, DROP
+	# CHECK; rows that break them
+	src "CREATE TABLE ddl.ck (id INT PRIMARY KEY, a INT CHECK (a <> 13) NOT ENFORCED,
+	    b INT, CONSTRAINT ck_a CHECK (a > 0) /*!80016 NOT ENFORCED */,
+	    CONSTRAINT ck_b CHECK (b > 0) ENFORCED)"
+	src "INSERT INTO ddl.ck VALUES (1, -5, 1), (2, 13, 2)"
+	src "ALTER TABLE ddl.ck ADD CONSTRAINT ck_c CHECK (a < 100) NOT ENFORCED,
+	    ALTER CHECK ck_b NOT ENFORCED, ADD COLUMN c INT"
+	src "INSERT INTO ddl.ck VALUES (3, 500, -1, 0)"
+	src "ALTER TABLE ddl.ck DROP CHECK ck_a, ALTER CHECK ck_c NOT ENFORCED"
+	src "ALTER TABLE ddl.ck ADD CONSTRAINT ck_d CHECK (c IS NULL OR c >= 0) NOT ENFORCED"
+	src "INSERT INTO ddl.ck VALUES (4, -1, -1, -1)"
 else
 	# (no invisible column: MariaDB 10.11 and 11.8 place INVISIBLE apart in
 	# SHOW CREATE TABLE, which the same-vendor comparison reads)

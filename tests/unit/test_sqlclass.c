@@ -949,6 +949,61 @@ mariadb_ddl(void)
 	}
 }
 
+/* sql_mysql_ddl(): MySQL's CHECK ... [NOT] ENFORCED for MariaDB (want NULL: unchanged). */
+static void
+mysql_checks(void)
+{
+	static const struct {
+		const char *sql, *want, *note;
+	} mc[] = {
+		{ "CREATE TABLE t (a INT, CONSTRAINT c1 CHECK (a > 0))", NULL, "" },
+		{ "CREATE TABLE t (a INT, CONSTRAINT `c1` CHECK ((`a` > 0)) /*!80016 NOT ENFORCED */"
+		    ", b INT)", "CREATE TABLE t (a INT, b INT)", "CONSTRAINT `c1` CHECK ((`a` > 0))" },
+		{ "CREATE TABLE t (\n  `a` int,\n  CONSTRAINT `c1` CHECK ((`a` > 0)) /*!80016 NOT "
+		    "ENFORCED */\n) ENGINE=InnoDB", "CREATE TABLE t (\n  `a` int\n) ENGINE=InnoDB",
+		    "CONSTRAINT `c1` CHECK ((`a` > 0))" },
+		{ "CREATE TABLE t (a INT CHECK (a > 0) NOT ENFORCED, b INT CHECK (b < 0) ENFORCED, "
+		    "CHECK (a <> b) NOT ENFORCED)", "CREATE TABLE t (a INT , b INT CHECK (b < 0) )",
+		    "CHECK (a > 0); CHECK (a <> b)" },
+		{ "CREATE TABLE t (a INT, CHECK (a IN (1, 2)) ENFORCED)",
+		    "CREATE TABLE t (a INT, CHECK (a IN (1, 2)) )", "" },
+		{ "CREATE TABLE t (a INT, CHECK (a > 0) /*!80016 ENFORCED */)", NULL, "" },
+		{ "ALTER TABLE t ADD CONSTRAINT c2 CHECK (a < 9) NOT ENFORCED", "", "CONSTRAINT c2 "
+		    "CHECK (a < 9)" },
+		{ "ALTER TABLE t ADD COLUMN x INT, ADD CHECK (x > 0) NOT ENFORCED",
+		    "ALTER TABLE t ADD COLUMN x INT", "CHECK (x > 0)" },
+		{ "ALTER TABLE t ALTER CHECK c2 NOT ENFORCED, ADD COLUMN y INT",
+		    "ALTER TABLE t DROP CONSTRAINT IF EXISTS c2, ADD COLUMN y INT", "" },
+		{ "ALTER TABLE t ALTER CONSTRAINT `c2` ENFORCED", "", "ALTER CONSTRAINT `c2` ENFORCED" },
+		{ "ALTER TABLE d.t DROP CHECK c2", "ALTER TABLE d.t DROP CONSTRAINT IF EXISTS c2", "" },
+		{ "ALTER TABLE t DROP CONSTRAINT c2", "ALTER TABLE t DROP CONSTRAINT IF EXISTS c2", "" },
+		{ "ALTER TABLE t DROP CONSTRAINT IF EXISTS c2", NULL, "" },
+		{ "ALTER TABLE t ADD COLUMN e INT COMMENT 'CHECK (x) NOT ENFORCED'", NULL, "" },
+		{ "CREATE TABLE t2 LIKE t", NULL, "" },
+	};
+
+	for (size_t i = 0; i < sizeof(mc) / sizeof(mc[0]); i++) {
+		struct sql_mdb m;
+		bool none[1] = { false };
+		bool found;
+
+		T_CASE(mc[i].sql);
+		found = sql_mysql_ddl(mc[i].sql, strlen(mc[i].sql), 0, &m);
+		T_CHECK(m.unsupported[0] == '\0', "unsupported: %s", m.unsupported);
+		if (mc[i].want == NULL) {
+			T_CHECK(!found, "found words to translate");
+			continue;
+		}
+		T_CHECK(found, "found nothing to translate");
+		T_STREQ(m.note, strlen(m.note), mc[i].note);
+		char *got = sql_mariadb_ddl_text(mc[i].sql, strlen(mc[i].sql), &m, none);
+		T_CHECK(got != NULL, "out of memory");
+		if (got != NULL)
+			T_STREQ(got, strlen(got), mc[i].want);
+		free(got);
+	}
+}
+
 /* sql_unwrap_mysql_visibility(): MySQL 8's versioned INVISIBLE and VISIBLE. */
 static void
 unwrap_visibility(void)
@@ -1168,5 +1223,6 @@ main(void)
 	index_visibility();
 	unwrap_visibility();
 	mariadb_ddl();
+	mysql_checks();
 	return t_done();
 }
