@@ -323,17 +323,82 @@ ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
 }
 
 /*
+ * MySQL's ALTER [COLUMN] c SET [IN]VISIBLE for MariaDB: each such clause
+ * of m becomes a MODIFY with c's definition as the destination's SHOW
+ * CREATE TABLE has it (mods[] holds the texts the edits point to).
+ */
+static bool
+visibility_mods(struct applier *a, const struct binlog_event *ev,
+    const struct sql_info *in, const char *defdb, struct sql_mdb *m, char **mods)
+{
+	struct sbuf qs = { 0 };
+	char dstdb[200], tn[200];
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = false;
+
+	filter_map(a->f, in->nrefs && in->refs[0].db[0] ? in->refs[0].db : defdb,
+	    in->nrefs ? in->refs[0].name : "", dstdb, sizeof(dstdb), tn, sizeof(tn));
+	sbuf_adds(&qs, "SHOW CREATE TABLE ");
+	dest_quote(&qs, dstdb);
+	sbuf_addc(&qs, '.');
+	dest_quote(&qs, tn);
+	sbuf_addc(&qs, '\0');
+	res = qs.oom ? NULL : dest_result(&a->d, qs.p);
+	sbuf_free(&qs);
+	if (res == NULL) {
+		set_dest_error(a, "reading a column's definition for SET [IN]VISIBLE");
+		return false;
+	}
+	row = mysql_fetch_row(res);
+	for (unsigned v = 0; v < m->nvis; v++) {
+		struct sbuf head = { 0 };
+		const char *line = row && row[1] ? row[1] : "", *def = NULL;
+		sbuf_adds(&head, "\n  ");
+		dest_quote(&head, m->vis[v].name);
+		sbuf_addc(&head, ' ');
+		sbuf_addc(&head, '\0');
+		if (!head.oom && (def = strstr(line, head.p)) != NULL)
+			def += head.len - 1;
+		sbuf_free(&head);
+		if (def == NULL) {
+			set_fatal(a, "DDL at %s:%" PRIu64 ": ALTER COLUMN `%s` SET %sVISIBLE: "
+			    "no such column in the destination's `%s`.`%s`", a->file,
+			    ev->offset, m->vis[v].name, m->vis[v].invisible ? "IN" : "",
+			    dstdb, tn);
+			goto out;
+		}
+		char *eol = strchr(def, '\n');
+		char *d = eol ? strndup(def, (size_t)(eol - def)) : strdup(def);
+		mods[v] = d ? sql_modify_visibility(m->vis[v].name, d, m->vis[v].invisible) : NULL;
+		free(d);
+		if (mods[v] == NULL || m->nedits == sizeof(m->edits) / sizeof(m->edits[0])) {
+			set_fatal(a, "out of memory");
+			goto out;
+		}
+		m->edits[m->nedits].start = m->clauses[m->vis[v].clause].start;
+		m->edits[m->nedits].end = m->clauses[m->vis[v].clause].end;
+		m->edits[m->nedits++].text = mods[v];
+	}
+	ok = true;
+out:
+	mysql_free_result(res);
+	return ok;
+}
+
+/*
  * A CREATE or ALTER TABLE from a MySQL source for a MariaDB destination:
  * MySQL's CHECK ... [NOT] ENFORCED in MariaDB's words (sql_mysql_ddl());
  * a CHECK the source does not enforce is left out, with a warning.
  */
 static bool
-ddl_mysql_checks(struct applier *a, const struct binlog_event *ev, char **sql, bool *none)
+ddl_mysql_checks(struct applier *a, const struct binlog_event *ev, const struct sql_info *in,
+    const char *defdb, char **sql, bool *none)
 {
 	const struct binlog_query *q = &ev->query;
 	struct sql_mdb *m = malloc(sizeof(*m));
 	bool no_conds[1] = { false }, ok = false;
-	char *t;
+	char *t, *mods[4] = { NULL };
 
 	if (m == NULL) {
 		set_fatal(a, "out of memory");
@@ -349,6 +414,8 @@ ddl_mysql_checks(struct applier *a, const struct binlog_event *ev, char **sql, b
 		    "the next position: %.200s", a->file, ev->offset, m->unsupported, *sql);
 		goto out;
 	}
+	if (m->nvis > 0 && !visibility_mods(a, ev, in, defdb, m, mods))
+		goto out;
 	t = sql_mariadb_ddl_text(*sql, strlen(*sql), m, no_conds);
 	if (t == NULL) {
 		set_fatal(a, "out of memory");
@@ -360,11 +427,13 @@ ddl_mysql_checks(struct applier *a, const struct binlog_event *ev, char **sql, b
 		    a->file, ev->offset, m->note);
 	*none = t[0] == '\0';
 	log_info("%s:%" PRIu64 ": %s: %.300s", a->file, ev->offset, *none ? "nothing "
-	    "left to run on MariaDB" : "CHECK constraints in MariaDB's words", *none ? *sql : t);
+	    "left to run on MariaDB" : "in MariaDB's words", *none ? *sql : t);
 	free(*sql);
 	*sql = t;
 	ok = true;
 out:
+	for (unsigned i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+		free(mods[i]);
 	free(m);
 	return ok;
 }
@@ -624,7 +693,7 @@ replay:
 	    strcmp(in->verb, "ALTER") == 0)) {
 		const struct binlog_fde *fde = binlog_decoder_fde(a->dec);
 		if (fde != NULL && fde->flavor == BINLOG_FLAVOR_MYSQL &&
-		    !ddl_mysql_checks(a, ev, &sql, &nothing))
+		    !ddl_mysql_checks(a, ev, in, defdb, &sql, &nothing))
 			goto out;
 	}
 	/* MariaDB's OR REPLACE and IF [NOT] EXISTS where MySQL has none */

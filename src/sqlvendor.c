@@ -716,6 +716,23 @@ mysql_clause(const char *sql, size_t len, const struct toks *k, size_t b, size_t
 {
 	const char *r;
 
+	/* ALTER [COLUMN] c SET VISIBLE|INVISIBLE: MODIFY, once the caller has c's definition */
+	if (alter && tk_is(sql, k, b, "ALTER")) {
+		size_t c = b + 1 + tk_is(sql, k, b + 1, "COLUMN");
+		if (tk_name(k, c) && c + 3 == e && tk_is(sql, k, c + 1, "SET") &&
+		    (tk_is(sql, k, c + 2, "VISIBLE") || tk_is(sql, k, c + 2, "INVISIBLE"))) {
+			if (m->nvis == sizeof(m->vis) / sizeof(m->vis[0])) {
+				snprintf(m->unsupported, sizeof(m->unsupported), "more than %u "
+				    "ALTER COLUMN ... SET [IN]VISIBLE in one statement",
+				    (unsigned)(sizeof(m->vis) / sizeof(m->vis[0])));
+				return;
+			}
+			tk_unquote(sql, &k->t[c], m->vis[m->nvis].name, sizeof(m->vis[0].name));
+			m->vis[m->nvis].invisible = tk_is(sql, k, c + 2, "INVISIBLE");
+			m->vis[m->nvis++].clause = clause;
+			return;
+		}
+	}
 	/* ALTER CHECK|CONSTRAINT c [NOT] ENFORCED, DROP CHECK|CONSTRAINT c */
 	if (alter && (tk_is(sql, k, b, "ALTER") || tk_is(sql, k, b, "DROP")) &&
 	    (tk_is(sql, k, b + 1, "CHECK") || tk_is(sql, k, b + 1, "CONSTRAINT")) &&
@@ -829,7 +846,43 @@ out:
 	toks_free(&k);
 	if (!any)
 		m->nclauses = 0;
-	return any || m->nedits > 0 || m->unsupported[0];
+	return any || m->nedits > 0 || m->nvis > 0 || m->unsupported[0];
+}
+
+char *
+sql_modify_visibility(const char *name, const char *def, bool invisible)
+{
+	struct sbuf out = { 0 };
+	struct lex lx;
+	struct tok t;
+	size_t len = strlen(def), from = 0;
+
+	while (len > 0 && (def[len - 1] == ',' || isspace((unsigned char)def[len - 1])))
+		len--;
+	sbuf_adds(&out, "MODIFY COLUMN `");
+	for (const char *p = name; *p; p++) {
+		if (*p == '`')
+			sbuf_addc(&out, '`');
+		sbuf_addc(&out, *p);
+	}
+	sbuf_adds(&out, "` ");
+	/* the definition without its INVISIBLE (not one in a string or comment) */
+	lex_init(&lx, def, len, 0);
+	for (lex_next(&lx, &t); t.kind != TK_END && t.kind != TK_ERR; lex_next(&lx, &t)) {
+		if (!lex_word_is(def, &t, "INVISIBLE"))
+			continue;
+		sbuf_add(&out, def + from, t.start - from);
+		from = t.end;
+	}
+	sbuf_add(&out, def + from, len - from);
+	if (invisible)
+		sbuf_adds(&out, " INVISIBLE");
+	sbuf_addc(&out, '\0');
+	if (out.oom) {
+		sbuf_free(&out);
+		return NULL;
+	}
+	return out.p;
 }
 
 /* Bytes [from, to) of sql into out, with m's edits and skips inside applied. */

@@ -96,6 +96,8 @@ struct sql_mdb {
 	unsigned nrepl;              /* replacement texts the edits point to */
 	char repl[8][224];
 	char note[256];              /* what was left out, for a warning, or "" */
+	unsigned nvis;               /* MySQL's ALTER [COLUMN] c SET [IN]VISIBLE */
+	struct { char name[193]; bool invisible; unsigned clause; } vis[4];
 	char drop_first[512];        /* OR REPLACE: the DROP to run first, or "" */
 	char unsupported[160];       /* why it cannot be translated, or "" */
 };
@@ -118,6 +120,16 @@ bool sql_mariadb_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_
  * m->note names what was left out. No conditions.
  */
 bool sql_mysql_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m);
+
+/*
+ * MySQL's ALTER [COLUMN] c SET VISIBLE|INVISIBLE (m->vis[]) has no
+ * MariaDB form but MODIFY with the whole definition: def is c's line of
+ * the destination's SHOW CREATE TABLE after the name (a trailing comma
+ * allowed). Returns "MODIFY COLUMN `c` def [INVISIBLE]" with def's own
+ * INVISIBLE word taken out (malloc'ed), NULL on out of memory.
+ */
+char *sql_modify_visibility(const char *name, const char *def, bool invisible)
+    __attribute__((warn_unused_result));
 
 /*
  * The statement for MySQL, holds[i] telling whether conds[i] is true on

@@ -123,6 +123,11 @@ if srv_is_mysql src; then
 	src "ALTER TABLE ddl.t1 ADD INDEX iv (c, a) INVISIBLE, ADD COLUMN h INT INVISIBLE"
 	src "CREATE INDEX iv2 ON ddl.t1 (d) INVISIBLE"
 	src "ALTER TABLE ddl.t1 ALTER INDEX iv2 VISIBLE, ALTER INDEX ic INVISIBLE"
+	# a column made visible and invisible: MariaDB has no ALTER COLUMN ...
+	# SET [IN]VISIBLE, only MODIFY with the column's whole definition
+	src "ALTER TABLE ddl.t1 ALTER COLUMN h SET VISIBLE, ALTER a SET INVISIBLE"
+	src "UPDATE ddl.t1 SET h = id WHERE id % 5 = 0"
+	src "ALTER TABLE ddl.t1 ALTER COLUMN a SET VISIBLE, ALTER COLUMN h SET INVISIBLE"
 	# a generated invisible primary key: MySQL logs its column and an
 	# index as versioned comments (/*!80023 INVISIBLE */), which MariaDB
 	# ignores unless myshift unwraps them

@@ -980,7 +980,35 @@ mysql_checks(void)
 		{ "ALTER TABLE t DROP CONSTRAINT IF EXISTS c2", NULL, "" },
 		{ "ALTER TABLE t ADD COLUMN e INT COMMENT 'CHECK (x) NOT ENFORCED'", NULL, "" },
 		{ "CREATE TABLE t2 LIKE t", NULL, "" },
+		{ "ALTER TABLE t ALTER COLUMN c SET DEFAULT 1", NULL, "" },
 	};
+	static const struct {
+		const char *name, *def;
+		bool invisible;
+		const char *want;
+	} mv[] = {
+		{ "h", "int(11) DEFAULT NULL INVISIBLE,", false, "MODIFY COLUMN `h` int(11) DEFAULT NULL " },
+		{ "h", "int(11) DEFAULT NULL COMMENT 'INVISIBLE',", true,
+		    "MODIFY COLUMN `h` int(11) DEFAULT NULL COMMENT 'INVISIBLE' INVISIBLE" },
+		{ "a`b", "varchar(10) NOT NULL", true, "MODIFY COLUMN `a``b` varchar(10) NOT NULL INVISIBLE" },
+	};
+	static const char vsql[] = "ALTER TABLE t ALTER COLUMN `h` SET VISIBLE, ALTER a SET "
+	    "INVISIBLE, ADD COLUMN x INT";
+	struct sql_mdb vm;
+
+	T_CASE(vsql);
+	T_CHECK(sql_mysql_ddl(vsql, strlen(vsql), 0, &vm), "not found");
+	T_CHECK(vm.nvis == 2 && strcmp(vm.vis[0].name, "h") == 0 && !vm.vis[0].invisible &&
+	    vm.vis[0].clause == 0 && strcmp(vm.vis[1].name, "a") == 0 && vm.vis[1].invisible &&
+	    vm.vis[1].clause == 1, "visibility clauses read wrong: %u", vm.nvis);
+	for (size_t i = 0; i < sizeof(mv) / sizeof(mv[0]); i++) {
+		char *got = sql_modify_visibility(mv[i].name, mv[i].def, mv[i].invisible);
+		T_CASE(mv[i].def);
+		T_CHECK(got != NULL, "out of memory");
+		if (got != NULL)
+			T_STREQ(got, strlen(got), mv[i].want);
+		free(got);
+	}
 
 	for (size_t i = 0; i < sizeof(mc) / sizeof(mc[0]); i++) {
 		struct sql_mdb m;
