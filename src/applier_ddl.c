@@ -323,6 +323,65 @@ ddl_mysql_types(struct applier *a, const struct binlog_event *ev,
 }
 
 /*
+ * Decide each of m's conditions (sqlvendor.h) on the destination, where
+ * the statement's table refs[0] is; an earlier clause of the statement
+ * that adds or drops the same name counts as done. holds[i]: whether
+ * conds[i] is true.
+ */
+static bool
+ddl_conditions(struct applier *a, const struct sql_info *in, const char *defdb,
+    const struct sql_mdb *m, bool *holds)
+{
+	static const char *const what[] = {
+		[SQLC_TABLE] = "information_schema.TABLES WHERE",
+		[SQLC_COLUMN] = "information_schema.COLUMNS WHERE LOWER(COLUMN_NAME) = LOWER(%s) AND",
+		[SQLC_INDEX] = "information_schema.STATISTICS WHERE LOWER(INDEX_NAME) = LOWER(%s) AND",
+		[SQLC_FOREIGN_KEY] = "information_schema.TABLE_CONSTRAINTS WHERE "
+		    "CONSTRAINT_TYPE = 'FOREIGN KEY' AND LOWER(CONSTRAINT_NAME) = LOWER(%s) AND",
+		[SQLC_CONSTRAINT] = "information_schema.TABLE_CONSTRAINTS WHERE "
+		    "LOWER(CONSTRAINT_NAME) = LOWER(%s) AND",
+	};
+	char dstdb[200], tn[200];
+
+	filter_map(a->f, in->nrefs && in->refs[0].db[0] ? in->refs[0].db : defdb,
+	    in->nrefs ? in->refs[0].name : "", dstdb, sizeof(dstdb), tn, sizeof(tn));
+	for (unsigned i = 0; i < m->nconds; i++) {
+		struct sbuf qs = { 0 }, lit = { 0 };
+		char *v = NULL;
+		sbuf_sql_string(&lit, m->conds[i].name);
+		sbuf_addc(&lit, '\0');
+		sbuf_adds(&qs, "SELECT COUNT(*) FROM ");
+		sbuf_printf(&qs, what[m->conds[i].kind], lit.p ? lit.p : "''");
+		sbuf_adds(&qs, " TABLE_SCHEMA = ");
+		sbuf_sql_string(&qs, dstdb);
+		sbuf_adds(&qs, " AND TABLE_NAME = ");
+		sbuf_sql_string(&qs, tn);
+		sbuf_addc(&qs, '\0');
+		bool got = !qs.oom && !lit.oom && dest_value(&a->d, qs.p, &v);
+		sbuf_free(&qs);
+		sbuf_free(&lit);
+		if (!got) {
+			free(v);
+			set_dest_error(a, "looking up an object a DDL names");
+			return false;
+		}
+		bool exists = v != NULL && strcmp(v, "0") != 0;
+		free(v);
+		/* an earlier clause of the statement that adds or drops the name */
+		for (unsigned j = 0; j < i; j++) {
+			const struct sql_cond *c = &m->conds[j], *me = &m->conds[i];
+			bool same_kind = c->kind == me->kind || (c->kind >= SQLC_FOREIGN_KEY &&
+			    me->kind >= SQLC_FOREIGN_KEY);
+			if (holds[j] && c->effect != 0 && c->clause >= 0 && same_kind &&
+			    strcasecmp(c->name, me->name) == 0)
+				exists = c->effect > 0;
+		}
+		holds[i] = exists == m->conds[i].if_exists;
+	}
+	return true;
+}
+
+/*
  * MySQL's ALTER [COLUMN] c SET [IN]VISIBLE for MariaDB: each such clause
  * of m becomes a MODIFY with c's definition as the destination's SHOW
  * CREATE TABLE has it (mods[] holds the texts the edits point to).
@@ -397,7 +456,7 @@ ddl_mysql_checks(struct applier *a, const struct binlog_event *ev, const struct 
 {
 	const struct binlog_query *q = &ev->query;
 	struct sql_mdb *m = malloc(sizeof(*m));
-	bool no_conds[1] = { false }, ok = false;
+	bool holds[SQL_MDB_MAX], ok = false;
 	char *t, *mods[4] = { NULL };
 
 	if (m == NULL) {
@@ -416,7 +475,15 @@ ddl_mysql_checks(struct applier *a, const struct binlog_event *ev, const struct 
 	}
 	if (m->nvis > 0 && !visibility_mods(a, ev, in, defdb, m, mods))
 		goto out;
-	t = sql_mariadb_ddl_text(*sql, strlen(*sql), m, no_conds);
+	if (m->nconds > 0 && !ddl_conditions(a, in, defdb, m, holds))
+		goto out;
+	for (unsigned i = 0; i < m->nconds; i++) {
+		if (!holds[i])
+			log_warn("%s:%" PRIu64 ": DROP CONSTRAINT `%s` left out: the destination "
+			    "has no constraint of that name (a CHECK the source did not "
+			    "enforce, left out before)", a->file, ev->offset, m->conds[i].name);
+	}
+	t = sql_mariadb_ddl_text(*sql, strlen(*sql), m, holds);
 	if (t == NULL) {
 		set_fatal(a, "out of memory");
 		goto out;
@@ -451,19 +518,10 @@ ddl_mariadb_words(struct applier *a, const struct binlog_event *ev,
     const struct sql_info *in, const char *defdb, char **sql, char *drop_first,
     size_t dlen, bool *none)
 {
-	static const char *const what[] = {
-		[SQLC_TABLE] = "information_schema.TABLES WHERE",
-		[SQLC_COLUMN] = "information_schema.COLUMNS WHERE LOWER(COLUMN_NAME) = LOWER(%s) AND",
-		[SQLC_INDEX] = "information_schema.STATISTICS WHERE LOWER(INDEX_NAME) = LOWER(%s) AND",
-		[SQLC_FOREIGN_KEY] = "information_schema.TABLE_CONSTRAINTS WHERE "
-		    "CONSTRAINT_TYPE = 'FOREIGN KEY' AND LOWER(CONSTRAINT_NAME) = LOWER(%s) AND",
-		[SQLC_CONSTRAINT] = "information_schema.TABLE_CONSTRAINTS WHERE "
-		    "LOWER(CONSTRAINT_NAME) = LOWER(%s) AND",
-	};
 	const struct binlog_query *q = &ev->query;
 	struct sql_mdb *m;
 	bool holds[SQL_MDB_MAX], ok = false;
-	char dstdb[200], tn[200], *t;
+	char *t;
 
 	*none = false;
 	drop_first[0] = '\0';
@@ -483,41 +541,8 @@ ddl_mariadb_words(struct applier *a, const struct binlog_event *ev,
 		    "position: %.200s", a->file, ev->offset, m->unsupported, *sql);
 		goto out;
 	}
-	filter_map(a->f, in->nrefs && in->refs[0].db[0] ? in->refs[0].db : defdb,
-	    in->nrefs ? in->refs[0].name : "", dstdb, sizeof(dstdb), tn, sizeof(tn));
-	for (unsigned i = 0; i < m->nconds; i++) {
-		struct sbuf qs = { 0 }, lit = { 0 };
-		char *v = NULL;
-		sbuf_sql_string(&lit, m->conds[i].name);
-		sbuf_addc(&lit, '\0');
-		sbuf_adds(&qs, "SELECT COUNT(*) FROM ");
-		sbuf_printf(&qs, what[m->conds[i].kind], lit.p ? lit.p : "''");
-		sbuf_adds(&qs, " TABLE_SCHEMA = ");
-		sbuf_sql_string(&qs, dstdb);
-		sbuf_adds(&qs, " AND TABLE_NAME = ");
-		sbuf_sql_string(&qs, tn);
-		sbuf_addc(&qs, '\0');
-		bool got = !qs.oom && !lit.oom && dest_value(&a->d, qs.p, &v);
-		sbuf_free(&qs);
-		sbuf_free(&lit);
-		if (!got) {
-			free(v);
-			set_dest_error(a, "looking up an IF [NOT] EXISTS of a MariaDB DDL");
-			goto out;
-		}
-		bool exists = v != NULL && strcmp(v, "0") != 0;
-		free(v);
-		/* an earlier clause of the statement that adds or drops the name */
-		for (unsigned j = 0; j < i; j++) {
-			const struct sql_cond *c = &m->conds[j], *me = &m->conds[i];
-			bool same_kind = c->kind == me->kind || (c->kind >= SQLC_FOREIGN_KEY &&
-			    me->kind >= SQLC_FOREIGN_KEY);
-			if (holds[j] && c->effect != 0 && c->clause >= 0 && same_kind &&
-			    strcasecmp(c->name, me->name) == 0)
-				exists = c->effect > 0;
-		}
-		holds[i] = exists == m->conds[i].if_exists;
-	}
+	if (!ddl_conditions(a, in, defdb, m, holds))
+		goto out;
 	t = sql_mariadb_ddl_text(*sql, strlen(*sql), m, holds);
 	if (t == NULL) {
 		set_fatal(a, "out of memory");

@@ -746,6 +746,28 @@ mysql_clause(const char *sql, size_t len, const struct toks *k, size_t b, size_t
 			}
 			return;
 		}
+		if (tk_is(sql, k, b, "DROP") && tk_is(sql, k, b + 1, "CONSTRAINT")) {
+			/*
+			 * any constraint (UNIQUE, FOREIGN KEY...): run as it is where
+			 * the destination has one of that name, left out where not
+			 * (a CHECK left out before)
+			 */
+			struct sql_cond *c;
+			if (m->nconds == SQL_MDB_MAX) {
+				snprintf(m->unsupported, sizeof(m->unsupported), "too many DROP "
+				    "CONSTRAINT clauses");
+				return;
+			}
+			c = &m->conds[m->nconds++];
+			memset(c, 0, sizeof(*c));
+			c->kind = SQLC_CONSTRAINT;
+			c->if_exists = true;
+			c->clause = (int)clause;
+			c->effect = -1;
+			c->if_start = c->if_end = (size_t)-1; /* no words to take out */
+			tk_unquote(sql, sym, c->name, sizeof(c->name));
+			return;
+		}
 		r = mdb_repl(m, "DROP CONSTRAINT IF EXISTS %.*s", (int)(sym->end - sym->start),
 		    sql + sym->start);
 		if (r != NULL)
@@ -844,9 +866,9 @@ sql_mysql_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m)
 	}
 out:
 	toks_free(&k);
-	if (!any)
+	if (!any && m->nconds == 0)
 		m->nclauses = 0;
-	return any || m->nedits > 0 || m->nvis > 0 || m->unsupported[0];
+	return any || m->nedits > 0 || m->nvis > 0 || m->nconds > 0 || m->unsupported[0];
 }
 
 char *

@@ -115,9 +115,10 @@ bool sql_mariadb_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_
  * MySQL's versioned comment, which MariaDB ignores) is left out, a plain
  * ENFORCED dropped; ALTER CHECK|CONSTRAINT c NOT ENFORCED becomes DROP
  * CONSTRAINT IF EXISTS c, ALTER ... ENFORCED is left out (the constraint
- * is enforced on MariaDB if it is there); DROP CHECK c and DROP CONSTRAINT
- * c become DROP CONSTRAINT IF EXISTS c (the CHECK may have been left out).
- * m->note names what was left out. No conditions.
+ * is enforced on MariaDB if it is there); DROP CHECK c becomes DROP
+ * CONSTRAINT IF EXISTS c (the CHECK may have been left out), and DROP
+ * CONSTRAINT c is a condition (SQLC_CONSTRAINT c exists; if not, it was
+ * a CHECK left out, and the clause goes). m->note names what was left out.
  */
 bool sql_mysql_ddl(const char *sql, size_t len, uint64_t sql_mode, struct sql_mdb *m);
 

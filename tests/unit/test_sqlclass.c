@@ -976,7 +976,10 @@ mysql_checks(void)
 		    "ALTER TABLE t DROP CONSTRAINT IF EXISTS c2, ADD COLUMN y INT", "" },
 		{ "ALTER TABLE t ALTER CONSTRAINT `c2` ENFORCED", "", "ALTER CONSTRAINT `c2` ENFORCED" },
 		{ "ALTER TABLE d.t DROP CHECK c2", "ALTER TABLE d.t DROP CONSTRAINT IF EXISTS c2", "" },
-		{ "ALTER TABLE t DROP CONSTRAINT c2", "ALTER TABLE t DROP CONSTRAINT IF EXISTS c2", "" },
+		/* a condition: left out when the destination has no such constraint */
+		{ "ALTER TABLE t DROP CONSTRAINT c2", "", "" },
+		{ "ALTER TABLE t ADD COLUMN z INT, DROP CONSTRAINT `c2`", "ALTER TABLE t ADD COLUMN z INT",
+		    "" },
 		{ "ALTER TABLE t DROP CONSTRAINT IF EXISTS c2", NULL, "" },
 		{ "ALTER TABLE t ADD COLUMN e INT COMMENT 'CHECK (x) NOT ENFORCED'", NULL, "" },
 		{ "CREATE TABLE t2 LIKE t", NULL, "" },
@@ -995,6 +998,21 @@ mysql_checks(void)
 	static const char vsql[] = "ALTER TABLE t ALTER COLUMN `h` SET VISIBLE, ALTER a SET "
 	    "INVISIBLE, ADD COLUMN x INT";
 	struct sql_mdb vm;
+	static const char csql[] = "ALTER TABLE t DROP CONSTRAINT uk, DROP CONSTRAINT ck";
+	bool holds[2] = { true, false };
+
+	/* DROP CONSTRAINT kept where the destination has the constraint */
+	T_CASE(csql);
+	T_CHECK(sql_mysql_ddl(csql, strlen(csql), 0, &vm) && vm.nconds == 2 &&
+	    vm.conds[0].kind == SQLC_CONSTRAINT && strcmp(vm.conds[1].name, "ck") == 0,
+	    "conditions read wrong");
+	{
+		char *got = sql_mariadb_ddl_text(csql, strlen(csql), &vm, holds);
+		T_CHECK(got != NULL, "out of memory");
+		if (got != NULL)
+			T_STREQ(got, strlen(got), "ALTER TABLE t DROP CONSTRAINT uk");
+		free(got);
+	}
 
 	T_CASE(vsql);
 	T_CHECK(sql_mysql_ddl(vsql, strlen(vsql), 0, &vm), "not found");
