@@ -126,12 +126,15 @@ mig_config "$work/myshift.ini" src dst snapshot "[copy]
 workers = ${COPY_BENCH_WORKERS:-4}
 binlog = false"
 t0=$(now)
-"$MYSHIFT" run -c "$work/myshift.ini" >"$work/myshift.log" 2>&1 &
+: >"$work/myshift.log"
+"$MYSHIFT" run -c "$work/myshift.ini" >>"$work/myshift.log" 2>&1 &
 loader_pid=$!
-# Wait for the line without polling: a grep and a sleep forked every few
-# milliseconds take CPU from the copy being timed on a small machine.
-# tail --pid ends (and the wait fails) if myshift exits first.
-if ! tail --pid="$loader_pid" -n +1 -F "$work/myshift.log" 2>/dev/null |
+# Wait for the line without forking: a grep and a sleep started every few
+# milliseconds take CPU from the copy being timed on a small machine. tail
+# reads the log as it grows (inotify, else a stat every 50 ms: its default
+# second would add up to a second to the time); --pid ends it (and the wait
+# fails) if myshift exits first.
+if ! tail --pid="$loader_pid" -s 0.05 -n +1 -F "$work/myshift.log" 2>/dev/null |
     grep -q -m1 'phase: catch-up'; then
 	tail -n 5 "$work/myshift.log"
 	fail "myshift exited before the stream started"
