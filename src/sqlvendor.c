@@ -12,6 +12,24 @@
 #include "src/sqlclass.h"
 #include "src/sqllex.h"
 
+/* Token t unquoted into out. */
+static void
+tk_unquote(const char *sql, const struct tok *t, char *out, size_t outlen)
+{
+	size_t o = 0, s = t->start, e = t->end;
+
+	if (t->kind == TK_IDENT) {
+		s++;
+		e--;
+	}
+	for (size_t i = s; i < e && o + 1 < outlen; i++) {
+		out[o++] = sql[i];
+		if (t->kind == TK_IDENT && sql[i] == sql[t->start] && i + 1 < e)
+			i++; /* a doubled quote */
+	}
+	out[o] = '\0';
+}
+
 bool
 sql_column_of_type(const char *sql, size_t len, uint64_t sql_mode,
     const char *const *types, char *col, size_t collen, char *type, size_t typelen)
@@ -39,17 +57,7 @@ sql_column_of_type(const char *sql, size_t len, uint64_t sql_mode,
 		    lex_word_in(sql, &w[2], opens) ||
 		    ((w[2].kind == TK_WORD || w[2].kind == TK_IDENT) &&
 		    lex_word_in(sql, &w[3], changes)))) {
-			size_t o = 0, s = n->start, e = n->end;
-			if (n->kind == TK_IDENT) {
-				s++;
-				e--;
-			}
-			for (size_t i = s; i < e && o + 1 < collen; i++) {
-				col[o++] = sql[i];
-				if (n->kind == TK_IDENT && sql[i] == sql[n->start] && i + 1 < e)
-					i++; /* a doubled quote */
-			}
-			col[o] = '\0';
+			tk_unquote(sql, n, col, collen);
 			snprintf(type, typelen, "%.*s", (int)(w[0].end - w[0].start),
 			    sql + w[0].start);
 			for (char *p = type; *p; p++)
@@ -403,24 +411,6 @@ static bool
 tk_name(const struct toks *k, size_t i)
 {
 	return i < k->n && (k->t[i].kind == TK_WORD || k->t[i].kind == TK_IDENT);
-}
-
-/* Token i unquoted into out. */
-static void
-tk_unquote(const char *sql, const struct tok *t, char *out, size_t outlen)
-{
-	size_t o = 0, s = t->start, e = t->end;
-
-	if (t->kind == TK_IDENT) {
-		s++;
-		e--;
-	}
-	for (size_t i = s; i < e && o + 1 < outlen; i++) {
-		out[o++] = sql[i];
-		if (t->kind == TK_IDENT && sql[i] == sql[t->start] && i + 1 < e)
-			i++; /* a doubled quote */
-	}
-	out[o] = '\0';
 }
 
 /*
