@@ -94,10 +94,12 @@ struct ckpt {
 	char server[256];  /* MySQL: the source's server_uuid; "" unknown */
 };
 
-/* Read the checkpoint row (creating the state schema); false with err. */
-bool ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen);
+/* Read the checkpoint row (creating the state schema); false with err, and
+ * *fatal when no retry can cure it (access denied, missing privilege). */
+bool ckpt_read(const struct cfg *c, struct ckpt *out, bool *fatal, char *err,
+    size_t errlen);
 /* Write the first checkpoint (the start position) if there is none. */
-bool ckpt_init(const struct cfg *c, const struct ckpt *start, char *err,
+bool ckpt_init(const struct cfg *c, const struct ckpt *start, bool *fatal, char *err,
     size_t errlen);
 
 #endif

@@ -31,7 +31,7 @@ state_schema_create(struct dest *d, const char *schema)
 }
 
 bool
-ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
+ckpt_read(const struct cfg *c, struct ckpt *out, bool *fatal, char *err, size_t errlen)
 {
 	struct dest d = { 0 };
 	char sql[512];
@@ -41,6 +41,7 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 	char *has = NULL;
 
 	memset(out, 0, sizeof(*out));
+	*fatal = false;
 	/* read only: a destination without the table has no checkpoint (and gets
 	 * nothing written before the precheck of a first run) */
 	snprintf(sql, sizeof(sql), "SELECT 1 FROM information_schema.TABLES WHERE "
@@ -48,6 +49,7 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 	if (!dest_connect(&d, &c->destination, "destination") || !dest_value(&d, sql, &has) ||
 	    (has != NULL && !state_schema_create(&d, c->state_schema))) {
 		snprintf(err, errlen, "%s", d.err);
+		*fatal = dest_permanent(&d);
 		free(has);
 		dest_close(&d);
 		return false;
@@ -77,23 +79,29 @@ ckpt_read(const struct cfg *c, struct ckpt *out, char *err, size_t errlen)
 		} else
 			ok = true;
 		mysql_free_result(res);
-	} else
+	} else {
+		d.errnum = mysql_errno(d.my);
+		*fatal = dest_permanent(&d);
 		snprintf(err, errlen, "%s: reading the checkpoint: %s", d.where,
 		    mysql_error(d.my));
+	}
 	dest_close(&d);
 	return ok;
 }
 
 bool
-ckpt_init(const struct cfg *c, const struct ckpt *start, char *err, size_t errlen)
+ckpt_init(const struct cfg *c, const struct ckpt *start, bool *fatal, char *err,
+    size_t errlen)
 {
 	struct dest d = { 0 };
 	struct sbuf q = { 0 };
 	bool ok;
 
+	*fatal = false;
 	if (!dest_connect(&d, &c->destination, "destination") ||
 	    !state_schema_create(&d, c->state_schema)) {
 		snprintf(err, errlen, "%s", d.err);
+		*fatal = dest_permanent(&d);
 		dest_close(&d);
 		return false;
 	}
@@ -107,8 +115,10 @@ ckpt_init(const struct cfg *c, const struct ckpt *start, char *err, size_t errle
 	sbuf_addc(&q, ')');
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && dest_exec(&d, q.p);
-	if (!ok)
-		snprintf(err, errlen, "%s", d.err);
+	if (!ok) {
+		snprintf(err, errlen, "%s", q.oom ? "out of memory" : d.err);
+		*fatal = q.oom || dest_permanent(&d);
+	}
 	sbuf_free(&q);
 	dest_close(&d);
 	return ok;

@@ -31,7 +31,7 @@ load_collations(struct applier *a)
 
 	if (!dest_connect(&src, &a->cfg->source, "source")) {
 		snprintf(a->msg, sizeof(a->msg), "reading the source's collations: %s", src.err);
-		a->status = APPLIER_RETRY;
+		a->status = dest_permanent(&src) ? APPLIER_FATAL : APPLIER_RETRY;
 		return false;
 	}
 	a->colls = collations_load(&src, &a->d, a->cfg->collation_map, &transient, err,

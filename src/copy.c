@@ -1191,6 +1191,7 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 	*fatal = false;
 	if (!dest_connect(&d, &cp->cfg->destination, "destination")) {
 		snprintf(err, errlen, "%s", d.err);
+		*fatal = dest_permanent(&d);
 		return false;
 	}
 	dst_mysql = !dest_is_mariadb(&d);
@@ -1209,7 +1210,7 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 	/* the columns and keys, on one source connection */
 	if (!dest_connect(&d, &cp->cfg->source, "source")) {
 		snprintf(err, errlen, "%s", d.err);
-		*fatal = false;
+		*fatal = dest_permanent(&d);
 		return false;
 	}
 	for (unsigned i = 0; i < cp->ntables && ok; i++) {

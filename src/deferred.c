@@ -122,7 +122,7 @@ deferred_add(struct dest *d, const char *state_schema, bool fks, const char *sdb
 dest_failed:
 	if (res != NULL)
 		mysql_free_result(res);
-	*fatal = q.oom || (!dest_transient(d) && d->errnum < 2000);
+	*fatal = q.oom || dest_permanent(d);
 	snprintf(err, errlen, "%s", q.oom ? "out of memory" : d->err);
 	sbuf_free(&q);
 	return false;
@@ -174,7 +174,7 @@ indexer_main(void *arg)
 			    "'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
 			connected = ok;
 			if (!ok) {
-				fatal = !dest_transient(&d) && d.errnum < 2000;
+				fatal = dest_permanent(&d);
 				snprintf(err, sizeof(err), "%s", d.err);
 			}
 		}

@@ -101,6 +101,12 @@ dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 	if (mysql_real_connect(d->my, l->host, l->user, l->password ? l->password : "",
 	    NULL, (unsigned)l->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
 		set_err(d, "cannot connect");
+		if (d->errnum == 1045 || d->errnum == 1698 || d->errnum == 1130) {
+			size_t n = strlen(d->err);
+			snprintf(d->err + n, sizeof(d->err) - n, "; check user and password "
+			    "in [%.*s] of the configuration, and that the account may "
+			    "connect from this host", (int)strcspn(name, " "), name);
+		}
 		mysql_close(d->my);
 		d->my = NULL;
 		return false;
@@ -242,14 +248,32 @@ dest_transient(const struct dest *d)
 	case CR_SERVER_LOST:
 	case CR_CONNECTION_ERROR:
 	case CR_CONN_HOST_ERROR:
+	case 2055: /* CR_SERVER_LOST_EXTENDED */
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 	case ER_SERVER_SHUTDOWN:
+	case 1040: /* ER_CON_COUNT_ERROR: too many connections */
+	case 1203: /* ER_TOO_MANY_USER_CONNECTIONS: max_user_connections */
+	case 1226: /* ER_USER_LIMIT_REACHED: max_connections_per_hour... */
+	case 1158: case 1159: case 1160: case 1161: /* the server's reads/writes broke */
 	case 1927: /* ER_CONNECTION_KILLED (MariaDB) */
+	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT (MySQL): idle link closed */
 		return true;
 	default:
 		return false;
 	}
+}
+
+bool
+dest_permanent(const struct dest *d)
+{
+	if (dest_transient(d))
+		return false;
+	/* the server refused (access, privilege, syntax, missing object); and
+	 * the client's own refusals of the login that no retry changes */
+	return (d->errnum > 0 && d->errnum < 2000) ||
+	    d->errnum == 2059 /* CR_AUTH_PLUGIN_CANNOT_LOAD */ ||
+	    d->errnum == 2061 /* CR_AUTH_PLUGIN_ERR: caching_sha2 wants TLS or a key */;
 }
 
 void

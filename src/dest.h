@@ -51,6 +51,12 @@ const char *dest_binlog_status_sql(struct dest *d);
 
 /* Whether the last error is one a reconnect and retry may cure (lost link, deadlock). */
 bool dest_transient(const struct dest *d);
+/* Whether it is one no retry can cure: the server refused the login, a
+ * privilege, a statement or an object (errors below 2000 that are not
+ * transient), or the client refused the login method.  Lost links, refused
+ * or timed-out connections, unknown hosts and TLS failures are not: a
+ * network may come back. */
+bool dest_permanent(const struct dest *d);
 
 /* Append name quoted with backticks (doubled inside). */
 struct sbuf;

@@ -147,7 +147,7 @@ fail(struct mig *m, bool fatal, const char *fmt, ...)
 static bool
 fail_dest(struct mig *m, struct dest *d)
 {
-	return fail(m, !dest_transient(d) && d->errnum < 2000, "%s", d->err);
+	return fail(m, dest_permanent(d), "%s", d->err);
 }
 
 
@@ -919,7 +919,7 @@ source_position(struct mig *m, struct snap_pos *p)
 {
 	if (snapshot_position_now(&m->src, p, m->err, m->errlen))
 		return true;
-	m->fatal = !dest_transient(&m->src) && m->src.errnum < 2000;
+	m->fatal = dest_permanent(&m->src);
 	return false;
 }
 
@@ -942,13 +942,13 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	set_phase(ms, MIGRATE_PRECHECK);
 	if (!dest_connect(&m.src, &c->source, "source")) {
 		snprintf(err, errlen, "%s", m.src.err);
-		*fatal = false;
+		*fatal = dest_permanent(&m.src);
 		return false;
 	}
 	if (!dest_connect(&m.dst, &c->destination, "destination")) {
 		snprintf(err, errlen, "%s", m.dst.err);
+		*fatal = dest_permanent(&m.dst);
 		dest_close(&m.src);
-		*fatal = false;
 		return false;
 	}
 	m.mariadb = dest_is_mariadb(&m.src);

@@ -249,7 +249,7 @@ ofail(struct octx *x, bool fatal, const char *fmt, ...)
 static bool
 ofail_dest(struct octx *x, struct dest *d)
 {
-	return ofail(x, !dest_transient(d) && d->errnum < 2000, "%s", d->err);
+	return ofail(x, dest_permanent(d), "%s", d->err);
 }
 
 

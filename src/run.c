@@ -935,6 +935,7 @@ start_position(const struct cfg *c, struct ckpt *start, bool *fatal, char *err,
 	}
 	if (!dest_connect(&d, &c->source, "source")) {
 		snprintf(err, errlen, "%s", d.err);
+		*fatal = dest_permanent(&d);
 		return false;
 	}
 	/* nothing is written from a start the source cannot serve */
@@ -961,7 +962,7 @@ start_position(const struct cfg *c, struct ckpt *start, bool *fatal, char *err,
 		    (res = mysql_store_result(d.my)) == NULL) {
 			/* a refusal by the server (privilege, syntax) is no retry's */
 			d.errnum = mysql_errno(d.my);
-			*fatal = !dest_transient(&d) && d.errnum < 2000;
+			*fatal = dest_permanent(&d);
 			snprintf(err, errlen, "%s: %s: %s (error %u; the user needs the "
 			    "REPLICATION CLIENT privilege, on MariaDB BINLOG MONITOR)",
 			    d.where, sql, mysql_error(d.my), d.errnum);
@@ -1250,16 +1251,16 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	struct timeval one = { 1, 0 };
 	enum applier_status st;
 	char err[2048];
+	bool fatal;
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = c;
 	migrate_state_init(&r.mig);
-	if (!ckpt_read(c, &ck, err, sizeof(err))) {
+	if (!ckpt_read(c, &ck, &fatal, err, sizeof(err))) {
 		snprintf(msg, msglen, "%s", err);
-		return APPLIER_RETRY;
+		return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 	}
 	if (!ck.found) {
-		bool fatal;
 		if ((st = run_precheck(c, f, msg, msglen)) != APPLIER_RUNNING)
 			return st;
 		if (c->start == NULL || strcasecmp(c->start, "snapshot") == 0) {
@@ -1272,10 +1273,10 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 			snprintf(msg, msglen, "%s", err);
 			return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 		}
-		if (!ckpt_init(c, &start, err, sizeof(err)) ||
-		    !ckpt_read(c, &ck, err, sizeof(err))) {
+		if (!ckpt_init(c, &start, &fatal, err, sizeof(err)) ||
+		    !ckpt_read(c, &ck, &fatal, err, sizeof(err))) {
 			snprintf(msg, msglen, "%s", err);
-			return APPLIER_RETRY;
+			return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 		}
 		log_info("first run: starting at %s", start.file[0] ? start.file : start.gtid);
 	}
