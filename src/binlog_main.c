@@ -48,6 +48,7 @@ static const struct option long_opts[] = {
 	{ "no-verify-checksum", no_argument, NULL, OPT_NO_VERIFY },
 	{ "host", required_argument, NULL, 'h' },
 	{ "port", required_argument, NULL, 'P' },
+	{ "socket", required_argument, NULL, 'S' },
 	{ "user", required_argument, NULL, 'u' },
 	{ "password", optional_argument, NULL, 'p' },
 	{ "ssl-mode", required_argument, NULL, OPT_SSL_MODE },
@@ -88,6 +89,7 @@ usage(FILE *f)
 	    "live server:\n"
 	    "  -h, --host=HOST       read from this server instead of files\n"
 	    "  -P, --port=PORT       its port (3306)\n"
+	    "  -S, --socket=PATH     read from the server on this Unix socket instead\n"
 	    "  -u, --user=USER       user with REPLICATION SLAVE (and CLIENT) privileges\n"
 	    "  -p, --password[=PW]   password; without a value, asked on the terminal;\n"
 	    "                        MYSQL_PWD in the environment is used otherwise\n"
@@ -297,7 +299,7 @@ main(int argc, char **argv)
 	lo.r.conn.ssl_mode = CONN_SSL_PREFERRED;
 	lo.r.server_id = 0x40000000u | ((uint32_t)getpid() & 0xffffffu);
 	log_set_ident("myshift-binlog");
-	while ((c = getopt_long(argc, argv, "d:t:jsVh:P:u:p::r:v", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:t:jsVh:P:S:u:p::r:v", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_START:
 			if (parse_pos(optarg, &start) != 0) {
@@ -338,6 +340,16 @@ main(int argc, char **argv)
 				return 2;
 			}
 			lo.r.conn.port = (uint16_t)v;
+			break;
+		case 'S':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "myshift-binlog: --socket wants an absolute path, "
+				    "not '%s'\n", optarg);
+				return 2;
+			}
+			lo.r.conn.socket = optarg;
+			if (lo.r.conn.host == NULL)
+				lo.r.conn.host = "localhost";
 			break;
 		case 'u':
 			lo.r.conn.user = optarg;

@@ -42,6 +42,7 @@ struct cfg_key {
 #define LINK_KEYS(S, M)                                                        \
 	{ S, "host", CFG_STR, NULL, 0, 0, NULL, false, false, M(host) },       \
 	{ S, "port", CFG_INT, "3306", 1, 65535, NULL, false, false, M(port) }, \
+	{ S, "socket", CFG_STR, NULL, 0, 0, NULL, false, false, M(socket) },   \
 	{ S, "user", CFG_STR, NULL, 0, 0, NULL, false, false, M(user) },       \
 	{ S, "password", CFG_STR, NULL, 0, 0, NULL, true, false, M(password) }, \
 	{ S, "password_file", CFG_STR, NULL, 0, 0, NULL, false, false,         \
@@ -351,8 +352,29 @@ check(struct loader *l, struct cfg *c, struct stat *st)
 
 	for (int i = 0; i < 2; i++) {
 		struct cfg_link *k = links[i];
-		if (k->host == NULL || *k->host == '\0')
-			add_error(l, 0, "[%s] host is required", names[i]);
+		if (k->socket != NULL && k->socket[0] == '\0') {
+			free(k->socket);
+			k->socket = NULL;
+		}
+		if (k->socket != NULL) {
+			/* a server on this machine: host only names it (cutover's hooks) */
+			struct stat ss;
+			if (k->socket[0] != '/')
+				add_error(l, key_line(l, names[i], "socket"), "[%s] socket = %s: "
+				    "an absolute path is expected", names[i], k->socket);
+			else if (stat(k->socket, &ss) == 0 && !S_ISSOCK(ss.st_mode))
+				add_error(l, key_line(l, names[i], "socket"), "[%s] socket = %s: "
+				    "not a socket", names[i], k->socket);
+			if (k->host == NULL || *k->host == '\0') {
+				free(k->host);
+				k->host = strdup("localhost");
+			}
+			if (k->ssl_mode && !strcasecmp(k->ssl_mode, "verify_identity"))
+				add_error(l, key_line(l, names[i], "ssl_mode"), "[%s] ssl_mode = "
+				    "verify_identity and socket: a Unix socket has no host name to "
+				    "verify (use verify_ca, or host and port)", names[i]);
+		} else if (k->host == NULL || *k->host == '\0')
+			add_error(l, 0, "[%s] host is required (or socket)", names[i]);
 		if (k->user == NULL || *k->user == '\0')
 			add_error(l, 0, "[%s] user is required", names[i]);
 		if (k->password != NULL && k->password_file != NULL)

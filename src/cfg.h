@@ -10,6 +10,7 @@
 struct cfg_link {
 	char *host;
 	int port;
+	char *socket;          /* Unix socket path: used instead of host and port */
 	char *user;
 	char *password;        /* from password, password_file or the environment */
 	char *password_file;

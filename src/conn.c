@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -271,6 +273,14 @@ tls_start(struct conn *c)
 
 static char *read_small_file(const char *path, size_t *len);
 
+/* Whether a password may travel as it is: over TLS, or over a Unix socket
+ * (which never leaves this machine; the servers think the same). */
+static bool
+secure(const struct conn *c)
+{
+	return c->tls || c->o.socket != NULL;
+}
+
 /* The auth response for plugin with scramble; -1 fail()ed, 0 ok. */
 static int
 auth_response(struct conn *c, const char *plugin, struct sbuf *out)
@@ -295,7 +305,7 @@ auth_response(struct conn *c, const char *plugin, struct sbuf *out)
 		return 0;
 	}
 	if (strcmp(plugin, "sha256_password") == 0) {
-		if (c->tls) {
+		if (secure(c)) {
 			sbuf_add(out, pw, strlen(pw) + 1);
 			return 0;
 		}
@@ -339,7 +349,7 @@ auth_response(struct conn *c, const char *plugin, struct sbuf *out)
 		return 0;
 	}
 	if (strcmp(plugin, "mysql_clear_password") == 0) {
-		if (!c->tls) {
+		if (!secure(c)) {
 			fail(c, CONN_E_AUTH, "the server asks for mysql_clear_password, "
 			    "which would send the password unencrypted: use TLS (ssl_mode)");
 			return -1;
@@ -399,7 +409,7 @@ full_auth(struct conn *c)
 {
 	const char *pw = c->o.password ? c->o.password : "";
 
-	if (c->tls) {
+	if (secure(c)) {
 		send_payload(c, (const uint8_t *)pw, strlen(pw) + 1);
 		return;
 	}
@@ -438,7 +448,7 @@ on_auth_packet(struct conn *c, const uint8_t *p, size_t n)
 	case PKT_OK:
 		conn_set_state(c, CONN_READY);
 		log_info("%s: connected (server %s, %s, %s)", c->where, c->hs.server_version,
-		    c->plugin, c->tls ? "TLS" : "no TLS");
+		    c->plugin, c->tls ? "TLS" : c->o.socket != NULL ? "Unix socket" : "no TLS");
 		c->ready(c, c->arg);
 		return;
 	case PKT_ERR:
@@ -552,8 +562,9 @@ on_greeting(struct conn *c, const uint8_t *p, size_t n)
 	c->scramble_len = c->hs.scramble_len;
 	memcpy(c->scramble, c->hs.scramble, c->scramble_len);
 	server_tls = (c->hs.capabilities & CAP_SSL) != 0;
+	/* a Unix socket never leaves this machine: preferred means no TLS there */
 	if (c->o.ssl_mode == CONN_SSL_DISABLED ||
-	    (c->o.ssl_mode == CONN_SSL_PREFERRED && !server_tls)) {
+	    (c->o.ssl_mode == CONN_SSL_PREFERRED && (!server_tls || c->o.socket != NULL))) {
 		send_login(c);
 		return;
 	}
@@ -958,8 +969,12 @@ conn_new(struct event_base *base, const struct conn_opts *o, conn_ready_fn ready
 	c->ready = ready;
 	c->error = error;
 	c->arg = arg;
-	snprintf(c->where, sizeof(c->where), "%s %s:%u", o->name ? o->name : "server",
-	    o->host, o->port);
+	if (o->socket != NULL)
+		snprintf(c->where, sizeof(c->where), "%s %s", o->name ? o->name : "server",
+		    o->socket);
+	else
+		snprintf(c->where, sizeof(c->where), "%s %s:%u", o->name ? o->name : "server",
+		    o->host, o->port);
 	return c;
 }
 
@@ -972,7 +987,8 @@ conn_start(struct conn *c)
 		fail(c, CONN_E_TLS, "ssl_mode verify_ca needs ssl_ca (the CA certificate file)");
 		return -1;
 	}
-	c->dns = evdns_base_new(c->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+	if (c->o.socket == NULL)
+		c->dns = evdns_base_new(c->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
 	c->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE |
 	    BEV_OPT_DEFER_CALLBACKS);
 	c->timer = event_new(c->base, -1, EV_PERSIST, on_timer, c);
@@ -986,6 +1002,24 @@ conn_start(struct conn *c)
 	c->started = c->last_io = time(NULL);
 	conn_set_state(c, CONN_CONNECTING);
 	event_add(c->timer, &one);
+	if (c->o.socket != NULL) {
+		struct sockaddr_un sun;
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlen(c->o.socket) >= sizeof(sun.sun_path)) {
+			fail(c, CONN_E_NETWORK, "socket path longer than %zu bytes",
+			    sizeof(sun.sun_path) - 1);
+			return -1;
+		}
+		memcpy(sun.sun_path, c->o.socket, strlen(c->o.socket));
+		if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&sun,
+		    (int)sizeof(sun)) != 0) {
+			fail(c, CONN_E_NETWORK, "cannot connect: %s",
+			    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+			return -1;
+		}
+		return 0;
+	}
 	if (bufferevent_socket_connect_hostname(c->bev, c->dns, AF_UNSPEC, c->o.host,
 	    c->o.port) != 0) {
 		fail(c, CONN_E_NETWORK, "cannot connect");

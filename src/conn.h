@@ -27,6 +27,7 @@ struct conn_opts {
 	const char *name;       /* "source": names the link in every error */
 	const char *host;
 	uint16_t port;
+	const char *socket;     /* Unix socket path: instead of host and port */
 	const char *user;
 	const char *password;   /* never logged nor put in errors */
 	enum conn_ssl_mode ssl_mode;

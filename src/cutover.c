@@ -115,6 +115,7 @@ link_out(FILE *f, const char *section, const struct cfg_link *l)
 	fprintf(f, "[%s]\n", section);
 	kv(f, "host", l->host);
 	fprintf(f, "port = %d\n", l->port);
+	kv(f, "socket", l->socket);
 	kv(f, "user", l->user);
 	if (l->password_file && l->password_file[0])
 		kv(f, "password_file", l->password_file);
@@ -194,6 +195,8 @@ run_hook(const struct cfg *c, const struct snap_pos *fin, const struct snap_pos 
 		setenv("MYSHIFT_DESTINATION_HOST", c->destination.host, 1);
 		snprintf(b, sizeof(b), "%d", c->destination.port);
 		setenv("MYSHIFT_DESTINATION_PORT", b, 1);
+		setenv("MYSHIFT_DESTINATION_SOCKET", c->destination.socket ?
+		    c->destination.socket : "", 1);
 		setenv("MYSHIFT_DESTINATION_FILE", dpos->file, 1);
 		snprintf(b, sizeof(b), "%" PRIu64, dpos->pos);
 		setenv("MYSHIFT_DESTINATION_POS", b, 1);
@@ -513,9 +516,14 @@ cutover_run(const struct cfg *c, const struct filter *f, bool dry_run, FILE *out
 		    "destination)\n", reverse, dpos.file, dpos.pos);
 	else
 		fprintf(out, "no way back: the destination has no binary log (log_bin)\n");
-	fprintf(out, "the source stays %s: point the application at %s:%d\n",
-	    dest_is_mariadb(&src) ? "read_only" : "super_read_only", c->destination.host,
-	    c->destination.port);
+	if (c->destination.socket != NULL)
+		fprintf(out, "the source stays %s: point the application at %s\n",
+		    dest_is_mariadb(&src) ? "read_only" : "super_read_only",
+		    c->destination.socket);
+	else
+		fprintf(out, "the source stays %s: point the application at %s:%d\n",
+		    dest_is_mariadb(&src) ? "read_only" : "super_read_only",
+		    c->destination.host, c->destination.port);
 out:
 	if (fenced && !ok) {
 		if (set_read_only(&src, false))

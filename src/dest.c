@@ -26,6 +26,11 @@ set_tls(struct dest *d, const struct cfg_link *l)
 {
 	const char *mode = l->ssl_mode ? l->ssl_mode : "preferred";
 
+	/* a Unix socket never leaves this machine: preferred does not start TLS
+	 * on it (as the replica link does); required and verify_ca do */
+	if (l->socket != NULL && strcasecmp(mode, "preferred") == 0)
+		mode = "disabled";
+
 #if defined(LIBMARIADB)
 	my_bool yes = 1, no = 0;
 
@@ -73,7 +78,10 @@ dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 
 	dest_close(d);
 	d->link = l;
-	snprintf(d->where, sizeof(d->where), "%s %s:%d", name, l->host, l->port);
+	if (l->socket != NULL)
+		snprintf(d->where, sizeof(d->where), "%s %s", name, l->socket);
+	else
+		snprintf(d->where, sizeof(d->where), "%s %s:%d", name, l->host, l->port);
 	d->my = mysql_init(NULL);
 	if (d->my == NULL) {
 		snprintf(d->err, sizeof(d->err), "%s: out of memory", d->where);
@@ -84,6 +92,10 @@ dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 	mysql_options(d->my, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
 	mysql_options(d->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	set_tls(d, l);
+	if (l->socket != NULL) {
+		unsigned proto = MYSQL_PROTOCOL_SOCKET;
+		mysql_options(d->my, MYSQL_OPT_PROTOCOL, &proto);
+	}
 	if (l->server_public_key)
 		mysql_options(d->my, MYSQL_SERVER_PUBLIC_KEY, l->server_public_key);
 #if !defined(LIBMARIADB)
@@ -98,8 +110,9 @@ dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 		unsigned yes = 1;
 		mysql_options(d->my, MYSQL_OPT_LOCAL_INFILE, &yes);
 	}
-	if (mysql_real_connect(d->my, l->host, l->user, l->password ? l->password : "",
-	    NULL, (unsigned)l->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
+	if (mysql_real_connect(d->my, l->socket != NULL ? "localhost" : l->host, l->user,
+	    l->password ? l->password : "", NULL, (unsigned)l->port, l->socket,
+	    CLIENT_FOUND_ROWS) == NULL) {
 		set_err(d, "cannot connect");
 		if (d->errnum == 1045 || d->errnum == 1698 || d->errnum == 1130) {
 			size_t n = strlen(d->err);

@@ -128,9 +128,14 @@ fail_link(struct replica *r, bool final, const char *msg)
 		return;
 	if (strncmp(msg, "replica: ", 9) == 0) {
 		/* name the link, as the connection's own errors do */
-		snprintf(linked, sizeof(linked), "%s %s:%u: %s",
-		    r->o.conn.name ? r->o.conn.name : "server", r->o.conn.host,
-		    (unsigned)r->o.conn.port, msg + 9);
+		if (r->o.conn.socket != NULL)
+			snprintf(linked, sizeof(linked), "%s %s: %s",
+			    r->o.conn.name ? r->o.conn.name : "server", r->o.conn.socket,
+			    msg + 9);
+		else
+			snprintf(linked, sizeof(linked), "%s %s:%u: %s",
+			    r->o.conn.name ? r->o.conn.name : "server", r->o.conn.host,
+			    (unsigned)r->o.conn.port, msg + 9);
 		msg = linked;
 	}
 	if (r->conn != NULL && conn_state(r->conn) != CONN_CLOSED)

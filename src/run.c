@@ -1042,6 +1042,7 @@ link_opts(struct conn_opts *o, const struct cfg_link *l, const char *name)
 	o->name = name;
 	o->host = l->host;
 	o->port = (uint16_t)l->port;
+	o->socket = l->socket;
 	o->user = l->user;
 	o->password = l->password;
 	o->ssl_mode = l->ssl_mode ? (enum conn_ssl_mode)conn_ssl_mode_parse(l->ssl_mode) :

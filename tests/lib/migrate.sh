@@ -79,6 +79,34 @@ mig_dest() {
 	    SET sql_log_bin = 1" || fail "cannot create the apply account on $name"
 }
 
+# mig_socket_accounts SRC DST: the accounts of mig_source and mig_dest as
+# 'user'@'localhost' too, which is how a server sees a login over its Unix
+# socket (same passwords and privileges).
+mig_socket_accounts() {
+	local monitor='BINLOG MONITOR'
+	srv_is_mysql "$1" && monitor='REPLICATION CLIENT, RELOAD, BACKUP_ADMIN'
+	srv_sql "$1" "SET sql_log_bin = 0;
+	    CREATE USER '$MIG_REPL_USER'@'localhost' IDENTIFIED BY '$MIG_REPL_PW';
+	    GRANT REPLICATION SLAVE, $monitor, SELECT, SHOW VIEW, TRIGGER, EVENT ON *.*
+	        TO '$MIG_REPL_USER'@'localhost';
+	    SET sql_log_bin = 1" || fail "cannot create the socket replication account on $1"
+	srv_sql "$2" "SET sql_log_bin = 0;
+	    CREATE USER '$MIG_DST_USER'@'localhost' IDENTIFIED BY '$MIG_DST_PW';
+	    GRANT ALL PRIVILEGES ON *.* TO '$MIG_DST_USER'@'localhost' WITH GRANT OPTION;
+	    SET sql_log_bin = 1" || fail "cannot create the socket apply account on $2"
+}
+
+# mig_use_sockets FILE SRC DST: make a mig_config file reach both servers
+# by their Unix sockets ([source] and [destination] socket, host removed).
+mig_use_sockets() {
+	awk -v s="$(_srv_get "$2" SOCK)" -v d="$(_srv_get "$3" SOCK)" '
+	    /^\[source\]/ { sec = s } /^\[destination\]/ { sec = d }
+	    /^\[/ && !/^\[(source|destination)\]/ { sec = "" }
+	    sec != "" && /^host = / { print "socket = " sec; next }
+	    { print }' "$1" >"$1.sock" && mv "$1.sock" "$1" && chmod 600 "$1" ||
+	    fail "cannot write sockets into $1"
+}
+
 # mig_status_sql NAME: the statement that shows NAME's binlog position
 # (MySQL 8.4 removed SHOW MASTER STATUS).
 mig_status_sql() {
