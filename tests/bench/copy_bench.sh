@@ -20,12 +20,14 @@
 #
 #   floor     CREATE TABLE as on the source (with k_1), then LOAD DATA
 #             INFILE of the files, two tables at a time (two clients)
-#   myshift   myshift run, start = snapshot, [copy] workers = 4; timed from
+#   myshift   myshift run, start = snapshot, [copy] workers = 4, through
+#             both servers' Unix sockets as the other methods; timed from
 #             its launch until the log says "phase: catch-up" (schema, copy,
 #             secondary indexes and objects done; the stream starts), then
 #             stopped with SIGTERM
-#   mydumper  mydumper -t 2 into a directory, then myloader -t 2 (the sum)
-#   dump      mariadb-dump --single-transaction | mariadb
+#   mydumper  mydumper -t 2 into a directory, then myloader -t 2 (the sum),
+#             each through its server's Unix socket
+#   dump      mariadb-dump --single-transaction | mariadb (sockets)
 #
 # After each, every table's row count and CHECKSUM TABLE must equal the
 # source's, so that a method that copies nothing cannot look fast. Prints
@@ -57,6 +59,7 @@ srv_is_mysql src && skip "copy_bench runs on MariaDB (mariadb-dump, mydumper's b
 SETTINGS=(innodb_flush_log_at_trx_commit=2 innodb_buffer_pool_size=512M)
 mig_source src "${SETTINGS[@]}"
 mig_dest dst "${SETTINGS[@]}"
+mig_socket_accounts src dst
 print_load
 
 echo "prepare: $TABLES tables x $ROWS rows (sysbench)"
@@ -125,6 +128,7 @@ empty_dst
 mig_config "$work/myshift.ini" src dst snapshot "[copy]
 workers = ${COPY_BENCH_WORKERS:-4}
 binlog = false"
+mig_use_sockets "$work/myshift.ini" src dst
 t0=$(now)
 : >"$work/myshift.log"
 "$MYSHIFT" run -c "$work/myshift.ini" >>"$work/myshift.log" 2>&1 &
