@@ -190,16 +190,18 @@ check_query(struct applier *a, const struct binlog_event *ev, struct sql_info *i
 		    (int)(q->query.len > 120 ? 120 : q->query.len), q->query.p);
 		return false;
 	case SQL_XA:
-		/* the statement names the xid: XA START X'..',X'..',format */
+		if (a->xa_replay)
+			return true; /* src/applier_xa.c applies the group's rows */
+		/* a group too big to hold (or inside a compressed payload) */
 		set_fatal(a, "XA transaction at %s:%" PRIu64 ", statement %.*s: myshift "
-		    "does not replay XA transactions (XA START ... XA PREPARE is one "
-		    "binlog transaction, its XA COMMIT or XA ROLLBACK a later one); "
-		    "nothing from this transaction on was applied, and a restart stops "
-		    "here again. Finish the XA transaction on the source (XA RECOVER "
-		    "lists it), then copy the tables it changed to the destination "
-		    "again (a new snapshot); run no XA transactions on the source while "
-		    "myshift replicates", a->file, ev->offset,
-		    (int)(q->query.len > 160 ? 160 : q->query.len), q->query.p);
+		    "holds a prepared XA transaction until its XA COMMIT, and this one is "
+		    "larger than it holds (%zu MB) or inside a compressed transaction "
+		    "payload; nothing from this transaction on was applied, and a restart "
+		    "stops here again. Finish the XA transaction on the source (XA RECOVER "
+		    "lists it), then copy the tables it changed to the destination again "
+		    "(a new snapshot)", a->file, ev->offset,
+		    (int)(q->query.len > 160 ? 160 : q->query.len), q->query.p,
+		    xa_hold_max() >> 20);
 		return false;
 	case SQL_OTHER:
 		set_fatal(a, "statement at %s:%" PRIu64 " is not understood, so it is not "
@@ -249,6 +251,7 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 		case SQL_BEGIN:
 		case SQL_COMMIT:
 		case SQL_ROLLBACK:
+		case SQL_XA: /* replayed by src/applier_xa.c: no statement of its own */
 			return true;
 		case SQL_SAVEPOINT:
 			if (!dest_begin(a))
@@ -365,6 +368,7 @@ trx_precheck(struct applier *a)
 	struct proto_err err = { 0 };
 	struct sql_info in;
 
+	a->xa_group = a->streaming ? XA_G_NONE : xa_classify(a);
 	for (struct qitem *it = a->trx_head; it != NULL; it = it->next) {
 		uint8_t t = it->len > 4 ? it->data[4] : 0;
 		if (t != BINLOG_QUERY_EVENT && t != BINLOG_MARIA_QUERY_COMPRESSED_EVENT)
@@ -384,12 +388,18 @@ trx_precheck(struct applier *a)
 			}
 			a->group_in_order = true;
 		}
+		if (in.kind == SQL_XA && a->xa_group != XA_G_NONE &&
+		    a->xa_group != XA_G_UNKNOWN)
+			continue;
 		if (in.kind == SQL_DML || in.kind == SQL_XA || in.kind == SQL_OTHER) {
 			if (!flush_batch(a)) {
 				set_dest_error(a, NULL);
 				return false;
 			}
-			(void)check_query(a, &ev, &in);
+			if (in.kind == SQL_XA && a->xa_group == XA_G_UNKNOWN)
+				(void)xa_apply(a, XA_G_UNKNOWN);
+			else
+				(void)check_query(a, &ev, &in);
 			return false;
 		}
 	}
@@ -400,6 +410,8 @@ trx_precheck(struct applier *a)
 bool
 trx_apply(struct applier *a)
 {
+	if (a->xa_group != XA_G_NONE)
+		return xa_apply(a, a->xa_group);
 	for (struct qitem *it = a->trx_head; it != NULL; it = it->next)
 		if (!apply_raw(a, it))
 			return false;
@@ -602,7 +614,18 @@ on_event(struct applier *a, struct qitem *it)
 		a->trx_head = it;
 	a->trx_tail = it;
 	a->trx_bytes += it->len;
-	if (a->trx_bytes > (size_t)a->cfg->batch_bytes) {
+	if (a->trx_bytes > (size_t)a->cfg->batch_bytes && a->trx_bytes <= xa_hold_max() &&
+	    xa_started(a)) {
+		/* a prepared XA transaction is held whole (src/applier_xa.c) */
+	} else if (a->trx_bytes > (size_t)a->cfg->batch_bytes && xa_started(a)) {
+		set_fatal(a, "XA transaction at %s:%" PRIu64 ": more than the %zu MB myshift "
+		    "holds of a prepared XA transaction until its XA COMMIT; nothing from "
+		    "this transaction on was applied, and a restart stops here again. Finish "
+		    "the XA transaction on the source (XA RECOVER lists it), then copy the "
+		    "tables it changed to the destination again (a new snapshot)", a->file,
+		    a->trx_head->pos, xa_hold_max() >> 20);
+		return false;
+	} else if (a->trx_bytes > (size_t)a->cfg->batch_bytes) {
 		/* too big to hold: commit the batch, then apply as it arrives */
 		if (!flush_batch(a)) {
 			set_dest_error(a, NULL);

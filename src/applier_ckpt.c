@@ -26,8 +26,19 @@ state_schema_create(struct dest *d, const char *schema)
 		"updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) "
 		"ON UPDATE CURRENT_TIMESTAMP(6)) ENGINE=InnoDB", schema))
 		return false;
-	return dest_add_column(d, schema, "checkpoint", "source_server", "source_server "
-	    "VARCHAR(255) NOT NULL DEFAULT '' AFTER ddl_fingerprint");
+	if (!dest_add_column(d, schema, "checkpoint", "source_server", "source_server "
+	    "VARCHAR(255) NOT NULL DEFAULT '' AFTER ddl_fingerprint"))
+		return false;
+	/* prepared XA transactions of the source, held until their outcome
+	 * (src/applier_xa.c): the group's events, 1 MB a row */
+	return dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`xa_pending` ("
+	    "xid VARCHAR(300) CHARACTER SET ascii NOT NULL, "
+	    "seq INT UNSIGNED NOT NULL, "
+	    "source_file VARCHAR(512) NOT NULL, "
+	    "source_pos BIGINT UNSIGNED NOT NULL, "
+	    "events MEDIUMBLOB NOT NULL, "
+	    "held_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+	    "PRIMARY KEY (xid, seq)) ENGINE=InnoDB", schema);
 }
 
 bool

@@ -101,6 +101,33 @@ list_writers(struct dest *src, FILE *out)
 	mysql_free_result(res);
 }
 
+/*
+ * Whether the destination holds XA transactions the source prepared and has
+ * not finished (src/applier_xa.c): cut over now, and their outcome would be
+ * decided on a source nobody replicates from.  Says so on stderr; a query
+ * error counts as unfinished (nothing is changed on a doubt).
+ */
+static bool
+xa_unfinished(struct dest *dst, const struct cfg *c)
+{
+	char sql[300], *v = NULL;
+	bool some;
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(DISTINCT xid) FROM `%s`.`xa_pending`",
+	    c->state_schema);
+	if (!dest_value(dst, sql, &v)) {
+		fprintf(stderr, "myshift: cutover: %s\n", dst->err);
+		return true;
+	}
+	some = v != NULL && strcmp(v, "0") != 0;
+	if (some)
+		fprintf(stderr, "myshift: cutover: %s XA transaction(s) prepared on the source "
+		    "are not finished (XA RECOVER on the source lists them): commit or roll "
+		    "them back there, then cut over; nothing was changed by this step\n", v);
+	free(v);
+	return some;
+}
+
 /* Write a value of the reverse configuration only when it is set. */
 static void
 kv(FILE *f, const char *k, const char *v)
@@ -390,6 +417,8 @@ cutover_run(const struct cfg *c, const struct filter *f, bool dry_run, FILE *out
 		fprintf(stderr, "myshift: cutover: quick verify: %s\n", err);
 		goto out;
 	}
+	if (xa_unfinished(&dst, c))
+		goto out;
 	fprintf(out, "lag %lld ms: fencing the source\n", st.lag_ms);
 	/* 2. the fence */
 	if (!dest_execf(&src, "SET SESSION lock_wait_timeout = %d", c->cutover_fence_timeout)) {
@@ -434,6 +463,9 @@ cutover_run(const struct cfg *c, const struct filter *f, bool dry_run, FILE *out
 		}
 		usleep(5000);
 	}
+	/* one prepared between the first look and the fence */
+	if (xa_unfinished(&dst, c))
+		goto out;
 	if (qv != NULL && !quick_verify(c, qv, out))
 		goto out;
 	/* nothing may have been written since: a session the fence does not stop */

@@ -260,7 +260,9 @@ group_track(struct replica *r, const struct binlog_event *ev, bool *ends)
 	switch (ev->h.type) {
 	case BINLOG_MARIA_GTID_EVENT:
 		r->in_group = true;
-		r->group_has_begin = false;
+		/* an XA transaction's GTID stands for its XA START: the group runs
+		 * to the XA_PREPARE event, past XA END */
+		r->group_has_begin = (ev->mgtid.flags & BINLOG_MARIA_FL_PREPARED_XA) != 0;
 		r->group_standalone = (ev->mgtid.flags & BINLOG_MARIA_FL_STANDALONE) != 0;
 		r->have_gtid = true;
 		r->mg.domain_id = ev->mgtid.domain_id;

@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
-# run_xa.sh: `myshift run` stops, precisely and without applying anything
-# of it, at an XA transaction of the source, which it does not replay.
+# run_xa.sh: `myshift run` replays the source's XA transactions exactly once.
 #
 # The source logs XA START ... XA END + XA PREPARE as one binlog group and
-# XA COMMIT 'xid' / XA ROLLBACK 'xid' as a later one (MySQL: an
-# XA_PREPARE_LOG_EVENT ends the first; XA COMMIT ... ONE PHASE is one
-# group).  Each case starts myshift afresh (a new state schema, start =
-# current) after an ordinary transaction, then runs the XA case and an
-# ordinary transaction after it:
+# XA COMMIT / XA ROLLBACK as a later one; XA COMMIT ... ONE PHASE is one
+# group (MariaDB logs it as an ordinary transaction).  myshift holds a
+# prepared transaction's events in its state schema (xa_pending) and
+# applies them at XA COMMIT.  One myshift run (start = current), then:
 #
-#   rollback   XA START 'xr' ... XA PREPARE 'xr'; XA ROLLBACK 'xr'
-#   commit     XA START 'xc' ... XA PREPARE 'xc'; XA COMMIT 'xc'
-#   onephase   XA START 'x1' ... XA END 'x1'; XA COMMIT 'x1' ONE PHASE
-#   late       XA PREPARE 'xl' before myshift starts, XA COMMIT 'xl' after
-#
-# (MariaDB logs onephase as an ordinary transaction: it must be replayed)
-# and each time myshift must exit 1 with one ERROR naming the binlog
-# position, the XA statement with the xid, saying that XA transactions are
-# not replayed and what to do; the ordinary transaction before the XA one
-# is applied, nothing of the XA transaction or after it.
+#   commit     XA START 'xc', insert + update, XA PREPARE; an ordinary
+#              transaction; while prepared, the destination has none of
+#              its rows and xa_pending holds it; XA COMMIT: applied, the
+#              held rows gone
+#   rollback   XA PREPARE 'xr', XA ROLLBACK: nothing applied
+#   onephase   XA START 'x1' ... XA COMMIT 'x1' ONE PHASE: applied
+#   binary     xid X'00ff27',X'5c',7 (gtrid, bqual, format) and a quoted
+#              xid with a quote and a backslash: applied
+#   interleaved  xa1 and xa2 prepared, xa2 committed before xa1
+#   crash      XA PREPARE 'xk' held (myshift cutover refuses then, naming
+#              it, the source left writable), kill -9, XA COMMIT 'xk' while
+#              myshift is down, restart: applied once
+# after which every table is identical, xa_pending is empty and the
+# destination has no XA transaction of its own (XA RECOVER).  Then a new
+# run (its own state schema) starts after XA PREPARE 'xl' and 'xm' on the
+# source: XA ROLLBACK 'xm' passes (nothing to undo, logged), an ordinary
+# row after it is applied, and XA COMMIT 'xl' stops myshift (exit 1) with
+# one ERROR naming the position and the xid, saying its XA PREPARE was
+# never received and what to do; nothing of 'xl' or after it is applied.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -39,82 +46,137 @@ mig_dest dst
 srv_scratch
 T=$SRV_ROOT
 for s in src dst; do
-	srv_sql "$s" "CREATE DATABASE x; CREATE TABLE x.t (id INT PRIMARY KEY, v VARCHAR(20))" ||
+	srv_sql "$s" "CREATE DATABASE x; CREATE TABLE x.t (id INT PRIMARY KEY, v VARCHAR(20));
+	    CREATE TABLE x.k (id INT PRIMARY KEY AUTO_INCREMENT, note VARCHAR(20))" ||
 	    fail "cannot create x.t on $s"
+	srv_sql "$s" "INSERT INTO x.t VALUES (1, 'one'), (2, 'two'), (3, 'three')" ||
+	    fail "cannot fill x.t on $s"
 done
 
-# xa_case NAME PRE XA: a fresh myshift (state schema st_NAME) after PRE
-# (SQL run on src before it starts); an ordinary row 'before-NAME', the
-# statements XA, a row 'after-NAME'; myshift must stop at XA.  The xid
-# of the case is x + the first letter of NAME ('xr', 'xc', ...).
-# dst_has WHERE COUNT: does x.t on dst hold COUNT rows WHERE ...?  (A
-# function, so that wait_until reads the table each time.)
+# dst_has WHERE COUNT: does x.t on dst hold COUNT rows WHERE ...?
 dst_has() {
 	[ "$(srv_sql dst "SELECT COUNT(*) FROM x.t WHERE $1")" = "$2" ]
 }
-
-n=0
-xa_case() {
-	local name=$1 pre=$2 xa=$3 xid line rc
-	xid=x${name:0:1}
-	[ "$name" = onephase ] && xid=x1
-	n=$((n + 10))
-	[ -z "$pre" ] || srv_sql src "$pre" || fail "$name: the statements before myshift failed"
-	MIG_STATE_SCHEMA=st_$name
-	mig_config "$T/$name.ini" src dst current "[apply]
-state_schema = st_$name"
-	mig_start "$T/$name.ini" "$T/$name.log"
-	mig_wait_started dst || fail "$name: myshift did not start"
-	srv_sql src "INSERT INTO x.t VALUES ($n, 'before-$name')" || fail "$name: insert failed"
-	wait_until -t 30 dst_has "id = $n" 1 ||
-	    check_fail "$name: the transaction before the XA one was not applied"
-	srv_sql src "$xa" || fail "$name: the XA statements failed on src"
-	srv_sql src "INSERT INTO x.t VALUES ($((n + 2)), 'after-$name')" ||
-	    fail "$name: insert failed"
-	if [ "$name" = onephase ] && ! srv_is_mysql src; then
-		# MariaDB logs XA ... ONE PHASE as an ordinary transaction: replayed
-		wait_until -t 30 dst_has "id > $n" 2 ||
-		    check_fail "$name: MariaDB's one-phase XA transaction was not replayed"
-		mig_compare_db src dst x || check_fail "$name: x differs"
-		mig_stop
-		echo "$name: replayed as an ordinary transaction (MariaDB logs it so)"
-		return
-	fi
-	if ! mig_wait_exit 60; then
-		check_fail "$name: myshift did not stop at the XA transaction"
-		mig_stop
-		return
-	fi
-	rc=$MIG_RC
-	[ "$rc" = 1 ] || check_fail "$name: exit status $rc, expected 1"
-	line=$(grep ' ERROR ' "$T/$name.log" | tail -n 1)
-	echo "$name: $(echo "$line" | cut -c1-400)"
-	echo "$line" | grep -qE 'XA transaction at [^ ]+-bin\.[0-9]+:[0-9]+' ||
-	    check_fail "$name: the error does not name the binlog position: $line"
-	# the xid as the source logs it: 'xr' or X'7872'
-	echo "$line" | grep -qiE "'$xid'|X'$(printf %s "$xid" | od -An -tx1 | tr -d ' \n')'" ||
-	    check_fail "$name: the error does not name the xid $xid: $line"
-	echo "$line" | grep -q 'does not replay XA transactions' ||
-	    check_fail "$name: the error does not say XA is not replayed: $line"
-	echo "$line" | grep -q 'new snapshot' ||
-	    check_fail "$name: the error does not say what to do: $line"
-	[ "$(srv_sql dst "SELECT COUNT(*) FROM x.t WHERE id > $n")" = 0 ] ||
-	    check_fail "$name: rows of the XA transaction or after it were applied:" \
-	    "$(srv_sql dst "SELECT * FROM x.t WHERE id > $n" | tr '\n' ' ')"
-	# the destination gets what the source has, so the next case starts equal
-	srv_sql dst "DELETE FROM x.t; $(srv_sql src "SELECT CONCAT('INSERT INTO x.t VALUES (',
-	    id, ', ', QUOTE(v), ');') FROM x.t")" || fail "cannot copy x.t to dst"
+held() {
+	srv_sql dst "SELECT COUNT(DISTINCT xid) FROM \`$MIG_STATE_SCHEMA\`.xa_pending"
+}
+caught_up() {
+	mig_wait_caught_up src dst 60 || { grep -E "ERROR|WARN" "$MIG_LOG" | tail -5; fail "$1: myshift did not catch up"; }
 }
 
-xa_case rollback "" "XA START 'xr'; INSERT INTO x.t VALUES ($((n + 11)), 'xa-rollback');
-    XA END 'xr'; XA PREPARE 'xr'; XA ROLLBACK 'xr'"
-xa_case commit "" "XA START 'xc'; INSERT INTO x.t VALUES ($((n + 11)), 'xa-commit');
-    UPDATE x.t SET v = 'xa-upd' WHERE id = $((n + 10)); XA END 'xc'; XA PREPARE 'xc';
-    XA COMMIT 'xc'"
-xa_case onephase "" "XA START 'x1'; INSERT INTO x.t VALUES ($((n + 11)), 'xa-1p');
-    XA END 'x1'; XA COMMIT 'x1' ONE PHASE"
-xa_case late "XA START 'xl'; INSERT INTO x.t VALUES (1000, 'xa-late');
-    XA END 'xl'; XA PREPARE 'xl'" "XA COMMIT 'xl'"
+SP=$(_srv_pick_port)
+mig_config "$T/xa.ini" src dst current "[status]
+listen = 127.0.0.1:$SP"
+mig_start "$T/xa.ini" "$T/xa.log"
+mig_wait_started dst || fail "myshift did not start"
+
+echo "commit"
+srv_sql src "XA START 'xc'; INSERT INTO x.t VALUES (10, 'xa-commit');
+    UPDATE x.t SET v = 'xa-upd' WHERE id = 1; XA END 'xc'; XA PREPARE 'xc'" ||
+    fail "commit: XA PREPARE failed on src"
+srv_sql src "INSERT INTO x.t VALUES (11, 'between')" || fail "commit: insert failed"
+caught_up commit
+dst_has "id = 11" 1 || check_fail "commit: the transaction after the XA PREPARE was not applied"
+dst_has "id = 10 OR v = 'xa-upd'" 0 ||
+    check_fail "commit: rows of the prepared XA transaction are on the destination before its XA COMMIT"
+[ "$(held)" = 1 ] || check_fail "commit: xa_pending holds $(held) transactions, expected 1"
+srv_sql src "XA COMMIT 'xc'" || fail "commit: XA COMMIT failed on src"
+caught_up commit
+dst_has "id = 10 OR v = 'xa-upd'" 2 || check_fail "commit: the XA transaction was not applied"
+[ "$(held)" = 0 ] || check_fail "commit: xa_pending still holds $(held) after XA COMMIT"
+grep -q "XA COMMIT X'7863',X'',1: applied" "$T/xa.log" ||
+    check_fail "commit: the log does not say the held transaction was applied"
+
+echo "rollback"
+srv_sql src "XA START 'xr'; INSERT INTO x.t VALUES (20, 'xa-rollback'); XA END 'xr';
+    XA PREPARE 'xr'" || fail "rollback: XA PREPARE failed"
+srv_sql src "XA ROLLBACK 'xr'; INSERT INTO x.t VALUES (21, 'after-rb')" || fail "rollback: failed"
+caught_up rollback
+dst_has "id = 20" 0 || check_fail "rollback: the rolled back XA transaction was applied"
+dst_has "id = 21" 1 || check_fail "rollback: the row after it was not applied"
+
+echo "onephase"
+srv_sql src "XA START 'x1'; INSERT INTO x.t VALUES (30, 'xa-1p'); XA END 'x1';
+    XA COMMIT 'x1' ONE PHASE" || fail "onephase failed"
+caught_up onephase
+dst_has "id = 30" 1 || check_fail "onephase: not applied"
+
+echo "binary and quoted xids"
+srv_sql src "XA START X'00ff27',X'5c',7; INSERT INTO x.t VALUES (40, 'bin'); XA END X'00ff27',X'5c',7;
+    XA PREPARE X'00ff27',X'5c',7" || fail "binary: XA PREPARE failed"
+srv_sql src "XA START 'a''b\\\\c'; INSERT INTO x.t VALUES (41, 'quoted'); XA END 'a''b\\\\c';
+    XA PREPARE 'a''b\\\\c'" || fail "quoted: XA PREPARE failed"
+srv_sql src "XA COMMIT X'00ff27',X'5c',7; XA COMMIT 'a''b\\\\c'" || fail "binary: XA COMMIT failed"
+caught_up binary
+dst_has "id IN (40, 41)" 2 || check_fail "binary/quoted xids: not applied"
+
+echo "interleaved"
+srv_sql src "XA START 'xa1'; INSERT INTO x.t VALUES (50, 'xa1'); INSERT INTO x.k (note) VALUES ('xa1');
+    XA END 'xa1'; XA PREPARE 'xa1'" || fail "interleaved: xa1 failed"
+srv_sql src "XA START 'xa2'; INSERT INTO x.t VALUES (51, 'xa2'); UPDATE x.t SET v = 'by-xa2' WHERE id = 2;
+    INSERT INTO x.k (note) VALUES ('xa2'); XA END 'xa2'; XA PREPARE 'xa2'" || fail "interleaved: xa2 failed"
+srv_sql src "INSERT INTO x.t VALUES (52, 'plain'); XA COMMIT 'xa2'" || fail "interleaved: commit xa2"
+srv_sql src "UPDATE x.t SET v = 'after-xa2' WHERE id = 51; XA COMMIT 'xa1'" ||
+    fail "interleaved: commit xa1"
+caught_up interleaved
+mig_compare_db src dst x || check_fail "interleaved: x differs"
+
+echo "crash while a prepared transaction is held"
+srv_sql src "XA START 'xk'; INSERT INTO x.t VALUES (60, 'xa-kill'); DELETE FROM x.t WHERE id = 3;
+    XA END 'xk'; XA PREPARE 'xk'" || fail "crash: XA PREPARE failed"
+caught_up crash
+[ "$(held)" = 1 ] || check_fail "crash: xa_pending holds $(held), expected 1"
+# a cutover now would leave 'xk' to be decided on a source nobody follows
+out=$("$MYSHIFT" cutover -c "$T/xa.ini" 2>&1)
+rc=$?
+[ "$rc" = 1 ] || check_fail "cutover with a held XA transaction: exit $rc, expected 1: $out"
+echo "$out" | grep -q "1 XA transaction(s) prepared on the source are not finished" ||
+    check_fail "cutover does not name the unfinished XA transaction: $out"
+[ "$(srv_sql src "SELECT @@GLOBAL.read_only")" = 0 ] ||
+    check_fail "cutover refused but left the source read_only"
+echo "ok: cutover refused while 'xk' is prepared: $(echo "$out" | grep 'XA transaction' | cut -c1-120)"
+mig_kill
+srv_sql src "XA COMMIT 'xk'; INSERT INTO x.t VALUES (61, 'after-kill')" || fail "crash: XA COMMIT failed"
+mig_start "$T/xa.ini" "$T/xa.log"
+caught_up crash
+mig_compare_db src dst x || check_fail "crash: x differs after the restart"
+[ "$(held)" = 0 ] || check_fail "crash: xa_pending still holds $(held)"
+[ -z "$(srv_sql dst "XA RECOVER")" ] ||
+    check_fail "the destination has XA transactions of its own: $(srv_sql dst "XA RECOVER")"
+mig_stop 30
+[ "$MIG_RC" = 0 ] || check_fail "SIGTERM: exit $MIG_RC"
+[ "$(grep -c ' ERROR ' "$T/xa.log")" = 0 ] || check_fail "errors in the log: $(grep ' ERROR ' "$T/xa.log" | head -3)"
+echo "replayed: $(grep -c 'XA COMMIT .*: applied' "$T/xa.log") XA COMMITs applied from held transactions"
+
+echo "late: prepared before myshift's start position"
+srv_sql src "XA START 'xl'; INSERT INTO x.t VALUES (70, 'xa-late'); XA END 'xl'; XA PREPARE 'xl'" ||
+    fail "late: XA PREPARE xl failed"
+srv_sql src "XA START 'xm'; INSERT INTO x.t VALUES (71, 'xa-late-rb'); XA END 'xm'; XA PREPARE 'xm'" ||
+    fail "late: XA PREPARE xm failed"
+MIG_STATE_SCHEMA=st_late
+mig_config "$T/late.ini" src dst current "[apply]
+state_schema = st_late"
+mig_start "$T/late.ini" "$T/late.log"
+mig_wait_started dst || fail "late: myshift did not start"
+srv_sql src "XA ROLLBACK 'xm'; INSERT INTO x.t VALUES (72, 'before-late')" || fail "late: rollback xm"
+wait_until -t 30 dst_has "id = 72" 1 || check_fail "late: the row after XA ROLLBACK 'xm' was not applied"
+grep -q "XA ROLLBACK X'786d',X'',1 of a transaction myshift did not receive prepared: nothing to undo" \
+    "$T/late.log" || check_fail "late: the passed XA ROLLBACK is not logged"
+srv_sql src "XA COMMIT 'xl'; INSERT INTO x.t VALUES (73, 'after-late')" || fail "late: XA COMMIT xl"
+if ! mig_wait_exit 60; then
+	check_fail "late: myshift did not stop at the XA COMMIT of a transaction it never received"
+	mig_stop
+else
+	[ "$MIG_RC" = 1 ] || check_fail "late: exit status $MIG_RC, expected 1"
+	line=$(grep ' ERROR ' "$T/late.log" | tail -n 1)
+	echo "late: $(echo "$line" | cut -c1-300)"
+	echo "$line" | grep -qE "XA COMMIT X'786c',X'',1 at [^ ]+-bin\.[0-9]+:[0-9]+" ||
+	    check_fail "late: the error does not name the xid and the binlog position: $line"
+	echo "$line" | grep -q 'never received' ||
+	    check_fail "late: the error does not say the XA PREPARE was never received: $line"
+	echo "$line" | grep -q 'new snapshot' || check_fail "late: the error does not say what to do: $line"
+fi
+dst_has "id IN (70, 71, 73)" 0 || check_fail "late: rows of 'xl', 'xm' or after them were applied"
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
-echo "PASS: XA transactions stop myshift at their position, naming the xid"
+echo "PASS: XA transactions replayed exactly once; one never received prepared stops myshift"

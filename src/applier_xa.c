@@ -1,0 +1,560 @@
+/* applier_xa.c: the source's XA transactions, replayed exactly once by holding each prepared one in the state schema until its XA COMMIT. */
+#include "src/applier_int.h"
+
+#include <ctype.h>
+
+#include "src/sqlclass.h"
+#include "src/sqllex.h"
+
+/*
+ * A source logs an XA transaction as two binlog groups: XA START, its rows,
+ * XA END and XA PREPARE (MySQL and MariaDB end it with an XA_PREPARE event)
+ * when it is prepared, and XA COMMIT or XA ROLLBACK later, possibly after
+ * other transactions and in another binlog file.  myshift does not prepare
+ * anything on the destination: it stores the prepared group's events in
+ * `state`.`xa_pending`, in the destination transaction that writes the
+ * checkpoint past the group; XA COMMIT applies them, at the commit's
+ * position, and deletes them, in the transaction of the checkpoint past the
+ * commit; XA ROLLBACK deletes them.  Each step commits with its checkpoint,
+ * so a crash anywhere replays a step whole or not at all.
+ *
+ * Applying at the commit's position orders the rows as the source's readers
+ * saw them: until XA COMMIT, the prepared transaction's rows are invisible
+ * to other sessions and locked against their writes, so no transaction
+ * logged between the two groups can have read or written them.
+ *
+ * An XA COMMIT whose XA PREPARE myshift never received (prepared before the
+ * start position, or before the snapshot, which cannot see uncommitted rows)
+ * stops myshift: its rows are nowhere to apply from.  An XA ROLLBACK of one
+ * is logged and passed: there is nothing to undo.  XA COMMIT ... ONE PHASE
+ * is one group, applied as an ordinary transaction.
+ */
+
+#define XA_CHUNK (1u << 20)      /* bytes of held events per row */
+#define XA_HOLD_MAX (256u << 20) /* the largest prepared group held */
+
+/* Hex digits of bytes p[0..n) into out (2n + 1 bytes). */
+static void
+hex_of(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* The canonical text of an xid: X'gtrid',X'bqual',format. */
+static void
+xid_text(const uint8_t *g, size_t gn, const uint8_t *b, size_t bn, long format,
+    char *out, size_t outlen)
+{
+	char gh[129], bh[129];
+
+	hex_of(g, gn, gh);
+	hex_of(b, bn, bh);
+	snprintf(out, outlen, "X'%s',X'%s',%ld", gh, bh, format);
+}
+
+void
+xa_xid_of_event(const struct binlog_event *ev, char *out, size_t outlen)
+{
+	const struct binlog_xa_prepare *x = &ev->xa_prepare;
+
+	xid_text(x->data, x->gtrid_len, x->data + x->gtrid_len, x->bqual_len,
+	    (long)x->format_id, out, outlen);
+}
+
+static int
+hexval(int c)
+{
+	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+/*
+ * One part of an xid at token t (and the one after it): 'string' (with an
+ * optional _charset introducer), X'hex' or 0xhex.  Bytes into out (at most
+ * 64); the token after the part into *t.  False if it is none of these.
+ */
+static bool
+xid_part(struct lex *lx, const char *sql, struct tok *t, bool bs_escapes,
+    uint8_t *out, size_t *n)
+{
+	*n = 0;
+	if (t->kind == TK_WORD && sql[t->start] == '_')
+		lex_next(lx, t); /* _binary'..', _latin1'..' */
+	if (t->kind == TK_WORD && t->end - t->start == 1 &&
+	    (sql[t->start] == 'X' || sql[t->start] == 'x')) {
+		struct tok s;
+		lex_next(lx, &s);
+		if (s.kind != TK_STRING || s.start != t->end || sql[s.start] != '\'')
+			return false;
+		size_t len = s.end - s.start - 2;
+		if (len % 2 != 0 || len / 2 > 64)
+			return false;
+		for (size_t i = 0; i < len; i += 2) {
+			int hi = sql[s.start + 1 + i], lo = sql[s.start + 2 + i];
+			if (!isxdigit(hi) || !isxdigit(lo))
+				return false;
+			out[(*n)++] = (uint8_t)(hexval(hi) << 4 | hexval(lo));
+		}
+	} else if (t->kind == TK_NUMBER && t->end - t->start > 2 && sql[t->start] == '0' &&
+	    (sql[t->start + 1] == 'x' || sql[t->start + 1] == 'X')) {
+		size_t len = t->end - t->start - 2;
+		const char *h = sql + t->start + 2;
+		if (len % 2 != 0 || len / 2 > 64)
+			return false;
+		for (size_t i = 0; i < len; i += 2) {
+			if (!isxdigit((unsigned char)h[i]) || !isxdigit((unsigned char)h[i + 1]))
+				return false;
+			out[(*n)++] = (uint8_t)(hexval(h[i]) << 4 | hexval(h[i + 1]));
+		}
+	} else if (t->kind == TK_STRING) {
+		char q = sql[t->start];
+		for (size_t i = t->start + 1; i + 1 < t->end; i++) {
+			char c = sql[i];
+			if (c == q && i + 2 < t->end && sql[i + 1] == q)
+				i++;
+			else if (c == '\\' && bs_escapes && i + 2 < t->end) {
+				c = sql[++i];
+				switch (c) {
+				case '0': c = '\0'; break;
+				case 'n': c = '\n'; break;
+				case 'r': c = '\r'; break;
+				case 't': c = '\t'; break;
+				case 'b': c = '\b'; break;
+				case 'Z': c = '\032'; break;
+				default: break; /* \\ \' \" and the rest: the character */
+				}
+			}
+			if (*n >= 64)
+				return false;
+			out[(*n)++] = (uint8_t)c;
+		}
+	} else
+		return false;
+	lex_next(lx, t);
+	return true;
+}
+
+bool
+xa_parse(const char *sql, size_t len, uint64_t sql_mode, enum xa_verb *verb,
+    char *xid, size_t xidlen, bool *one_phase)
+{
+	static const char *const verbs[] = { "START", "BEGIN", "END", "PREPARE", "COMMIT",
+		"ROLLBACK", NULL };
+	static const enum xa_verb map[] = { XA_V_START, XA_V_START, XA_V_END, XA_V_PREPARE,
+		XA_V_COMMIT, XA_V_ROLLBACK };
+	static const char *const xa[] = { "XA", NULL };
+	static const char *const one[] = { "ONE", NULL };
+	struct lex lx;
+	struct tok t;
+	uint8_t g[64], b[64];
+	size_t gn = 0, bn = 0;
+	long format = 1;
+	unsigned i;
+
+	*one_phase = false;
+	lex_init(&lx, sql, len, sql_mode);
+	lex_next(&lx, &t);
+	if (!lex_word_in(sql, &t, xa))
+		return false;
+	lex_next(&lx, &t);
+	for (i = 0; verbs[i] != NULL; i++) {
+		const char *const w[] = { verbs[i], NULL };
+		if (lex_word_in(sql, &t, w))
+			break;
+	}
+	if (verbs[i] == NULL)
+		return false;
+	*verb = map[i];
+	lex_next(&lx, &t);
+	if (!xid_part(&lx, sql, &t, !(sql_mode & SQL_MODE_NO_BACKSLASH_ESCAPES), g, &gn))
+		return false;
+	if (t.kind == TK_PUNCT && t.c == ',') {
+		lex_next(&lx, &t);
+		if (!xid_part(&lx, sql, &t, !(sql_mode & SQL_MODE_NO_BACKSLASH_ESCAPES), b, &bn))
+			return false;
+		if (t.kind == TK_PUNCT && t.c == ',') {
+			lex_next(&lx, &t);
+			if (t.kind != TK_NUMBER || t.end - t.start > 10)
+				return false;
+			/* the statement is not NUL-terminated: the token's digits only */
+			format = 0;
+			for (size_t k = t.start; k < t.end; k++) {
+				if (!isdigit((unsigned char)sql[k]))
+					return false;
+				format = format * 10 + (sql[k] - '0');
+			}
+			lex_next(&lx, &t);
+		}
+	}
+	if (lex_word_in(sql, &t, one))
+		*one_phase = true;
+	xid_text(g, gn, b, bn, format, xid, xidlen);
+	return true;
+}
+
+enum xa_group
+xa_classify(struct applier *a)
+{
+	struct binlog_event ev;
+	struct proto_err err = { 0 };
+	bool started = false, prepared = false, one_phase = false, commit = false,
+	    rollback = false, any = false;
+
+	a->xa_xid[0] = '\0';
+	for (struct qitem *it = a->trx_head; it != NULL; it = it->next) {
+		uint8_t t = it->len > 4 ? it->data[4] : 0;
+		enum xa_verb v;
+		bool op;
+		char xid[sizeof(a->xa_xid)];
+
+		if (t == BINLOG_MARIA_GTID_EVENT) {
+			/* MariaDB logs no XA START: the GTID event carries the xid */
+			if (!binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err) ||
+			    !(ev.mgtid.flags & BINLOG_MARIA_FL_PREPARED_XA))
+				continue;
+			any = started = true;
+			xid_text(ev.mgtid.xa_data, ev.mgtid.xa_gtrid_len,
+			    ev.mgtid.xa_data + ev.mgtid.xa_gtrid_len, ev.mgtid.xa_bqual_len,
+			    (long)ev.mgtid.xa_format_id, a->xa_xid, sizeof(a->xa_xid));
+			continue;
+		}
+		if (t == BINLOG_XA_PREPARE_EVENT) {
+			if (!binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err))
+				continue; /* reported when applied */
+			any = true;
+			if (ev.xa_prepare.one_phase)
+				one_phase = true;
+			else
+				prepared = true;
+			if (a->xa_xid[0] == '\0')
+				xa_xid_of_event(&ev, a->xa_xid, sizeof(a->xa_xid));
+			continue;
+		}
+		if (t != BINLOG_QUERY_EVENT)
+			continue;
+		if (!binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err))
+			continue;
+		if (!xa_parse(ev.query.query.p, ev.query.query.len,
+		    ev.query.has_sql_mode ? ev.query.sql_mode : 0, &v, xid, sizeof(xid), &op))
+			continue;
+		any = true;
+		if (a->xa_xid[0] == '\0')
+			snprintf(a->xa_xid, sizeof(a->xa_xid), "%s", xid);
+		a->xa_pos = it->pos;
+		switch (v) {
+		case XA_V_START:
+		case XA_V_END:
+			started = true;
+			break;
+		case XA_V_PREPARE:
+			prepared = true;
+			break;
+		case XA_V_COMMIT:
+			if (op)
+				one_phase = true;
+			else
+				commit = true;
+			break;
+		case XA_V_ROLLBACK:
+			rollback = true;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!any)
+		return XA_G_NONE;
+	if (started && one_phase && !prepared)
+		return XA_G_ONE_PHASE;
+	if (started && prepared && !commit && !rollback)
+		return XA_G_PREPARED;
+	if (!started && !prepared && commit != rollback)
+		return commit ? XA_G_COMMIT : XA_G_ROLLBACK;
+	return XA_G_UNKNOWN;
+}
+
+bool
+xa_started(const struct applier *a)
+{
+	struct binlog_event ev;
+	struct proto_err err = { 0 };
+
+	for (const struct qitem *it = a->trx_head; it != NULL; it = it->next) {
+		uint8_t t = it->len > 4 ? it->data[4] : 0;
+		enum xa_verb v;
+		bool op;
+		char xid[300];
+
+		if (t == BINLOG_MARIA_GTID_EVENT) {
+			if (!binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err))
+				return false;
+			if (ev.mgtid.flags & BINLOG_MARIA_FL_PREPARED_XA)
+				return true;
+			continue;
+		}
+		if (t != BINLOG_QUERY_EVENT ||
+		    !binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err))
+			continue;
+		if (xa_parse(ev.query.query.p, ev.query.query.len,
+		    ev.query.has_sql_mode ? ev.query.sql_mode : 0, &v, xid, sizeof(xid), &op))
+			return v == XA_V_START;
+		return false; /* a MySQL XA group's first statement is XA START */
+	}
+	return false;
+}
+
+size_t
+xa_hold_max(void)
+{
+	return XA_HOLD_MAX;
+}
+
+/* Run sql (n bytes) on the destination; false with a->d's error. */
+static bool
+run(struct applier *a, const char *sql, size_t n)
+{
+	if (mysql_real_query(a->d.my, sql, n) != 0) {
+		a->d.errnum = mysql_errno(a->d.my);
+		snprintf(a->d.err, sizeof(a->d.err), "%s: %.100s: %s (error %u)", a->d.where,
+		    sql, mysql_error(a->d.my), a->d.errnum);
+		return false;
+	}
+	return true;
+}
+
+/* "... FROM `state`.`xa_pending` WHERE xid = 'the xid'" after head. */
+static bool
+held_sql(struct applier *a, struct sbuf *q, const char *head, const char *tail)
+{
+	q->len = 0;
+	sbuf_adds(q, head);
+	sbuf_printf(q, " FROM `%s`.`xa_pending` WHERE xid = ", a->cfg->state_schema);
+	sbuf_sql_string(q, a->xa_xid);
+	sbuf_adds(q, tail);
+	if (q->oom)
+		set_fatal(a, "out of memory");
+	return !q->oom;
+}
+
+/* DELETE the held rows of a->xa_xid; *gone: how many there were. */
+static bool
+drop_held(struct applier *a, uint64_t *gone)
+{
+	struct sbuf q = { 0 };
+	bool ok = held_sql(a, &q, "DELETE", "") && run(a, q.p, q.len);
+
+	sbuf_free(&q);
+	if (ok)
+		*gone = mysql_affected_rows(a->d.my);
+	return ok;
+}
+
+/* Where the held group starts in its file (its first event read from it). */
+static uint64_t
+group_pos(const struct applier *a)
+{
+	for (const struct qitem *it = a->trx_head; it != NULL; it = it->next)
+		if (it->pos != 0)
+			return it->pos;
+	return 0;
+}
+
+/* The prepared group: its events into xa_pending, in the open batch. */
+static bool
+hold(struct applier *a)
+{
+	struct sbuf buf = { 0 }, q = { 0 };
+	uint64_t gone;
+	bool ok = true;
+	unsigned seq = 0;
+
+	for (struct qitem *it = a->trx_head; it != NULL; it = it->next) {
+		uint8_t h[12];
+		for (int i = 0; i < 8; i++)
+			h[i] = (uint8_t)(it->pos >> (8 * i));
+		for (int i = 0; i < 4; i++)
+			h[8 + i] = (uint8_t)(it->len >> (8 * i));
+		sbuf_add(&buf, h, sizeof(h));
+		sbuf_add(&buf, it->data, it->len);
+	}
+	if (buf.oom) {
+		sbuf_free(&buf);
+		set_fatal(a, "out of memory holding XA transaction %s", a->xa_xid);
+		return false;
+	}
+	/* a replay after a crash finds none: its first hold was rolled back */
+	if (!dest_begin(a) || !drop_held(a, &gone)) {
+		sbuf_free(&buf);
+		set_dest_error(a, NULL);
+		return false;
+	}
+	for (size_t off = 0; ok && (off < buf.len || off == 0); off += XA_CHUNK, seq++) {
+		size_t n = buf.len - off < XA_CHUNK ? buf.len - off : XA_CHUNK;
+		q.len = 0;
+		sbuf_printf(&q, "INSERT INTO `%s`.`xa_pending` (xid, seq, source_file, "
+		    "source_pos, events) VALUES (", a->cfg->state_schema);
+		sbuf_sql_string(&q, a->xa_xid);
+		sbuf_printf(&q, ", %u, ", seq);
+		sbuf_sql_string(&q, a->file);
+		sbuf_printf(&q, ", %" PRIu64 ", '", group_pos(a));
+		if (sbuf_grow(&q, 2 * n + 4)) {
+			q.len += mysql_real_escape_string(a->d.my, q.p + q.len,
+			    (const char *)buf.p + off, (unsigned long)n);
+			sbuf_adds(&q, "')");
+		}
+		if (q.oom) {
+			set_fatal(a, "out of memory holding XA transaction %s", a->xa_xid);
+			ok = false;
+		} else if (!run(a, q.p, q.len)) {
+			set_dest_error(a, NULL);
+			ok = false;
+		}
+		if (n == 0)
+			break;
+	}
+	if (ok) {
+		a->batch_bytes += buf.len;
+		log_info("%s:%" PRIu64 ": XA transaction %s prepared on the source: held "
+		    "(%zu bytes) until its XA COMMIT or XA ROLLBACK", a->file,
+		    group_pos(a), a->xa_xid, buf.len);
+	}
+	sbuf_free(&buf);
+	sbuf_free(&q);
+	return ok;
+}
+
+/* Apply the held events of a->xa_xid (as if at commit_pos), then drop them. */
+static bool
+commit_held(struct applier *a)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	struct sbuf ev = { 0 }, q = { 0 };
+	uint64_t gone;
+	char from[600] = "";
+	bool ok = true;
+
+	if (!dest_begin(a)) {
+		set_dest_error(a, NULL);
+		return false;
+	}
+	if (!held_sql(a, &q, "SELECT events, source_file, source_pos", " ORDER BY seq")) {
+		sbuf_free(&q);
+		return false;
+	}
+	ok = run(a, q.p, q.len);
+	sbuf_free(&q);
+	if (!ok || (res = mysql_store_result(a->d.my)) == NULL) {
+		set_dest_error(a, NULL);
+		return false;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		unsigned long *lens = mysql_fetch_lengths(res);
+		sbuf_add(&ev, row[0], lens[0]);
+		if (from[0] == '\0')
+			snprintf(from, sizeof(from), "%s:%s", row[1], row[2]);
+	}
+	mysql_free_result(res);
+	if (from[0] == '\0') {
+		set_fatal(a, "XA COMMIT %s at %s:%" PRIu64 ": myshift never received this XA "
+		    "transaction's XA PREPARE (it was prepared before the position myshift "
+		    "started from, or before the snapshot, which cannot see its rows), so its "
+		    "rows are not on the destination and cannot be applied; nothing from this "
+		    "transaction on was applied. Copy the tables it changed to the destination "
+		    "again (a new snapshot), and finish XA transactions on the source (XA "
+		    "RECOVER lists them) before a migration starts", a->xa_xid, a->file,
+		    a->xa_pos);
+		sbuf_free(&ev);
+		return false;
+	}
+	if (ev.oom) {
+		set_fatal(a, "out of memory reading XA transaction %s", a->xa_xid);
+		sbuf_free(&ev);
+		return false;
+	}
+	a->xa_replay = true;
+	for (size_t off = 0; ok && off + 12 <= ev.len;) {
+		const uint8_t *h = (const uint8_t *)ev.p + off;
+		uint32_t len = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 |
+		    (uint32_t)h[11] << 24;
+		struct binlog_event e;
+		struct proto_err err = { 0 };
+
+		if (len > ev.len - off - 12) {
+			set_fatal(a, "the held events of XA transaction %s (from %s) are cut "
+			    "short in `%s`.`xa_pending`", a->xa_xid, from, a->cfg->state_schema);
+			ok = false;
+			break;
+		}
+		if (!binlog_decode(a->dec, h + 12, len, a->xa_pos, &e, &err)) {
+			set_fatal(a, "XA transaction %s held from %s: %s", a->xa_xid, from,
+			    err.msg);
+			ok = false;
+			break;
+		}
+		off += 12 + len;
+		/* the rows count where the source made them visible: at the commit */
+		if (a->in_seam && !seam_at(a, a->xa_pos) && a->status != APPLIER_RUNNING) {
+			ok = false;
+			break;
+		}
+		ok = apply_event(a, &e);
+	}
+	a->xa_replay = false;
+	sbuf_free(&ev);
+	if (!ok)
+		return false;
+	if (!drop_held(a, &gone)) {
+		set_dest_error(a, NULL);
+		return false;
+	}
+	log_info("%s:%" PRIu64 ": XA COMMIT %s: applied the transaction held from %s",
+	    a->file, a->xa_pos, a->xa_xid, from);
+	return true;
+}
+
+bool
+xa_apply(struct applier *a, enum xa_group g)
+{
+	uint64_t gone;
+
+	switch (g) {
+	case XA_G_PREPARED:
+		return hold(a);
+	case XA_G_COMMIT:
+		return commit_held(a);
+	case XA_G_ROLLBACK:
+		if (!dest_begin(a) || !drop_held(a, &gone)) {
+			set_dest_error(a, NULL);
+			return false;
+		}
+		if (gone == 0)
+			log_info("%s:%" PRIu64 ": XA ROLLBACK %s of a transaction myshift did not "
+			    "receive prepared: nothing to undo", a->file, a->xa_pos, a->xa_xid);
+		else
+			log_info("%s:%" PRIu64 ": XA ROLLBACK %s: the held transaction is dropped",
+			    a->file, a->xa_pos, a->xa_xid);
+		return true;
+	case XA_G_ONE_PHASE:
+		/* one group: its rows as an ordinary transaction's */
+		a->xa_replay = true;
+		for (struct qitem *it = a->trx_head; it != NULL; it = it->next)
+			if (!apply_raw(a, it)) {
+				a->xa_replay = false;
+				return false;
+			}
+		a->xa_replay = false;
+		return true;
+	default:
+		set_fatal(a, "XA statements at %s:%" PRIu64 " (xid %s) in a group myshift "
+		    "does not know (expected XA START ... XA PREPARE, XA START ... XA COMMIT "
+		    "ONE PHASE, or XA COMMIT / XA ROLLBACK alone); nothing of it was applied",
+		    a->file, group_pos(a), a->xa_xid);
+		return false;
+	}
+}
