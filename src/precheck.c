@@ -255,6 +255,48 @@ replicas(struct pc *p)
 		    p->c->server_id);
 }
 
+/*
+ * XA transactions prepared on the source now: one that commits after the
+ * position myshift starts from stops it there (its XA PREPARE, and so its
+ * rows, come before: neither the stream nor a snapshot has them).
+ */
+static void
+xa_prepared(struct pc *p)
+{
+	MYSQL_RES *res = dest_result(&p->src, "XA RECOVER");
+	MYSQL_ROW r;
+	struct sbuf names = { 0 };
+	unsigned n = 0;
+
+	if (res == NULL) {
+		item(p, PASS, "XA transactions", NULL, "not listed (%s): grant XA_RECOVER_ADMIN "
+		    "to the source account to have them checked", p->src.err);
+		return;
+	}
+	while ((r = mysql_fetch_row(res)) != NULL) {
+		unsigned long *len = mysql_fetch_lengths(res);
+		if (n++ < 5 && r[3] != NULL) {
+			size_t g = r[1] ? strtoul(r[1], NULL, 10) : 0;
+			if (g > len[3])
+				g = len[3];
+			sbuf_adds(&names, names.len ? ", '" : "'");
+			for (size_t i = 0; i < g; i++)
+				sbuf_addc(&names, isprint((unsigned char)r[3][i]) ? r[3][i] : '?');
+			sbuf_addc(&names, '\'');
+		}
+	}
+	mysql_free_result(res);
+	if (n == 0)
+		item(p, PASS, "XA transactions", NULL, "none prepared on the source");
+	else
+		item(p, WARN, "XA transactions", "commit or roll them back on the source before "
+		    "myshift starts (XA RECOVER lists them)", "%u prepared on the source now "
+		    "(%s%s): the XA COMMIT of one stops myshift, whose start position and "
+		    "snapshot come after its rows", n, names.oom ? "?" : names.p,
+		    n > 5 ? ", ..." : "");
+	sbuf_free(&names);
+}
+
 /* The account's grants as one upper-case text. */
 static char *
 grants(struct dest *d)
@@ -939,6 +981,7 @@ precheck_report(const struct cfg *c, const struct filter *f, FILE *out,
 	if (p.src_up) {
 		binlog_settings(&p);
 		replicas(&p);
+		xa_prepared(&p);
 	}
 	privileges(&p);
 	if (p.src_up && p.dst_up) {

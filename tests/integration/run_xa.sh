@@ -22,7 +22,7 @@
 # after which every table is identical, xa_pending is empty and the
 # destination has no XA transaction of its own (XA RECOVER).  Then a new
 # run (its own state schema) starts after XA PREPARE 'xl' and 'xm' on the
-# source: XA ROLLBACK 'xm' passes (nothing to undo, logged), an ordinary
+# source: its precheck warns of both, XA ROLLBACK 'xm' passes (nothing to undo, logged), an ordinary
 # row after it is applied, and XA COMMIT 'xl' stops myshift (exit 1) with
 # one ERROR naming the position and the xid, saying its XA PREPARE was
 # never received and what to do; nothing of 'xl' or after it is applied.
@@ -43,6 +43,11 @@ trap cleanup EXIT
 
 mig_source src
 mig_dest dst
+# (MySQL) to let the precheck list prepared XA transactions
+if srv_is_mysql src; then
+	srv_sql src "GRANT XA_RECOVER_ADMIN ON *.* TO '$MIG_REPL_USER'@'127.0.0.1'" ||
+	    fail "cannot grant XA_RECOVER_ADMIN"
+fi
 srv_scratch
 T=$SRV_ROOT
 for s in src dst; do
@@ -158,6 +163,9 @@ mig_config "$T/late.ini" src dst current "[apply]
 state_schema = st_late"
 mig_start "$T/late.ini" "$T/late.log"
 mig_wait_started dst || fail "late: myshift did not start"
+grep -qE "precheck: WARN +XA transactions: 2 prepared on the source now \('x[lm]', 'x[lm]'\)" \
+    "$T/late.log" || check_fail "late: the precheck does not warn of the two prepared XA" \
+    "transactions: $(grep 'XA transactions' "$T/late.log" | cut -c1-250)"
 srv_sql src "XA ROLLBACK 'xm'; INSERT INTO x.t VALUES (72, 'before-late')" || fail "late: rollback xm"
 wait_until -t 30 dst_has "id = 72" 1 || check_fail "late: the row after XA ROLLBACK 'xm' was not applied"
 grep -q "XA ROLLBACK X'786d',X'',1 of a transaction myshift did not receive prepared: nothing to undo" \
