@@ -401,7 +401,8 @@ hold(struct applier *a)
 		sbuf_sql_string(&q, a->xa_xid);
 		sbuf_printf(&q, ", %u, ", seq);
 		sbuf_sql_string(&q, a->file);
-		sbuf_printf(&q, ", %" PRIu64 ", '", group_pos(a));
+		/* _binary: the bytes as they are, no character set to check them by */
+		sbuf_printf(&q, ", %" PRIu64 ", _binary'", group_pos(a));
 		if (sbuf_grow(&q, 2 * n + 4)) {
 			q.len += mysql_real_escape_string(a->d.my, q.p + q.len,
 			    (const char *)buf.p + off, (unsigned long)n);
