@@ -320,8 +320,9 @@ run(struct applier *a, const char *sql, size_t n)
 {
 	if (mysql_real_query(a->d.my, sql, n) != 0) {
 		a->d.errnum = mysql_errno(a->d.my);
-		snprintf(a->d.err, sizeof(a->d.err), "%s: %.100s: %s (error %u)", a->d.where,
-		    sql, mysql_error(a->d.my), a->d.errnum);
+		/* sql is not NUL-terminated */
+		snprintf(a->d.err, sizeof(a->d.err), "%s: %.*s: %s (error %u)", a->d.where,
+		    (int)(n < 100 ? n : 100), sql, mysql_error(a->d.my), a->d.errnum);
 		return false;
 	}
 	return true;

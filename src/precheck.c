@@ -286,6 +286,7 @@ xa_prepared(struct pc *p)
 		}
 	}
 	mysql_free_result(res);
+	sbuf_addc(&names, '\0');
 	if (n == 0)
 		item(p, PASS, "XA transactions", NULL, "none prepared on the source");
 	else
