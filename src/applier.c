@@ -614,10 +614,10 @@ on_event(struct applier *a, struct qitem *it)
 		a->trx_head = it;
 	a->trx_tail = it;
 	a->trx_bytes += it->len;
-	if (a->trx_bytes > (size_t)a->cfg->batch_bytes && a->trx_bytes <= xa_hold_max() &&
-	    xa_started(a)) {
+	bool big = a->trx_bytes > (size_t)a->cfg->batch_bytes, xa = big && xa_started(a);
+	if (xa && a->trx_bytes <= xa_hold_max()) {
 		/* a prepared XA transaction is held whole (src/applier_xa.c) */
-	} else if (a->trx_bytes > (size_t)a->cfg->batch_bytes && xa_started(a)) {
+	} else if (xa) {
 		set_fatal(a, "XA transaction at %s:%" PRIu64 ": more than the %zu MB myshift "
 		    "holds of a prepared XA transaction until its XA COMMIT; nothing from "
 		    "this transaction on was applied, and a restart stops here again. Finish "
@@ -625,7 +625,7 @@ on_event(struct applier *a, struct qitem *it)
 		    "tables it changed to the destination again (a new snapshot)", a->file,
 		    a->trx_head->pos, xa_hold_max() >> 20);
 		return false;
-	} else if (a->trx_bytes > (size_t)a->cfg->batch_bytes) {
+	} else if (big) {
 		/* too big to hold: commit the batch, then apply as it arrives */
 		if (!flush_batch(a)) {
 			set_dest_error(a, NULL);

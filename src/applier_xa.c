@@ -73,6 +73,20 @@ hexval(int c)
 	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
+/* len hex digits at h into out (at most 64 bytes); false if they are not. */
+static bool
+hex_bytes(const char *h, size_t len, uint8_t *out, size_t *n)
+{
+	if (len % 2 != 0 || len / 2 > 64)
+		return false;
+	for (size_t i = 0; i < len; i += 2) {
+		if (!isxdigit((unsigned char)h[i]) || !isxdigit((unsigned char)h[i + 1]))
+			return false;
+		out[(*n)++] = (uint8_t)(hexval(h[i]) << 4 | hexval(h[i + 1]));
+	}
+	return true;
+}
+
 /*
  * One part of an xid at token t (and the one after it): 'string' (with an
  * optional _charset introducer), X'hex' or 0xhex.  Bytes into out (at most
@@ -91,26 +105,12 @@ xid_part(struct lex *lx, const char *sql, struct tok *t, bool bs_escapes,
 		lex_next(lx, &s);
 		if (s.kind != TK_STRING || s.start != t->end || sql[s.start] != '\'')
 			return false;
-		size_t len = s.end - s.start - 2;
-		if (len % 2 != 0 || len / 2 > 64)
+		if (!hex_bytes(sql + s.start + 1, s.end - s.start - 2, out, n))
 			return false;
-		for (size_t i = 0; i < len; i += 2) {
-			int hi = sql[s.start + 1 + i], lo = sql[s.start + 2 + i];
-			if (!isxdigit(hi) || !isxdigit(lo))
-				return false;
-			out[(*n)++] = (uint8_t)(hexval(hi) << 4 | hexval(lo));
-		}
 	} else if (t->kind == TK_NUMBER && t->end - t->start > 2 && sql[t->start] == '0' &&
 	    (sql[t->start + 1] == 'x' || sql[t->start + 1] == 'X')) {
-		size_t len = t->end - t->start - 2;
-		const char *h = sql + t->start + 2;
-		if (len % 2 != 0 || len / 2 > 64)
+		if (!hex_bytes(sql + t->start + 2, t->end - t->start - 2, out, n))
 			return false;
-		for (size_t i = 0; i < len; i += 2) {
-			if (!isxdigit((unsigned char)h[i]) || !isxdigit((unsigned char)h[i + 1]))
-				return false;
-			out[(*n)++] = (uint8_t)(hexval(h[i]) << 4 | hexval(h[i + 1]));
-		}
 	} else if (t->kind == TK_STRING) {
 		char q = sql[t->start];
 		for (size_t i = t->start + 1; i + 1 < t->end; i++) {
@@ -203,7 +203,7 @@ xa_classify(struct applier *a)
 	struct binlog_event ev;
 	struct proto_err err = { 0 };
 	bool started = false, prepared = false, one_phase = false, commit = false,
-	    rollback = false, any = false;
+	    rollback = false, any = false, rows = false;
 
 	a->xa_xid[0] = '\0';
 	for (struct qitem *it = a->trx_head; it != NULL; it = it->next) {
@@ -212,6 +212,8 @@ xa_classify(struct applier *a)
 		bool op;
 		char xid[sizeof(a->xa_xid)];
 
+		if (binlog_type_is_rows(t) || t == BINLOG_TRANSACTION_PAYLOAD_EVENT)
+			rows = true;
 		if (t == BINLOG_MARIA_GTID_EVENT) {
 			/* MariaDB logs no XA START: the GTID event carries the xid */
 			if (!binlog_decode(a->dec, it->data, it->len, it->pos, &ev, &err) ||
@@ -273,7 +275,8 @@ xa_classify(struct applier *a)
 		return XA_G_ONE_PHASE;
 	if (started && prepared && !commit && !rollback)
 		return XA_G_PREPARED;
-	if (!started && !prepared && commit != rollback)
+	/* an XA COMMIT or ROLLBACK group carries no rows: any would be lost */
+	if (!started && !prepared && commit != rollback && !rows)
 		return commit ? XA_G_COMMIT : XA_G_ROLLBACK;
 	return XA_G_UNKNOWN;
 }
