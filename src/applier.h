@@ -37,6 +37,7 @@ struct applier_stats {
 	uint64_t pos;
 	char gtid[2048];         /* the GTID state at pos ("..." ends a longer one) */
 	bool in_seam;            /* start = snapshot: replaying idempotently up to the copy's last position */
+	uint64_t xa_held;        /* XA transactions held: prepared on the source, not yet committed */
 };
 
 /*

@@ -152,6 +152,7 @@ struct applier {
 	uint64_t xa_pos;         /* its last XA statement (XA COMMIT's: where rows count) */
 	bool xa_replay;          /* applying its rows: XA statements are no-ops */
 	int xa_group;            /* enum xa_group of the held group */
+	bool xa_dirty;           /* xa_pending changed in the open batch: recount after its commit */
 
 	/* the destination transaction */
 	bool in_trx;
@@ -301,7 +302,6 @@ bool partial_prepare(struct applier *a, const struct binlog_event *ev,
     const struct schema_table *st, const uint8_t set[64],
     const struct binlog_row *before, const struct binlog_row *after);
 /* src/applier_xa.c */
-enum xa_verb { XA_V_START, XA_V_END, XA_V_PREPARE, XA_V_COMMIT, XA_V_ROLLBACK };
 enum xa_group {
 	XA_G_NONE,      /* no XA statement */
 	XA_G_PREPARED,  /* XA START ... XA PREPARE: held until its outcome */
@@ -310,12 +310,10 @@ enum xa_group {
 	XA_G_ROLLBACK,  /* XA ROLLBACK xid: the held transaction dropped */
 	XA_G_UNKNOWN,
 };
-/* Parse an XA statement: its verb, its xid as X'gtrid',X'bqual',format, ONE PHASE. */
-bool xa_parse(const char *sql, size_t len, uint64_t sql_mode, enum xa_verb *verb,
-    char *xid, size_t xidlen, bool *one_phase);
-void xa_xid_of_event(const struct binlog_event *ev, char *out, size_t outlen);
 /* What the held group is (sets a->xa_xid, a->xa_pos). */
 enum xa_group xa_classify(struct applier *a);
+/* Publish how many XA transactions xa_pending holds (stats.xa_held). */
+bool xa_count_held(struct applier *a);
 /* Whether the held (incomplete) group begins with XA START. */
 bool xa_started(const struct applier *a);
 /* The largest prepared group held in memory and in the state schema. */
