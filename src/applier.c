@@ -151,6 +151,9 @@ flush_batch(struct applier *a)
 	a->stats.flush_us += (uint64_t)(elapsed_ms(&t0) * 1000);
 	pthread_mutex_unlock(&a->lock);
 	publish(a);
+	/* the count is for status only: a failed read is tried after the next commit */
+	if (a->xa_dirty && !xa_count_held(a))
+		log_debug("%s: counting the held XA transactions: %s", a->d.where, a->d.err);
 	return true;
 }
 
@@ -668,7 +671,7 @@ ckpt_resume(struct applier *a)
 	}
 	mysql_free_result(res);
 	publish(a);
-	return true;
+	return xa_count_held(a);
 }
 
 bool

@@ -594,14 +594,14 @@ on_http(struct evhttp_request *req, void *arg)
 		    "\"rows\": %" PRIu64 ", \"ddl\": %" PRIu64 ", \"commits\": %" PRIu64 ", "
 		    "\"transactions_per_second\": %.1f, \"rows_per_second\": %.1f, "
 		    "\"lag_seconds\": %s, \"lag_ms\": %s, \"heartbeat_seconds\": %s, "
-		    "\"queue_bytes\": %zu, \"hold\": \"%s\", \"stopping\": %s, "
+		    "\"queue_bytes\": %zu, \"xa_held\": %" PRIu64 ", \"hold\": \"%s\", \"stopping\": %s, "
 		    "\"retries\": %u, \"last_error\": %s, \"last_error_at\": %s}\n",
 		    st.in_seam ? "catch-up" : "streaming",
 		    st.file, st.pos, g.p ? g.p : "null", r->recv_file[0] ? r->recv_file : st.file,
 		    r->recv_file[0] ? r->recv_pos : st.pos, behind_trx, behind_bytes,
 		    st.transactions, st.rows, st.ddl, st.commits, r->rate_trx, r->rate_rows, lag,
 		    lag_ms, hb,
-		    queue_bytes(r->q), hold_name(st.hold), r->stopping ? "true" : "false",
+		    queue_bytes(r->q), st.xa_held, hold_name(st.hold), r->stopping ? "true" : "false",
 		    run_retries, e.p ? e.p : "null", at);
 		sbuf_free(&g);
 		sbuf_free(&e);
@@ -628,10 +628,12 @@ on_http(struct evhttp_request *req, void *arg)
 		    "# TYPE myshift_behind_transactions gauge\n"
 		    "myshift_behind_transactions %" PRIu64 "\n"
 		    "# TYPE myshift_retries_total counter\n"
-		    "myshift_retries_total %u\n",
+		    "myshift_retries_total %u\n"
+		    "# TYPE myshift_xa_held gauge\n"
+		    "myshift_xa_held %" PRIu64 "\n",
 		    st.transactions, st.rows, st.ddl, st.commits, lag_prom, hb_prom,
 		    queue_bytes(r->q),
-		    st.in_seam ? "catch-up" : "streaming", behind_trx, run_retries);
+		    st.in_seam ? "catch-up" : "streaming", behind_trx, run_retries, st.xa_held);
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 		    "text/plain; version=0.0.4");
 	} else {

@@ -69,6 +69,13 @@ dst_has() {
 held() {
 	srv_sql dst "SELECT COUNT(DISTINCT xid) FROM \`$MIG_STATE_SCHEMA\`.xa_pending"
 }
+# status_held: xa_held of myshift status, then myshift_xa_held of /metrics
+status_held() {
+	printf '%s ' "$("$MYSHIFT" status -c "$T/xa.ini" | sed -n 's/^ *xa_held: //p')"
+	python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+	    "http://127.0.0.1:$SP/metrics" 2>/dev/null | sed -n 's/^myshift_xa_held //p'
+}
 caught_up() {
 	mig_wait_caught_up src dst 60 || { grep -aE "ERROR|WARN" "$MIG_LOG" | tail -5 | cut -c1-600; fail "$1: myshift did not catch up"; }
 }
@@ -89,10 +96,12 @@ dst_has "id = 11" 1 || check_fail "commit: the transaction after the XA PREPARE 
 dst_has "id = 10 OR v = 'xa-upd'" 0 ||
     check_fail "commit: rows of the prepared XA transaction are on the destination before its XA COMMIT"
 [ "$(held)" = 1 ] || check_fail "commit: xa_pending holds $(held) transactions, expected 1"
+[ "$(status_held)" = "1 1" ] || check_fail "commit: status and metrics show '$(status_held)' held, expected 1"
 srv_sql src "XA COMMIT 'xc'" || fail "commit: XA COMMIT failed on src"
 caught_up commit
 dst_has "id = 10 OR v = 'xa-upd'" 2 || check_fail "commit: the XA transaction was not applied"
 [ "$(held)" = 0 ] || check_fail "commit: xa_pending still holds $(held) after XA COMMIT"
+[ "$(status_held)" = "0 0" ] || check_fail "commit: status and metrics show '$(status_held)' held after XA COMMIT"
 grep -q "XA COMMIT X'7863',X'',1: applied" "$T/xa.log" ||
     check_fail "commit: the log does not say the held transaction was applied"
 
@@ -124,6 +133,8 @@ srv_sql src "XA START 'xa1'; INSERT INTO x.t VALUES (50, 'xa1'); INSERT INTO x.k
     XA END 'xa1'; XA PREPARE 'xa1'" || fail "interleaved: xa1 failed"
 srv_sql src "XA START 'xa2'; INSERT INTO x.t VALUES (51, 'xa2'); UPDATE x.t SET v = 'by-xa2' WHERE id = 2;
     INSERT INTO x.k (note) VALUES ('xa2'); XA END 'xa2'; XA PREPARE 'xa2'" || fail "interleaved: xa2 failed"
+caught_up interleaved
+[ "$(status_held)" = "2 2" ] || check_fail "interleaved: status and metrics show '$(status_held)' held, expected 2"
 srv_sql src "INSERT INTO x.t VALUES (52, 'plain'); XA COMMIT 'xa2'" || fail "interleaved: commit xa2"
 srv_sql src "UPDATE x.t SET v = 'after-xa2' WHERE id = 51; XA COMMIT 'xa1'" ||
     fail "interleaved: commit xa1"
