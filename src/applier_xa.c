@@ -23,7 +23,9 @@
  *
  * An XA COMMIT whose XA PREPARE myshift never received (prepared before the
  * start position, or before the snapshot, which cannot see uncommitted rows)
- * stops myshift: its rows are nowhere to apply from.  An XA ROLLBACK of one
+ * stops myshift: its rows are nowhere to apply from; except, in the seam of
+ * start = snapshot, one the copy's XA floor saw finish before the first
+ * snapshot (migrate_xa.c): its rows are in the copy, its XA COMMIT passed.  An XA ROLLBACK of one
  * is logged and passed: there is nothing to undo.  XA COMMIT ... ONE PHASE
  * is one group, applied as an ordinary transaction.
  */
@@ -286,6 +288,14 @@ hold(struct applier *a)
 	return ok;
 }
 
+/* Whether a->xa_xid is one the copy's XA floor found finished before the
+ * first snapshot (migrate_seam.xa_copied). */
+static bool
+xa_copied(const struct applier *a)
+{
+	return xid_listed(a->seam.xa_copied, a->xa_xid);
+}
+
 /* Apply the held events of a->xa_xid (as if at commit_pos), then drop them. */
 static bool
 commit_held(struct applier *a)
@@ -318,6 +328,13 @@ commit_held(struct applier *a)
 			snprintf(from, sizeof(from), "%s:%s", row[1], row[2]);
 	}
 	mysql_free_result(res);
+	if (from[0] == '\0' && a->in_seam && xa_copied(a)) {
+		log_info("%s:%" PRIu64 ": XA COMMIT %s: prepared before the stream's start and "
+		    "finished before the copy's first snapshot: its rows are in the copy",
+		    a->file, a->xa_pos, a->xa_xid);
+		sbuf_free(&ev);
+		return true;
+	}
 	if (from[0] == '\0') {
 		set_fatal(a, "XA COMMIT %s at %s:%" PRIu64 ": myshift never received this XA "
 		    "transaction's XA PREPARE (it was prepared before the position myshift "

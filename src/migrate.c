@@ -200,7 +200,9 @@ state_tables(struct mig *m)
 		"COLLATE=utf8mb4_bin", s) ||
 	    !copy_state_create(&m->dst, s) ||
 	    !dest_add_column(&m->dst, s, "migration", "seam_gtid",
-		"seam_gtid MEDIUMTEXT NULL AFTER seam_pos"))
+		"seam_gtid MEDIUMTEXT NULL AFTER seam_pos") ||
+	    !dest_add_column(&m->dst, s, "migration", "xa_copied",
+		"xa_copied MEDIUMTEXT NULL AFTER seam_gtid"))
 		return mig_fail_dest(m, &m->dst);
 	return true;
 }
@@ -586,6 +588,16 @@ migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
+	sbuf_reset(&q);
+	sbuf_printf(&q, "SELECT xa_copied FROM `%s`.`migration` WHERE id = 3 AND xa_copied "
+	    "<> ''", schema);
+	sbuf_addc(&q, '\0');
+	if (q.oom || !dest_value(d, q.p, &out->xa_copied)) {
+		sbuf_free(&q);
+		snprintf(err, errlen, "%s", q.oom ? "out of memory" : d->err);
+		return false;
+	}
+	sbuf_free(&q);
 	return true;
 }
 
@@ -595,6 +607,8 @@ migrate_seam_free(struct migrate_seam *s)
 	free(s->keyless);
 	s->keyless = NULL;
 	s->nkeyless = 0;
+	free(s->xa_copied);
+	s->xa_copied = NULL;
 }
 
 bool

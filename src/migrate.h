@@ -83,6 +83,11 @@ struct migrate_seam {
 	unsigned long long pos;
 	struct migrate_seam_table *keyless;
 	unsigned nkeyless;
+	/* XA transactions prepared before the stream's start and finished
+	 * before the copy's first snapshot: "\nxid\n..." (canonical xids,
+	 * src/xid.h), NULL none.  Their rows are in the copy; their XA COMMIT
+	 * in the seam has nothing to apply. */
+	char *xa_copied;
 };
 
 struct dest;

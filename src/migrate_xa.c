@@ -10,59 +10,82 @@
 
 #include "proto/sbuf.h"
 #include "src/log.h"
+#include "src/xid.h"
 
-/* XA RECOVER's rows as "format:gtrid+bqual bytes" strings (NULL: not allowed). */
-static char **
-xa_list(struct mig *m, unsigned *n)
+/* A set of canonical xids as "\nxid\nxid\n" (NUL-terminated; empty: "\n"). */
+static bool
+xids_has(const struct sbuf *s, const char *xid)
 {
-	MYSQL_RES *res = dest_result(&m->src, "XA RECOVER");
-	MYSQL_ROW r;
-	char **v;
-
-	*n = 0;
-	if (res == NULL)
-		return NULL;
-	v = calloc(mysql_num_rows(res) + 1, sizeof(*v));
-	while (v != NULL && (r = mysql_fetch_row(res)) != NULL) {
-		unsigned long *len = mysql_fetch_lengths(res);
-		struct sbuf b = { 0 };
-		sbuf_printf(&b, "%s:", r[0] ? r[0] : "");
-		for (unsigned long k = 0; r[3] != NULL && k < len[3]; k++)
-			sbuf_printf(&b, "%02x", (unsigned char)r[3][k]);
-		if (b.oom)
-			sbuf_free(&b);
-		else
-			v[(*n)++] = b.p;
-	}
-	mysql_free_result(res);
-	return v;
+	return xid_listed(s->p, xid);
 }
 
 static void
-xa_list_free(char **v, unsigned n)
+xids_add(struct sbuf *s, const char *xid)
 {
-	for (unsigned i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
+	if (s->len == 0) {
+		sbuf_addc(s, '\n');
+		sbuf_addc(s, '\0');
+		s->len--;
+	}
+	if (s->oom || xids_has(s, xid))
+		return;
+	sbuf_adds(s, xid);
+	sbuf_addc(s, '\n');
+	sbuf_addc(s, '\0');
+	s->len--; /* NUL-terminated, appended to in place */
+}
+
+/* XA RECOVER's transactions as canonical xids into *out (false: not allowed,
+ * or a failed connection: m says which). */
+static bool
+xa_recover(struct mig *m, struct sbuf *out, unsigned *n)
+{
+	MYSQL_RES *res = dest_result(&m->src, "XA RECOVER");
+	MYSQL_ROW r;
+
+	*n = 0;
+	sbuf_reset(out);
+	sbuf_addc(out, '\n');
+	sbuf_addc(out, '\0');
+	out->len--;
+	if (res == NULL)
+		return false;
+	while ((r = mysql_fetch_row(res)) != NULL) {
+		unsigned long *len = mysql_fetch_lengths(res);
+		unsigned long g = r[1] ? strtoul(r[1], NULL, 10) : 0, b = r[2] ? strtoul(r[2], NULL, 10) : 0;
+		char xid[300];
+		if (r[3] == NULL || g > 64 || b > 64 || g + b > len[3])
+			continue;
+		xid_text((const uint8_t *)r[3], g, (const uint8_t *)r[3] + g, b,
+		    r[0] ? strtol(r[0], NULL, 10) : 0, xid, sizeof(xid));
+		xids_add(out, xid);
+		(*n)++;
+	}
+	mysql_free_result(res);
+	return true;
 }
 
 #define XA_FLOOR_WAIT 600 /* seconds for the source's prepared XA transactions */
 
-/* Whether the binlog from `from` up to `to` finishes an XA transaction (or
- * cannot be read through: a file changed; the caller tries again). */
+/*
+ * The xids of the XA transactions finished (XA COMMIT, XA ROLLBACK) in the
+ * binlog from `from` up to `to`, added to *done; *whole false when that
+ * stretch cannot be read through (another file began, or it is long: the
+ * caller tries again).
+ */
 static bool
 xa_finished_between(struct mig *m, const struct snap_pos *from, const struct snap_pos *to,
-    bool *some)
+    struct sbuf *done, bool *whole)
 {
 	struct sbuf q = { 0 };
 	MYSQL_RES *res;
 	MYSQL_ROW r;
 
-	*some = false;
+	*whole = true;
 	if (snap_pos_cmp(from->file, from->pos, to->file, to->pos) == 0)
 		return true;
 	if (strcmp(from->file, to->file) != 0) {
-		*some = true;
+		*whole = false;
 		return true;
 	}
 	sbuf_adds(&q, "SHOW BINLOG EVENTS IN ");
@@ -86,16 +109,17 @@ xa_finished_between(struct mig *m, const struct snap_pos *from, const struct sna
 		return true;
 	}
 	while ((r = mysql_fetch_row(res)) != NULL) {
+		enum xa_verb verb;
+		char xid[300];
+		bool one;
 		if (r[1] == NULL || strtoull(r[1], NULL, 10) >= to->pos)
 			break;
-		if (r[5] != NULL && (strncasecmp(r[5], "XA COMMIT", 9) == 0 ||
-		    strncasecmp(r[5], "XA ROLLBACK", 11) == 0)) {
-			*some = true;
-			break;
-		}
+		if (r[5] != NULL && xa_parse(r[5], strlen(r[5]), 0, &verb, xid, sizeof(xid), &one) &&
+		    (verb == XA_V_COMMIT || verb == XA_V_ROLLBACK))
+			xids_add(done, xid);
 	}
 	if (r == NULL && mysql_num_rows(res) >= 10000)
-		*some = true; /* not read to the end: try again */
+		*whole = false; /* not read to the end: try again */
 	mysql_free_result(res);
 	return true;
 }
@@ -104,24 +128,27 @@ xa_finished_between(struct mig *m, const struct snap_pos *from, const struct sna
  * The XA floor, before the copy's first snapshot: the stream will start no
  * later than here.  An XA transaction prepared on the source but not yet
  * committed when a snapshot is taken is in neither the snapshot (its rows
- * are uncommitted) nor a stream that starts after its XA PREPARE: its XA
- * COMMIT would stop myshift.  The floor is a position at which no XA
- * transaction was prepared and unfinished: XA RECOVER lists none just
- * after it was read, and the binlog between the two finishes none (one
- * finished in between may have been prepared before the floor).  While
- * some are prepared, myshift waits for them (at most XA_FLOOR_WAIT s).
- * The stream then starts at the floor when that is before the lowest
- * chunk; the events between are replayed idempotently like the rest of
- * the seam.  Recorded in row 3 of `migration`, once, before any chunk.
+ * are uncommitted) nor a stream that starts after its XA PREPARE.  So:
+ * p0 is read, then XA RECOVER lists the transactions prepared (P), then p1
+ * is read, and the binlog from p0 to p1 gives those finished in between
+ * (F).  Every XA transaction whose XA PREPARE is before p0 and whose end
+ * is after it is in P or F.  myshift waits until every one of P is
+ * finished (new ones prepared after p0 do not matter: the stream holds
+ * them), so that every snapshot, taken after that, holds the rows of all
+ * of P and F that were committed; their XA COMMIT in the stream after p0
+ * is then passed (migrate_seam.xa_copied).  Recorded in row 3 of
+ * `migration` (p0 and the xids), once, before any chunk; the stream then
+ * starts at p0 when that is before the lowest chunk, the events between
+ * replayed idempotently like the rest of the seam.
  */
 bool
 mig_xa_floor(struct mig *m)
 {
 	struct snap_pos p0 = { 0 }, p1 = { 0 };
-	struct sbuf q = { 0 };
+	struct sbuf q = { 0 }, prepared = { 0 }, copied = { 0 }, now = { 0 };
 	char *v = NULL, sql[300];
-	unsigned tries = 0;
-	bool ok;
+	unsigned tries = 0, n = 0;
+	bool ok, listed = true;
 
 	snprintf(sql, sizeof(sql), "SELECT (SELECT COUNT(*) FROM `%s`.`migration` WHERE id = 3)"
 	    " + (SELECT COUNT(*) FROM `%s`.`copy_chunks` WHERE done = 1)", m->c->state_schema,
@@ -133,59 +160,108 @@ mig_xa_floor(struct mig *m)
 	if (ok)
 		return true; /* recorded by an earlier run, or the copy began without one */
 	for (;;) {
-		unsigned n;
-		char **pending;
-		bool some = false;
+		bool whole = true;
 
 		snap_pos_free(&p0);
 		snap_pos_free(&p1);
 		if (!mig_source_position(m, &p0))
-			return false;
-		pending = xa_list(m, &n);
-		if (pending == NULL) {
-			if (mysql_errno(m->src.my) != 0)
-				log_info("%s: the source's prepared XA transactions are not listed "
-				    "(grant XA_RECOVER_ADMIN to see them): one prepared before the "
-				    "copy and committed after it would stop myshift at its XA "
-				    "COMMIT", m->src.err);
+			goto fail;
+		if (!xa_recover(m, &prepared, &n)) {
+			if (dest_transient(&m->src)) {
+				mig_fail_dest(m, &m->src);
+				goto fail;
+			}
+			log_info("%s: the source's prepared XA transactions are not listed "
+			    "(grant XA_RECOVER_ADMIN to see them): one prepared before the "
+			    "copy and committed after it would stop myshift at its XA "
+			    "COMMIT", m->src.err);
+			listed = false;
 			break;
 		}
-		xa_list_free(pending, n);
-		if (n == 0) {
-			if (!mig_source_position(m, &p1) ||
-			    !xa_finished_between(m, &p0, &p1, &some)) {
-				snap_pos_free(&p0);
-				return false;
-			}
-			if (!some)
-				break;
+		sbuf_reset(&copied);
+		if (!mig_source_position(m, &p1) ||
+		    !xa_finished_between(m, &p0, &p1, &copied, &whole))
+			goto fail;
+		if (whole)
+			break;
+		if (++tries >= 50) {
+			/* read through from p0 as it is: the stretch is long or crosses files */
+			mig_fail(m, false, "the source's binlog moved on too fast to find where "
+			    "the copy's stream must start (XA transactions are prepared there): "
+			    "nothing was copied yet");
+			goto fail;
 		}
-		if (tries % 50 == 0)
-			log_info("copy: %s: waiting until no XA transaction is prepared on the "
-			    "source (XA RECOVER lists %u), so that the stream holds every one "
-			    "the snapshots cannot see", n ? "prepared" : "finishing", n);
-		if (tries >= XA_FLOOR_WAIT * 5) {
-			snap_pos_free(&p0);
-			snap_pos_free(&p1);
-			return mig_fail(m, false, "XA transactions stayed prepared on the source for "
-			    "%d s (XA RECOVER lists them): commit or roll them back; nothing "
-			    "was copied yet", XA_FLOOR_WAIT);
-		}
-		usleep(200000);
-		tries++;
+		usleep(100000);
 	}
 	snap_pos_free(&p1);
+	/* wait for the prepared ones to finish */
+	if (prepared.oom || prepared.p == NULL)
+		listed = false; /* out of memory: caught below */
+	for (tries = 0; listed && n > 0; tries++) {
+		unsigned still = 0, k;
+		const char *x = prepared.p + 1;
+		if (!xa_recover(m, &now, &k)) {
+			mig_fail_dest(m, &m->src);
+			goto fail;
+		}
+		for (const char *e; x != NULL && (e = strchr(x, '\n')) != NULL; x = e + 1) {
+			char xid[300];
+			snprintf(xid, sizeof(xid), "%.*s", (int)(e - x), x);
+			if (xids_has(&now, xid))
+				still++;
+		}
+		if (still == 0)
+			break;
+		if (tries % 50 == 0)
+			log_info("copy: waiting for %u XA transaction(s) prepared on the source "
+			    "before the copy to finish (XA COMMIT or ROLLBACK), so that the "
+			    "snapshots hold their rows", still);
+		if (tries >= XA_FLOOR_WAIT * 5) {
+			mig_fail(m, false, "%u XA transaction(s) stayed prepared on the source for %d "
+			    "s (XA RECOVER lists them): commit or roll them back; nothing was "
+			    "copied yet", still, XA_FLOOR_WAIT);
+			goto fail;
+		}
+		usleep(200000);
+	}
+	for (const char *x = listed ? prepared.p + 1 : NULL, *e; x != NULL &&
+	    (e = strchr(x, '\n')) != NULL; x = e + 1) {
+		char xid[300];
+		snprintf(xid, sizeof(xid), "%.*s", (int)(e - x), x);
+		xids_add(&copied, xid);
+	}
 	sbuf_printf(&q, "INSERT INTO `%s`.`migration` (id, phase, seam_file, seam_pos, "
-	    "seam_gtid) VALUES (3, 'xa-floor', ", m->c->state_schema);
+	    "seam_gtid, xa_copied) VALUES (3, 'xa-floor', ", m->c->state_schema);
 	sbuf_sql_string(&q, p0.file);
 	sbuf_printf(&q, ", %" PRIu64 ", ", p0.pos);
 	sbuf_sql_string(&q, p0.gtid ? p0.gtid : "");
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, copied.len > 1 ? copied.p : "");
 	sbuf_adds(&q, ")");
 	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_exec(&m->dst, q.p);
+	ok = !q.oom && !prepared.oom && !copied.oom && !now.oom;
+	if (ok && !dest_exec(&m->dst, q.p))
+		ok = mig_fail_dest(m, &m->dst);
+	else if (!ok)
+		mig_fail(m, true, "out of memory");
+	if (ok && copied.len > 1)
+		log_info("copy: the stream starts at %s:%" PRIu64 "; the XA transactions "
+		    "prepared before it and finished since are in the copy: %s", p0.file,
+		    p0.pos, copied.p + 1);
 	sbuf_free(&q);
+	sbuf_free(&prepared);
+	sbuf_free(&copied);
+	sbuf_free(&now);
 	snap_pos_free(&p0);
-	return ok || mig_fail_dest(m, &m->dst);
+	return ok;
+fail:
+	sbuf_free(&q);
+	sbuf_free(&prepared);
+	sbuf_free(&copied);
+	sbuf_free(&now);
+	snap_pos_free(&p0);
+	snap_pos_free(&p1);
+	return false;
 }
 
 /* Lower low to the XA floor (row 3 of `migration`) if that is before it. */

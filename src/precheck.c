@@ -258,7 +258,8 @@ replicas(struct pc *p)
 /*
  * XA transactions prepared on the source now: one that commits after the
  * position myshift starts from stops it there (its XA PREPARE, and so its
- * rows, come before: neither the stream nor a snapshot has them).
+ * rows, come before: neither the stream nor a snapshot has them); the copy
+ * of start = snapshot waits for them instead (migrate_xa.c).
  */
 static void
 xa_prepared(struct pc *p)
@@ -289,6 +290,10 @@ xa_prepared(struct pc *p)
 	sbuf_addc(&names, '\0');
 	if (n == 0)
 		item(p, PASS, "XA transactions", NULL, "none prepared on the source");
+	else if (p->snapshot)
+		item(p, PASS, "XA transactions", NULL, "%u prepared on the source now (%s%s): "
+		    "the copy waits until these are finished (at most 600 s) before its first "
+		    "snapshot", n, names.oom ? "?" : names.p, n > 5 ? ", ..." : "");
 	else
 		item(p, WARN, "XA transactions", "commit or roll them back on the source before "
 		    "myshift starts (XA RECOVER lists them)", "%u prepared on the source now "

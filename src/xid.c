@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "src/sqlclass.h"
 #include "src/sqllex.h"
@@ -168,4 +169,15 @@ xa_parse(const char *sql, size_t len, uint64_t sql_mode, enum xa_verb *verb,
 		*one_phase = true;
 	xid_text(g, gn, b, bn, format, xid, xidlen);
 	return true;
+}
+
+bool
+xid_listed(const char *list, const char *xid)
+{
+	size_t n = strlen(xid);
+
+	for (const char *p = list; p != NULL && n > 0 && (p = strstr(p, xid)) != NULL; p += n)
+		if (p > list && p[-1] == '\n' && p[n] == '\n')
+			return true;
+	return false;
 }

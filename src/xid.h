@@ -19,6 +19,9 @@ void xid_text(const uint8_t *g, size_t gn, const uint8_t *b, size_t bn, long for
  * verb, its xid as canonical text, ONE PHASE.  False: not one. */
 bool xa_parse(const char *sql, size_t len, uint64_t sql_mode, enum xa_verb *verb,
     char *xid, size_t xidlen, bool *one_phase);
+/* Whether list, canonical xids each followed by '\n' after a first '\n'
+ * ("\nxid\nxid\n"; NULL: empty), holds xid. */
+bool xid_listed(const char *list, const char *xid);
 /* The xid of an XA_PREPARE event. */
 void xa_xid_of_event(const struct binlog_event *ev, char *out, size_t outlen);
 

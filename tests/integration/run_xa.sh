@@ -28,8 +28,12 @@
 # never received and what to do; nothing of 'xl' or after it is applied.
 # Last, start = snapshot of another database with an XA transaction
 # prepared before the copy and XA transactions (committed and rolled back)
-# running during it: the copy waits until none is prepared (then 'ys' is
-# committed), and after catching up the database is identical.
+# running during it: the copy waits until those prepared before it began
+# are finished (then 'ys' is committed; its XA COMMIT is passed as its rows
+# are in the copy), and after catching up the database is identical.  And
+# start = snapshot while XA RECOVER is never empty (each XA transaction is
+# committed after the next is prepared): the copy starts at once and the
+# database comes out identical.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -232,7 +236,7 @@ workers = 2
 chunk_rows = 1000"
 mig_writer xa_load
 mig_start "$T/snap.ini" "$T/snap.log"
-wait_until -t 30 grep -q "copy: prepared: waiting until no XA transaction is prepared on the source" \
+wait_until -t 30 grep -q "copy: waiting for [0-9]* XA transaction(s) prepared on the source before the copy" \
     "$T/snap.log" || check_fail "snapshot: the copy does not wait for the prepared XA transaction"
 sleep 1
 srv_sql src "XA COMMIT 'ys'" || fail "snapshot: XA COMMIT ys failed"
@@ -243,7 +247,50 @@ caught_up snapshot
 mig_compare_db src dst y || check_fail "snapshot: y differs"
 [ "$(grep -c ' ERROR ' "$T/snap.log")" = 0 ] ||
     check_fail "snapshot: errors: $(grep ' ERROR ' "$T/snap.log" | head -3)"
+grep -qE "precheck: PASS +XA transactions: [0-9]+ prepared on the source now \(.*'ys'.*the copy waits" "$T/snap.log" ||
+    check_fail "snapshot: the precheck does not say the copy waits for 'ys': $(grep 'XA transactions' "$T/snap.log" | cut -c1-250)"
+grep -q "XA COMMIT X'7973',X'',1: prepared before the stream's start and finished before the copy's first snapshot: its rows are in the copy" "$T/snap.log" ||
+    check_fail "snapshot: the XA COMMIT of 'ys' is not passed as one whose rows are in the copy"
 echo "ok: snapshot under XA load: y identical ($(grep -c 'XA COMMIT .*applied' "$T/snap.log") held transactions applied)"
+mig_stop 30
+
+echo "snapshot: XA RECOVER never empty (each XA transaction committed after the next is prepared)"
+srv_sql src "CREATE DATABASE z; CREATE TABLE z.t (id INT PRIMARY KEY, n INT);
+    INSERT INTO z.t SELECT seq, 0 FROM $S" || fail "chain: setup failed"
+xa_chain() {
+	srv_sql src "XA START 'c$1'; UPDATE z.t SET n = n + 1 WHERE id = $(( $1 % 900 + 1 ));
+	    INSERT INTO z.t VALUES (10000 + $1, $1); XA END 'c$1'; XA PREPARE 'c$1'" || return 1
+	[ "$1" = 1 ] || srv_sql src "XA COMMIT 'c$(( $1 - 1 ))'"
+}
+MIG_STATE_SCHEMA=st_chain
+mig_config "$T/chain.ini" src dst snapshot "[filter]
+include_databases = z
+[apply]
+state_schema = st_chain
+[copy]
+workers = 2
+chunk_rows = 200"
+mig_writer xa_chain
+xa_prepared() {
+	[ -n "$(srv_sql src "XA RECOVER")" ]
+}
+wait_until -t 30 xa_prepared || fail "chain: no XA transaction prepared"
+sleep 1
+mig_start "$T/chain.ini" "$T/chain.log"
+wait_until -t 60 grep -q "phase: catch-up" "$T/chain.log" ||
+    check_fail "chain: the copy did not end within 60 s: $(grep -a 'XA' "$T/chain.log" | tail -2 | cut -c1-300)"
+sleep 1
+mig_writer_stop
+for x in $(srv_sql src "XA RECOVER" | cut -f4); do
+	srv_sql src "XA COMMIT '$x'" || fail "chain: XA COMMIT $x failed"
+done
+caught_up chain
+mig_compare_db src dst z || check_fail "chain: z differs"
+n=$(grep -c "its rows are in the copy" "$T/chain.log")
+[ "$n" -ge 1 ] || check_fail "chain: no XA COMMIT of a transaction prepared before the floor was passed"
+[ "$(grep -c ' ERROR ' "$T/chain.log")" = 0 ] ||
+    check_fail "chain: errors: $(grep ' ERROR ' "$T/chain.log" | head -3)"
+echo "ok: chain: z identical; $n XA COMMIT(s) of transactions prepared before the floor passed, $(grep -c 'XA COMMIT .*applied' "$T/chain.log") held ones applied"
 mig_stop 30
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"

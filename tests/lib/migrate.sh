@@ -627,6 +627,7 @@ mig_require_sysbench() {
 # background until mig_writer_stop (a failing call waits 0.2 s and the
 # loop goes on; the loop also ends with the test's scratch directory).
 mig_writer() {
+	rm -f "$SRV_ROOT/writer.stop" "$SRV_ROOT/writer.ok" # an earlier writer's
 	(
 		local i=0 ok=0
 		while [ -d "$SRV_ROOT" ] && [ ! -e "$SRV_ROOT/writer.stop" ]; do
