@@ -12,13 +12,7 @@
 #include "src/log.h"
 #include "src/xid.h"
 
-/* A set of canonical xids as "\nxid\nxid\n" (NUL-terminated; empty: "\n"). */
-static bool
-xids_has(const struct sbuf *s, const char *xid)
-{
-	return xid_listed(s->p, xid);
-}
-
+/* Add xid to a set of canonical xids, "\nxid\nxid\n" (xid.h), kept NUL-terminated. */
 static void
 xids_add(struct sbuf *s, const char *xid)
 {
@@ -27,7 +21,7 @@ xids_add(struct sbuf *s, const char *xid)
 		sbuf_addc(s, '\0');
 		s->len--;
 	}
-	if (s->oom || xids_has(s, xid))
+	if (s->oom || xid_listed(s->p, xid))
 		return;
 	sbuf_adds(s, xid);
 	sbuf_addc(s, '\n');
@@ -207,7 +201,7 @@ mig_xa_floor(struct mig *m)
 		for (const char *e; x != NULL && (e = strchr(x, '\n')) != NULL; x = e + 1) {
 			char xid[300];
 			snprintf(xid, sizeof(xid), "%.*s", (int)(e - x), x);
-			if (xids_has(&now, xid))
+			if (xid_listed(now.p, xid))
 				still++;
 		}
 		if (still == 0)
