@@ -576,7 +576,10 @@ _srv_save_binlogs() {
 }
 
 # srv_cleanup_all: stop every server this test started, release the ports
-# and remove the scratch dir (kept if MYSHIFT_TEST_KEEP=1).
+# and remove the scratch dir (kept if MYSHIFT_TEST_KEEP=1).  The servers
+# are killed (SIGKILL): their datadirs are removed next, and a clean
+# shutdown of a MySQL server takes 1.5 s of each test; kept ones are
+# stopped cleanly.
 srv_cleanup_all() {
 	local name port d
 	# what the test started that talks to the servers goes first
@@ -585,7 +588,11 @@ srv_cleanup_all() {
 		srv_cleanup_hook
 	fi
 	for name in "${SRV_NAMES[@]}"; do
-		srv_stop "$name"
+		if [ "${MYSHIFT_TEST_KEEP:-0}" = 1 ]; then
+			srv_stop "$name"
+		else
+			srv_kill "$name"
+		fi
 		port=$(_srv_get "$name" PORT)
 		[ -n "$port" ] && rm -rf "$SRV_PORT_LOCKS/$port"
 		[ -n "${MYSHIFT_SAVE_BINLOGS:-}" ] && _srv_save_binlogs "$name"
