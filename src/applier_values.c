@@ -329,7 +329,7 @@ usable_columns(struct applier *a, const struct binlog_rows_event *r,
     const char *src_db, const char *src_table)
 {
 	memset(out, 0, 64);
-	for (uint32_t i = 0; i < r->ncols && i < 512; i++) {
+	for (uint32_t i = 0; i < r->ncols && i < st->ncols && i < 512; i++) {
 		if (!bm_get(present, i) || st->cols[i].generated)
 			continue;
 		if (filter_column(a->f, src_db, src_table, st->cols[i].name))
@@ -690,8 +690,8 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 	s->st = mysql_stmt_init(a->d.my);
 	if (q.oom || s->st == NULL || mysql_stmt_prepare(s->st, q.p, q.len) != 0) {
 		a->d.errnum = s->st ? mysql_stmt_errno(s->st) : 0;
-		snprintf(a->d.err, sizeof(a->d.err), "%s: preparing %.200s: %s", a->d.where,
-		    q.p ? q.p : "", s->st ? mysql_stmt_error(s->st) : "out of memory");
+		snprintf(a->d.err, sizeof(a->d.err), "%s: preparing %.*s: %s", a->d.where,
+		    q.p ? (int)(q.len < 200 ? q.len : 200) : 0, q.p ? q.p : "", s->st ? mysql_stmt_error(s->st) : "out of memory");
 		if (s->st)
 			mysql_stmt_close(s->st);
 		s->st = NULL;

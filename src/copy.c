@@ -1221,13 +1221,23 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 		    &fatal_load);
 		if (!ok)
 			set_fail(cp, fatal_load, "%s", lerr);
+		if (ok && t->k.overlaps) {
+			/*
+			 * the catch-up cannot replay its rows idempotently (the
+			 * server refuses REPLACE into it): read whole at one
+			 * position, only the changes after it are replayed
+			 */
+			log_info("`%s`.`%s` has a key WITHOUT OVERLAPS: copied whole in one "
+			    "snapshot", t->spec.sdb, t->spec.stbl);
+			t->k.nkey = 0;
+		}
 		if (ok && !table_statements(t, dst_mysql)) {
 			set_fail(cp, true, "out of memory");
 			ok = false;
 		}
 		if (ok)
 			ok = value_steps(cp, &d, t) && table_engine(cp, &d, t);
-		if (ok && t->k.nkey == 0 && !t->nontx)
+		if (ok && t->k.nkey == 0 && !t->nontx && !t->k.overlaps)
 			log_warn("`%s`.`%s` has no primary key or unique NOT NULL key: "
 			    "copied whole in one snapshot", t->spec.sdb, t->spec.stbl);
 	}

@@ -9,6 +9,7 @@
 
 #include "proto/binlog.h"
 #include "proto/sbuf.h"
+#include "src/tablekey.h"
 
 static void
 table_free(struct schema_table *t)
@@ -222,6 +223,16 @@ load_counts(struct schema_table *t, struct dest *d)
 	    "information_schema.TABLES t JOIN information_schema.ENGINES e ON e.ENGINE = "
 	    "t.ENGINE WHERE ");
 	add_table_match(&q, "t.TABLE_SCHEMA", "t.TABLE_NAME", t);
+	/*
+	 * MariaDB's long unique keys: unique HASH indexes of an engine without
+	 * native hash indexes (MEMORY's are its own, without a hidden column)
+	 */
+	sbuf_adds(&q, "), (SELECT COUNT(DISTINCT s.INDEX_NAME) FROM "
+	    "information_schema.STATISTICS s JOIN information_schema.TABLES t ON "
+	    "t.TABLE_SCHEMA = s.TABLE_SCHEMA AND t.TABLE_NAME = s.TABLE_NAME WHERE "
+	    "s.NON_UNIQUE = 0 AND s.INDEX_TYPE = 'HASH' AND t.ENGINE NOT IN "
+	    "('MEMORY', 'HEAP', 'ndbcluster') AND ");
+	add_table_match(&q, "s.TABLE_SCHEMA", "s.TABLE_NAME", t);
 	sbuf_adds(&q, ")");
 	sbuf_addc(&q, '\0');
 	ok = !q.oom && run(d, q.p, &res);
@@ -233,6 +244,8 @@ load_counts(struct schema_table *t, struct dest *d)
 		t->triggers = row[0] ? (unsigned)strtoul(row[0], NULL, 10) : 0;
 		t->has_fk = row[1] && strcmp(row[1], "0") != 0;
 		t->nontx = row[2] && strcasecmp(row[2], "YES") != 0;
+		t->nhidden = row[3] && dest_is_mariadb(d) ?
+		    (uint32_t)strtoul(row[3], NULL, 10) : 0;
 	}
 	mysql_free_result(res);
 	return true;
@@ -252,7 +265,8 @@ schema_get(struct schema_cache *sc, struct dest *d, const char *db, const char *
 	t->db = strdup(db);
 	t->name = strdup(name);
 	if (t->db == NULL || t->name == NULL || !load_columns(t, d) ||
-	    !load_key(t, d) || !load_counts(t, d)) {
+	    !load_key(t, d) || !load_counts(t, d) ||
+	    (dest_is_mariadb(d) && t->ncols > 0 && !tk_overlaps(d, db, name, &t->overlaps))) {
 		table_free(t);
 		return NULL;
 	}

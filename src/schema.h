@@ -25,6 +25,13 @@ struct schema_table {
 	char *db, *name;
 	uint32_t ncols;
 	struct schema_col *cols;
+	/*
+	 * MariaDB's long unique keys (UNIQUE on a BLOB or TEXT, or USING HASH
+	 * on InnoDB, MyISAM, Aria): each has a hidden hash column that
+	 * information_schema does not list but a binlog row carries, after
+	 * all the others. A source row may have up to this many more columns.
+	 */
+	uint32_t nhidden;
 	uint32_t nkey;       /* 0: no usable key (match the full before image) */
 	uint32_t *key;       /* column indexes of the primary key or a NOT NULL unique key */
 	bool has_pk;
@@ -32,6 +39,7 @@ struct schema_table {
 	unsigned triggers;   /* without myshift's guard (IF @myshift_session IS NULL ...) */
 	bool has_fk;         /* references or is referenced by a foreign key */
 	bool nontx;          /* its engine has no transactions (MyISAM, Aria, MEMORY...) */
+	bool overlaps;       /* MariaDB: a key WITHOUT OVERLAPS (no REPLACE or upsert into it) */
 	bool nontx_noted;    /* logged how its rows are written */
 	bool hires_noted;    /* logged that it has old-format fractional times */
 	struct schema_stmt *stmts;

@@ -102,6 +102,30 @@ key_sql(struct tk_table *t)
 }
 
 bool
+tk_overlaps(struct dest *d, const char *db, const char *name, bool *overlaps)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	*overlaps = false;
+	if (mysql_get_server_version(d->my) < 100500)
+		return true; /* application-time periods came in 10.5 */
+	sbuf_adds(&q, "SHOW CREATE TABLE ");
+	tk_add_ident(&q, db, name);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(d, q.p);
+	sbuf_free(&q);
+	if (res == NULL)
+		return false;
+	row = mysql_fetch_row(res);
+	*overlaps = row != NULL && mysql_num_fields(res) >= 2 && row[1] != NULL &&
+	    strstr(row[1], " WITHOUT OVERLAPS)") != NULL;
+	mysql_free_result(res);
+	return true;
+}
+
+bool
 tk_load(struct dest *src, const char *db, const char *name, struct tk_table *t,
     char *err, size_t errlen, bool *fatal)
 {
@@ -200,6 +224,12 @@ tk_load(struct dest *src, const char *db, const char *name, struct tk_table *t,
 		t->key_name = cur;
 	} else
 		free(cur);
+	if (dest_is_mariadb(src) && !tk_overlaps(src, db, name, &t->overlaps)) {
+		*fatal = !dest_transient(src);
+		snprintf(err, errlen, "reading the source's definition of `%s`.`%s`: %s", db,
+		    name, src->err);
+		return false;
+	}
 	if (!key_sql(t)) {
 		snprintf(err, errlen, "out of memory");
 		return false;

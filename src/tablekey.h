@@ -37,6 +37,7 @@ struct tk_table {
 	unsigned ncols;
 	unsigned key[64], nkey;      /* nkey 0: no usable key */
 	char *key_name;
+	bool overlaps;               /* MariaDB: a key WITHOUT OVERLAPS (no REPLACE into it) */
 	char *bound_exprs;           /* the key columns, as bounds are read */
 	char *order_by;              /* the key columns */
 };
@@ -49,6 +50,13 @@ struct tk_table {
 bool tk_load(struct dest *src, const char *db, const char *name, struct tk_table *t,
     char *err, size_t errlen, bool *fatal) __attribute__((warn_unused_result));
 void tk_free(struct tk_table *t);
+/*
+ * Whether db.name has a MariaDB key WITHOUT OVERLAPS (SHOW CREATE TABLE
+ * on d, a MariaDB server): the server refuses REPLACE and INSERT ... ON
+ * DUPLICATE KEY UPDATE into it. False with d->err.
+ */
+bool tk_overlaps(struct dest *d, const char *db, const char *name, bool *overlaps)
+    __attribute__((warn_unused_result));
 
 /* Append `db`.`t`. */
 void tk_add_ident(struct sbuf *q, const char *db, const char *t);

@@ -12,6 +12,12 @@
 # servers also UUID, INET6 and INET4 keys (their text read on a binary
 # connection was taken for their packed form: every range read nothing,
 # and 10.10+ tables keyed by them were copied empty without an error),
+# long unique keys (UNIQUE on a TEXT, USING HASH: their hidden hash
+# columns are in the binlog rows, not in information_schema: the stream
+# stopped at the first change), a key WITHOUT OVERLAPS written by UPDATE
+# ... FOR PORTION OF (the server refuses REPLACE into it: the table is
+# copied whole), an Aria table written in one transaction with two InnoDB
+# tables (the batch's savepoint was refused: the stream stopped),
 # and on MariaDB 11.8 a VECTOR column. Copied with 100 rows a chunk under
 # a writer, after which:
 #   - every table is identical row by row, and no chunk that the source
@@ -81,6 +87,14 @@ if [ -n "$maria_src" ]; then
 	INSERT INTO i6 SELECT CONCAT('::ffff:10.0.', seq, '.0'), seq FROM $S WHERE seq < 250;
 	CREATE TABLE i4 (k INET4 NOT NULL PRIMARY KEY, v INT);
 	INSERT INTO i4 SELECT CONCAT('10.', seq % 256, '.', FLOOR(seq / 256), '.0'), seq FROM $S;
+	CREATE TABLE lu (id INT NOT NULL PRIMARY KEY, t TEXT NOT NULL, v INT, UNIQUE KEY ut (t),
+	    UNIQUE KEY uv (v) USING HASH);
+	INSERT INTO lu SELECT seq, CONCAT(REPEAT('long ', 60), seq), seq FROM $S;
+	CREATE TABLE pr (id INT NOT NULL, s DATE NOT NULL, e DATE NOT NULL, v INT,
+	    PERIOD FOR p (s, e), PRIMARY KEY (id, p WITHOUT OVERLAPS));
+	INSERT INTO pr SELECT seq, '2020-01-01', '2021-01-01', seq FROM $S;
+	CREATE TABLE ar (id INT NOT NULL PRIMARY KEY, v INT) ENGINE=Aria;
+	INSERT INTO ar SELECT seq, seq FROM $S;
 	EOF
 fi
 if [ -n "$vector" ]; then
@@ -97,7 +111,13 @@ work() {
 	    UPDATE st SET v = v + 1 WHERE v % 89 = $((i % 89));
 	    UPDATE en SET v = v + 1 WHERE n % 83 = $((i % 83));
 	    $([ -n "$maria_src" ] && echo "UPDATE uu SET v = v + 1 WHERE v % 79 = $((i % 79));
-	    UPDATE i6 SET v = v + 1 WHERE v % 71 = $((i % 71));")"
+	    UPDATE i6 SET v = v + 1 WHERE v % 71 = $((i % 71));
+	    UPDATE lu SET t = CONCAT(t, 'x'), v = v + 100000 WHERE id % 67 = $((i % 67));
+	    UPDATE pr FOR PORTION OF p FROM '2020-03-01' TO '2020-04-0$((1 + i % 9))'
+	        SET v = v + 1 WHERE id % 61 = $((i % 61));
+	    BEGIN; UPDATE ar SET v = v + 1 WHERE id % 59 = $((i % 59));
+	        UPDATE d SET v = v + 1 WHERE v % 53 = $((i % 53));
+	        UPDATE st SET v = v + 1 WHERE v % 47 = $((i % 47)); COMMIT;")"
 }
 mig_writer work
 mig_snapshot_streaming src dst "[copy]

@@ -345,7 +345,7 @@ mig_tables() {
 # BIT hexed, FLOAT widened to DOUBLE; ordered by the primary key, else by
 # every column.
 _mig_row_query() {
-	local name=$1 db=$2 table=$3 skip=" ${4:-} " col type q exprs=() order=() pk=()
+	local name=$1 db=$2 table=$3 skip=" ${4:-} " col type q exprs=() order=() pk=() ties=()
 	while IFS=$'\t' read -r col type; do
 		case $skip in *" $col "*) continue ;; esac
 		q=$(_mig_quote "$col")
@@ -359,7 +359,9 @@ _mig_row_query() {
 			exprs+=("HEX($q)") ;;
 		*)
 			exprs+=("IF(LENGTH($q) > 2048, CONCAT('len=', LENGTH($q), ' sha256=',
-			    SHA2($q, 256)), HEX($q))") ;;
+			    SHA2($q, 256)), HEX($q))")
+			# rows that differ past max_sort_length bytes: in hash order
+			ties+=("SHA2($q, 256)") ;;
 		esac
 	done < <(srv_sql "$name" "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS
 	    WHERE TABLE_SCHEMA = $(_mig_lit "$db") AND TABLE_NAME = $(_mig_lit "$table")
@@ -373,7 +375,7 @@ _mig_row_query() {
 	if [ ${#pk[@]} -gt 0 ]; then
 		order=("${pk[@]}")
 	else
-		order=("${exprs[@]}")
+		order=("${exprs[@]}" "${ties[@]}")
 	fi
 	[ ${#exprs[@]} -gt 0 ] || exprs=("'(no columns)'")
 	local IFS=,
