@@ -812,6 +812,15 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 		    "drop them", db, tn, st->triggers);
 		return false;
 	}
+	if (st->gipk && r->ncols + 1 == st->ncols && st->stmts == NULL) {
+		/* a keyless source table, a generated invisible primary key here */
+		if (!schema_skip_gipk(st, &a->d)) {
+			set_dest_error(a, "rows event");
+			return false;
+		}
+		log_info("`%s`.`%s`: its generated invisible primary key (my_row_id) is "
+		    "left to the destination; the source's rows have none", db, tn);
+	}
 	if (st->ncols != r->ncols && !hidden_hashes(r, st)) {
 		set_fatal(a, "%s.%s at %s:%" PRIu64 ": the source row has %u columns, the "
 		    "destination table `%s`.`%s` has %u%s: the schemas differ", t->db.p,

@@ -110,6 +110,9 @@ load_columns(struct schema_table *t, struct dest *d)
 		}
 		c->is_unsigned = row[5] && strstr(row[5], "unsigned") != NULL;
 		c->fsp = row[6] ? (unsigned)strtoul(row[6], NULL, 10) : 0;
+		if (t->ncols == 1 && strcmp(c->name, "my_row_id") == 0 && row[4] &&
+		    strstr(row[4], "INVISIBLE") != NULL && strstr(row[4], "auto_increment") != NULL)
+			t->gipk = true;
 	}
 	mysql_free_result(res);
 	return true;
@@ -188,6 +191,23 @@ load_key(struct schema_table *t, struct dest *d)
 	} else
 		free(cand);
 	return true;
+}
+
+bool
+schema_skip_gipk(struct schema_table *t, struct dest *d)
+{
+	if (!t->gipk || t->ncols < 2)
+		return true;
+	free(t->cols[0].name);
+	memmove(t->cols, t->cols + 1, (t->ncols - 1) * sizeof(*t->cols));
+	t->ncols--;
+	t->gipk = false;
+	free(t->key);
+	t->key = NULL;
+	t->nkey = 0;
+	t->has_pk = false;
+	t->n_unique = 0;
+	return load_key(t, d);
 }
 
 /* "DBCOL = 'db' AND TCOL = 'name'" of t. */

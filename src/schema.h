@@ -32,6 +32,11 @@ struct schema_table {
 	 * all the others. A source row may have up to this many more columns.
 	 */
 	uint32_t nhidden;
+	/*
+	 * MySQL's generated invisible primary key (sql_generate_invisible_primary_key):
+	 * the first column, my_row_id, which a keyless source table lacks
+	 */
+	bool gipk;
 	uint32_t nkey;       /* 0: no usable key (match the full before image) */
 	uint32_t *key;       /* column indexes of the primary key or a NOT NULL unique key */
 	bool has_pk;
@@ -55,6 +60,12 @@ struct schema_cache {
  */
 struct schema_table *schema_get(struct schema_cache *sc, struct dest *d,
     const char *db, const char *name);
+/*
+ * Leave out t's generated invisible primary key (t->gipk), for the rows of
+ * a source table without it: the destination fills it in. The key is
+ * chosen again among the others. False with d->err when it cannot be read.
+ */
+bool schema_skip_gipk(struct schema_table *t, struct dest *d);
 /* Forget every cached definition (after DDL); free_stmts frees the statements. */
 void schema_flush(struct schema_cache *sc, void (*free_stmts)(struct schema_table *));
 
