@@ -49,6 +49,12 @@ typedef bool db_bool;
 #define MULTI_EXACT 32
 /* Prepared statements cached per destination table (stmt_get()). */
 #define STMTS_PER_TABLE 64
+/*
+ * Columns of a table (MySQL allows 4096, InnoDB 1017), and the size of a
+ * bitmap of them (columns written, compared, updated by JSON_*).
+ */
+#define COLS_MAX 4096
+#define COLS_BM (COLS_MAX / 8)
 static inline uint32_t
 multi_rows(uint32_t n)
 {
@@ -95,7 +101,7 @@ struct net_table {
 	struct schema_table *st;
 	struct binlog_col *cols;   /* copy of the source column types */
 	uint32_t ncols;
-	uint8_t usable[64];        /* columns written: not generated, not filtered */
+	uint8_t usable[COLS_BM];        /* columns written: not generated, not filtered */
 	struct net_entry *e;
 	uint32_t n, cap;
 	uint32_t *slots;           /* open addressing: entry index + 1 */
@@ -107,7 +113,7 @@ struct schema_stmt {
 	struct schema_stmt *next;
 	enum stmt_kind kind;
 	uint32_t nrows;
-	uint8_t shape[2][64];    /* columns used: [0] SET/VALUES, [1] WHERE (bitmaps) */
+	uint8_t shape[2][COLS_BM];    /* columns used: [0] SET/VALUES, [1] WHERE (bitmaps) */
 	MYSQL_STMT *st;
 	uint32_t nparams;
 	char *jsig;              /* UPDATE: the JSON diff expressions (partial_prepare) */
@@ -198,8 +204,8 @@ struct applier {
 		size_t len;
 		const char *sql; /* MySQL: its typed expression (jsonb_to_sql), or NULL */
 		size_t sqllen;
-	} jtext[512];
-	uint8_t jsql[64];        /* columns updated by a JSON_* expression instead */
+	} jtext[COLS_MAX];
+	uint8_t jsql[COLS_BM];        /* columns updated by a JSON_* expression instead */
 	struct sbuf jsig;
 	struct sbuf jtmp;
 	struct sbuf jsqltmp;
@@ -258,19 +264,19 @@ bool bind_value(struct applier *a, MYSQL_BIND *b, const struct binlog_col *col,
 bool bm_get(const uint8_t *bm, uint32_t i);
 void bm_set(uint8_t *bm, uint32_t i);
 void usable_columns(struct applier *a, const struct binlog_rows_event *r,
-    const struct schema_table *st, const uint8_t *present, uint8_t out[64],
+    const struct schema_table *st, const uint8_t *present, uint8_t out[COLS_BM],
     const char *src_db, const char *src_table);
-bool where_shape(const struct schema_table *st, const uint8_t usable[64], uint8_t out[64]);
+bool where_shape(const struct schema_table *st, const uint8_t usable[COLS_BM], uint8_t out[COLS_BM]);
 void add_table_name(struct sbuf *q, const struct schema_table *st);
 uint32_t add_insert(struct sbuf *q, const char *verb, const struct schema_table *st,
-    const uint8_t set[64], uint32_t nrows);
+    const uint8_t set[COLS_BM], uint32_t nrows);
 const char *jsig_ops(const char *jsig, uint32_t i, size_t *n);
 uint32_t add_json_expr(struct sbuf *q, const char *col, const char *ops, size_t n);
 bool jx_substitute(struct applier *a, const struct sbuf *q, struct sbuf *out);
 unsigned long dest_max_packet(struct applier *a);
 void stmt_done(struct schema_stmt *s);
 struct schema_stmt *stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
-    const uint8_t set[64], const uint8_t where[64], bool keyed, uint32_t nrows,
+    const uint8_t set[COLS_BM], const uint8_t where[COLS_BM], bool keyed, uint32_t nrows,
     const char *jsig);
 bool ensure_binds(struct applier *a, uint32_t n);
 bool ensure_vals(struct applier *a, size_t n);
@@ -278,7 +284,7 @@ void bind_text(MYSQL_BIND *b, const void *p, size_t len);
 bool bind_json_diff(struct applier *a, const struct binlog_table *t, uint32_t i,
     const struct binlog_value *v, uint32_t *k);
 bool bind_image(struct applier *a, const struct binlog_table *t, const struct schema_table *st,
-    const uint8_t shape[64], const struct binlog_value *vals, uint32_t *k);
+    const uint8_t shape[COLS_BM], const struct binlog_value *vals, uint32_t *k);
 bool rows_warnings(struct applier *a, const char *what, const char *db, const char *table);
 bool stmt_exec(struct applier *a, struct schema_stmt *s, const struct binlog_table *t,
     const struct binlog_event *ev, uint64_t expect);
@@ -297,9 +303,9 @@ bool net_flush_table(struct applier *a, struct net_table *nt);
 bool net_flush_all(struct applier *a);
 void net_free(struct applier *a);
 bool net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    const uint8_t usable[64]);
+    const uint8_t usable[COLS_BM]);
 bool partial_prepare(struct applier *a, const struct binlog_event *ev,
-    const struct schema_table *st, const uint8_t set[64],
+    const struct schema_table *st, const uint8_t set[COLS_BM],
     const struct binlog_row *before, const struct binlog_row *after);
 /* src/applier_xa.c */
 enum xa_group {
@@ -325,13 +331,13 @@ bool set_fk(struct applier *a, bool on);
 bool seam_at(struct applier *a, uint64_t offset);
 const struct migrate_seam_table *seam_keyless(const struct applier *a, const char *db, const char *table);
 bool seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    enum stmt_kind kind, const uint8_t set[64], const struct binlog_value *set_vals,
-    const uint8_t where[64], const struct binlog_value *where_vals, uint64_t expect);
+    enum stmt_kind kind, const uint8_t set[COLS_BM], const struct binlog_value *set_vals,
+    const uint8_t where[COLS_BM], const struct binlog_value *where_vals, uint64_t expect);
 bool seam_row(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64],
+    const uint8_t use_before[COLS_BM], const uint8_t use_after[COLS_BM], const uint8_t where[COLS_BM],
     struct binlog_row *before, struct binlog_row *after);
 bool seam_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64]);
+    const uint8_t use_before[COLS_BM], const uint8_t use_after[COLS_BM], const uint8_t where[COLS_BM]);
 void strip_start_transaction(char *sql);
 bool load_collations(struct applier *a);
 bool session_query(struct applier *a, const struct binlog_event *ev);

@@ -211,7 +211,7 @@ bool
 net_verify(struct applier *a, struct net_table *nt)
 {
 	struct schema_table *st = nt->st;
-	uint8_t none[64];
+	uint8_t none[COLS_BM];
 	uint32_t cap = MAX_PARAMS / (st->nkey ? st->nkey : 1);
 
 	if (cap > MAX_MULTI_ROWS)
@@ -312,7 +312,7 @@ static enum net_outcome
 net_write_table(struct applier *a, struct net_table *nt, bool optimistic)
 {
 	struct schema_table *st = nt->st;
-	uint8_t none[64];
+	uint8_t none[COLS_BM];
 	uint32_t per = 0;
 
 	memset(none, 0, sizeof(none));
@@ -505,7 +505,7 @@ net_free(struct applier *a)
 /* Fold a rows event into the batch's net effect. */
 bool
 net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    const uint8_t usable[64])
+    const uint8_t usable[COLS_BM])
 {
 	const struct binlog_rows_event *r = &ev->rows;
 	struct net_table *nt = net_find(a, st);
@@ -525,16 +525,16 @@ net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *
 		nt->st = st;
 		nt->ncols = r->ncols;
 		memcpy(nt->cols, r->table->cols, r->ncols * sizeof(*nt->cols));
-		memcpy(nt->usable, usable, 64);
+		memcpy(nt->usable, usable, COLS_BM);
 		nt->next = a->net;
 		a->net = nt;
-	} else if (memcmp(nt->usable, usable, 64) != 0 || nt->ncols != r->ncols) {
+	} else if (memcmp(nt->usable, usable, COLS_BM) != 0 || nt->ncols != r->ncols) {
 		/* another shape (filters changed by DDL): write what we hold first */
 		if (nt->n > 0 && !net_flush_table(a, nt)) {
 			set_dest_error(a, NULL);
 			return false;
 		}
-		memcpy(nt->usable, usable, 64);
+		memcpy(nt->usable, usable, COLS_BM);
 	}
 	before.vals = a->vals;
 	after.vals = a->vals + r->ncols;
@@ -602,7 +602,7 @@ net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *
  */
 bool
 partial_prepare(struct applier *a, const struct binlog_event *ev,
-    const struct schema_table *st, const uint8_t set[64],
+    const struct schema_table *st, const uint8_t set[COLS_BM],
     const struct binlog_row *before, const struct binlog_row *after)
 {
 	const struct binlog_table *t = ev->rows.table;
@@ -716,7 +716,7 @@ heartbeat_rows(struct applier *a, const struct binlog_rows_event *r)
 	size_t pos = 0;
 	int rc;
 
-	if (r->kind == BINLOG_ROWS_DELETE || r->ncols < 2 || r->ncols > 512)
+	if (r->kind == BINLOG_ROWS_DELETE || r->ncols < 2 || r->ncols > COLS_MAX)
 		return true;
 	if (!ensure_vals(a, (size_t)r->ncols * 2)) {
 		set_fatal(a, "out of memory");
@@ -775,7 +775,7 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 	const struct binlog_table *t = r->table;
 	struct schema_table *st;
 	char db[200], tn[200];
-	uint8_t use_before[64], use_after[64], where[64], none[64];
+	uint8_t use_before[COLS_BM], use_after[COLS_BM], where[COLS_BM], none[COLS_BM];
 	struct binlog_row before, after;
 	struct proto_err err = { 0 };
 	size_t pos = 0;
@@ -789,9 +789,9 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 		return heartbeat_rows(a, r);
 	if (!filter_table(a->f, t->db.p, t->table.p))
 		return true;
-	if (r->ncols > 512) {
-		set_fatal(a, "%s.%s has %u columns; at most 512 are supported", t->db.p,
-		    t->table.p, r->ncols);
+	if (r->ncols > COLS_MAX) {
+		set_fatal(a, "%s.%s has %u columns; at most %u are supported", t->db.p,
+		    t->table.p, r->ncols, COLS_MAX);
 		return false;
 	}
 	filter_map(a->f, t->db.p, t->table.p, db, sizeof(db), tn, sizeof(tn));
@@ -1009,10 +1009,10 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 				return false;
 			}
 		} else {
-			uint8_t set[64];
+			uint8_t set[COLS_BM];
 			bool any = false;
-			memcpy(set, use_after, 64);
-			for (uint32_t i = 0; i < 64; i++)
+			memcpy(set, use_after, COLS_BM);
+			for (uint32_t i = 0; i < COLS_BM; i++)
 				any |= set[i] != 0;
 			if (!any)
 				continue; /* every changed column is filtered out */
@@ -1098,11 +1098,11 @@ seam_keyless(const struct applier *a, const char *db, const char *table)
 /* Bind image vals in shape and run a statement of kind; any row count is fine. */
 bool
 seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    enum stmt_kind kind, const uint8_t set[64], const struct binlog_value *set_vals,
-    const uint8_t where[64], const struct binlog_value *where_vals, uint64_t expect)
+    enum stmt_kind kind, const uint8_t set[COLS_BM], const struct binlog_value *set_vals,
+    const uint8_t where[COLS_BM], const struct binlog_value *where_vals, uint64_t expect)
 {
 	const struct binlog_table *t = ev->rows.table;
-	uint8_t none[64];
+	uint8_t none[COLS_BM];
 	struct schema_stmt *s;
 	uint32_t k = 0;
 
@@ -1141,7 +1141,7 @@ seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table 
  */
 bool
 seam_row(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64],
+    const uint8_t use_before[COLS_BM], const uint8_t use_after[COLS_BM], const uint8_t where[COLS_BM],
     struct binlog_row *before, struct binlog_row *after)
 {
 	const struct binlog_rows_event *r = &ev->rows;
@@ -1159,8 +1159,8 @@ seam_row(struct applier *a, const struct binlog_event *ev, struct schema_table *
 		return set_fk(a, false) && seam_exec(a, ev, st, SK_DELETE, NULL, NULL, where,
 		    before->vals, UINT64_MAX);
 	default: {
-		uint8_t set[64];
-		memcpy(set, use_after, 64);
+		uint8_t set[COLS_BM];
+		memcpy(set, use_after, COLS_BM);
 		if (r->kind == BINLOG_ROWS_PARTIAL_UPDATE) {
 			/* the after image holds JSON diffs: apply them to the before image */
 			if (!set_fk(a, false) || !seam_exec(a, ev, st, SK_REPLACE, use_before,
@@ -1202,7 +1202,7 @@ seam_row(struct applier *a, const struct binlog_event *ev, struct schema_table *
 /* The rows of a keyed table's event inside the seam. */
 bool
 seam_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
-    const uint8_t use_before[64], const uint8_t use_after[64], const uint8_t where[64])
+    const uint8_t use_before[COLS_BM], const uint8_t use_after[COLS_BM], const uint8_t where[COLS_BM])
 {
 	const struct binlog_rows_event *r = &ev->rows;
 	struct binlog_row before, after;

@@ -325,11 +325,11 @@ bm_set(uint8_t *bm, uint32_t i)
 /* Columns that may be written or compared: present, not generated, not filtered. */
 void
 usable_columns(struct applier *a, const struct binlog_rows_event *r,
-    const struct schema_table *st, const uint8_t *present, uint8_t out[64],
+    const struct schema_table *st, const uint8_t *present, uint8_t out[COLS_BM],
     const char *src_db, const char *src_table)
 {
-	memset(out, 0, 64);
-	for (uint32_t i = 0; i < r->ncols && i < st->ncols && i < 512; i++) {
+	memset(out, 0, COLS_BM);
+	for (uint32_t i = 0; i < r->ncols && i < st->ncols && i < COLS_MAX; i++) {
 		if (!bm_get(present, i) || st->cols[i].generated)
 			continue;
 		if (filter_column(a->f, src_db, src_table, st->cols[i].name))
@@ -340,20 +340,20 @@ usable_columns(struct applier *a, const struct binlog_rows_event *r,
 
 /* The WHERE shape: the key when the image has it, else every usable column. */
 bool
-where_shape(const struct schema_table *st, const uint8_t usable[64], uint8_t out[64])
+where_shape(const struct schema_table *st, const uint8_t usable[COLS_BM], uint8_t out[COLS_BM])
 {
 	bool key_ok = st->nkey > 0;
 
 	for (uint32_t k = 0; k < st->nkey; k++)
 		if (!bm_get(usable, st->key[k]))
 			key_ok = false;
-	memset(out, 0, 64);
+	memset(out, 0, COLS_BM);
 	if (key_ok) {
 		for (uint32_t k = 0; k < st->nkey; k++)
 			bm_set(out, st->key[k]);
 		return true;
 	}
-	memcpy(out, usable, 64);
+	memcpy(out, usable, COLS_BM);
 	return false;
 }
 
@@ -368,7 +368,7 @@ add_table_name(struct sbuf *q, const struct schema_table *st)
 /* "VERB INTO t (cols in set) VALUES (?,..),.." for nrows rows; the parameters. */
 uint32_t
 add_insert(struct sbuf *q, const char *verb, const struct schema_table *st,
-    const uint8_t set[64], uint32_t nrows)
+    const uint8_t set[COLS_BM], uint32_t nrows)
 {
 	uint32_t per = 0;
 
@@ -506,7 +506,7 @@ stmt_done(struct schema_stmt *s)
  */
 struct schema_stmt *
 stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
-    const uint8_t set[64], const uint8_t where[64], bool keyed, uint32_t nrows,
+    const uint8_t set[COLS_BM], const uint8_t where[COLS_BM], bool keyed, uint32_t nrows,
     const char *jsig)
 {
 	struct schema_stmt *s;
@@ -516,7 +516,7 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 
 	for (s = a->njx > 0 ? NULL : st->stmts; s != NULL; s = s->next, cached++)
 		if (s->kind == kind && s->nrows == nrows &&
-		    memcmp(s->shape[0], set, 64) == 0 && memcmp(s->shape[1], where, 64) == 0 &&
+		    memcmp(s->shape[0], set, COLS_BM) == 0 && memcmp(s->shape[1], where, COLS_BM) == 0 &&
 		    (s->jsig == NULL ? jsig == NULL : jsig != NULL && strcmp(s->jsig, jsig) == 0))
 			return s;
 	/*
@@ -535,8 +535,8 @@ stmt_get(struct applier *a, struct schema_table *st, enum stmt_kind kind,
 	}
 	s->kind = kind;
 	s->nrows = nrows;
-	memcpy(s->shape[0], set, 64);
-	memcpy(s->shape[1], where, 64);
+	memcpy(s->shape[0], set, COLS_BM);
+	memcpy(s->shape[1], where, COLS_BM);
 	switch (kind) {
 	case SK_INSERT:
 		s->nparams = add_insert(&q, "INSERT", st, set, nrows);
@@ -816,7 +816,7 @@ bind_json_diff(struct applier *a, const struct binlog_table *t, uint32_t i,
 /* Bind the columns in shape from one image into binds starting at *k. */
 bool
 bind_image(struct applier *a, const struct binlog_table *t, const struct schema_table *st,
-    const uint8_t shape[64], const struct binlog_value *vals, uint32_t *k)
+    const uint8_t shape[COLS_BM], const struct binlog_value *vals, uint32_t *k)
 {
 	for (uint32_t i = 0; i < st->ncols; i++) {
 		if (!bm_get(shape, i))

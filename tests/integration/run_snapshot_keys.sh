@@ -18,7 +18,8 @@
 # ... FOR PORTION OF (the server refuses REPLACE into it: the table is
 # copied whole), an Aria table written in one transaction with two InnoDB
 # tables (the batch's savepoint was refused: the stream stopped),
-# and on MariaDB 11.8 a VECTOR column. Copied with 100 rows a chunk under
+# and on MariaDB 11.8 a VECTOR column; a table of 700 columns (the
+# stream stopped on more than 512). Copied with 100 rows a chunk under
 # a writer, after which:
 #   - every table is identical row by row, and no chunk that the source
 #     planned full read no row (the copy's own warning of bounds that do
@@ -76,6 +77,11 @@ srv_sql src - <<-EOF || fail "cannot load the source"
 	    DEFAULT CHARSET utf8mb4 COLLATE utf8mb4_unicode_ci;
 	INSERT INTO cp SELECT ELT(1 + seq % 3, 'x', 'Y', 'z'), '2000-01-01' + INTERVAL seq DAY, seq FROM $S;
 	EOF
+# a table of 700 columns (the stream took at most 512)
+srv_sql src "USE ky; CREATE TABLE wide (id INT NOT NULL PRIMARY KEY,
+    $(seq -f 'c%g INT NOT NULL DEFAULT 0' 1 700 | paste -sd,));
+    INSERT INTO wide (id, c1, c700) SELECT seq, seq, -seq FROM $S" ||
+    fail "cannot load the wide table"
 if [ -n "$maria_src" ]; then
 	srv_sql src - <<-EOF || fail "cannot load the MariaDB tables"
 	USE ky;
@@ -110,6 +116,7 @@ work() {
 	srv_sql src "USE ky; UPDATE d SET v = v + 1 WHERE v % 97 = $((i % 97));
 	    UPDATE st SET v = v + 1 WHERE v % 89 = $((i % 89));
 	    UPDATE en SET v = v + 1 WHERE n % 83 = $((i % 83));
+	    UPDATE wide SET c1 = c1 + 1, c350 = c350 + $i, c700 = c700 - 1 WHERE id % 43 = $((i % 43));
 	    $([ -n "$maria_src" ] && echo "UPDATE uu SET v = v + 1 WHERE v % 79 = $((i % 79));
 	    UPDATE i6 SET v = v + 1 WHERE v % 71 = $((i % 71));
 	    UPDATE lu SET t = CONCAT(t, 'x'), v = v + 100000 WHERE id % 67 = $((i % 67));
