@@ -494,6 +494,61 @@ gtid_mysql_contains(const struct gtid_mysql_set *s, const uint8_t uuid[16],
 	return k >= 0 && gno < s->sids[at].iv[k].end;
 }
 
+/* Remove gno from sid (splitting its interval); false on OOM. */
+static bool
+gtid_sid_remove(struct gtid_sid *sid, int64_t gno)
+{
+	int64_t k = gtid_sid_floor(sid, gno);
+	struct gtid_interval *iv;
+
+	if (k < 0 || gno >= sid->iv[k].end)
+		return true;
+	iv = &sid->iv[k];
+	if (iv->start == gno && iv->end == gno + 1) {
+		memmove(iv, iv + 1, (sid->n - (uint32_t)k - 1) * sizeof(*iv));
+		sid->n--;
+	} else if (iv->start == gno)
+		iv->start++;
+	else if (iv->end == gno + 1)
+		iv->end--;
+	else {
+		if (sid->n == sid->cap) {
+			uint32_t cap = sid->cap * 2;
+			struct gtid_interval *np;
+			if (cap <= sid->cap)
+				return false;
+			np = realloc(sid->iv, (size_t)cap * sizeof(*np));
+			if (np == NULL)
+				return false;
+			sid->iv = np;
+			sid->cap = cap;
+		}
+		iv = &sid->iv[k];
+		memmove(iv + 2, iv + 1, (sid->n - (uint32_t)k - 1) * sizeof(*iv));
+		iv[1].start = gno + 1;
+		iv[1].end = iv[0].end;
+		iv[0].end = gno;
+		sid->n++;
+	}
+	return true;
+}
+
+bool
+gtid_mysql_subtract(struct gtid_mysql_set *s, const struct gtid_mysql_set *sub)
+{
+	for (uint32_t i = 0; i < sub->n; i++) {
+		const struct gtid_sid *r = &sub->sids[i];
+		uint32_t at;
+		if (!gtid_sid_find(s, r->uuid, r->tag, &at))
+			continue;
+		for (uint32_t k = 0; k < r->n; k++)
+			for (int64_t g = r->iv[k].start; g < r->iv[k].end; g++)
+				if (!gtid_sid_remove(&s->sids[at], g))
+					return false;
+	}
+	return true;
+}
+
 bool
 gtid_mysql_contains_set(const struct gtid_mysql_set *s,
     const struct gtid_mysql_set *sub)

@@ -40,6 +40,9 @@ PROTO_WUR bool gtid_mysql_add(struct gtid_mysql_set *s, const uint8_t uuid[16],
     const char *tag, int64_t gno);
 bool gtid_mysql_contains(const struct gtid_mysql_set *s, const uint8_t uuid[16],
     const char *tag, int64_t gno);
+/* Remove every GTID of sub from s (GTID by GTID: sub is small); false on OOM. */
+PROTO_WUR bool gtid_mysql_subtract(struct gtid_mysql_set *s,
+    const struct gtid_mysql_set *sub);
 /* Every GTID of sub is in s. */
 bool gtid_mysql_contains_set(const struct gtid_mysql_set *s,
     const struct gtid_mysql_set *sub);

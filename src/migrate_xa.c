@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "proto/gtid.h"
 #include "proto/sbuf.h"
 #include "src/log.h"
 #include "src/xid.h"
@@ -259,6 +260,114 @@ fail:
 }
 
 /* Lower low to the XA floor (row 3 of `migration`) if that is before it. */
+/* The binary log after file in SHOW BINARY LOGS' order into next ("": none). */
+static bool
+next_binlog(struct mig *m, const char *file, char next[256])
+{
+	MYSQL_RES *res = dest_result(&m->src, "SHOW BINARY LOGS");
+	MYSQL_ROW r;
+	bool found = false;
+
+	next[0] = '\0';
+	if (res == NULL)
+		return false;
+	while ((r = mysql_fetch_row(res)) != NULL && r[0] != NULL) {
+		if (found) {
+			snprintf(next, 256, "%s", r[0]);
+			break;
+		}
+		found = strcmp(r[0], file) == 0;
+	}
+	mysql_free_result(res);
+	return true;
+}
+
+/*
+ * MySQL: the GTID set at file:pos, as later's exact set (a snapshot's,
+ * read under the copy's lock) minus the GTIDs logged from file:pos up to
+ * later. A position and Executed_Gtid_Set read without a lock are no exact
+ * pair: a transaction is written to the binary log before its GTID joins
+ * gtid_executed, so a floor read that way could leave one out of the
+ * stream's GTID state for good. False (logged): not computed.
+ */
+static bool
+gtid_at_mysql(struct mig *m, const char *file, uint64_t pos, const struct snap_pos *later,
+    char **out)
+{
+	struct sbuf q = { 0 }, logged = { 0 }, text = { 0 };
+	struct gtid_mysql_set set, sub;
+	struct proto_err perr = { 0 };
+	char cur[256];
+	uint64_t from = pos;
+	bool ok = true, end = false;
+
+	gtid_mysql_init(&set);
+	gtid_mysql_init(&sub);
+	snprintf(cur, sizeof(cur), "%s", file);
+	while (ok && !end) {
+		MYSQL_RES *res;
+		MYSQL_ROW r;
+		unsigned n = 0;
+		sbuf_reset(&q);
+		sbuf_adds(&q, "SHOW BINLOG EVENTS IN ");
+		sbuf_sql_string(&q, cur);
+		sbuf_printf(&q, " FROM %" PRIu64 " LIMIT 10000", from);
+		sbuf_addc(&q, '\0');
+		if (q.oom || (res = dest_result(&m->src, q.p)) == NULL) {
+			ok = false;
+			break;
+		}
+		while ((r = mysql_fetch_row(res)) != NULL) {
+			const char *a, *b;
+			n++;
+			if (r[1] == NULL || r[4] == NULL)
+				continue;
+			if (strcmp(cur, later->file) == 0 && strtoull(r[1], NULL, 10) >= later->pos) {
+				end = true;
+				break;
+			}
+			if (r[2] != NULL && strncmp(r[2], "Gtid", 4) == 0 && r[5] != NULL &&
+			    (a = strstr(r[5], "GTID_NEXT= '")) != NULL &&
+			    (b = strchr(a + 12, '\'')) != NULL) {
+				if (logged.len)
+					sbuf_addc(&logged, ',');
+				sbuf_add(&logged, a + 12, (size_t)(b - a - 12));
+			}
+			from = strtoull(r[4], NULL, 10);
+		}
+		mysql_free_result(res);
+		if (end || n == 10000)
+			continue;
+		/* the end of cur: later is at its end, or in a next file */
+		char next[256];
+		if (strcmp(cur, later->file) == 0)
+			end = true;
+		else if (!next_binlog(m, cur, next) || next[0] == '\0')
+			ok = false;
+		else
+			snprintf(cur, sizeof(cur), "%s", next);
+		from = 4;
+	}
+	sbuf_addc(&logged, '\0');
+	ok = ok && !logged.oom && gtid_mysql_parse(&set, later->gtid ? later->gtid : "", &perr) &&
+	    gtid_mysql_parse(&sub, logged.p, &perr) && gtid_mysql_subtract(&set, &sub);
+	if (ok) {
+		gtid_mysql_print(&set, &text);
+		sbuf_addc(&text, '\0');
+		ok = !text.oom && (*out = strdup(text.p)) != NULL;
+	}
+	if (!ok)
+		log_warn("copy: cannot read the GTIDs logged from %s:%" PRIu64 " to %s:%" PRIu64
+		    " (%s): the stream starts at the copy's first snapshot", file, pos,
+		    later->file, later->pos, perr.msg[0] ? perr.msg : m->src.err);
+	sbuf_free(&q);
+	sbuf_free(&logged);
+	sbuf_free(&text);
+	gtid_mysql_free(&set);
+	gtid_mysql_free(&sub);
+	return ok;
+}
+
 bool
 mig_xa_floor_apply(struct mig *m, struct snap_pos *low)
 {
@@ -273,14 +382,20 @@ mig_xa_floor_apply(struct mig *m, struct snap_pos *low)
 	row = mysql_fetch_row(res);
 	if (row != NULL && row[0] != NULL && row[1] != NULL && low->file[0] != '\0' &&
 	    snap_pos_cmp(row[0], strtoull(row[1], NULL, 10), low->file, low->pos) < 0) {
-		char *g = strdup(row[2] ? row[2] : "");
-		if (g == NULL) {
+		char *g = NULL;
+		if (!m->mariadb) {
+			/* (MariaDB's floor set is BINLOG_GTID_POS of its position: exact) */
+			if (!gtid_at_mysql(m, row[0], strtoull(row[1], NULL, 10), low, &g)) {
+				mysql_free_result(res);
+				return true;
+			}
+		} else if ((g = strdup(row[2] ? row[2] : "")) == NULL) {
 			mysql_free_result(res);
 			return mig_fail(m, true, "out of memory");
 		}
 		log_info("copy: the stream starts at %s:%s, where the source was before the "
-		    "copy's first snapshot (XA transactions prepared since are in the stream)",
-		    row[0], row[1]);
+		    "copy's first snapshot (XA transactions prepared since are in the stream)%s%s",
+		    row[0], row[1], g[0] ? "; GTIDs applied there: " : "", g);
 		snprintf(low->file, sizeof(low->file), "%s", row[0]);
 		low->pos = strtoull(row[1], NULL, 10);
 		free(low->gtid);

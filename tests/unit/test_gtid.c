@@ -231,6 +231,44 @@ test_add(void)
 	T_CHECK(s.n == 0 && s.sids == NULL, "free did not reset");
 }
 
+/* s minus sub, printed */
+static void
+subtract_case(const char *name, const char *s_text, const char *sub_text, const char *want)
+{
+	struct gtid_mysql_set s, sub;
+	struct proto_err e = { 0 };
+	struct sbuf out = { 0 };
+
+	T_CASE(name);
+	gtid_mysql_init(&s);
+	gtid_mysql_init(&sub);
+	T_CHECK(gtid_mysql_parse(&s, s_text, &e) && gtid_mysql_parse(&sub, sub_text, &e),
+	    "parse: %s", e.msg);
+	T_CHECK(gtid_mysql_subtract(&s, &sub), "subtract failed");
+	gtid_mysql_print(&s, &out);
+	T_STREQ(out.p ? out.p : "", out.len, want);
+	sbuf_free(&out);
+	gtid_mysql_free(&s);
+	gtid_mysql_free(&sub);
+}
+
+static void
+test_subtract(void)
+{
+	/* the copy's floor: a snapshot's set minus what was logged since */
+	subtract_case("subtract the last", u ":1-8248", u ":8248", u ":1-8247");
+	subtract_case("subtract the first", u ":1-10", u ":1", u ":2-10");
+	subtract_case("subtract splits", u ":1-8248", u ":1402", u ":1-1401:1403-8248");
+	subtract_case("subtract a run and more splits", u ":1-20:30-40",
+	    u ":5-6:9:20:30:35", u ":1-4:7-8:10-19:31-34:36-40");
+	subtract_case("subtract the only one", u ":7," V ":1-3", u ":7", V ":1-3");
+	subtract_case("subtract what is not there", u ":1-5", u ":9," V ":1", u ":1-5");
+	subtract_case("subtract by tag", u ":1-3:blue:1-3", u ":blue:2", u ":1-3:blue:1:3");
+	/* splitting beyond the intervals' first allocation */
+	subtract_case("subtract many splits", u ":1-100", u ":2:4:6:8:10:12:14:16:18",
+	    u ":1:3:5:7:9:11:13:15:17:19-100");
+}
+
 /* "u:1-5:7-9,v:3" in the untagged SID block format */
 static const uint8_t block_uv[] = {
 	LE64(2),
@@ -611,6 +649,7 @@ main(void)
 	test_text();
 	test_contains();
 	test_add();
+	test_subtract();
 	test_binary();
 	test_maria();
 	return t_done();
