@@ -187,6 +187,26 @@ gtid_sid_get(struct gtid_mysql_set *s, const uint8_t uuid[16], const char *tag)
 	return sid;
 }
 
+/* Room for one more interval in sid; false on OOM. */
+static bool
+gtid_sid_room(struct gtid_sid *sid)
+{
+	uint32_t cap;
+	struct gtid_interval *np;
+
+	if (sid->n < sid->cap)
+		return true;
+	cap = sid->cap ? sid->cap * 2 : 4;
+	if (cap <= sid->cap)
+		return false;
+	np = realloc(sid->iv, (size_t)cap * sizeof(*np));
+	if (np == NULL)
+		return false;
+	sid->iv = np;
+	sid->cap = cap;
+	return true;
+}
+
 /*
  * Add [start, end) to a sid, merging with every interval it overlaps or
  * touches, so intervals stay sorted, disjoint and non-adjacent.
@@ -206,17 +226,8 @@ gtid_sid_add(struct gtid_sid *sid, int64_t start, int64_t end)
 	}
 	i = lo;
 	if (i == sid->n || sid->iv[i].start > end) {
-		if (sid->n == sid->cap) {
-			uint32_t cap = sid->cap ? sid->cap * 2 : 4;
-			struct gtid_interval *np;
-			if (cap <= sid->cap)
-				return false;
-			np = realloc(sid->iv, (size_t)cap * sizeof(*np));
-			if (np == NULL)
-				return false;
-			sid->iv = np;
-			sid->cap = cap;
-		}
+		if (!gtid_sid_room(sid))
+			return false;
 		memmove(&sid->iv[i + 1], &sid->iv[i],
 		    (sid->n - i) * sizeof(sid->iv[0]));
 		sid->iv[i].start = start;
@@ -512,17 +523,8 @@ gtid_sid_remove(struct gtid_sid *sid, int64_t gno)
 	else if (iv->end == gno + 1)
 		iv->end--;
 	else {
-		if (sid->n == sid->cap) {
-			uint32_t cap = sid->cap * 2;
-			struct gtid_interval *np;
-			if (cap <= sid->cap)
-				return false;
-			np = realloc(sid->iv, (size_t)cap * sizeof(*np));
-			if (np == NULL)
-				return false;
-			sid->iv = np;
-			sid->cap = cap;
-		}
+		if (!gtid_sid_room(sid))
+			return false;
 		iv = &sid->iv[k];
 		memmove(iv + 2, iv + 1, (sid->n - (uint32_t)k - 1) * sizeof(*iv));
 		iv[1].start = gno + 1;

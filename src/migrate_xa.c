@@ -259,7 +259,6 @@ fail:
 	return false;
 }
 
-/* Lower low to the XA floor (row 3 of `migration`) if that is before it. */
 /* The binary log after file in SHOW BINARY LOGS' order into next ("": none). */
 static bool
 next_binlog(struct mig *m, const char *file, char next[256])
@@ -368,6 +367,7 @@ gtid_at_mysql(struct mig *m, const char *file, uint64_t pos, const struct snap_p
 	return ok;
 }
 
+/* Lower low to the XA floor (row 3 of `migration`) if that is before it. */
 bool
 mig_xa_floor_apply(struct mig *m, struct snap_pos *low)
 {
