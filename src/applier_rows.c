@@ -897,13 +897,22 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 	keyed = where_shape(st, use_before, where);
 
 	if (a->in_seam) {
+		/*
+		 * An after image without every column is made whole from a whole
+		 * before image (MariaDB's FULL_NODUP logs only the changed
+		 * columns after); without one (MINIMAL, NOBLOB) the row's other
+		 * columns are unknown.
+		 */
 		if (keyed && r->cols_after != NULL && r->kind != BINLOG_ROWS_WRITE &&
-		    r->kind != BINLOG_ROWS_PARTIAL_UPDATE && !image_whole(r->cols_after, st, r->ncols)) {
+		    r->kind != BINLOG_ROWS_PARTIAL_UPDATE && !image_whole(r->cols_after, st, r->ncols) &&
+		    !image_whole(r->cols_before, st, r->ncols)) {
 			set_fatal(a, "%s.%s at %s:%" PRIu64 ": a row image without every "
-			    "column (binlog_row_image is not FULL) inside the catch-up after "
-			    "the copy, where rows must be rewritten whole: set "
-			    "binlog_row_image = FULL on the source", t->db.p, t->table.p,
-			    a->file, ev->offset);
+			    "column (binlog_row_image is MINIMAL or NOBLOB) inside the "
+			    "catch-up after the copy, where rows must be rewritten whole: "
+			    "set binlog_row_image = FULL on the source; the changes already "
+			    "logged that way cannot be replayed here: start the migration "
+			    "again (drop the copied tables and the state schema on the "
+			    "destination)", t->db.p, t->table.p, a->file, ev->offset);
 			return false;
 		}
 		if (keyed && !st->overlaps) {
@@ -1210,6 +1219,16 @@ seam_rows(struct applier *a, const struct binlog_event *ev, struct schema_table 
 	size_t pos = 0;
 	int rc;
 
+	uint8_t merged[COLS_BM];
+	bool merge = r->kind == BINLOG_ROWS_UPDATE && r->cols_after != NULL &&
+	    !image_whole(r->cols_after, st, r->ncols);
+
+	if (merge) {
+		/* FULL_NODUP: the columns the after image lacks are as before */
+		for (uint32_t i = 0; i < COLS_BM; i++)
+			merged[i] = use_after[i] | use_before[i];
+		use_after = merged;
+	}
 	before.vals = a->vals;
 	after.vals = a->vals + r->ncols;
 	for (;;) {
@@ -1219,6 +1238,10 @@ seam_rows(struct applier *a, const struct binlog_event *ev, struct schema_table 
 			rc = binlog_rows_next(r, &pos, &before, &after, &err);
 		if (rc <= 0)
 			break;
+		if (merge)
+			for (uint32_t i = 0; i < r->ncols; i++)
+				if (!bm_get(r->cols_after, i))
+					after.vals[i] = before.vals[i];
 		note_row(a, r, st, r->kind == BINLOG_ROWS_WRITE ? NULL : &before,
 		    r->kind == BINLOG_ROWS_DELETE ? NULL : &after);
 		if (!seam_row(a, ev, st, use_before, use_after, where, &before, &after)) {

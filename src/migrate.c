@@ -145,10 +145,12 @@ check_source(struct mig *m)
 		ok = mig_fail(m, true, "%s: binlog_format is %s: a migration needs ROW (SET "
 		    "GLOBAL binlog_format = 'ROW', then reconnect the applications)",
 		    m->src.where, row[1] ? row[1] : "NULL");
-	else if (row[2] == NULL || strcasecmp(row[2], "FULL") != 0)
+	else if (row[2] == NULL || (strcasecmp(row[2], "FULL") != 0 &&
+	    strcasecmp(row[2], "FULL_NODUP") != 0))
 		ok = mig_fail(m, true, "%s: binlog_row_image is %s: the stream that follows the "
 		    "copy replays changes onto rows that may already hold them, which needs "
-		    "whole row images: SET GLOBAL binlog_row_image = 'FULL'", m->src.where,
+		    "whole row images (FULL, or FULL_NODUP on MariaDB: whole before images): "
+		    "SET GLOBAL binlog_row_image = 'FULL'", m->src.where,
 		    row[2] ? row[2] : "NULL");
 	mysql_free_result(res);
 	return ok;

@@ -155,7 +155,10 @@ binlog_settings(struct pc *p)
 		    r[1] ? r[1] : "NULL");
 	else
 		item(p, PASS, "binlog_format", NULL, "ROW");
-	if (r[2] == NULL || strcasecmp(r[2], "FULL") != 0)
+	if (r[2] != NULL && strcasecmp(r[2], "FULL_NODUP") == 0)
+		item(p, PASS, "binlog_row_image", NULL, "FULL_NODUP: whole before images, "
+		    "an update's after image completed from its before image");
+	else if (r[2] == NULL || strcasecmp(r[2], "FULL") != 0)
 		item(p, p->snapshot ? FAIL : WARN, "binlog_row_image", "SET GLOBAL "
 		    "binlog_row_image = 'FULL'", "%s: %s", r[2] ? r[2] : "NULL", p->snapshot ?
 		    "the catch-up after the copy needs whole row images" :
