@@ -678,6 +678,7 @@ bool
 setup(struct applier *a)
 {
 	a->fp_innodb = true;
+	a->d.table_ddl = true; /* replayed DDL */
 	if (!dest_connect(&a->d, &a->cfg->destination, "destination") ||
 	    !session_rows(a) ||
 	    !state_schema_create(&a->d, a->cfg->state_schema) || !ckpt_prepare(a) ||

@@ -169,6 +169,7 @@ indexer_main(void *arg)
 			ix->tail = &ix->head;
 		pthread_mutex_unlock(&ix->mu);
 		if (!connected) {
+			d.table_ddl = true; /* ALTER TABLE of tables without a primary key */
 			ok = dest_connect(&d, &ix->c->destination, "destination (indexes)") &&
 			    dest_exec(&d, "SET @myshift_session = 1, SESSION sql_mode = "
 			    "'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");

@@ -70,6 +70,35 @@ set_tls(struct dest *d, const struct cfg_link *l)
 #endif
 }
 
+/* See table_ddl in dest.h: false only when the link failed (d->err). */
+static bool
+keyless_tables(struct dest *d)
+{
+	char *v = NULL;
+
+	d->keyless_lifted = d->keyless_refused = false;
+	if (dest_is_mariadb(d))
+		return true;
+	if (!dest_value(d, "SELECT @@SESSION.sql_require_primary_key", &v)) {
+		/* before MySQL 8.0.13: no such variable */
+		return d->errnum == 1193 || !dest_transient(d);
+	}
+	bool on = v != NULL && strcmp(v, "1") == 0;
+	free(v);
+	if (!on)
+		return true;
+	if (dest_exec(d, "SET SESSION sql_require_primary_key = 0")) {
+		d->keyless_lifted = true;
+		return true;
+	}
+	if (dest_transient(d))
+		return false;
+	d->keyless_refused = true;
+	snprintf(d->keyless_why, sizeof(d->keyless_why), "%s (error %u)",
+	    mysql_error(d->my), d->errnum);
+	return true;
+}
+
 bool
 dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 {
@@ -122,6 +151,10 @@ dest_connect(struct dest *d, const struct cfg_link *l, const char *name)
 		}
 		mysql_close(d->my);
 		d->my = NULL;
+		return false;
+	}
+	if (d->table_ddl && !keyless_tables(d)) {
+		dest_close(d);
 		return false;
 	}
 	return true;

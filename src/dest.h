@@ -17,9 +17,26 @@ struct dest {
 	unsigned errnum;
 	const struct cfg_link *link;
 	bool local_infile; /* set before dest_connect: allow LOAD DATA LOCAL (the copy) */
+	/*
+	 * Set before dest_connect: a session that creates or alters the
+	 * source's tables. On a MySQL server with sql_require_primary_key =
+	 * ON, it turns the variable off for itself, so that tables without a
+	 * primary key are created as the source has them, as a MySQL replica
+	 * does by default (REQUIRE_TABLE_PRIMARY_KEY_CHECK = STREAM).
+	 * keyless_lifted says whether it did; keyless_refused whether the
+	 * server refused (the account lacks SESSION_VARIABLES_ADMIN): a
+	 * CREATE or ALTER of such a table then fails with the server's error.
+	 */
+	bool table_ddl;
+	bool keyless_lifted, keyless_refused;
+	char keyless_why[300]; /* the server's refusal */
 };
 
 /* Connect and log in; false with d->err set. */
+#define DEST_KEYLESS_FIX "grant SESSION_VARIABLES_ADMIN to the destination's account " \
+	"(myshift then creates them as the source has them, as a MySQL replica does), or " \
+	"SET GLOBAL sql_generate_invisible_primary_key = ON there, or give the source's " \
+	"tables primary keys"
 bool dest_connect(struct dest *d, const struct cfg_link *link, const char *name)
     __attribute__((warn_unused_result));
 void dest_close(struct dest *d);

@@ -311,12 +311,17 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 		*fatal = dest_permanent(&m.src);
 		return false;
 	}
+	m.dst.table_ddl = true; /* the schema, keyless tables as the source has them */
 	if (!dest_connect(&m.dst, &c->destination, "destination")) {
 		snprintf(err, errlen, "%s", m.dst.err);
 		*fatal = dest_permanent(&m.dst);
 		dest_close(&m.src);
 		return false;
 	}
+	if (m.dst.keyless_refused)
+		log_warn("%s requires primary keys (sql_require_primary_key = ON) and does not "
+		    "let myshift's session create tables without one: a selected table "
+		    "without a primary key will fail; " DEST_KEYLESS_FIX, m.dst.where);
 	m.mariadb = dest_is_mariadb(&m.src);
 	m.dst_mariadb = dest_is_mariadb(&m.dst);
 	if (!dest_exec(&m.src, "SET SESSION sql_quote_show_create = 1")) {

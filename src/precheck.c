@@ -575,6 +575,16 @@ tables(struct pc *p)
 		    "by full-row match: %s", nk, keyless.p);
 	else
 		item(p, PASS, "keys", NULL, "every table has a primary or unique NOT NULL key");
+	if (p->dst.keyless_lifted)
+		item(p, PASS, "sql_require_primary_key", NULL, "ON on the destination: "
+		    "myshift's sessions create tables without a primary key as the source "
+		    "has them (as a MySQL replica does: REQUIRE_TABLE_PRIMARY_KEY_CHECK = "
+		    "STREAM); the applications' own still need one");
+	else if (p->dst.keyless_refused)
+		item(p, nk ? FAIL : WARN, "sql_require_primary_key", DEST_KEYLESS_FIX, "ON on "
+		    "the destination, which refused to turn it off for myshift's session (%s): "
+		    "%s", p->dst.keyless_why, nk ? "a table without a key cannot be created" :
+		    "a table created later without a primary key would stop the stream");
 	if (ne)
 		item(p, WARN, "engines", "ALTER TABLE ... ENGINE = InnoDB: a snapshot does not "
 		    "hold other engines' tables still (the copy replays their changes "
@@ -766,10 +776,12 @@ try_create(struct pc *p, const char *kind, unsigned db, const char *name,
 	ok = !q.oom && (dest_exec(&p->dst, q.p) || dest_exec(&p->dst, "SET SESSION sql_mode = ''"));
 	/* USE, not mysql_select_db(): a failure must leave its own error in dst.err */
 	ok = ok && dest_execf(&p->dst, "USE `%s`", p->scr[db]) && dest_exec(&p->dst, sql);
+	/* the server's own message: p->dst.err would repeat the whole statement */
 	if (!ok && report)
-		item(p, FAIL, "upgrade check", "change it on the source, or create it by hand "
-		    "on the destination after the migration", "the destination refuses %s "
-		    "`%s`.`%s`: %s", kind, p->dbs[db], name, p->dst.err);
+		item(p, FAIL, "upgrade check", p->dst.errnum == 3750 ? DEST_KEYLESS_FIX :
+		    "change it on the source, or create it by hand on the destination after "
+		    "the migration", "the destination refuses %s `%s`.`%s`: %s (error %u)",
+		    kind, p->dbs[db], name, mysql_error(p->dst.my), p->dst.errnum);
 	sbuf_free(&q);
 	free(sql);
 	return ok;
@@ -981,6 +993,7 @@ precheck_report(const struct cfg *c, const struct filter *f, FILE *out,
 	p.out = out;
 	p.snapshot = start_parse(c->start, file, sizeof(file), &pos, why, sizeof(why)) ==
 	    START_SNAPSHOT;
+	p.dst.table_ddl = true; /* the upgrade check creates the tables as the migration */
 	connectivity(&p);
 	if (!p.src_up || !p.dst_up) {
 		res->unreachable = true;
