@@ -257,6 +257,14 @@ apply_event(struct applier *a, const struct binlog_event *ev)
 		case SQL_XA: /* replayed by src/applier_xa.c: no statement of its own */
 			return true;
 		case SQL_SAVEPOINT:
+			/*
+			 * ROLLBACK TO must find the rows before it on the server:
+			 * a held group with savepoints is applied in order
+			 * (trx_precheck()); one too big to hold meets them as it
+			 * streams, its net effect written up to here first.
+			 */
+			if (!a->group_in_order && !net_flush_all(a))
+				goto dest_err;
 			if (!dest_begin(a))
 				goto dest_err;
 			if (mysql_real_query(a->d.my, ev->query.query.p, ev->query.query.len) != 0) {

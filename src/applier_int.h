@@ -153,6 +153,7 @@ struct applier {
 	struct qitem *trx_head, *trx_tail;
 	size_t trx_bytes;
 	bool streaming;          /* too big to hold: applied as it arrives */
+	size_t net_bytes;        /* rows events folded into the batch's net effect */
 	/* an XA group (src/applier_xa.c) */
 	char xa_xid[300];        /* X'gtrid',X'bqual',format */
 	uint64_t xa_pos;         /* its last XA statement (XA COMMIT's: where rows count) */

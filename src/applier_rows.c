@@ -27,7 +27,7 @@ bool
 net_eligible(struct applier *a, const struct binlog_rows_event *r,
     const struct schema_table *st)
 {
-	if (!a->cfg->compact || a->group_in_order || a->streaming || a->in_seam)
+	if (!a->cfg->compact || a->group_in_order || a->in_seam)
 		return false;
 	if (!st->has_pk || st->n_unique != 1 || st->has_fk || st->triggers || st->nontx ||
 	    st->overlaps)
@@ -452,8 +452,11 @@ net_flush_all(struct applier *a)
 			rechecking = true;
 		}
 	}
-	/* one table: a savepoint would cost the statement it saves */
-	optimistic = tables >= 2 && !rechecking;
+	/*
+	 * One table: a savepoint would cost the statement it saves, except in
+	 * a transaction too big to hold, flushed every batch_bytes.
+	 */
+	optimistic = (tables >= 2 || a->streaming) && !rechecking;
 	if (optimistic && !dest_exec(&a->d, "SAVEPOINT " NET_SAVEPOINT)) {
 		if (a->d.errnum != 1178 /* ER_CHECK_NOT_IMPLEMENTED */)
 			return false;
@@ -483,6 +486,7 @@ net_flush_all(struct applier *a)
 		if (nt->n > 0)
 			net_clear(nt);
 	arena_reset(&a->bar);
+	a->net_bytes = 0;
 	return true;
 }
 
@@ -583,6 +587,18 @@ net_rows(struct applier *a, const struct binlog_event *ev, struct schema_table *
 	pthread_mutex_lock(&a->lock);
 	a->stats.rows += n;
 	pthread_mutex_unlock(&a->lock);
+	/*
+	 * A transaction too big to hold is applied as it arrives, inside one
+	 * destination transaction: its net effect is written every
+	 * batch_bytes of rows events (memory stays bounded; the tables
+	 * batched have no foreign keys, triggers or other unique keys, so
+	 * writing them ahead of the rest of the transaction changes nothing).
+	 */
+	a->net_bytes += ev->h.event_size;
+	if (a->streaming && a->net_bytes >= (size_t)a->cfg->batch_bytes && !net_flush_all(a)) {
+		set_dest_error(a, NULL);
+		return false;
+	}
 	return true;
 }
 

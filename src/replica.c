@@ -202,6 +202,27 @@ on_conn_error(struct conn *c, void *arg, enum conn_error_kind kind, const char *
 
 /* ------------------------------------------------------------- groups */
 
+/* Whether the words of s (n bytes) after a leading ROLLBACK are [WORK] TO: a savepoint's. */
+static bool
+rollback_to(const char *s, size_t n)
+{
+	size_t i = 8;
+
+	for (int w = 0; w < 2; w++) {
+		size_t j;
+		while (i < n && strchr(" \t\r\n", s[i]) != NULL)
+			i++;
+		for (j = i; j < n && strchr(" \t\r\n`", s[j]) == NULL; j++)
+			;
+		if (j - i == 2 && strncasecmp(s + i, "TO", 2) == 0)
+			return true;
+		if (w > 0 || j - i != 4 || strncasecmp(s + i, "WORK", 4) != 0)
+			return false;
+		i = j;
+	}
+	return false;
+}
+
 /* Whether a QUERY starts (1), ends (2) a group, or neither (0). */
 static int
 query_kind(const struct binlog_query *q)
@@ -218,7 +239,7 @@ query_kind(const struct binlog_query *q)
 	    (n >= 8 && strncasecmp(s, "XA BEGIN", 8) == 0))
 		return 1;
 	if ((n == 6 && strncasecmp(s, "COMMIT", 6) == 0) ||
-	    (n >= 8 && strncasecmp(s, "ROLLBACK", 8) == 0) ||
+	    (n >= 8 && strncasecmp(s, "ROLLBACK", 8) == 0 && !rollback_to(s, n)) ||
 	    (n >= 10 && strncasecmp(s, "XA PREPARE", 10) == 0) ||
 	    (n >= 9 && strncasecmp(s, "XA COMMIT", 9) == 0) ||
 	    (n >= 11 && strncasecmp(s, "XA ROLLBACK", 11) == 0))
@@ -260,9 +281,14 @@ group_track(struct replica *r, const struct binlog_event *ev, bool *ends)
 	switch (ev->h.type) {
 	case BINLOG_MARIA_GTID_EVENT:
 		r->in_group = true;
-		/* an XA transaction's GTID stands for its XA START: the group runs
-		 * to the XA_PREPARE event, past XA END */
-		r->group_has_begin = (ev->mgtid.flags & BINLOG_MARIA_FL_PREPARED_XA) != 0;
+		/*
+		 * A GTID that is not standalone stands for the group's BEGIN (MariaDB
+		 * logs none): the group runs to its COMMIT or XID, past statements
+		 * inside it such as SAVEPOINT; an XA transaction's stands for its XA
+		 * START, the group running to the XA_PREPARE event, past XA END.
+		 */
+		r->group_has_begin = (ev->mgtid.flags & BINLOG_MARIA_FL_PREPARED_XA) != 0 ||
+		    (ev->mgtid.flags & BINLOG_MARIA_FL_STANDALONE) == 0;
 		r->group_standalone = (ev->mgtid.flags & BINLOG_MARIA_FL_STANDALONE) != 0;
 		r->have_gtid = true;
 		r->mg.domain_id = ev->mgtid.domain_id;
