@@ -52,6 +52,14 @@ struct schema_table {
 
 struct schema_cache {
 	struct schema_table *tables;
+	/*
+	 * The tables some foreign key references, "db\0table\0" each, read
+	 * in one pass when the first table is loaded (the server reads every
+	 * table's foreign keys to answer it: once, not once per table).
+	 */
+	char *referenced;
+	size_t referenced_len;
+	bool referenced_loaded;
 };
 
 /*
