@@ -67,6 +67,8 @@ static volatile sig_atomic_t got_signal;
 
 /* Across the lives of the pipeline: restarts after failures, and the last one. */
 static unsigned run_retries;
+/* the last life of the pipeline applied transactions (the backoff starts again) */
+static bool run_progressed;
 static char run_last_error[1024];
 static time_t run_last_error_at;
 /* [cutover] verify_rows: the keys of the rows changed last (GET /recent) */
@@ -1392,6 +1394,7 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 		applier_get_stats(r.app, &as);
 		log_info("stopped at %s:%" PRIu64 " after %" PRIu64 " transactions",
 		    as.file[0] ? as.file : ck.file, as.pos ? as.pos : ck.pos, as.transactions);
+		run_progressed = as.transactions > ck.transactions;
 	}
 	if (r.http != NULL)
 		evhttp_free(r.http);
@@ -1443,6 +1446,7 @@ run_main(const struct cfg *c)
 			filter_free(f);
 			return 0;
 		}
+		run_progressed = false;
 		st = run_once(c, f, msg, sizeof(msg));
 		if (st == APPLIER_DONE) {
 			filter_free(f);
@@ -1453,8 +1457,12 @@ run_main(const struct cfg *c)
 			filter_free(f);
 			return 1;
 		}
-		if (time(NULL) - started >= 60) {
-			/* it ran well for a while: a new failure starts a new window */
+		if (time(NULL) - started >= 60 || run_progressed) {
+			/*
+			 * It ran well for a while, or applied transactions (the
+			 * destination or source came back): a new failure starts a
+			 * new window, retried at once again.
+			 */
 			first_failure = 0;
 			backoff = 1;
 		}
@@ -1474,6 +1482,6 @@ run_main(const struct cfg *c)
 		for (unsigned i = 0; i < backoff * 10 && got_signal != SIGTERM &&
 		    got_signal != SIGINT; i++)
 			usleep(100000);
-		backoff = backoff < 30 ? backoff * 2 : 30;
+		backoff = backoff * 2 < 30 ? backoff * 2 : 30;
 	}
 }

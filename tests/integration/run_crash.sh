@@ -22,7 +22,12 @@
 #      reconnect by itself and stream again;
 #   3. the source's binlog dump thread serving myshift (Command 'Binlog
 #      Dump' or 'Binlog Dump GTID' in information_schema.PROCESSLIST, on
-#      both vendors) is KILLed, twice: myshift must reconnect by itself.
+#      both vendors) is KILLed, twice: myshift must reconnect by itself;
+#   4. the destination server crashes (SIGKILL), four times 5 s apart,
+#      each time started again after 2 s: myshift must resume by itself
+#      within 10 s of each restart (a life that applied transactions
+#      starts the retry delay at 1 s again: before, the delays of earlier
+#      failures piled up to 16-32 s).
 # The checks after each part:
 #   - myshift's checkpoint equals the source's binlog position (SHOW
 #     MASTER STATUS, or SHOW BINARY LOG STATUS on MySQL);
@@ -242,6 +247,29 @@ alive "after the KILLs of the dump thread"
 stop_load
 verify "after KILL of the dump thread"
 
+echo "part 4: the destination crashes under load"
+start_load 4
+for i in 1 2 3 4; do
+	sleep 3
+	alive "before destination crash $i"
+	before=$(grep -c 'resuming from' "$MIG_LOG")
+	srv_kill dst
+	sleep 2
+	srv_restart dst
+	t0=$SECONDS
+	if wait_until -t 10 eval '[ "$(grep -c "resuming from" "$MIG_LOG")" -gt "$before" ]'; then
+		echo "destination crashed and started again ($i): myshift resumed" \
+		    "$((SECONDS - t0)) s after"
+	else
+		check_fail "myshift did not resume within 10 s of destination restart $i:" \
+		    "$(grep -c 'restarting from the checkpoint' "$MIG_LOG") retries; $(mig_log_tail 3)"
+	fi
+done
+sleep 1.5
+alive "after the destination crashes"
+stop_load
+verify "after the destination crashes"
+
 starts=$(grep -c '^==== start' "$MIG_LOG")
 [ "$starts" = $((KILLS + 1)) ] || check_fail "myshift started $starts times, expected $((KILLS + 1))"
 prev=0
@@ -262,4 +290,4 @@ mig_stop
 [ "$MIG_RC" = 0 ] || check_fail "myshift exited with status $MIG_RC on SIGTERM, expected 0"
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
-echo "PASS: $KILLS kills, a source restart and KILLs of the dump thread: every transaction applied exactly once"
+echo "PASS: $KILLS kills, a source restart, KILLs of the dump thread and destination crashes: every transaction applied exactly once"
