@@ -346,9 +346,19 @@ create_table(struct mig *m, struct mtable *t)
 		if (next != NULL)
 			*next++ = '\0';
 		if (line[0] == ')') {
+			struct sbuf note = { 0 };
 			sbuf_adds(&body, "\n");
-			sbuf_adds(&body, line);
-			/* the table options; then whatever follows (partitioning) */
+			/* the table options, made fit (tabledef.c) */
+			if (!tabledef_options(line, m->mariadb, m->dst_mariadb, &body, &note))
+				body.oom = true;
+			if (note.len > 0) {
+				sbuf_addc(&note, '\0');
+				if (!note.oom)
+					log_warn("table `%s`.`%s`: %s on %s", t->sdb, t->stbl, note.p,
+					    m->dst_mariadb ? "MariaDB" : "MySQL");
+			}
+			sbuf_free(&note);
+			/* then whatever follows (partitioning) */
 			while (next != NULL && *next) {
 				sbuf_addc(&body, '\n');
 				char *nl = strchr(next, '\n');

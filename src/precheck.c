@@ -738,13 +738,20 @@ try_create(struct pc *p, const char *kind, unsigned db, const char *name,
     const char *mode, const char *text, bool report)
 {
 	char *sql, *r, err[1024];
-	struct sbuf q = { 0 };
+	struct sbuf q = { 0 }, note = { 0 };
 	bool ok = false, changed;
 	unsigned dropped;
 
 	/* a table as the migration makes it (tabledef.c: what differs between vendors) */
 	sql = strcasecmp(kind, "table") == 0 ? tabledef_statement(text, p->src_maria,
-	    p->dst_maria, &dropped) : strdup(text);
+	    p->dst_maria, &dropped, &note) : strdup(text);
+	sbuf_addc(&note, '\0');
+	if (sql != NULL && report && note.len > 1 && !note.oom)
+		item(p, WARN, "upgrade check", "nothing, if the table may do without "
+		    "them; else change it on the source before the migration", "table "
+		    "`%s`.`%s` is created without what %s lacks: %s", p->dbs[db], name,
+		    p->dst_maria ? "MariaDB" : "MySQL", note.p);
+	sbuf_free(&note);
 
 	for (unsigned i = 0; sql != NULL && i < p->ndbs; i++) {
 		r = requalify(sql, p->dbs[i], p->scr[i]);

@@ -31,11 +31,25 @@ bool tabledef_line(const char *line, bool src_mariadb, bool dst_mariadb, struct 
     const char **why);
 
 /*
+ * The line of table options (it starts with ')'), made fit for the other
+ * vendor, appended to out: from MariaDB to MySQL, engine-defined options
+ * (backquoted: PAGE_COMPRESSED, ENCRYPTED, ...), Aria's PAGE_CHECKSUM,
+ * TRANSACTIONAL and ROW_FORMAT=PAGE are left out and ENGINE=Aria becomes
+ * InnoDB; from MySQL to MariaDB, AUTOEXTEND_SIZE, COMPRESSION, ENCRYPTION,
+ * ENGINE_ATTRIBUTE and the SECONDARY_ENGINE options are left out (also
+ * inside a versioned comment). What changed is appended to note
+ * ("OPTION=value left out, ..."). False when out of memory.
+ */
+bool tabledef_options(const char *line, bool src_mariadb, bool dst_mariadb, struct sbuf *out,
+    struct sbuf *note);
+
+/*
  * The whole CREATE TABLE statement sql, every line of its body through
- * tabledef_line (the lines left out dropped). NULL when out of memory;
- * *dropped counts the lines left out.
+ * tabledef_line (the lines left out dropped), its options through
+ * tabledef_options (what changed appended to note, unless NULL). NULL when
+ * out of memory; *dropped counts the lines left out.
  */
 char *tabledef_statement(const char *sql, bool src_mariadb, bool dst_mariadb,
-    unsigned *dropped);
+    unsigned *dropped, struct sbuf *note);
 
 #endif

@@ -34,6 +34,10 @@
 #   - the source's invisible column is invisible on the destination, its
 #     invisible index (MariaDB: IGNORED) invisible (ignored), a MySQL
 #     source's CHECK NOT ENFORCED not enforced (on MariaDB, left out);
+#   - table options (MySQL: AUTOEXTEND_SIZE, COMPRESSION; MariaDB:
+#     PAGE_COMPRESSED, and an Aria table with TRANSACTIONAL and
+#     PAGE_CHECKSUM) kept between servers of one vendor; across vendors
+#     left out with a warning, Aria becoming InnoDB on MySQL;
 #   - /status and /metrics show the phase during the copy and after it,
 #     the lag in milliseconds and the heartbeat's transit time (myshift
 #     writes it on the source every 200 ms: [status] heartbeat_ms), which
@@ -148,15 +152,19 @@ srv_sql src - <<-EOF || fail "cannot load app"
 # versioned comments that MariaDB ignores)
 if srv_is_mysql src; then
 	srv_sql src "CREATE TABLE app.hidden (id INT PRIMARY KEY, h INT INVISIBLE DEFAULT 7,
-	    v INT, KEY kv (v) INVISIBLE, CONSTRAINT ck CHECK (v > 150) NOT ENFORCED) ENGINE=InnoDB;
+	    v INT, KEY kv (v) INVISIBLE, CONSTRAINT ck CHECK (v > 150) NOT ENFORCED)
+	    ENGINE=InnoDB AUTOEXTEND_SIZE=4M COMPRESSION='zlib';
 	    INSERT INTO app.hidden (id, h, v) VALUES (1, 10, 100), (2, 20, 200)" ||
 	    fail "cannot create app.hidden"
 else
 	# MariaDB: an invisible column and an ignored index (MySQL's word is INVISIBLE)
 	srv_sql src "CREATE TABLE app.hidden (id INT PRIMARY KEY, h INT INVISIBLE DEFAULT 7,
-	    v INT, KEY kv (v) IGNORED) ENGINE=InnoDB;
-	    INSERT INTO app.hidden (id, h, v) VALUES (1, 10, 100), (2, 20, 200)" ||
-	    fail "cannot create app.hidden"
+	    v INT, KEY kv (v) IGNORED) ENGINE=InnoDB PAGE_COMPRESSED=1;
+	    INSERT INTO app.hidden (id, h, v) VALUES (1, 10, 100), (2, 20, 200);
+	    CREATE TABLE app.aria (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=Aria
+	    TRANSACTIONAL=1 PAGE_CHECKSUM=1;
+	    INSERT INTO app.aria VALUES (1, 'a'), (2, 'b')" ||
+	    fail "cannot create app.hidden and app.aria"
 fi
 
 # MariaDB to MariaDB: sequences (MySQL has none), one with a small cache
@@ -342,6 +350,28 @@ if srv_is_mysql src; then
 	    check_fail "CHECK ck of app.hidden: not as expected on the destination"
 	[ "$(srv_sql dst "SELECT COUNT(*) FROM app.hidden")" = 2 ] ||
 	    check_fail "app.hidden lost a row that breaks a CHECK the source does not enforce"
+fi
+# table options: kept between servers of one vendor, left out where the
+# other vendor refuses them (Aria becomes InnoDB on MySQL), with a warning
+opts() {
+	srv_sql "$1" "SELECT CONCAT(ENGINE, ' ', CREATE_OPTIONS) FROM information_schema.TABLES
+	    WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = '$2'"
+}
+if srv_is_mysql src && srv_is_mysql dst; then
+	grep -q "COMPRESSION=.zlib." <<<"$(opts dst hidden)" ||
+	    check_fail "app.hidden lost COMPRESSION: $(opts dst hidden)"
+elif ! srv_is_mysql src && ! srv_is_mysql dst; then
+	grep -qi "PAGE_COMPRESSED.*1" <<<"$(opts dst hidden)" ||
+	    check_fail "app.hidden lost PAGE_COMPRESSED: $(opts dst hidden)"
+	[ "$(opts dst aria | cut -d' ' -f1)" = Aria ] ||
+	    check_fail "app.aria is not Aria: $(opts dst aria)"
+else
+	grep -q 'table `app`.`hidden`: .* left out on ' "$MIG_LOG" ||
+	    check_fail "no warning for the options of app.hidden left out"
+	if ! srv_is_mysql src; then
+		[ "$(opts dst aria | cut -d' ' -f1)" = InnoDB ] ||
+		    check_fail "app.aria is not InnoDB on MySQL: $(opts dst aria)"
+	fi
 fi
 for db in shop app; do
 	mig_compare_db src dst "$db" || check_fail "the tables of $db differ"

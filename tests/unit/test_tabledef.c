@@ -82,7 +82,7 @@ main(void)
 	    "  CONSTRAINT `c1` CHECK ((`a` > 0)) /*!80016 NOT ENFORCED */\n"
 	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4\n"
 	    "/*!50100 PARTITION BY HASH (`a`)\n"
-	    "PARTITIONS 2 */", false, true, &dropped);
+	    "PARTITIONS 2 */", false, true, &dropped, NULL);
 	const char *want = "CREATE TABLE `t` (\n"
 	    "  `a` int NOT NULL,\n"
 	    "  `h` int DEFAULT NULL INVISIBLE,\n"
@@ -102,7 +102,7 @@ main(void)
 	    "  `c` int(11) DEFAULT NULL,\n"
 	    "  PRIMARY KEY (`id`),\n"
 	    "  KEY `k` (`c`) IGNORED\n"
-	    ") ENGINE=InnoDB", true, false, &dropped);
+	    ") ENGINE=InnoDB", true, false, &dropped, NULL);
 	want = "CREATE TABLE `a` (\n"
 	    "  `id` int(11) NOT NULL,\n"
 	    "  `c` int(11) DEFAULT NULL,\n"
@@ -114,8 +114,71 @@ main(void)
 	free(s);
 
 	T_CASE("statement without a body stays");
-	s = tabledef_statement("CREATE TABLE `x` (`a` int)", true, false, &dropped);
+	s = tabledef_statement("CREATE TABLE `x` (`a` int)", true, false, &dropped, NULL);
 	T_STREQ(s ? s : "", s ? strlen(s) : 0, "CREATE TABLE `x` (`a` int)");
 	free(s);
+
+	/* table options one vendor has and the other refuses */
+	static const struct {
+		const char *name, *line;
+		bool src_mariadb, dst_mariadb;
+		const char *want, *note;
+	} opts[] = {
+		{ "MariaDB page compression to MySQL",
+		  ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 `PAGE_COMPRESSED`='1' "
+		  "`PAGE_COMPRESSION_LEVEL`='3'", true, false,
+		  ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+		  "`PAGE_COMPRESSED`='1' left out, `PAGE_COMPRESSION_LEVEL`='3' left out" },
+		{ "Aria to MySQL",
+		  ") ENGINE=Aria DEFAULT CHARSET=latin1 PAGE_CHECKSUM=1 ROW_FORMAT=PAGE "
+		  "TRANSACTIONAL=1 COMMENT='a''b \\\\ PAGE_CHECKSUM=1'", true, false,
+		  ") ENGINE=InnoDB DEFAULT CHARSET=latin1 COMMENT='a''b \\\\ PAGE_CHECKSUM=1'",
+		  "ENGINE=Aria became InnoDB (MySQL has no Aria), PAGE_CHECKSUM=1 left out, "
+		  "ROW_FORMAT=PAGE left out, TRANSACTIONAL=1 left out" },
+		{ "MariaDB to MariaDB unchanged",
+		  ") ENGINE=Aria PAGE_CHECKSUM=1 `PAGE_COMPRESSED`='1'", true, true,
+		  ") ENGINE=Aria PAGE_CHECKSUM=1 `PAGE_COMPRESSED`='1'", "" },
+		{ "MySQL to MariaDB",
+		  ") /*!80023 AUTOEXTEND_SIZE=4194304 */ ENGINE=InnoDB DEFAULT "
+		  "CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci COMPRESSION='zlib' "
+		  "SECONDARY_ENGINE=RAPID", false, true,
+		  ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci",
+		  "AUTOEXTEND_SIZE=4194304 left out, COMPRESSION='zlib' left out, "
+		  "SECONDARY_ENGINE=RAPID left out" },
+		{ "MySQL to MySQL unchanged",
+		  ") ENGINE=InnoDB COMPRESSION='zlib'", false, false,
+		  ") ENGINE=InnoDB COMPRESSION='zlib'", "" },
+		{ "a form not known is kept from there on",
+		  ") ENGINE=InnoDB `PAGE_COMPRESSED`='1' STRANGE WORDS", true, false,
+		  ") ENGINE=InnoDB STRANGE WORDS", "`PAGE_COMPRESSED`='1' left out" },
+	};
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		struct sbuf out = { 0 }, note = { 0 };
+		T_CASE(opts[i].name);
+		T_CHECK(tabledef_options(opts[i].line, opts[i].src_mariadb, opts[i].dst_mariadb,
+		    &out, &note), "out of memory");
+		T_STREQ(out.p ? out.p : "", out.len, opts[i].want);
+		T_STREQ(note.p ? note.p : "", note.len, opts[i].note);
+		sbuf_free(&out);
+		sbuf_free(&note);
+	}
+
+	T_CASE("statement: the options line and the partitioning after it");
+	{
+		struct sbuf note = { 0 };
+		s = tabledef_statement("CREATE TABLE `p` (\n"
+		    "  `id` int(11) NOT NULL\n"
+		    ") ENGINE=InnoDB `PAGE_COMPRESSED`='ON'\n"
+		    " PARTITION BY HASH (`id`)\n"
+		    "PARTITIONS 2", true, false, &dropped, &note);
+		T_STREQ(s ? s : "", s ? strlen(s) : 0, "CREATE TABLE `p` (\n"
+		    "  `id` int(11) NOT NULL\n"
+		    ") ENGINE=InnoDB\n"
+		    " PARTITION BY HASH (`id`)\n"
+		    "PARTITIONS 2");
+		T_STREQ(note.p ? note.p : "", note.len, "`PAGE_COMPRESSED`='ON' left out");
+		free(s);
+		sbuf_free(&note);
+	}
 	return t_done();
 }
