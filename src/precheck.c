@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <mysqld_error.h>
+
 #include "proto/sbuf.h"
 #include "src/collation.h"
 #include "src/dest.h"
@@ -32,6 +34,7 @@ struct pc {
 	char **scr;              /* the upgrade check: their scratch schemas */
 	unsigned ndbs;
 	struct collations *coll; /* the upgrade check: [apply] collation_map */
+	bool dst_read_only;      /* "destination writable" failed already */
 };
 
 static void item(struct pc *p, enum level l, const char *name, const char *fix,
@@ -659,6 +662,15 @@ settings(struct pc *p)
 		item(p, PASS, "max_allowed_packet", NULL, "destination %s, source %s", b, a);
 	free(a);
 	free(b);
+	/* a standby kept read-only: super_read_only stops every account, myshift's too */
+	a = p->dst_maria ? NULL : val(&p->dst, "SELECT @@GLOBAL.super_read_only");
+	p->dst_read_only = a && strcmp(a, "1") == 0;
+	if (p->dst_read_only)
+		item(p, FAIL, "destination writable", "SET GLOBAL super_read_only = OFF on the "
+		    "destination (read_only = ON alone keeps applications out and lets an "
+		    "account with CONNECTION_ADMIN or SUPER, as myshift's may have, write)",
+		    "super_read_only is ON on the destination: no account can write there");
+	free(a);
 	a = val(&p->src, "SELECT COUNT(*) FROM mysql.time_zone_name");
 	b = val(&p->dst, "SELECT COUNT(*) FROM mysql.time_zone_name");
 	if (a && b && strcmp(b, "0") == 0 && strcmp(a, "0") != 0)
@@ -935,8 +947,16 @@ upgrade(struct pc *p)
 		    (long)getpid(), made);
 		if ((p->scr[made] = strdup(name)) == NULL ||
 		    !dest_execf(&p->dst, "CREATE DATABASE `%s`", name)) {
-			item(p, WARN, "upgrade check", "grant CREATE on the destination",
-			    "cannot create the scratch schema: %s", p->dst.err);
+			if (p->dst.errnum != ER_OPTION_PREVENTS_STATEMENT)
+				item(p, WARN, "upgrade check", "grant CREATE on the destination",
+				    "cannot create the scratch schema: %s", p->dst.err);
+			else if (!p->dst_read_only) /* else said above */
+				item(p, FAIL, "destination writable", p->dst_maria ? "SET GLOBAL "
+				    "read_only = OFF on the destination, or grant READ_ONLY ADMIN to "
+				    "myshift's account" : "SET GLOBAL super_read_only = OFF and "
+				    "read_only = OFF on the destination, or (read_only alone) grant "
+				    "CONNECTION_ADMIN to myshift's account", "the destination refuses "
+				    "myshift's writes: %s", mysql_error(p->dst.my));
 			goto out;
 		}
 	}

@@ -12,6 +12,9 @@
 #   - a view calling a function the destination lacks (in a database the
 #     filter leaves out): the view named with the destination's error;
 #     also when the view is alone in a selected database without tables;
+#   - a destination with super_read_only (MySQL), or read_only and an
+#     account without CONNECTION_ADMIN (MariaDB: READ_ONLY ADMIN): the
+#     setting named (read_only with myshift's ALL PRIVILEGES passes);
 #   - (MariaDB) a SYSTEM VERSIONED table, which the copy does not move,
 #     and a SEQUENCE, moved only to MariaDB: what is not moved is named;
 #     precheck passes once the filter leaves them out.
@@ -124,6 +127,34 @@ if ! srv_is_mysql src; then
 	echo "$LAST" | grep -q 'table kinds' && check_fail "table kinds reported although filtered out"
 	srv_sql src "DROP DATABASE kinds" || fail "cannot drop kinds"
 fi
+
+# a destination kept read-only (a standby): read_only lets myshift's account
+# (ALL PRIVILEGES) write; super_read_only (MySQL) stops everyone, and an
+# account without the privilege to write through read_only is refused: a
+# FAIL naming the setting, not a WARN about a scratch schema
+srv_sql dst "SET GLOBAL read_only = ON" || fail "cannot set read_only on dst"
+precheck "destination read_only, an account that writes through it" "$SRV_ROOT/good.ini" 0
+echo "$LAST" | grep -q 'destination writable' && check_fail "read_only: reported although myshift may write"
+if srv_is_mysql dst; then
+	srv_sql dst "SET GLOBAL super_read_only = ON" || fail "cannot set super_read_only on dst"
+	precheck "destination super_read_only" "$SRV_ROOT/good.ini" 1 \
+	    '^FAIL  destination writable: super_read_only is ON' 'fix: SET GLOBAL super_read_only = OFF'
+	srv_sql dst "SET GLOBAL super_read_only = OFF" || fail "cannot reset super_read_only on dst"
+	bypass="CONNECTION_ADMIN"
+else
+	bypass="READ_ONLY ADMIN"
+fi
+srv_sql dst "SET GLOBAL read_only = OFF; CREATE USER plain@'127.0.0.1' IDENTIFIED BY 'Plain-pw1';
+    GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, CREATE VIEW, SHOW VIEW,
+    CREATE ROUTINE, ALTER ROUTINE, EXECUTE, TRIGGER, EVENT, REFERENCES ON *.* TO plain@'127.0.0.1';
+    SET GLOBAL read_only = ON" || fail "cannot create plain on dst"
+awk '/^\[destination\]/ { d = 1 } /^\[source\]/ { d = 0 }
+    d && /^user = / { print "user = plain"; next }
+    d && /^password = / { print "password = Plain-pw1"; next } { print }' \
+    "$SRV_ROOT/good.ini" >"$SRV_ROOT/plain.ini" && chmod 600 "$SRV_ROOT/plain.ini"
+precheck "destination read_only, an account without $bypass" "$SRV_ROOT/plain.ini" 1 \
+    "^FAIL  destination writable: the destination refuses myshift's writes" "fix: .*$bypass"
+srv_sql dst "SET GLOBAL read_only = OFF" || fail "cannot reset read_only on dst"
 
 srv_sql src "CREATE VIEW app.vf AS SELECT other.f() AS seven" || fail "cannot create app.vf"
 precheck "a view calling a function the destination lacks" "$SRV_ROOT/good.ini" 1 \
