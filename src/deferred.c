@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "proto/sbuf.h"
 #include "src/log.h"
@@ -93,6 +94,12 @@ deferred_add(struct dest *d, const char *state_schema, bool fks, const char *sdb
 		goto dest_failed;
 	while ((row = mysql_fetch_row(res)) != NULL) {
 		bool any = row[4] != NULL && row[4][0] != '\0';
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (any)
+			log_info("%s `%s`.`%s`",
+			    fks ? "adding the foreign keys of" : "building the indexes of",
+			    row[2], row[3]);
 		if (any && !add_table(d, row[2], row[3], row[4])) {
 			*fatal = !dest_transient(d);
 			snprintf(err, errlen, "adding the %s of `%s`.`%s`: %s", fks ?
@@ -101,9 +108,11 @@ deferred_add(struct dest *d, const char *state_schema, bool fks, const char *sdb
 			sbuf_free(&q);
 			return false;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (any)
-			log_info("%s: `%s`.`%s`", fks ? "foreign keys added" : "indexes built",
-			    row[2], row[3]);
+			log_info("%s: `%s`.`%s` in %.1f s", fks ? "foreign keys added" :
+			    "indexes built", row[2], row[3], (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		sbuf_reset(&q);
 		sbuf_printf(&q, "UPDATE `%s`.`copy_tables` SET %s = 1 WHERE src_db = ",
 		    state_schema, flag);
