@@ -189,5 +189,13 @@ ckpt_write(struct applier *a)
 		    a->d.where, mysql_stmt_error(a->ckpt_st), a->d.errnum);
 		return false;
 	}
+	/*
+	 * At or past the seam's end, every later event is past it: end the
+	 * seam now, in the checkpoint's transaction (or after it has
+	 * committed), rather than at the next event, which an idle source may
+	 * never send.
+	 */
+	if (a->in_seam && snap_pos_cmp(a->file, a->pos, a->seam.file, a->seam.pos) >= 0)
+		return seam_end(a);
 	return true;
 }

@@ -330,6 +330,7 @@ bool xa_apply(struct applier *a, enum xa_group g);
 bool apply_rows(struct applier *a, const struct binlog_event *ev);
 bool set_fk(struct applier *a, bool on);
 bool seam_at(struct applier *a, uint64_t offset);
+bool seam_end(struct applier *a);
 const struct migrate_seam_table *seam_keyless(const struct applier *a, const char *db, const char *table);
 bool seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
     enum stmt_kind kind, const uint8_t set[COLS_BM], const struct binlog_value *set_vals,

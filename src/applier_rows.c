@@ -1096,17 +1096,29 @@ seam_at(struct applier *a, uint64_t offset)
 		return false;
 	if (snap_pos_cmp(a->file, offset, a->seam.file, a->seam.pos) < 0)
 		return true;
-	a->in_seam = false;
-	if (!migrate_seam_passed(&a->d, a->cfg->state_schema)) {
+	if (!seam_end(a))
 		set_dest_error(a, "recording the end of the catch-up");
+	return false;
+}
+
+/*
+ * The seam is over: record the phase streaming on the destination (in the
+ * transaction open there, if any) and replay strictly from now on. False:
+ * the destination refused (a->d says why); the seam is over all the same
+ * for this pipeline, the next one reads it again.
+ */
+bool
+seam_end(struct applier *a)
+{
+	a->in_seam = false;
+	if (!migrate_seam_passed(&a->d, a->cfg->state_schema))
 		return false;
-	}
-	log_info("phase: streaming (the stream passed %s:%llu, the last position a chunk "
+	log_info("phase: streaming (the stream reached %s:%llu, the last position a chunk "
 	    "was read at: replay is strict again)", a->seam.file, a->seam.pos);
 	pthread_mutex_lock(&a->lock);
 	a->stats.in_seam = false;
 	pthread_mutex_unlock(&a->lock);
-	return false;
+	return true;
 }
 
 /* A table copied whole (no key): the position it was read at, or NULL. */

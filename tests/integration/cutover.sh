@@ -3,7 +3,9 @@
 #
 # A source (app.t, app.kv and two sysbench tables) is migrated by `myshift
 # run` (start = snapshot, [status] listen, a [cutover] hook that writes its
-# environment to a file).  With sysbench writing on the source at 200
+# environment to a file; a slow copy in fresh snapshots, with writes during
+# its first 2 s only: the catch-up must end although no event comes after
+# the last position a chunk was read at).  With sysbench writing on the source at 200
 # transactions/s, as an application account with DML privileges only
 # (ignoring the read-only error 1290 it gets once fenced):
 #   - cutover --dry-run exits 0, says what it would do, and changes
@@ -57,10 +59,31 @@ listen = 127.0.0.1:$SP
 max_lag_ms = 500
 # the rows of app changed before the sysbench load must stay in the ring
 verify_rows = 100000
-hook = env | grep '^MYSHIFT_' | sort > '$SRV_ROOT/hook.out'"
+hook = env | grep '^MYSHIFT_' | sort > '$SRV_ROOT/hook.out'
+[copy]
+workers = 2
+chunk_rows = 500
+max_rows_per_second = 2500
+snapshot_max_age = 1"
 mig_start "$SRV_ROOT/myshift.ini"
-wait_until -t 180 log_contains "$MIG_LOG" 'phase: streaming' ||
-    { mig_log_tail 20; fail "myshift did not reach the streaming phase"; }
+# writes during the first part of the copy only: later chunks are read in
+# fresh snapshots at the source's last position, which the stream reaches
+# by replaying these writes, and then nothing more comes: the catch-up must
+# end there all the same
+wait_until -t 60 log_contains "$MIG_LOG" 'phase: copy' ||
+    { mig_log_tail 20; fail "myshift did not start the copy"; }
+end=$((SECONDS + 2))
+n=0
+while [ "$SECONDS" -lt "$end" ]; do
+	srv_sql src "UPDATE app.t SET v = CONCAT('during the copy ', id) WHERE id = $((RANDOM % 2000 + 1))" ||
+	    fail "cannot update app.t during the copy"
+	n=$((n + 1))
+done
+log_contains "$MIG_LOG" 'phase: catch-up' &&
+    check_fail "the copy ended before the writes stopped: make it slower"
+echo "$n updates during the copy, then none"
+wait_until -t 60 log_contains "$MIG_LOG" 'phase: streaming' ||
+    { mig_log_tail 20; fail "myshift did not reach the streaming phase after the copy with an idle source"; }
 mig_wait_caught_up src dst 120 || fail "myshift did not catch up"
 
 # the application's account: no privilege that writes through read_only

@@ -25,7 +25,10 @@
 #     the destination has finished it: the ALTER is on the destination, its
 #     checkpoint is not.  myshift must see that it was applied (replaying it
 #     would fail: duplicate column) and go on.  (An ALTER the destination
-#     completes between two looks is reported, and myshift killed after it.)
+#     completes between two looks is reported, and myshift killed after it.
+#     An ALTER that still waited for a metadata lock when its client died
+#     is given up by MySQL: then it is not on the destination, and myshift
+#     applies it after the restart; the test says which happened.)
 #   - six times an ALTER TABLE ddl.t1 ADD COLUMN yN is run and myshift is
 #     killed 0-0.6 s later and restarted at once.
 # Data and schema must be identical again.
@@ -281,10 +284,18 @@ for i in 1 2 3; do
 		mig_kill
 	elif dst_running "ALTER TABLE ddl.big ADD COLUMN x$i%"; then
 		mig_kill
-		caught=$((caught + 1))
 		echo "killed myshift while the destination ran ALTER ... x$i"
 		wait_until -t 120 eval '! dst_running "ALTER TABLE ddl.big%"' ||
 		    check_fail "the destination still runs the ALTER of x$i"
+		# the server finishes a running ALTER whose client is gone, but
+		# gives up one that still waited for a metadata lock (MySQL):
+		# only a finished one must be found applied after the restart
+		if alter_done "$i"; then
+			caught=$((caught + 1))
+			echo "  the destination finished it after myshift's death"
+		else
+			echo "  the destination gave it up with myshift's connection"
+		fi
 	else
 		mig_kill
 		echo "the destination ran ALTER ... x$i too fast to be caught;" \
@@ -317,7 +328,7 @@ done
 seen=$(grep -c 'DDL already applied before a restart' "$MIG_LOG")
 if [ "$caught" -gt 0 ] && [ "$seen" -lt 1 ]; then
 	check_fail "myshift was killed $caught times while the destination ran an" \
-	    "ALTER but never said it found a DDL already applied"
+	    "ALTER it then finished, but never said it found a DDL already applied"
 fi
 echo "DDL found already applied after a restart: $seen times"
 
