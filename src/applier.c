@@ -132,6 +132,8 @@ flush_batch(struct applier *a)
 		return false;
 	}
 	a->in_trx = false;
+	if (!seam_gone(a))
+		return false;
 	{
 		double open_ms = elapsed_ms(&a->batch_start), flush_ms = elapsed_ms(&t0);
 		uint64_t now = wall_us();
@@ -715,6 +717,12 @@ setup(struct applier *a)
 			return false;
 		}
 		a->in_seam = a->seam.file[0] != '\0';
+		/* a seam that ended before a crash: its gone tables, if not settled */
+		a->gone_due = !a->in_seam;
+		if (!seam_gone(a)) {
+			set_dest_error(a, "dropping the tables gone from the source during the copy");
+			return false;
+		}
 		if (a->in_seam && snap_pos_cmp(a->file, a->pos, a->seam.file, a->seam.pos) >= 0 &&
 		    !seam_at(a, a->pos)) {
 			/* already at the seam's end (nothing was written during the copy) */
@@ -723,7 +731,7 @@ setup(struct applier *a)
 		}
 		if (a->in_seam)
 			log_info("catch-up after the copy: replay is idempotent until %s:%llu "
-			    "(%u table(s) copied whole)", a->seam.file, a->seam.pos,
+			    "(%u table(s) copied whole or gone)", a->seam.file, a->seam.pos,
 			    a->seam.nkeyless);
 	}
 	return load_collations(a);

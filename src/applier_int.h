@@ -187,6 +187,7 @@ struct applier {
 	 */
 	struct migrate_seam seam;
 	bool in_seam;
+	bool gone_due;               /* the seam ended: tables gone during the copy to settle */
 	char cur_db[200];        /* current USE database */
 	/* net-effect batching */
 	struct net_table *net;
@@ -331,6 +332,7 @@ bool apply_rows(struct applier *a, const struct binlog_event *ev);
 bool set_fk(struct applier *a, bool on);
 bool seam_at(struct applier *a, uint64_t offset);
 bool seam_end(struct applier *a);
+bool seam_gone(struct applier *a);
 const struct migrate_seam_table *seam_keyless(const struct applier *a, const char *db, const char *table);
 bool seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
     enum stmt_kind kind, const uint8_t set[COLS_BM], const struct binlog_value *set_vals,

@@ -1118,6 +1118,24 @@ seam_end(struct applier *a)
 	pthread_mutex_lock(&a->lock);
 	a->stats.in_seam = false;
 	pthread_mutex_unlock(&a->lock);
+	/* tables gone from the source during the copy: once the end is committed */
+	a->gone_due = true;
+	return a->in_trx || seam_gone(a);
+}
+
+/*
+ * After the seam's end has committed: tables dropped on the source during
+ * the copy, before the catch-up's start, are dropped on the destination
+ * (src/migrate.c). Runs once, before any event past the seam's end.
+ */
+bool
+seam_gone(struct applier *a)
+{
+	if (!a->gone_due)
+		return true;
+	if (!migrate_gone_settle(&a->d, a->cfg->state_schema))
+		return false;
+	a->gone_due = false;
 	return true;
 }
 

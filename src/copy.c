@@ -45,6 +45,15 @@ struct copy_table {
 	unsigned open;               /* chunks planned or queued, not committed */
 	unsigned order;              /* its place in the list copy_new was given */
 	uint64_t rows, chunks_done;
+	bool gone;                   /* dropped or renamed on the source meanwhile */
+};
+
+/* What became of a chunk. */
+enum chunk_result {
+	CHUNK_OK,
+	CHUNK_FAILED,                /* copy.err says why */
+	CHUNK_CHANGED,               /* DDL since the reader's snapshot: read it again */
+	CHUNK_GONE                   /* the table no longer exists on the source */
 };
 
 struct copy_chunk {
@@ -211,7 +220,9 @@ copy_state_create(struct dest *d, const char *schema)
 	return dest_add_column(d, schema, "copy_chunks", "end_file",
 	    "end_file VARCHAR(512) NULL AFTER keyless") &&
 	    dest_add_column(d, schema, "copy_chunks", "end_pos",
-	    "end_pos BIGINT UNSIGNED NULL AFTER end_file");
+	    "end_pos BIGINT UNSIGNED NULL AFTER end_file") &&
+	    dest_add_column(d, schema, "copy_chunks", "gone",
+	    "gone TINYINT NOT NULL DEFAULT 0 AFTER end_pos");
 }
 
 static void
@@ -242,6 +253,21 @@ static void
 fail_dest(struct copy *cp, struct dest *d, const char *context)
 {
 	set_fail(cp, !dest_transient(d), "%s: %s", context, d->err);
+}
+
+/*
+ * The error of a read on the source that another snapshot may not get:
+ * 1412, the table changed by DDL (TRUNCATE, ALTER...) since the snapshot
+ * began (MariaDB); 1146, the table dropped or renamed.
+ */
+static enum chunk_result
+read_error_kind(const struct dest *src)
+{
+	if (src->errnum == ER_TABLE_DEF_CHANGED)
+		return CHUNK_CHANGED;
+	if (src->errnum == ER_NO_SUCH_TABLE)
+		return CHUNK_GONE;
+	return CHUNK_FAILED;
 }
 
 /* Build the statements of a loaded table (json: MySQL's JSON, into MySQL). */
@@ -333,7 +359,8 @@ chunk_select(const struct copy_chunk *ch, struct sbuf *q)
  * is the key chunk_rows rows after its lower one, found by the server.
  */
 static struct copy_chunk *
-plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned seq)
+plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned seq,
+    enum chunk_result *why)
 {
 	struct copy *cp = w->cp;
 	struct copy_chunk *ch = calloc(1, sizeof(*ch));
@@ -369,6 +396,9 @@ plan_chunk(struct copy_worker *w, struct copy_table *t, const char *lo, unsigned
 	if (!tk_next_bound(&w->src, t->spec.sdb, t->spec.stbl, &t->k, lo,
 	    cp->cfg->copy_chunk_rows, &ch->hi, err, sizeof(err))) {
 		chunk_free(ch);
+		if (w->src.err[0] != '\0' && (*why = read_error_kind(&w->src)) != CHUNK_FAILED)
+			return NULL; /* DDL since the snapshot, or the table gone */
+		*why = CHUNK_FAILED;
 		if (w->src.err[0] != '\0')
 			fail_dest(cp, &w->src, "planning a chunk");
 		else
@@ -466,10 +496,19 @@ throttle(struct copy *cp, uint64_t rows, uint64_t bytes)
 	if (c->copy_max_bytes > 0 && (double)cp->tr_bytes / (double)c->copy_max_bytes > need)
 		need = (double)cp->tr_bytes / (double)c->copy_max_bytes;
 	pthread_mutex_unlock(&cp->mu);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	elapsed = (double)(now.tv_sec - cp->t0.tv_sec) + (now.tv_nsec - cp->t0.tv_nsec) / 1e9;
-	if (need > elapsed)
+	/* until the copy's pace is back under the caps, a second at a time (a stop is seen) */
+	for (;;) {
+		bool stop;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed = (double)(now.tv_sec - cp->t0.tv_sec) +
+		    (now.tv_nsec - cp->t0.tv_nsec) / 1e9;
+		pthread_mutex_lock(&cp->mu);
+		stop = cp->stop;
+		pthread_mutex_unlock(&cp->mu);
+		if (need <= elapsed || stop)
+			break;
 		usleep((useconds_t)((need - elapsed > 1 ? 1 : need - elapsed) * 1e6));
+	}
 }
 
 /* Append one field in LOAD DATA's escaped text form. */
@@ -673,7 +712,7 @@ lock_whole(struct copy_worker *w, struct copy_table *t, const char *ctx)
 }
 
 /* Copy one chunk in one destination transaction with its progress row. */
-static bool
+static enum chunk_result
 copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 {
 	struct copy *cp = w->cp;
@@ -682,25 +721,33 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	struct snap_pos end = { 0 };
 	char err[2600], ctx[400];
 	uint64_t dups, affected;
+	enum chunk_result result = CHUNK_FAILED;
 	bool ok;
 
 	snprintf(ctx, sizeof(ctx), "copying `%s`.`%s` chunk %u", t->spec.sdb,
 	    t->spec.stbl, ch->seq);
 	if (t->nontx && t->k.nkey == 0 && !lock_whole(w, t, ctx))
-		return false;
+		return CHUNK_FAILED;
 	if (!chunk_select(ch, &q)) {
 		sbuf_free(&q);
 		set_fail(cp, true, "%s: bad stored bounds", ctx);
-		return false;
+		return CHUNK_FAILED;
 	}
 	if (mysql_real_query(w->src.my, q.p, strlen(q.p)) != 0 ||
 	    (w->res = mysql_use_result(w->src.my)) == NULL) {
+		enum chunk_result r;
 		w->src.errnum = mysql_errno(w->src.my);
 		snprintf(w->src.err, sizeof(w->src.err), "%s: %s (error %u)", w->src.where,
 		    mysql_error(w->src.my), w->src.errnum);
 		sbuf_free(&q);
+		if (w->locked) {
+			exec_quiet(&w->src, "UNLOCK TABLES");
+			w->locked = false;
+		}
+		if ((r = read_error_kind(&w->src)) != CHUNK_FAILED)
+			return r;
 		fail_dest(cp, &w->src, ctx);
-		return false;
+		return CHUNK_FAILED;
 	}
 	sbuf_free(&q);
 	w->nf = mysql_num_fields(w->res);
@@ -715,7 +762,12 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	}
 	if (mysql_real_query(w->dst.my, t->load_sql, strlen(t->load_sql)) != 0) {
 		w->dst.errnum = mysql_errno(w->dst.my);
-		if (w->read_err[0]) {
+		if (w->read_err[0] && read_error_kind(&w->src) != CHUNK_FAILED) {
+			/* nothing of the chunk stays: it is read again, or skipped */
+			exec_quiet(&w->dst, "ROLLBACK");
+			result = read_error_kind(&w->src);
+			goto drain;
+		} else if (w->read_err[0]) {
 			set_fail(cp, !dest_transient(&w->src), "%s: %s", ctx, w->read_err);
 		} else {
 			snprintf(w->dst.err, sizeof(w->dst.err), "%s: LOAD DATA LOCAL: %s "
@@ -760,7 +812,7 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		set_fail(cp, !dest_transient(&w->src), "%s: the source's position after "
 		    "the read: %s", ctx, err);
 		snap_pos_free(&end);
-		return false;
+		return CHUNK_FAILED;
 	}
 	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET done = 1, rows_copied = %" PRIu64
 	    ", bytes = %" PRIu64 ", snap_file = ", cp->cfg->state_schema, w->rows, w->bytes);
@@ -784,7 +836,7 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	if (!ok) {
 		fail_dest(cp, &w->dst, ctx);
 		exec_quiet(&w->dst, "ROLLBACK");
-		return false;
+		return CHUNK_FAILED;
 	}
 	if (ch->full && w->rows == 0)
 		/* rows deleted meanwhile, or bounds that do not read back as written */
@@ -804,7 +856,7 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
 	log_debug("%s: %" PRIu64 " rows at %s:%" PRIu64, ctx, w->rows, w->snap.file,
 	    w->snap.pos);
-	return true;
+	return CHUNK_OK;
 drain:
 	if (w->res != NULL) {
 		mysql_free_result(w->res); /* reads what is left */
@@ -814,8 +866,11 @@ drain:
 		exec_quiet(&w->src, "UNLOCK TABLES");
 		w->locked = false;
 	}
-	return false;
+	return result;
 }
+
+static bool table_changed(struct copy_worker *w, struct copy_table *t, const char *what);
+static bool table_gone(struct copy_worker *w, struct copy_table *t);
 
 /* The next chunk for worker w, planning one if needed; NULL when all are done. */
 static struct copy_chunk *
@@ -845,6 +900,7 @@ claim(struct copy_worker *w)
 		 * builds the first ones' indexes while the later ones are
 		 * copied.
 		 */
+		bool again = false;
 		for (unsigned k = 0; k < cp->ntables; k++) {
 			struct copy_table *t = &cp->tables[k];
 			if (t->planned_all)
@@ -856,12 +912,33 @@ claim(struct copy_worker *w)
 			t->planning = true;
 			char *lo = t->next_lo ? strdup(t->next_lo) : NULL;
 			unsigned seq = t->next_seq;
+			enum chunk_result why = CHUNK_FAILED;
 			pthread_mutex_unlock(&cp->mu);
-			ch = plan_chunk(w, t, lo, seq);
+			ch = plan_chunk(w, t, lo, seq, &why);
 			free(lo);
 			if (ch != NULL && !chunk_record(w, ch)) {
 				chunk_free(ch);
 				ch = NULL;
+			}
+			if (ch == NULL && why != CHUNK_FAILED) {
+				/* plan again in a fresh snapshot, or not at all */
+				bool ok = why == CHUNK_CHANGED ?
+				    table_changed(w, t, "the planning of its next chunk") :
+				    table_gone(w, t);
+				pthread_mutex_lock(&cp->mu);
+				t->planning = false;
+				pthread_cond_broadcast(&cp->cv);
+				if (!ok) {
+					pthread_mutex_unlock(&cp->mu);
+					return NULL;
+				}
+				if (why == CHUNK_GONE && t->open == 0 && cp->table_done != NULL) {
+					pthread_mutex_unlock(&cp->mu);
+					cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
+					pthread_mutex_lock(&cp->mu);
+				}
+				again = true;
+				break;
 			}
 			pthread_mutex_lock(&cp->mu);
 			t->planning = false;
@@ -877,6 +954,8 @@ claim(struct copy_worker *w)
 			pthread_mutex_unlock(&cp->mu);
 			return ch;
 		}
+		if (again)
+			continue; /* planned again in a fresh snapshot, or the table gone */
 		if (!busy) {
 			pthread_mutex_unlock(&cp->mu);
 			return NULL;
@@ -937,6 +1016,148 @@ worker_snapshot(struct copy_worker *w, bool force)
 	return true;
 }
 
+/* DDL changed t since the worker's snapshot (error 1412): a fresh snapshot. */
+static bool
+table_changed(struct copy_worker *w, struct copy_table *t, const char *what)
+{
+	log_info("`%s`.`%s` was changed by DDL on the source (TRUNCATE, ALTER, DROP...) "
+	    "since the snapshot at %s:%" PRIu64 " %s was to be read in: read again in "
+	    "a fresh snapshot", t->spec.sdb, t->spec.stbl, w->snap.file, w->snap.pos, what);
+	return worker_snapshot(w, true);
+}
+
+/* A chunk of t is no longer to be copied: done, for the progress and the indexer. */
+static void
+chunk_settled(struct copy *cp, struct copy_table *t)
+{
+	pthread_mutex_lock(&cp->mu);
+	cp->chunks_done++;
+	t->chunks_done++;
+	bool table_done = --t->open == 0 && t->planned_all && !t->planning;
+	pthread_mutex_unlock(&cp->mu);
+	if (table_done && cp->table_done != NULL)
+		cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
+}
+
+/*
+ * t no longer exists on the source (error 1146): dropped, or renamed,
+ * while it was copied. The rest of it is not copied: its chunks not done
+ * are recorded done without rows, and gone, at the position of a snapshot
+ * taken now, past that DDL (a table copied whole then gets none of its
+ * changes before it replayed). The catch-up replays a DROP at or past its
+ * start (rows before it idempotently) and stops at a RENAME (the rows not
+ * copied would be missing under the new name); a table still on the
+ * destination when the catch-up ends was dropped before it started, and
+ * is dropped there then (src/applier.c).
+ */
+static bool
+table_gone(struct copy_worker *w, struct copy_table *t)
+{
+	struct copy *cp = w->cp;
+
+	pthread_mutex_lock(&cp->mu);
+	t->gone = true;
+	t->planned_all = true;
+	pthread_mutex_unlock(&cp->mu);
+	if (!worker_snapshot(w, true))
+		return false;
+	if (!copy_record_gone(&w->dst, cp->cfg->state_schema, t->spec.sdb, t->spec.stbl,
+	    &w->snap)) {
+		fail_dest(cp, &w->dst, "recording a table gone from the source");
+		return false;
+	}
+	return true;
+}
+
+bool
+copy_record_gone(struct dest *d, const char *schema, const char *sdb, const char *stbl,
+    const struct snap_pos *at)
+{
+	struct sbuf q = { 0 };
+	bool ok;
+
+	/* its chunks not done, and one more: a table with none planned has one */
+	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET done = 1, gone = 1, rows_copied = 0, "
+	    "bytes = 0, snap_file = ", schema);
+	sbuf_sql_string(&q, at->file);
+	sbuf_printf(&q, ", snap_pos = %" PRIu64 ", snap_gtid = ", at->pos);
+	sbuf_sql_string(&q, at->gtid ? at->gtid : "");
+	sbuf_adds(&q, " WHERE done = 0 AND src_db = ");
+	sbuf_sql_string(&q, sdb);
+	sbuf_adds(&q, " AND src_table = ");
+	sbuf_sql_string(&q, stbl);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_exec(d, q.p);
+	sbuf_reset(&q);
+	sbuf_printf(&q, "INSERT INTO `%s`.`copy_chunks` (src_db, src_table, seq, done, gone, "
+	    "snap_file, snap_pos, snap_gtid) SELECT ", schema);
+	sbuf_sql_string(&q, sdb);
+	sbuf_adds(&q, ", ");
+	sbuf_sql_string(&q, stbl);
+	sbuf_printf(&q, ", IFNULL(MAX(seq) + 1, 0), 1, 1, ");
+	sbuf_sql_string(&q, at->file);
+	sbuf_printf(&q, ", %" PRIu64 ", ", at->pos);
+	sbuf_sql_string(&q, at->gtid ? at->gtid : "");
+	sbuf_printf(&q, " FROM `%s`.`copy_chunks` WHERE src_db = ", schema);
+	sbuf_sql_string(&q, sdb);
+	sbuf_adds(&q, " AND src_table = ");
+	sbuf_sql_string(&q, stbl);
+	sbuf_addc(&q, '\0');
+	ok = ok && !q.oom && dest_exec(d, q.p);
+	sbuf_free(&q);
+	if (ok)
+		log_warn("`%s`.`%s` no longer exists on the source (dropped or renamed during "
+		    "the copy): the rest of it is not copied; the catch-up replays its "
+		    "DROP (a RENAME stops it), or drops it on the destination if the "
+		    "DROP came before the catch-up's start", sdb, stbl);
+	return ok;
+}
+
+/* Copy chunk ch: read again in a fresh snapshot after DDL, skipped if its table is gone. */
+static bool
+worker_chunk(struct copy_worker *w, struct copy_chunk *ch)
+{
+	struct copy_table *t = ch->t;
+	enum chunk_result r = CHUNK_FAILED;
+
+	for (unsigned tries = 0; tries < 5; tries++) {
+		bool gone;
+		pthread_mutex_lock(&w->cp->mu);
+		gone = t->gone;
+		pthread_mutex_unlock(&w->cp->mu);
+		if (gone) {
+			chunk_settled(w->cp, t);
+			return true;
+		}
+		if (t->k.nkey == 0) {
+			/* a table without a key: whole, in a snapshot of its own
+			 * (not transactional: under a lock of its own) */
+			if (!t->nontx && !worker_snapshot(w, true))
+				return false;
+		} else if (!worker_snapshot(w, false))
+			return false;
+		r = copy_chunk(w, ch);
+		if (r == CHUNK_OK)
+			return true;
+		if (r == CHUNK_GONE) {
+			if (!table_gone(w, t))
+				return false;
+			chunk_settled(w->cp, t);
+			return true;
+		}
+		if (r != CHUNK_CHANGED)
+			return false;
+		char what[64];
+		snprintf(what, sizeof(what), "its chunk %u", ch->seq);
+		if (!table_changed(w, t, what))
+			return false;
+	}
+	set_fail(w->cp, false, "`%s`.`%s` chunk %u: the table was changed by DDL on the "
+	    "source 5 times in a row while it was read (error 1412): keep DDL off the "
+	    "tables being copied", t->spec.sdb, t->spec.stbl, ch->seq);
+	return false;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -946,14 +1167,7 @@ worker_main(void *arg)
 	if (!worker_connect(w) || !worker_snapshot(w, true))
 		goto out;
 	while ((ch = claim(w)) != NULL) {
-		bool ok;
-		if (ch->t->k.nkey == 0) {
-			/* a table without a key: whole, in a snapshot of its own
-			 * (not transactional: under a lock of its own) */
-			ok = ch->t->nontx || worker_snapshot(w, true);
-		} else
-			ok = worker_snapshot(w, false);
-		ok = ok && copy_chunk(w, ch);
+		bool ok = worker_chunk(w, ch);
 		chunk_free(ch);
 		if (!ok)
 			break;
@@ -1180,6 +1394,42 @@ draw(struct copy *cp)
 	sbuf_free(&b);
 }
 
+/*
+ * Whether t, whose columns could not be read on src, no longer exists
+ * there: then it is recorded gone (1), and the copy goes on without it;
+ * 0: it exists; -1: failed (the copy's error set).
+ */
+static int
+gone_at_start(struct copy *cp, struct dest *src, struct copy_table *t)
+{
+	struct snap_pos at = { 0 };
+	struct dest d = { 0 };
+	char err[1024];
+	bool ok, exists;
+
+	if (!dest_table_exists(src, t->spec.sdb, t->spec.stbl, &exists) || exists)
+		return 0; /* the error that brought us here says more */
+	/* where the source is now: past the DROP */
+	if (!snapshot_position_now(src, &at, err, sizeof(err))) {
+		set_fail(cp, !dest_transient(src), "`%s`.`%s`: %s", t->spec.sdb, t->spec.stbl,
+		    err);
+		return -1;
+	}
+	ok = dest_connect(&d, &cp->cfg->destination, "destination") &&
+	    copy_record_gone(&d, cp->cfg->state_schema, t->spec.sdb, t->spec.stbl, &at);
+	if (!ok)
+		fail_dest(cp, &d, "recording a table gone from the source");
+	dest_close(&d);
+	snap_pos_free(&at);
+	if (!ok)
+		return -1;
+	pthread_mutex_lock(&cp->mu);
+	t->gone = true;
+	t->planned_all = true;
+	pthread_mutex_unlock(&cp->mu);
+	return 1;
+}
+
 bool
 copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 {
@@ -1219,6 +1469,16 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 		char lerr[1024];
 		ok = tk_load(&d, t->spec.sdb, t->spec.stbl, &t->k, lerr, sizeof(lerr),
 		    &fatal_load);
+		if (!ok && fatal_load) {
+			/* dropped since it was listed? */
+			int gone = gone_at_start(cp, &d, t);
+			if (gone > 0) {
+				ok = true;
+				continue;
+			}
+			if (gone < 0)
+				break;
+		}
 		if (!ok)
 			set_fail(cp, fatal_load, "%s", lerr);
 		if (ok && t->k.overlaps) {

@@ -70,6 +70,14 @@ void copy_tables_json(struct copy *cp, struct sbuf *out, unsigned max);
  * After the copy: the lowest and highest snapshot positions any chunk was
  * read at (the seam of the stream), from the state table.
  */
+/*
+ * Record sdb.stbl as gone from the source (dropped or renamed): its chunks
+ * not done are done without rows, at position at (past the DROP), and one
+ * such chunk is added (so that a table without any planned is recorded);
+ * src/migrate.c settles it when the catch-up ends. False: d says why.
+ */
+bool copy_record_gone(struct dest *d, const char *schema, const char *sdb, const char *stbl,
+    const struct snap_pos *at);
 bool copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
     struct snap_pos *high, char *err, size_t errlen) __attribute__((warn_unused_result));
 

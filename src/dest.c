@@ -240,6 +240,30 @@ dest_value(struct dest *d, const char *sql, char **out)
 }
 
 bool
+dest_table_exists(struct dest *d, const char *db, const char *table, bool *exists)
+{
+	struct sbuf q = { 0 };
+	char *n = NULL;
+	bool ok;
+
+	sbuf_adds(&q, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
+	sbuf_sql_string(&q, db);
+	sbuf_adds(&q, " AND TABLE_NAME = ");
+	sbuf_sql_string(&q, table);
+	sbuf_addc(&q, '\0');
+	if (q.oom) {
+		d->errnum = 0;
+		snprintf(d->err, sizeof(d->err), "out of memory");
+		return false;
+	}
+	ok = dest_value(d, q.p, &n);
+	sbuf_free(&q);
+	*exists = ok && n != NULL && strcmp(n, "0") != 0;
+	free(n);
+	return ok;
+}
+
+bool
 dest_add_column(struct dest *d, const char *schema, const char *table, const char *column,
     const char *def)
 {

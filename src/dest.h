@@ -49,6 +49,10 @@ bool dest_execf(struct dest *d, const char *fmt, ...)
 bool dest_value(struct dest *d, const char *sql, char **out)
     __attribute__((warn_unused_result));
 
+/* Whether db.table exists on d (*exists); false: the query failed (d says why). */
+bool dest_table_exists(struct dest *d, const char *db, const char *table, bool *exists)
+    __attribute__((warn_unused_result));
+
 /*
  * Add column (its definition def, "name TYPE ... [AFTER c]") to
  * schema.table where the table has no column of that name (a state table

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <mysqld_error.h>
+
 #include "proto/sbuf.h"
 #include "src/collation.h"
 #include "src/copy.h"
@@ -245,6 +247,54 @@ write_phase(struct mig *m, const char *phase, const struct snap_pos *seam)
 	return ok || mig_fail_dest(m, &m->dst);
 }
 
+/*
+ * Resuming a copy: a table an earlier run created (copy_tables) that the
+ * source no longer has was dropped or renamed since: recorded gone at the
+ * source's position now (past that DDL), so that the catch-up replays its
+ * DROP or, if that came before the catch-up's start, drops it on the
+ * destination when the catch-up ends (a table left out by the filters
+ * since, but still on the source, stays as it is).
+ */
+static bool
+gone_since(struct mig *m)
+{
+	struct sbuf q = { 0 };
+	struct snap_pos now = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = true;
+
+	sbuf_printf(&q, "SELECT t.src_db, t.src_table FROM `%s`.`copy_tables` t WHERE NOT "
+	    "EXISTS (SELECT 1 FROM `%s`.`copy_chunks` c WHERE c.src_db = t.src_db AND "
+	    "c.src_table = t.src_table AND c.gone > 0)", m->c->state_schema,
+	    m->c->state_schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(&m->dst, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		return mig_fail_dest(m, &m->dst);
+	}
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		bool listed = false, exists;
+		for (unsigned i = 0; i < m->n && !listed; i++)
+			listed = strcmp(m->t[i].sdb, row[0]) == 0 && strcmp(m->t[i].stbl, row[1]) == 0;
+		if (listed)
+			continue;
+		if (!dest_table_exists(&m->src, row[0], row[1], &exists)) {
+			ok = mig_fail_dest(m, &m->src);
+			break;
+		}
+		if (!exists)
+			ok = (now.file[0] != '\0' || mig_source_position(m, &now)) &&
+			    (copy_record_gone(&m->dst, m->c->state_schema, row[0], row[1], &now) ||
+			    mig_fail_dest(m, &m->dst));
+	}
+	mysql_free_result(res);
+	sbuf_free(&q);
+	snap_pos_free(&now);
+	return ok;
+}
+
 /* The indexer's error stops the copy (its callback). */
 static void
 stop_copy(void *cp)
@@ -372,7 +422,9 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 		/* a new migration: where the source is before its schema is read */
 		if (!mig_source_position(&m, &now) || !write_phase(&m, "schema", &now))
 			goto out;
-	}
+	} else if ((strcmp(phase, "schema") == 0 || strcmp(phase, "copy") == 0) &&
+	    !gone_since(&m))
+		goto out;
 	set_phase(ms, MIGRATE_SCHEMA);
 	if (!mig_create_schema(&m))
 		goto out;
@@ -572,9 +624,16 @@ migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
 		sbuf_free(&q);
 		return true;
 	}
+	/* (a state schema an earlier version began: its columns of today) */
+	if (!copy_state_create(d, schema)) {
+		sbuf_free(&q);
+		snprintf(err, errlen, "%s", d->err);
+		return false;
+	}
+	/* tables copied whole, and tables gone: their changes before the position skipped */
 	sbuf_reset(&q);
 	sbuf_printf(&q, "SELECT src_db, src_table, snap_file, snap_pos FROM `%s`."
-	    "`copy_chunks` WHERE keyless = 1 AND done = 1", schema);
+	    "`copy_chunks` WHERE (keyless = 1 OR gone > 0) AND done = 1", schema);
 	sbuf_addc(&q, '\0');
 	res = q.oom ? NULL : dest_result(d, q.p);
 	sbuf_free(&q);
@@ -616,6 +675,49 @@ migrate_seam_free(struct migrate_seam *s)
 	s->nkeyless = 0;
 	free(s->xa_copied);
 	s->xa_copied = NULL;
+}
+
+bool
+migrate_gone_settle(struct dest *d, const char *schema)
+{
+	struct sbuf q = { 0 };
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = true;
+
+	sbuf_printf(&q, "SELECT t.dst_db, t.dst_table, t.src_db, t.src_table FROM `%s`."
+	    "`copy_tables` t JOIN `%s`.`copy_chunks` c ON c.src_db = t.src_db AND "
+	    "c.src_table = t.src_table WHERE c.gone = 1 GROUP BY t.dst_db, t.dst_table, "
+	    "t.src_db, t.src_table", schema, schema);
+	sbuf_addc(&q, '\0');
+	res = q.oom ? NULL : dest_result(d, q.p);
+	if (res == NULL) {
+		sbuf_free(&q);
+		/* no migration, or its state from a version without gone tables */
+		return d->errnum == ER_NO_SUCH_TABLE || d->errnum == ER_BAD_FIELD_ERROR ||
+		    d->errnum == ER_BAD_DB_ERROR;
+	}
+	while (ok && (row = mysql_fetch_row(res)) != NULL) {
+		bool exists;
+		ok = dest_table_exists(d, row[0], row[1], &exists);
+		if (ok && exists) {
+			sbuf_reset(&q);
+			sbuf_adds(&q, "DROP TABLE IF EXISTS ");
+			dest_quote(&q, row[0]);
+			sbuf_addc(&q, '.');
+			dest_quote(&q, row[1]);
+			sbuf_addc(&q, '\0');
+			ok = !q.oom && dest_exec(d, q.p);
+			if (ok)
+				log_warn("`%s`.`%s` was dropped (or renamed) on the source during the "
+				    "copy, before the position the catch-up started at: dropped on "
+				    "the destination too (`%s`.`%s`)", row[2], row[3], row[0], row[1]);
+		}
+	}
+	mysql_free_result(res);
+	sbuf_free(&q);
+	return ok && dest_execf(d, "UPDATE `%s`.`copy_chunks` SET gone = 2 WHERE gone = 1",
+	    schema);
 }
 
 bool

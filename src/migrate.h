@@ -94,6 +94,13 @@ struct dest;
 bool migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
     char *err, size_t errlen) __attribute__((warn_unused_result));
 void migrate_seam_free(struct migrate_seam *s);
+/*
+ * Once the catch-up is over: a table found gone from the source during the
+ * copy (src/copy.c) that the catch-up did not drop on d was dropped before
+ * the catch-up's start; drop it on d, and record them settled (run it
+ * outside a transaction, right at the seam's end). False: d says why.
+ */
+bool migrate_gone_settle(struct dest *d, const char *schema) __attribute__((warn_unused_result));
 /* Record that the stream passed the seam (phase streaming). */
 bool migrate_seam_passed(struct dest *d, const char *schema)
     __attribute__((warn_unused_result));

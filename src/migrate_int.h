@@ -19,6 +19,7 @@ struct mtable {
 	uint64_t rows_est;
 	bool ours;         /* created by this migration (in copy_tables) */
 	bool exists;       /* on the destination before */
+	bool gone;         /* dropped on the source since it was listed */
 };
 
 struct mig {

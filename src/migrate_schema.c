@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mysqld_error.h>
+
 #include "proto/sbuf.h"
 #include "src/log.h"
 #include "src/sequences.h"
@@ -257,6 +259,16 @@ create_table(struct mig *m, struct mtable *t)
 	dest_quote(&q, t->stbl);
 	sbuf_addc(&q, '\0');
 	res = q.oom ? NULL : dest_result(&m->src, q.p);
+	if (res == NULL && m->src.errnum == ER_NO_SUCH_TABLE) {
+		/* before the copy's first position: nothing of it is replayed */
+		sbuf_free(&q);
+		log_warn("`%s`.`%s` was dropped or renamed on the source since the tables were "
+		    "listed: left out (renamed, its new name is not migrated: drop the "
+		    "copied tables and the state schema `%s` on the destination and run "
+		    "again)", t->sdb, t->stbl, m->c->state_schema);
+		t->gone = true;
+		return true;
+	}
 	if (res == NULL) {
 		sbuf_free(&q);
 		return mig_fail_dest(m, &m->src);
@@ -537,7 +549,15 @@ mig_create_schema(struct mig *m)
 		}
 		if (!create_table(m, t))
 			return false;
-		created++;
+		created += !t->gone;
+	}
+	/* tables gone since they were listed: not copied */
+	{
+		unsigned k = 0;
+		for (unsigned i = 0; i < m->n; i++)
+			if (!m->t[i].gone)
+				m->t[k++] = m->t[i];
+		m->n = k;
 	}
 	res = dest_result(&m->src, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
 	    "ORDER BY SCHEMA_NAME");
