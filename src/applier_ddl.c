@@ -565,6 +565,54 @@ out:
 }
 
 /*
+ * In the seam: whether the CREATE TABLE or CREATE DATABASE in was already
+ * done by the migration's schema phase, after it ran on the source (the
+ * tables are listed again once the stream's start is recorded, and an
+ * earlier run may have listed a table created since). A table counts only
+ * if the migration made it (copy_tables) and it exists; a database if it
+ * exists. 1 done, 0 not, -1 failed (a->d says why).
+ */
+static int
+seam_created(struct applier *a, const struct sql_info *in)
+{
+	char ddb[200], dt[200], *v = NULL;
+	struct sbuf q = { 0 };
+	bool exists, ok;
+
+	if (in->nrefs == 0)
+		return 0;
+	if (in->object == SQLO_DATABASE) {
+		filter_map(a->f, in->refs[0].name, NULL, ddb, sizeof(ddb), dt, sizeof(dt));
+		sbuf_adds(&q, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
+		sbuf_sql_string(&q, ddb);
+		sbuf_addc(&q, '\0');
+		ok = !q.oom && dest_value(&a->d, q.p, &v);
+		sbuf_free(&q);
+		exists = ok && v != NULL && strcmp(v, "0") != 0;
+		free(v);
+		return ok ? exists : -1;
+	}
+	sbuf_printf(&q, "SELECT COUNT(*) FROM `%s`.`copy_tables` WHERE src_db = ",
+	    a->cfg->state_schema);
+	sbuf_sql_string(&q, in->refs[0].db);
+	sbuf_adds(&q, " AND src_table = ");
+	sbuf_sql_string(&q, in->refs[0].name);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_value(&a->d, q.p, &v);
+	sbuf_free(&q);
+	if (!ok)
+		return -1;
+	exists = v != NULL && strcmp(v, "0") != 0;
+	free(v);
+	if (!exists)
+		return 0;
+	filter_map(a->f, in->refs[0].db, in->refs[0].name, ddb, sizeof(ddb), dt, sizeof(dt));
+	if (!dest_table_exists(&a->d, ddb, dt, &exists))
+		return -1;
+	return exists;
+}
+
+/*
  * A DDL (or account statement): committed batch before, then the statement
  * with the source's session, then its own checkpoint. Replayed after a
  * crash, it is recognised by the schema fingerprint recorded before it.
@@ -620,6 +668,26 @@ apply_ddl(struct applier *a, const struct binlog_event *ev, const struct sql_inf
 			    "object was copied after it)", a->file, ev->offset, in->verb,
 			    in->nrefs ? in->refs[0].name : "");
 			return true;
+		}
+		if (strcasecmp(in->verb, "CREATE") == 0 && (in->object == SQLO_TABLE ||
+		    in->object == SQLO_DATABASE)) {
+			int done = seam_created(a, in);
+			if (done < 0) {
+				set_dest_error(a, NULL);
+				return false;
+			}
+			if (done > 0) {
+				char what[420];
+				if (in->object == SQLO_DATABASE)
+					snprintf(what, sizeof(what), "DATABASE `%s`", in->refs[0].name);
+				else
+					snprintf(what, sizeof(what), "TABLE `%s`.`%s`", in->refs[0].db,
+					    in->refs[0].name);
+				log_info("%s:%" PRIu64 ": CREATE %s during the copy not replayed: "
+				    "the migration's schema phase made it after this statement ran "
+				    "on the source", a->file, ev->offset, what);
+				return true;
+			}
 		}
 		if (!reshapes)
 			goto replay; /* CREATE/DROP/TRUNCATE TABLE, databases: as always */

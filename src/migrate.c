@@ -428,7 +428,7 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	set_phase(ms, MIGRATE_SCHEMA);
 	if (!mig_create_schema(&m))
 		goto out;
-	if (!write_phase(&m, "copy", NULL) || !mig_xa_floor(&m))
+	if (!write_phase(&m, "copy", NULL) || !mig_xa_floor(&m) || !mig_relist(&m))
 		goto out;
 	/* copy */
 	set_phase(ms, MIGRATE_COPY);

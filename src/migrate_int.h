@@ -35,6 +35,7 @@ struct mig {
 	size_t errlen;
 	bool fatal;
 	bool infile_on; /* local_infile turned on for the copy: off again at the end */
+	bool relisting; /* mig_list_tables() again, after the schema (quiet) */
 };
 
 bool mig_fail(struct mig *m, bool fatal, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -46,6 +47,8 @@ bool mig_list_tables(struct mig *m);
 bool mig_mark_ours(struct mig *m);
 bool mig_check_conflicts(struct mig *m, bool fresh);
 bool mig_create_schema(struct mig *m);
+/* After the copy's earliest position is recorded: tables created since the listing. */
+bool mig_relist(struct mig *m);
 bool mig_check_definitions(struct mig *m);
 
 /* migrate_xa.c */

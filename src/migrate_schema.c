@@ -49,6 +49,8 @@ mig_list_tables(struct mig *m)
 		t->rows_est = strtoull(row[2], NULL, 10);
 	}
 	mysql_free_result(res);
+	if (m->relisting)
+		goto dest_side;
 	/* what else the filter selects and the copy does not handle: said, not skipped silently */
 	res = dest_result(&m->src, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM "
 	    "information_schema.TABLES WHERE TABLE_TYPE NOT IN ('BASE TABLE', 'VIEW') AND "
@@ -62,6 +64,7 @@ mig_list_tables(struct mig *m)
 			log_warn("`%s`.`%s` is a %s: not copied (create it on the destination "
 			    "by hand)", row[0], row[1], row[2]);
 	mysql_free_result(res);
+dest_side:
 	/* which exist on the destination, and which of those this migration made */
 	for (unsigned i = 0; i < m->n; i++) {
 		struct mtable *t = &m->t[i];
@@ -583,6 +586,71 @@ mig_create_schema(struct mig *m)
 	log_info("schema: %u table(s) created, %u selected; %u database(s) created or found",
 	    created, m->n, dbs);
 	return true;
+}
+
+/*
+ * Once the copy's earliest position is recorded: the tables created on the
+ * source since they were listed (before that position, so the stream will
+ * not create them) are created too, and added to the list to copy. One
+ * created after that position is created here and its CREATE is found
+ * already done in the catch-up (src/applier_ddl.c).
+ */
+bool
+mig_relist(struct mig *m)
+{
+	struct mtable *old = m->t;
+	unsigned nold = m->n, added = 0;
+	bool ok;
+
+	m->t = NULL;
+	m->n = 0;
+	m->relisting = true;
+	ok = mig_list_tables(m);
+	m->relisting = false;
+	struct mtable *now = m->t;
+	unsigned nnow = m->n;
+	m->t = old;
+	m->n = nold;
+	if (!ok) {
+		free(now);
+		return false;
+	}
+	for (unsigned i = 0; i < nnow && ok; i++) {
+		struct mtable *t = &now[i];
+		bool known = false;
+		/* (m->t: the list grows below, old may have moved) */
+		for (unsigned j = 0; j < nold && !known; j++)
+			known = strcmp(m->t[j].sdb, t->sdb) == 0 && strcmp(m->t[j].stbl, t->stbl) == 0;
+		if (known)
+			continue;
+		if (t->exists) {
+			ok = mig_fail(m, true, "`%s`.`%s` was created on the source while the schema "
+			    "was copied, and `%s`.`%s` exists on the destination: drop it there, "
+			    "or leave the table out ([filter]), and run again", t->sdb, t->stbl,
+			    t->ddb, t->dtbl);
+			break;
+		}
+		if (!create_database(m, t->sdb, t->ddb) || !create_table(m, t)) {
+			ok = false;
+			break;
+		}
+		if (t->gone)
+			continue;
+		struct mtable *nt = realloc(m->t, (m->n + 1) * sizeof(*nt));
+		if (nt == NULL) {
+			ok = mig_fail(m, true, "out of memory");
+			break;
+		}
+		m->t = nt;
+		m->t[m->n++] = *t;
+		added++;
+		log_info("`%s`.`%s` was created on the source while the schema was copied: "
+		    "created on the destination and copied too", t->sdb, t->stbl);
+	}
+	free(now);
+	if (ok && added > 0)
+		log_info("schema: %u table(s) created since the tables were listed", added);
+	return ok;
 }
 
 /* A table definition without its AUTO_INCREMENT=N counter. */

@@ -20,17 +20,21 @@
 # Part 2: a migration of database e (e.big, 60,000 rows, e.y, and e.k
 # without a key) is killed (SIGKILL) as its copy starts, so slow that no
 # chunk is done; rows of e.k are changed, e.y and e.k dropped on the source
-# and e.big changed; myshift is run again: e.y and e.k must be recorded
+# and e.big changed, e.n2 created with two rows; myshift is run again
+# (e.n2 is listed and created by its schema phase, and its CREATE, in the
+# catch-up, is found done and not replayed): e.y and e.k must be recorded
 # gone (e.k's changes before then skipped, its copy holding no row), and be
 # gone from the destination once streaming (the
 # catch-up starts where the source was before the first run's first
-# snapshot, so it replays the DROP); e.big identical.
+# snapshot, so it replays the DROP); e.big and e.n2 identical.
 #
 # Part 3: a migration of database f (120 tables of two rows); as soon as
-# its schema phase starts, f.t001 and f.t110 are dropped on the source:
-# no ERROR, neither table on the destination once streaming (one created
-# before its DROP, found gone by the copy and dropped when the catch-up
-# ends; one left out by the schema phase), every other table identical.
+# its schema phase starts, f.t001 and f.t110 are dropped on the source and
+# f.new created: no ERROR, neither dropped table on the destination once
+# streaming (one created before its DROP, found gone by the copy and
+# dropped when the catch-up ends; one left out by the schema phase), f.new
+# created and copied (the tables are listed again once the stream's start
+# is recorded), every table identical.
 
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -137,8 +141,10 @@ wait_until -t 60 log_contains "$MIG_LOG" 'phase: copy' ||
 sleep 0.5
 mig_kill
 srv_sql src "UPDATE e.k SET v = v + 1 WHERE id <= 5; DELETE FROM e.k WHERE id = 9;
-    DROP TABLE e.y, e.k; UPDATE e.big SET v = 'after the drop' WHERE id <= 10" ||
-    fail "cannot drop e.y and e.k"
+    DROP TABLE e.y, e.k; UPDATE e.big SET v = 'after the drop' WHERE id <= 10;
+    CREATE TABLE e.n2 (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
+    INSERT INTO e.n2 VALUES (1, 'while down'), (2, 'while down')" ||
+    fail "cannot drop e.y and e.k, create e.n2"
 sed -i 's/^max_rows_per_second = 500$/max_rows_per_second = 0/' "$SRV_ROOT/myshift2.ini"
 mig_start "$SRV_ROOT/myshift2.ini" "$SRV_ROOT/myshift2.log"
 wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
@@ -146,7 +152,14 @@ wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
 mig_wait_caught_up src dst 60 || fail "myshift did not catch up (part 2)"
 [ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'e' AND TABLE_NAME IN ('y', 'k')")" = 0 ] ||
     check_fail "e.y or e.k, dropped on the source while myshift was down, is still on the destination"
+srv_sql src "INSERT INTO e.n2 VALUES (3, 'after'); UPDATE e.n2 SET v = 'changed' WHERE id = 1" ||
+    fail "cannot write e.n2"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up (part 2, e.n2)"
 mig_compare_table src dst e big || check_fail "e.big differs"
+mig_compare_table src dst e n2 || check_fail "e.n2 differs"
+grep -q 'CREATE TABLE `e`.`n2` during the copy not replayed: the migration.s schema phase made it' "$MIG_LOG" ||
+    check_fail "the log does not say e.n2's CREATE was found done by the schema phase:" \
+    "$(grep -E "n2|copy done|stream starts" "$MIG_LOG" | cut -c1-250)"
 grep -q '`e`.`y` no longer exists on the source' "$MIG_LOG" &&
     grep -q '`e`.`k` no longer exists on the source' "$MIG_LOG" ||
     check_fail "the log does not say e.y and e.k were gone"
@@ -181,21 +194,26 @@ until log_contains "$MIG_LOG" 'phase: schema'; do
 done
 # f.t001 is likely created on the destination already (then found gone
 # by the copy), f.t110 likely not yet (then left out by the schema)
-srv_sql src "DROP TABLE f.t001, f.t110" || fail "cannot drop f.t001 and f.t110"
+srv_sql src "DROP TABLE f.t001, f.t110;
+    CREATE TABLE f.new (id INT PRIMARY KEY, v INT) ENGINE=InnoDB; INSERT INTO f.new VALUES (1, 1)" ||
+    fail "cannot drop f.t001 and f.t110, create f.new"
 wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
     { mig_log_tail 20; fail "myshift did not reach the streaming phase (part 3)"; }
 mig_wait_caught_up src dst 60 || fail "myshift did not catch up (part 3)"
 [ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'f' AND TABLE_NAME IN ('t001', 't110')")" = 0 ] ||
     check_fail "f.t001 or f.t110, dropped on the source, are on the destination"
+srv_sql src "INSERT INTO f.new VALUES (2, 2)" || fail "cannot insert into f.new"
+mig_wait_caught_up src dst 60 || fail "myshift did not catch up (part 3, f.new)"
+mig_compare_table src dst f new || check_fail "f.new, created while the schema was, differs"
 # every row of the 118 others, in one statement a side
 sql=
 for i in $(seq -w 2 109) $(seq 111 120); do
 	sql="$sql${sql:+ UNION ALL }SELECT 't$i', id, v FROM f.t$i"
 done
 [ "$(srv_sql src "$sql ORDER BY 1, 2")" = "$(srv_sql dst "$sql ORDER BY 1, 2")" ] &&
-    [ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'f'")" = 118 ] ||
+    [ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'f'")" = 119 ] ||
     check_fail "f differs"
-grep -E '`f`.`t(001|110)`' "$MIG_LOG" | cut -c1-200 | sed 's/^/  | /'
+grep -E '`f`.`(t001|t110|new)`' "$MIG_LOG" | cut -c1-200 | sed 's/^/  | /'
 if grep -q ' ERROR ' "$MIG_LOG"; then
 	check_fail "myshift logged errors: $(grep ' ERROR ' "$MIG_LOG" | head -n 3 | cut -c1-300)"
 fi
