@@ -263,12 +263,11 @@ create_table(struct mig *m, struct mtable *t)
 	sbuf_addc(&q, '\0');
 	res = q.oom ? NULL : dest_result(&m->src, q.p);
 	if (res == NULL && m->src.errnum == ER_NO_SUCH_TABLE) {
-		/* before the copy's first position: nothing of it is replayed */
+		/* before the stream's start (recorded after the schema): not replayed */
 		sbuf_free(&q);
 		log_warn("`%s`.`%s` was dropped or renamed on the source since the tables were "
-		    "listed: left out (renamed, its new name is not migrated: drop the "
-		    "copied tables and the state schema `%s` on the destination and run "
-		    "again)", t->sdb, t->stbl, m->c->state_schema);
+		    "listed: left out (under a new name, it is found when the tables are "
+		    "listed again after the schema)", t->sdb, t->stbl);
 		t->gone = true;
 		return true;
 	}
