@@ -565,6 +565,68 @@ out:
 }
 
 /*
+ * In the seam: whether source table db.name was recorded gone by the copy
+ * (dropped while copied) and not settled yet (1), 0 not, -1 failed.
+ */
+static int
+seam_gone_table(struct applier *a, const char *db, const char *name)
+{
+	struct sbuf q = { 0 };
+	char *v = NULL;
+	bool ok, gone;
+
+	sbuf_printf(&q, "SELECT COUNT(*) FROM `%s`.`copy_chunks` WHERE gone = 1 AND src_db = ",
+	    a->cfg->state_schema);
+	sbuf_sql_string(&q, db);
+	sbuf_adds(&q, " AND src_table = ");
+	sbuf_sql_string(&q, name);
+	sbuf_addc(&q, '\0');
+	ok = !q.oom && dest_value(&a->d, q.p, &v);
+	sbuf_free(&q);
+	gone = ok && v != NULL && strcmp(v, "0") != 0;
+	free(v);
+	return ok ? gone : -1;
+}
+
+/*
+ * Source table db.name, recorded gone, is settled: its DROP was replayed
+ * (or, drop_dest, its copy on the destination is dropped now because a
+ * CREATE of the name follows a DROP from before the catch-up's start), so
+ * the end of the catch-up leaves it alone.
+ */
+static bool
+seam_settle_gone(struct applier *a, const char *db, const char *name, bool drop_dest)
+{
+	struct sbuf q = { 0 };
+	char ddb[200], dt[200];
+	bool ok = true;
+
+	if (drop_dest) {
+		filter_map(a->f, db, name, ddb, sizeof(ddb), dt, sizeof(dt));
+		sbuf_adds(&q, "DROP TABLE IF EXISTS ");
+		dest_quote(&q, ddb);
+		sbuf_addc(&q, '.');
+		dest_quote(&q, dt);
+		sbuf_addc(&q, '\0');
+		ok = !q.oom && dest_exec(&a->d, q.p);
+		if (ok)
+			log_info("`%s`.`%s`: created again on the source after a DROP from before "
+			    "the catch-up's start: its old copy dropped on the destination first",
+			    db, name);
+		sbuf_reset(&q);
+	}
+	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET gone = 2 WHERE gone = 1 AND src_db = ",
+	    a->cfg->state_schema);
+	sbuf_sql_string(&q, db);
+	sbuf_adds(&q, " AND src_table = ");
+	sbuf_sql_string(&q, name);
+	sbuf_addc(&q, '\0');
+	ok = ok && !q.oom && dest_exec(&a->d, q.p);
+	sbuf_free(&q);
+	return ok;
+}
+
+/*
  * In the seam: whether the CREATE TABLE or CREATE DATABASE in was already
  * done by the migration's schema phase, after it ran on the source (the
  * tables are listed again once the stream's start is recorded, and an
@@ -606,6 +668,13 @@ seam_created(struct applier *a, const struct sql_info *in)
 	free(v);
 	if (!exists)
 		return 0;
+	/* dropped while copied, its DROP before the catch-up: the copy is stale */
+	switch (seam_gone_table(a, in->refs[0].db, in->refs[0].name)) {
+	case -1:
+		return -1;
+	case 1:
+		return seam_settle_gone(a, in->refs[0].db, in->refs[0].name, true) ? 0 : -1;
+	}
 	filter_map(a->f, in->refs[0].db, in->refs[0].name, ddb, sizeof(ddb), dt, sizeof(dt));
 	if (!dest_table_exists(&a->d, ddb, dt, &exists))
 		return -1;
@@ -900,6 +969,17 @@ replay:
 		pthread_mutex_lock(&a->lock);
 		a->stats.ddl++;
 		pthread_mutex_unlock(&a->lock);
+	}
+	if (a->in_seam && in->object == SQLO_TABLE && strcasecmp(in->verb, "DROP") == 0) {
+		/* a table gone during the copy whose DROP is now replayed: settled */
+		for (unsigned i = 0; i < in->nrefs; i++) {
+			int g = seam_gone_table(a, in->refs[i].db, in->refs[i].name);
+			if (g < 0 || (g > 0 && !seam_settle_gone(a, in->refs[i].db,
+			    in->refs[i].name, false))) {
+				set_dest_error(a, NULL);
+				goto out;
+			}
+		}
 	}
 	(void)fp1;
 	net_free(a); /* empty after the flush above; its tables are about to go */

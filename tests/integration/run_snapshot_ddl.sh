@@ -26,7 +26,10 @@
 # gone (e.k's changes before then skipped, its copy holding no row), and be
 # gone from the destination once streaming (the
 # catch-up starts where the source was before the first run's first
-# snapshot, so it replays the DROP); e.big and e.n2 identical.
+# snapshot, so it replays the DROP); e.y is created again on the source
+# once the second run found it gone: it must stay (the catch-up replays
+# DROP then CREATE, and the end of the catch-up must not drop it again);
+# e.big, e.n2 and the new e.y identical.
 #
 # Part 3: a migration of database f (120 tables of two rows); as soon as
 # its schema phase starts, f.t001 and f.t110 are dropped on the source and
@@ -145,13 +148,22 @@ srv_sql src "UPDATE e.k SET v = v + 1 WHERE id <= 5; DELETE FROM e.k WHERE id = 
     CREATE TABLE e.n2 (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
     INSERT INTO e.n2 VALUES (1, 'while down'), (2, 'while down')" ||
     fail "cannot drop e.y and e.k, create e.n2"
-sed -i 's/^max_rows_per_second = 500$/max_rows_per_second = 0/' "$SRV_ROOT/myshift2.ini"
+sed -i 's/^max_rows_per_second = 500$/max_rows_per_second = 20000/' "$SRV_ROOT/myshift2.ini"
 mig_start "$SRV_ROOT/myshift2.ini" "$SRV_ROOT/myshift2.log"
+# e.y created again once found gone, while the copy goes on: the catch-up
+# replays its DROP then its CREATE, and must leave the new one in place
+wait_until -t 60 log_contains "$MIG_LOG" '`e`.`y` no longer exists on the source' ||
+    { mig_log_tail 20; fail "myshift did not find e.y gone"; }
+srv_sql src "CREATE TABLE e.y (id INT PRIMARY KEY, v VARCHAR(40)) ENGINE=InnoDB;
+    INSERT INTO e.y VALUES (1, 'created again')" || fail "cannot create e.y again"
+log_contains "$MIG_LOG" 'phase: catch-up' &&
+    echo "note: the copy was over before e.y was created again"
 wait_until -t 120 log_contains "$MIG_LOG" 'phase: streaming' ||
     { mig_log_tail 20; fail "myshift did not reach the streaming phase (part 2)"; }
 mig_wait_caught_up src dst 60 || fail "myshift did not catch up (part 2)"
-[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'e' AND TABLE_NAME IN ('y', 'k')")" = 0 ] ||
-    check_fail "e.y or e.k, dropped on the source while myshift was down, is still on the destination"
+[ "$(srv_sql dst "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'e' AND TABLE_NAME = 'k'")" = 0 ] ||
+    check_fail "e.k, dropped on the source while myshift was down, is still on the destination"
+mig_compare_table src dst e y || check_fail "e.y, dropped then created again, differs"
 srv_sql src "INSERT INTO e.n2 VALUES (3, 'after'); UPDATE e.n2 SET v = 'changed' WHERE id = 1" ||
     fail "cannot write e.n2"
 mig_wait_caught_up src dst 60 || fail "myshift did not catch up (part 2, e.n2)"
@@ -163,11 +175,8 @@ grep -q 'CREATE TABLE `e`.`n2` during the copy not replayed: the migration.s sch
 grep -q '`e`.`y` no longer exists on the source' "$MIG_LOG" &&
     grep -q '`e`.`k` no longer exists on the source' "$MIG_LOG" ||
     check_fail "the log does not say e.y and e.k were gone"
-if grep -q 'dropped on the destination too' "$MIG_LOG"; then
-	echo "e.y dropped when the catch-up ended"
-else
-	echo "e.y dropped by the catch-up (from where the source was before the first snapshot)"
-fi
+grep -q 'dropped on the destination too' "$MIG_LOG" &&
+    check_fail "a table of e was dropped when the catch-up ended: its DROP was in the catch-up"
 if grep -q ' ERROR ' "$MIG_LOG"; then
 	check_fail "myshift logged errors: $(grep ' ERROR ' "$MIG_LOG" | head -n 3 | cut -c1-300)"
 fi
