@@ -114,6 +114,24 @@ publish(struct applier *a)
 	pthread_mutex_unlock(&a->lock);
 }
 
+/*
+ * Write the checkpoint of the last applied group (inside the open
+ * transaction). At or past the seam's end, every later event is past it:
+ * end the seam now, in the checkpoint's transaction (or after it has
+ * committed), rather than at the next event, which an idle source may
+ * never send.
+ */
+bool
+ckpt_write(struct applier *a)
+{
+	if (!state_ckpt_write(&a->d, a->ckpt_st, a->file, a->pos, a->gtid, a->total_trx,
+	    (uint32_t)a->group_ts))
+		return false;
+	if (a->in_seam && snap_pos_cmp(a->file, a->pos, a->seam.file, a->seam.pos) >= 0)
+		return seam_end(a);
+	return true;
+}
+
 /* Write the checkpoint and commit the open batch. */
 bool
 flush_batch(struct applier *a)
@@ -691,7 +709,7 @@ setup(struct applier *a)
 	a->d.table_ddl = true; /* replayed DDL */
 	if (!dest_connect(&a->d, &a->cfg->destination, "destination") ||
 	    !session_rows(a) ||
-	    !state_schema_create(&a->d, a->cfg->state_schema) || !ckpt_prepare(a) ||
+	    !state_schema_create(&a->d, a->cfg->state_schema) || (a->ckpt_st = state_ckpt_prepare(&a->d, a->cfg->state_schema)) == NULL ||
 	    !ckpt_resume(a)) {
 		set_dest_error(a, NULL);
 		if (a->status == APPLIER_FATAL && !dest_transient(&a->d) &&
@@ -709,8 +727,8 @@ setup(struct applier *a)
 	}
 	{
 		char err[1024];
-		migrate_seam_free(&a->seam);
-		if (!migrate_seam_read(&a->d, a->cfg->state_schema, &a->seam, err,
+		state_seam_free(&a->seam);
+		if (!state_seam_read(&a->d, a->cfg->state_schema, &a->seam, err,
 		    sizeof(err))) {
 			set_fatal(a, "%s", err);
 			a->status = APPLIER_RETRY;
@@ -961,7 +979,7 @@ applier_free(struct applier *a)
 	sbuf_free(&a->jxsql);
 	free(a->jx);
 	schema_flush(&a->sc, free_stmts);
-	migrate_seam_free(&a->seam);
+	state_seam_free(&a->seam);
 	if (a->ckpt_st != NULL)
 		mysql_stmt_close(a->ckpt_st);
 	dest_close(&a->d);

@@ -85,22 +85,4 @@ bool applier_hold(struct applier *a, const char *file, uint64_t pos, unsigned ti
 void applier_release(struct applier *a);
 void applier_free(struct applier *a);
 
-/* The checkpoint: where applying resumes. */
-struct ckpt {
-	bool found;
-	char file[512];
-	uint64_t pos;
-	char gtid[65536];
-	uint64_t transactions;
-	char server[256];  /* MySQL: the source's server_uuid; "" unknown */
-};
-
-/* Read the checkpoint row (creating the state schema); false with err, and
- * *fatal when no retry can cure it (access denied, missing privilege). */
-bool ckpt_read(const struct cfg *c, struct ckpt *out, bool *fatal, char *err,
-    size_t errlen);
-/* Write the first checkpoint (the start position) if there is none. */
-bool ckpt_init(const struct cfg *c, const struct ckpt *start, bool *fatal, char *err,
-    size_t errlen);
-
 #endif

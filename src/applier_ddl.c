@@ -571,21 +571,7 @@ out:
 static int
 seam_gone_table(struct applier *a, const char *db, const char *name)
 {
-	struct sbuf q = { 0 };
-	char *v = NULL;
-	bool ok, gone;
-
-	sbuf_printf(&q, "SELECT COUNT(*) FROM `%s`.`copy_chunks` WHERE gone = 1 AND src_db = ",
-	    a->cfg->state_schema);
-	sbuf_sql_string(&q, db);
-	sbuf_adds(&q, " AND src_table = ");
-	sbuf_sql_string(&q, name);
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_value(&a->d, q.p, &v);
-	sbuf_free(&q);
-	gone = ok && v != NULL && strcmp(v, "0") != 0;
-	free(v);
-	return ok ? gone : -1;
+	return state_gone_pending(&a->d, a->cfg->state_schema, db, name);
 }
 
 /*
@@ -615,15 +601,8 @@ seam_settle_gone(struct applier *a, const char *db, const char *name, bool drop_
 			    db, name);
 		sbuf_reset(&q);
 	}
-	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET gone = 2 WHERE gone = 1 AND src_db = ",
-	    a->cfg->state_schema);
-	sbuf_sql_string(&q, db);
-	sbuf_adds(&q, " AND src_table = ");
-	sbuf_sql_string(&q, name);
-	sbuf_addc(&q, '\0');
-	ok = ok && !q.oom && dest_exec(&a->d, q.p);
 	sbuf_free(&q);
-	return ok;
+	return ok && state_gone_settled(&a->d, a->cfg->state_schema, db, name);
 }
 
 /*

@@ -31,6 +31,7 @@
 #include "src/snapshot.h"
 #include "src/schema.h"
 #include "src/sqlclass.h"
+#include "src/state.h"
 
 #if defined(LIBMARIADB)
 typedef my_bool db_bool;
@@ -185,7 +186,7 @@ struct applier {
 	 * start = snapshot: until the stream reaches the highest position a
 	 * chunk was read at, a change may already be in the copied rows.
 	 */
-	struct migrate_seam seam;
+	struct state_seam seam;
 	bool in_seam;
 	bool gone_due;               /* the seam ended: tables gone during the copy to settle */
 	char cur_db[200];        /* current USE database */
@@ -248,8 +249,6 @@ void set_fatal(struct applier *a, const char *fmt, ...) __attribute__((format(pr
 void set_dest_error(struct applier *a, const char *context);
 void free_stmts(struct schema_table *t);
 bool old_hires_time(uint8_t type, unsigned fsp);
-bool state_schema_create(struct dest *d, const char *schema);
-bool ckpt_prepare(struct applier *a);
 bool ckpt_write(struct applier *a);
 bool session_rows(struct applier *a);
 bool dest_begin(struct applier *a);
@@ -333,7 +332,7 @@ bool set_fk(struct applier *a, bool on);
 bool seam_at(struct applier *a, uint64_t offset);
 bool seam_end(struct applier *a);
 bool seam_gone(struct applier *a);
-const struct migrate_seam_table *seam_keyless(const struct applier *a, const char *db, const char *table);
+const struct state_seam_table *seam_keyless(const struct applier *a, const char *db, const char *table);
 bool seam_exec(struct applier *a, const struct binlog_event *ev, struct schema_table *st,
     enum stmt_kind kind, const uint8_t set[COLS_BM], const struct binlog_value *set_vals,
     const uint8_t where[COLS_BM], const struct binlog_value *where_vals, uint64_t expect);

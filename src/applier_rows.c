@@ -940,7 +940,7 @@ apply_rows(struct applier *a, const struct binlog_event *ev)
 			}
 			return seam_rows(a, ev, st, use_before, use_after, where);
 		}
-		const struct migrate_seam_table *k = seam_keyless(a, t->db.p, t->table.p);
+		const struct state_seam_table *k = seam_keyless(a, t->db.p, t->table.p);
 		if (k != NULL && snap_pos_cmp(a->file, ev->offset, k->file, k->pos) < 0)
 			return true; /* the table was copied whole after this change */
 		/* later changes of a table copied whole: strict, as below */
@@ -1111,7 +1111,7 @@ bool
 seam_end(struct applier *a)
 {
 	a->in_seam = false;
-	if (!migrate_seam_passed(&a->d, a->cfg->state_schema))
+	if (!state_seam_passed(&a->d, a->cfg->state_schema))
 		return false;
 	log_info("phase: streaming (the stream reached %s:%llu, the last position a chunk "
 	    "was read at: replay is strict again)", a->seam.file, a->seam.pos);
@@ -1126,21 +1126,21 @@ seam_end(struct applier *a)
 /*
  * After the seam's end has committed: tables dropped on the source during
  * the copy, before the catch-up's start, are dropped on the destination
- * (src/migrate.c). Runs once, before any event past the seam's end.
+ * (src/state.c). Runs once, before any event past the seam's end.
  */
 bool
 seam_gone(struct applier *a)
 {
 	if (!a->gone_due)
 		return true;
-	if (!migrate_gone_settle(&a->d, a->cfg->state_schema))
+	if (!state_gone_settle_all(&a->d, a->cfg->state_schema))
 		return false;
 	a->gone_due = false;
 	return true;
 }
 
 /* A table copied whole (no key): the position it was read at, or NULL. */
-const struct migrate_seam_table *
+const struct state_seam_table *
 seam_keyless(const struct applier *a, const char *db, const char *table)
 {
 	for (unsigned i = 0; i < a->seam.nkeyless; i++)

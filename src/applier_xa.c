@@ -289,7 +289,7 @@ hold(struct applier *a)
 }
 
 /* Whether a->xa_xid is one the copy's XA floor found finished before the
- * first snapshot (migrate_seam.xa_copied). */
+ * first snapshot (state_seam.xa_copied). */
 static bool
 xa_copied(const struct applier *a)
 {

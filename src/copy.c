@@ -1,5 +1,6 @@
 /* copy.c: the parallel, chunked, resumable copy of the selected tables' rows. */
 #include "src/copy.h"
+#include "src/copy_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include "proto/sbuf.h"
 #include "src/dest.h"
 #include "src/log.h"
+#include "src/state.h"
 #include "src/tablekey.h"
 
 
@@ -28,80 +30,6 @@ exec_quiet(struct dest *d, const char *sql)
 	if (!dest_exec(d, sql))
 		log_debug("%s", d->err);
 }
-
-struct copy_table {
-	struct copy_spec spec;       /* strings owned */
-	struct tk_table k;           /* columns and key (nkey 0: copied whole) */
-	char *select_sql;            /* SELECT ... FROM t [FORCE INDEX] */
-	char *load_sql;
-	bool loaded;                 /* columns and key known */
-	bool nontx;                  /* an engine without transactions (MyISAM, Aria...) */
-	long long step;              /* > 0: an integer key, bounds spaced by value */
-	long long vmin, vmax;        /* its values when the copy started */
-	/* planning (under copy.mu) */
-	char *next_lo;               /* NULL: from the start */
-	bool planned_all, planning;
-	unsigned next_seq;
-	unsigned open;               /* chunks planned or queued, not committed */
-	unsigned order;              /* its place in the list copy_new was given */
-	uint64_t rows, chunks_done;
-	bool gone;                   /* dropped or renamed on the source meanwhile */
-};
-
-/* What became of a chunk. */
-enum chunk_result {
-	CHUNK_OK,
-	CHUNK_FAILED,                /* copy.err says why */
-	CHUNK_CHANGED,               /* DDL since the reader's snapshot: read it again */
-	CHUNK_GONE                   /* the table no longer exists on the source */
-};
-
-struct copy_chunk {
-	struct copy_table *t;
-	unsigned seq;
-	char *lo, *hi;               /* literals joined by '\n'; NULL: open */
-	bool full;                   /* planned by the server: chunk_rows rows then */
-	struct copy_chunk *next;
-};
-
-struct copy_worker {
-	struct copy *cp;
-	unsigned id;
-	pthread_t th;
-	struct dest src, dst;
-	struct snap_pos snap;
-	time_t snap_at;
-	bool locked;                 /* LOCK TABLES of a table copied whole */
-	struct timespec locked_at;
-	/* the chunk being fed to LOAD DATA LOCAL */
-	MYSQL_RES *res;
-	unsigned nf;
-	struct copy_table *t;
-	struct sbuf pend;
-	size_t pend_off;
-	uint64_t rows, bytes, unthrottled_rows, unthrottled_bytes;
-	char read_err[1024];
-};
-
-struct copy {
-	const struct cfg *cfg;
-	bool mariadb;
-	struct copy_table *tables;
-	unsigned ntables;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct copy_chunk *todo;      /* planned by an earlier run, not finished */
-	void (*table_done)(void *arg, const char *sdb, const char *stbl);
-	void *table_done_arg;
-	struct snapshot_coord co;
-	bool stop, failed, fatal;
-	char err[2048];
-	/* progress */
-	struct timespec t0;
-	uint64_t rows, bytes, chunks_done, chunks_reused, rows_est, rows_reused;
-	uint64_t tr_rows, tr_bytes;   /* counted for throttling */
-	time_t last_report;
-};
 
 static void
 table_free(struct copy_table *t)
@@ -195,36 +123,6 @@ copy_free(struct copy *cp)
 	free(cp);
 }
 
-bool
-copy_state_create(struct dest *d, const char *schema)
-{
-	/*
-	 * snap_*: the position the chunk's rows are as of (for a table of an
-	 * engine without transactions: at least as of); end_*: for such a
-	 * table's chunk with a key, the source's position once its rows were
-	 * read (changes up to there may be in them).
-	 */
-	if (!dest_execf(d, "CREATE TABLE IF NOT EXISTS `%s`.`copy_chunks` ("
-	    "src_db VARCHAR(64) NOT NULL, src_table VARCHAR(64) NOT NULL, "
-	    "seq INT UNSIGNED NOT NULL, lo MEDIUMTEXT NULL, hi MEDIUMTEXT NULL, "
-	    "done TINYINT NOT NULL DEFAULT 0, rows_copied BIGINT UNSIGNED NOT NULL "
-	    "DEFAULT 0, bytes BIGINT UNSIGNED NOT NULL DEFAULT 0, "
-	    "snap_file VARCHAR(512) NULL, snap_pos BIGINT UNSIGNED NULL, "
-	    "snap_gtid MEDIUMTEXT NULL, keyless TINYINT NOT NULL DEFAULT 0, "
-	    "end_file VARCHAR(512) NULL, end_pos BIGINT UNSIGNED NULL, "
-	    "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE "
-	    "CURRENT_TIMESTAMP(6), PRIMARY KEY (src_db, src_table, seq)) "
-	    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin", schema))
-		return false;
-	/* a state schema of an earlier version */
-	return dest_add_column(d, schema, "copy_chunks", "end_file",
-	    "end_file VARCHAR(512) NULL AFTER keyless") &&
-	    dest_add_column(d, schema, "copy_chunks", "end_pos",
-	    "end_pos BIGINT UNSIGNED NULL AFTER end_file") &&
-	    dest_add_column(d, schema, "copy_chunks", "gone",
-	    "gone TINYINT NOT NULL DEFAULT 0 AFTER end_pos");
-}
-
 static void
 set_fail(struct copy *cp, bool fatal, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -268,77 +166,6 @@ read_error_kind(const struct dest *src)
 	if (src->errnum == ER_NO_SUCH_TABLE)
 		return CHUNK_GONE;
 	return CHUNK_FAILED;
-}
-
-/* Build the statements of a loaded table (json: MySQL's JSON, into MySQL). */
-static bool
-table_statements(struct copy_table *t, bool dst_mysql)
-{
-	struct sbuf s = { 0 }, l = { 0 }, set = { 0 };
-	bool first = true;
-
-	sbuf_adds(&s, "SELECT ");
-	sbuf_adds(&l, "LOAD DATA LOCAL INFILE 'myshift-copy' INTO TABLE ");
-	tk_add_ident(&l, t->spec.ddb, t->spec.dtbl);
-	sbuf_adds(&l, " CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY "
-	    "'\\\\' LINES TERMINATED BY '\\n' (");
-	for (unsigned i = 0; i < t->k.ncols; i++) {
-		struct tk_col *c = &t->k.cols[i];
-		bool json = c->json && dst_mysql;
-		if (c->generated)
-			continue;
-		if (!first) {
-			sbuf_adds(&s, ", ");
-			sbuf_adds(&l, ", ");
-		}
-		first = false;
-		if (c->is_float) {
-			/* FLOAT prints with 6 digits: as DOUBLE it is exact (shortest round trip) */
-			sbuf_adds(&s, "CAST(");
-			dest_quote(&s, c->name);
-			sbuf_adds(&s, " AS DOUBLE)");
-		} else
-			dest_quote(&s, c->name);
-		if (c->bit)
-			sbuf_adds(&s, " + 0");
-		/*
-		 * BIT arrives as a number; MySQL's JSON and MariaDB's INET4,
-		 * INET6 and UUID as text, which LOAD DATA's binary character set
-		 * would make a binary string (for the latter, their packed form):
-		 * made text again.
-		 */
-		if (c->bit || json || c->as_text) {
-			sbuf_printf(&l, "@v%u", i);
-			sbuf_adds(&set, set.len ? ", " : " SET ");
-			dest_quote(&set, c->name);
-			sbuf_printf(&set, c->bit ? " = CAST(@v%u AS UNSIGNED)" :
-			    " = CONVERT(@v%u USING utf8mb4)", i);
-		} else
-			dest_quote(&l, c->name);
-	}
-	sbuf_adds(&s, " FROM ");
-	tk_add_ident(&s, t->spec.sdb, t->spec.stbl);
-	if (t->k.nkey > 0) {
-		sbuf_adds(&s, " FORCE INDEX (");
-		dest_quote(&s, t->k.key_name);
-		sbuf_addc(&s, ')');
-	}
-	sbuf_addc(&l, ')');
-	if (set.len)
-		sbuf_add(&l, set.p, set.len);
-	sbuf_addc(&s, '\0');
-	sbuf_addc(&l, '\0');
-	if (s.oom || l.oom || set.oom) {
-		sbuf_free(&s);
-		sbuf_free(&l);
-		sbuf_free(&set);
-		return false;
-	}
-	sbuf_free(&set);
-	t->select_sql = s.p;
-	t->load_sql = l.p;
-	t->loaded = true;
-	return true;
 }
 
 /* The chunk's SELECT. */
@@ -451,36 +278,16 @@ value_steps(struct copy *cp, struct dest *d, struct copy_table *t)
 static bool
 chunk_record(struct copy_worker *w, const struct copy_chunk *ch)
 {
-	struct sbuf q = { 0 };
-	bool ok;
-
-	sbuf_printf(&q, "INSERT INTO `%s`.`copy_chunks` (src_db, src_table, seq, lo, hi, "
-	    "keyless) VALUES (", w->cp->cfg->state_schema);
-	sbuf_sql_string(&q, ch->t->spec.sdb);
-	sbuf_adds(&q, ", ");
-	sbuf_sql_string(&q, ch->t->spec.stbl);
-	sbuf_printf(&q, ", %u, ", ch->seq);
-	if (ch->lo)
-		sbuf_sql_string(&q, ch->lo);
-	else
-		sbuf_adds(&q, "NULL");
-	sbuf_adds(&q, ", ");
-	if (ch->hi)
-		sbuf_sql_string(&q, ch->hi);
-	else
-		sbuf_adds(&q, "NULL");
-	sbuf_printf(&q, ", %d)", ch->t->k.nkey == 0);
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_exec(&w->dst, q.p);
-	sbuf_free(&q);
-	if (!ok)
-		fail_dest(w->cp, &w->dst, "recording a chunk");
-	return ok;
+	if (state_chunk_plan(&w->dst, w->cp->cfg->state_schema, ch->t->spec.sdb,
+	    ch->t->spec.stbl, ch->seq, ch->lo, ch->hi, ch->t->k.nkey == 0))
+		return true;
+	fail_dest(w->cp, &w->dst, "recording a chunk");
+	return false;
 }
 
 /* Throttle to [copy] max_rows_per_second / max_bytes_per_second. */
-static void
-throttle(struct copy *cp, uint64_t rows, uint64_t bytes)
+void
+copy_throttle(struct copy *cp, uint64_t rows, uint64_t bytes)
 {
 	const struct cfg *c = cp->cfg;
 	struct timespec now;
@@ -509,159 +316,6 @@ throttle(struct copy *cp, uint64_t rows, uint64_t bytes)
 			break;
 		usleep((useconds_t)((need - elapsed > 1 ? 1 : need - elapsed) * 1e6));
 	}
-}
-
-/* Append one field in LOAD DATA's escaped text form. */
-static void
-add_field(struct sbuf *b, const char *v, unsigned long len)
-{
-	if (v == NULL) {
-		sbuf_adds(b, "\\N");
-		return;
-	}
-	if (!sbuf_grow(b, len * 2 + 1))
-		return;
-	char *o = b->p + b->len;
-	const char *e = v + len;
-	while (v < e) {
-		/* runs of bytes that need no escape are copied whole */
-		const char *r = v;
-		while (r < e && *r != '\\' && *r != '\t' && *r != '\n' && *r != '\0')
-			r++;
-		memcpy(o, v, (size_t)(r - v));
-		o += r - v;
-		if (r == e)
-			break;
-		*o++ = '\\';
-		*o++ = *r == '\t' ? 't' : *r == '\n' ? 'n' : *r == '\0' ? '0' : '\\';
-		v = r + 1;
-	}
-	b->len = (size_t)(o - b->p);
-}
-
-/* LOAD DATA LOCAL's callbacks: the "file" is the chunk's result set. */
-static int
-li_init(void **ptr, const char *name, void *userdata)
-{
-	(void)name;
-	*ptr = userdata;
-	return 0;
-}
-
-static int
-li_read(void *ptr, char *buf, unsigned int len)
-{
-	struct copy_worker *w = ptr;
-
-	while (w->pend_off >= w->pend.len) {
-		MYSQL_ROW row;
-		unsigned long *lens;
-
-		sbuf_reset(&w->pend);
-		w->pend_off = 0;
-		if (w->res == NULL || w->cp->stop)
-			return w->cp->stop ? -1 : 0;
-		/* a batch of rows at a time */
-		for (unsigned n = 0; n < 256 && w->pend.len < 65536; n++) {
-			row = mysql_fetch_row(w->res);
-			if (row == NULL) {
-				if (mysql_errno(w->src.my) != 0) {
-					snprintf(w->read_err, sizeof(w->read_err), "%s: reading "
-					    "rows: %s (error %u)", w->src.where,
-					    mysql_error(w->src.my), mysql_errno(w->src.my));
-					w->src.errnum = mysql_errno(w->src.my);
-					return -1;
-				}
-				mysql_free_result(w->res);
-				w->res = NULL;
-				break;
-			}
-			lens = mysql_fetch_lengths(w->res);
-			for (unsigned i = 0; i < w->nf; i++) {
-				if (i > 0)
-					sbuf_addc(&w->pend, '\t');
-				add_field(&w->pend, row[i], lens[i]);
-			}
-			sbuf_addc(&w->pend, '\n');
-			w->rows++;
-			w->unthrottled_rows++;
-		}
-		if (w->pend.oom) {
-			snprintf(w->read_err, sizeof(w->read_err), "out of memory");
-			return -1;
-		}
-		w->bytes += w->pend.len;
-		w->unthrottled_bytes += w->pend.len;
-		if (w->unthrottled_rows >= 1000 || w->unthrottled_bytes >= (1 << 20)) {
-			throttle(w->cp, w->unthrottled_rows, w->unthrottled_bytes);
-			w->unthrottled_rows = w->unthrottled_bytes = 0;
-		}
-		if (w->pend.len == 0)
-			return 0;
-	}
-	size_t n = w->pend.len - w->pend_off;
-	if (n > len)
-		n = len;
-	memcpy(buf, w->pend.p + w->pend_off, n);
-	w->pend_off += n;
-	return (int)n;
-}
-
-static void
-li_end(void *ptr)
-{
-	(void)ptr;
-}
-
-static int
-li_error(void *ptr, char *msg, unsigned int len)
-{
-	struct copy_worker *w = ptr;
-
-	snprintf(msg, len, "%s", w->read_err[0] ? w->read_err : "copy stopped");
-	return 2000;
-}
-
-/* Warnings of the LOAD DATA just run: false (with err) if any is not allowed. */
-static bool
-check_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errlen)
-{
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	struct sbuf m = { 0 };
-	unsigned bad = 0;
-	bool ignore = strcmp(w->cp->cfg->copy_on_conflict, "ignore") == 0;
-
-	*dups = 0;
-	if (mysql_warning_count(w->dst.my) == 0)
-		return true;
-	res = dest_result(&w->dst, "SHOW WARNINGS LIMIT 20");
-	if (res == NULL) {
-		snprintf(err, errlen, "%s", w->dst.err);
-		return false;
-	}
-	while ((row = mysql_fetch_row(res)) != NULL) {
-		if (row[1] && strcmp(row[1], "1062") == 0 && ignore) {
-			(*dups)++;
-			continue;
-		}
-		if (bad++ < 3)
-			sbuf_printf(&m, "%s%s %s: %s", bad > 1 ? "; " : "", row[0] ? row[0] : "",
-			    row[1] ? row[1] : "", row[2] ? row[2] : "");
-	}
-	mysql_free_result(res);
-	if (bad == 0 && *dups < 20)
-		return true;
-	if (bad == 0) {
-		/* more duplicates than listed: counted by the affected rows */
-		return true;
-	}
-	sbuf_addc(&m, '\0');
-	snprintf(err, errlen, "the destination changed or refused values (%u "
-	    "warning(s)): %s", (unsigned)mysql_warning_count(w->dst.my),
-	    m.p ? m.p : "");
-	sbuf_free(&m);
-	return false;
 }
 
 /*
@@ -709,6 +363,42 @@ lock_whole(struct copy_worker *w, struct copy_table *t, const char *ctx)
 	    "... READ (its writers wait until it is read; the lock took %ld ms to get)",
 	    ctx, (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	return true;
+}
+
+/* Whether every chunk of t is planned and committed (or settled); under cp->mu. */
+static bool
+table_finished(const struct copy_table *t)
+{
+	return t->open == 0 && t->planned_all && !t->planning;
+}
+
+/* Tell the indexer that t is finished (outside cp->mu). */
+static void
+tell_done(struct copy *cp, struct copy_table *t)
+{
+	if (cp->table_done != NULL)
+		cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
+}
+
+/*
+ * A chunk of t is no longer to be copied: committed with rows and bytes,
+ * or settled without (its table gone). Counted for the progress, and the
+ * indexer told once the table is finished.
+ */
+static void
+chunk_settled(struct copy *cp, struct copy_table *t, uint64_t rows, uint64_t bytes)
+{
+	pthread_mutex_lock(&cp->mu);
+	cp->rows += rows;
+	cp->bytes += bytes;
+	cp->chunks_done++;
+	t->rows += rows;
+	t->chunks_done++;
+	t->open--;
+	bool finished = table_finished(t);
+	pthread_mutex_unlock(&cp->mu);
+	if (finished)
+		tell_done(cp, t);
 }
 
 /* Copy one chunk in one destination transaction with its progress row. */
@@ -780,7 +470,7 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		goto drain;
 	}
 	affected = mysql_affected_rows(w->dst.my);
-	if (!check_warnings(w, &dups, err, sizeof(err))) {
+	if (!copy_load_warnings(w, &dups, err, sizeof(err))) {
 		exec_quiet(&w->dst, "ROLLBACK");
 		set_fail(cp, true, "%s: %s", ctx, err);
 		goto drain;
@@ -814,24 +504,8 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		snap_pos_free(&end);
 		return CHUNK_FAILED;
 	}
-	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET done = 1, rows_copied = %" PRIu64
-	    ", bytes = %" PRIu64 ", snap_file = ", cp->cfg->state_schema, w->rows, w->bytes);
-	sbuf_sql_string(&q, w->snap.file);
-	sbuf_printf(&q, ", snap_pos = %" PRIu64 ", snap_gtid = ", w->snap.pos);
-	sbuf_sql_string(&q, w->snap.gtid ? w->snap.gtid : "");
-	if (end.file[0]) {
-		sbuf_adds(&q, ", end_file = ");
-		sbuf_sql_string(&q, end.file);
-		sbuf_printf(&q, ", end_pos = %" PRIu64, end.pos);
-	}
-	sbuf_adds(&q, " WHERE src_db = ");
-	sbuf_sql_string(&q, t->spec.sdb);
-	sbuf_adds(&q, " AND src_table = ");
-	sbuf_sql_string(&q, t->spec.stbl);
-	sbuf_printf(&q, " AND seq = %u", ch->seq);
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_exec(&w->dst, q.p) && dest_exec(&w->dst, "COMMIT");
-	sbuf_free(&q);
+	ok = state_chunk_done(&w->dst, cp->cfg->state_schema, t->spec.sdb, t->spec.stbl,
+	    ch->seq, w->rows, w->bytes, &w->snap, &end) && dest_exec(&w->dst, "COMMIT");
 	snap_pos_free(&end);
 	if (!ok) {
 		fail_dest(cp, &w->dst, ctx);
@@ -844,16 +518,7 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		    "chunk: unless they were deleted since, its bounds do not read back on "
 		    "this server (a defect of myshift's for this key type): run myshift "
 		    "verify once the copy is done", ctx, cp->cfg->copy_chunk_rows);
-	pthread_mutex_lock(&cp->mu);
-	cp->rows += w->rows;
-	cp->bytes += w->bytes;
-	cp->chunks_done++;
-	t->rows += w->rows;
-	t->chunks_done++;
-	bool table_done = --t->open == 0 && t->planned_all && !t->planning;
-	pthread_mutex_unlock(&cp->mu);
-	if (table_done && cp->table_done != NULL)
-		cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
+	chunk_settled(cp, t, w->rows, w->bytes);
 	log_debug("%s: %" PRIu64 " rows at %s:%" PRIu64, ctx, w->rows, w->snap.file,
 	    w->snap.pos);
 	return CHUNK_OK;
@@ -932,9 +597,9 @@ claim(struct copy_worker *w)
 					pthread_mutex_unlock(&cp->mu);
 					return NULL;
 				}
-				if (why == CHUNK_GONE && t->open == 0 && cp->table_done != NULL) {
+				if (why == CHUNK_GONE && table_finished(t)) {
 					pthread_mutex_unlock(&cp->mu);
-					cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
+					tell_done(cp, t);
 					pthread_mutex_lock(&cp->mu);
 				}
 				again = true;
@@ -995,7 +660,7 @@ worker_connect(struct copy_worker *w)
 		    "SYSTEM_VARIABLES_ADMIN on MySQL)", w->dst.err);
 		return false;
 	}
-	mysql_set_local_infile_handler(w->dst.my, li_init, li_read, li_end, li_error, w);
+	copy_load_handler(w);
 	return true;
 }
 
@@ -1026,18 +691,6 @@ table_changed(struct copy_worker *w, struct copy_table *t, const char *what)
 	return worker_snapshot(w, true);
 }
 
-/* A chunk of t is no longer to be copied: done, for the progress and the indexer. */
-static void
-chunk_settled(struct copy *cp, struct copy_table *t)
-{
-	pthread_mutex_lock(&cp->mu);
-	cp->chunks_done++;
-	t->chunks_done++;
-	bool table_done = --t->open == 0 && t->planned_all && !t->planning;
-	pthread_mutex_unlock(&cp->mu);
-	if (table_done && cp->table_done != NULL)
-		cp->table_done(cp->table_done_arg, t->spec.sdb, t->spec.stbl);
-}
 
 /*
  * t no longer exists on the source (error 1146): dropped, or renamed,
@@ -1073,44 +726,13 @@ bool
 copy_record_gone(struct dest *d, const char *schema, const char *sdb, const char *stbl,
     const struct snap_pos *at)
 {
-	struct sbuf q = { 0 };
-	bool ok;
-
-	/* its chunks not done, and one more: a table with none planned has one */
-	sbuf_printf(&q, "UPDATE `%s`.`copy_chunks` SET done = 1, gone = 1, rows_copied = 0, "
-	    "bytes = 0, snap_file = ", schema);
-	sbuf_sql_string(&q, at->file);
-	sbuf_printf(&q, ", snap_pos = %" PRIu64 ", snap_gtid = ", at->pos);
-	sbuf_sql_string(&q, at->gtid ? at->gtid : "");
-	sbuf_adds(&q, " WHERE done = 0 AND src_db = ");
-	sbuf_sql_string(&q, sdb);
-	sbuf_adds(&q, " AND src_table = ");
-	sbuf_sql_string(&q, stbl);
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_exec(d, q.p);
-	sbuf_reset(&q);
-	sbuf_printf(&q, "INSERT INTO `%s`.`copy_chunks` (src_db, src_table, seq, done, gone, "
-	    "snap_file, snap_pos, snap_gtid) SELECT ", schema);
-	sbuf_sql_string(&q, sdb);
-	sbuf_adds(&q, ", ");
-	sbuf_sql_string(&q, stbl);
-	sbuf_printf(&q, ", IFNULL(MAX(seq) + 1, 0), 1, 1, ");
-	sbuf_sql_string(&q, at->file);
-	sbuf_printf(&q, ", %" PRIu64 ", ", at->pos);
-	sbuf_sql_string(&q, at->gtid ? at->gtid : "");
-	sbuf_printf(&q, " FROM `%s`.`copy_chunks` WHERE src_db = ", schema);
-	sbuf_sql_string(&q, sdb);
-	sbuf_adds(&q, " AND src_table = ");
-	sbuf_sql_string(&q, stbl);
-	sbuf_addc(&q, '\0');
-	ok = ok && !q.oom && dest_exec(d, q.p);
-	sbuf_free(&q);
-	if (ok)
-		log_warn("`%s`.`%s` no longer exists on the source (dropped or renamed during "
-		    "the copy): the rest of it is not copied; the catch-up replays its "
-		    "DROP (a RENAME stops it), or drops it on the destination if the "
-		    "DROP came before the catch-up's start", sdb, stbl);
-	return ok;
+	if (!state_table_gone(d, schema, sdb, stbl, at))
+		return false;
+	log_warn("`%s`.`%s` no longer exists on the source (dropped or renamed during "
+	    "the copy): the rest of it is not copied; the catch-up replays its "
+	    "DROP (a RENAME stops it), or drops it on the destination if the "
+	    "DROP came before the catch-up's start", sdb, stbl);
+	return true;
 }
 
 /* Copy chunk ch: read again in a fresh snapshot after DDL, skipped if its table is gone. */
@@ -1126,7 +748,7 @@ worker_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		gone = t->gone;
 		pthread_mutex_unlock(&w->cp->mu);
 		if (gone) {
-			chunk_settled(w->cp, t);
+			chunk_settled(w->cp, t, 0, 0);
 			return true;
 		}
 		if (t->k.nkey == 0) {
@@ -1142,7 +764,7 @@ worker_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		if (r == CHUNK_GONE) {
 			if (!table_gone(w, t))
 				return false;
-			chunk_settled(w->cp, t);
+			chunk_settled(w->cp, t, 0, 0);
 			return true;
 		}
 		if (r != CHUNK_CHANGED)
@@ -1220,178 +842,59 @@ table_engine(struct copy *cp, struct dest *d, struct copy_table *t)
 	return true;
 }
 
+/* One chunk of an earlier run's state: reused when done, copied again if not. */
+static bool
+resume_chunk(void *arg, const struct state_chunk *row)
+{
+	struct copy *cp = arg;
+	struct copy_table *t = NULL;
+
+	for (unsigned i = 0; i < cp->ntables && t == NULL; i++)
+		if (strcmp(cp->tables[i].spec.sdb, row->sdb) == 0 &&
+		    strcmp(cp->tables[i].spec.stbl, row->stbl) == 0)
+			t = &cp->tables[i];
+	if (t == NULL)
+		return true; /* a table no longer selected */
+	if (row->seq + 1 > t->next_seq) {
+		t->next_seq = row->seq + 1;
+		free(t->next_lo);
+		t->next_lo = row->hi ? strdup(row->hi) : NULL;
+		t->planned_all = row->hi == NULL;
+	}
+	if (row->done) {
+		cp->chunks_reused++;
+		cp->chunks_done++;
+		cp->rows += row->rows;
+		cp->rows_reused += row->rows;
+		cp->bytes += row->bytes;
+		t->rows += row->rows;
+		t->chunks_done++;
+		return true;
+	}
+	struct copy_chunk *ch = calloc(1, sizeof(*ch));
+	if (ch == NULL) {
+		set_fail(cp, true, "out of memory");
+		return false;
+	}
+	ch->t = t;
+	ch->seq = row->seq;
+	ch->lo = row->lo ? strdup(row->lo) : NULL;
+	ch->hi = row->hi ? strdup(row->hi) : NULL;
+	ch->next = cp->todo;
+	cp->todo = ch;
+	t->open++;
+	return true;
+}
+
 /* Read the state of an earlier run: reuse finished chunks, redo the others. */
 static bool
 resume_state(struct copy *cp, struct dest *d)
 {
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-
-	sbuf_printf(&q, "SELECT src_db, src_table, seq, lo, hi, done, rows_copied, bytes "
-	    "FROM `%s`.`copy_chunks` ORDER BY src_db, src_table, seq", cp->cfg->state_schema);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(d, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
+	if (state_chunks_read(d, cp->cfg->state_schema, resume_chunk, cp))
+		return true;
+	if (!cp->failed)
 		fail_dest(cp, d, "reading the copy's state");
-		return false;
-	}
-	while ((row = mysql_fetch_row(res)) != NULL) {
-		struct copy_table *t = NULL;
-		for (unsigned i = 0; i < cp->ntables; i++)
-			if (strcmp(cp->tables[i].spec.sdb, row[0]) == 0 &&
-			    strcmp(cp->tables[i].spec.stbl, row[1]) == 0)
-				t = &cp->tables[i];
-		if (t == NULL)
-			continue; /* a table no longer selected */
-		unsigned seq = (unsigned)strtoul(row[2], NULL, 10);
-		if (seq + 1 > t->next_seq) {
-			t->next_seq = seq + 1;
-			free(t->next_lo);
-			t->next_lo = row[4] ? strdup(row[4]) : NULL;
-			t->planned_all = row[4] == NULL;
-		}
-		if (strcmp(row[5], "1") == 0) {
-			uint64_t r = strtoull(row[6], NULL, 10);
-			cp->chunks_reused++;
-			cp->chunks_done++;
-			cp->rows += r;
-			cp->rows_reused += r;
-			cp->bytes += strtoull(row[7], NULL, 10);
-			t->rows += r;
-			t->chunks_done++;
-			continue;
-		}
-		struct copy_chunk *ch = calloc(1, sizeof(*ch));
-		if (ch == NULL) {
-			mysql_free_result(res);
-			set_fail(cp, true, "out of memory");
-			return false;
-		}
-		ch->t = t;
-		ch->seq = seq;
-		ch->lo = row[3] ? strdup(row[3]) : NULL;
-		ch->hi = row[4] ? strdup(row[4]) : NULL;
-		ch->next = cp->todo;
-		cp->todo = ch;
-		t->open++;
-	}
-	mysql_free_result(res);
-	return true;
-}
-
-void
-copy_get_progress(struct copy *cp, struct copy_progress *out)
-{
-	struct timespec now;
-	double el;
-
-	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&cp->mu);
-	out->tables = cp->ntables;
-	for (unsigned i = 0; i < cp->ntables; i++)
-		if (cp->tables[i].planned_all && !cp->tables[i].planning)
-			out->tables_done++;
-	out->chunks_done = cp->chunks_done;
-	out->chunks_reused = cp->chunks_reused;
-	out->rows = cp->rows;
-	out->rows_est = cp->rows_est > cp->rows ? cp->rows_est : cp->rows;
-	out->bytes = cp->bytes;
-	uint64_t fresh = cp->rows - cp->rows_reused;
-	pthread_mutex_unlock(&cp->mu);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	el = (double)(now.tv_sec - cp->t0.tv_sec) + (now.tv_nsec - cp->t0.tv_nsec) / 1e9;
-	out->eta_seconds = -1;
-	if (el > 0.5 && cp->t0.tv_sec != 0) {
-		out->rows_per_second = (double)fresh / el;
-		if (out->rows_per_second > 0)
-			out->eta_seconds = (long)((double)(out->rows_est - out->rows) /
-			    out->rows_per_second);
-	}
-}
-
-void
-copy_tables_json(struct copy *cp, struct sbuf *out, unsigned max)
-{
-	unsigned n = 0;
-
-	pthread_mutex_lock(&cp->mu);
-	for (unsigned i = 0; i < cp->ntables && n < max; i++) {
-		struct copy_table *t = &cp->tables[i];
-		uint64_t est = t->spec.rows_est > t->rows ? t->spec.rows_est : t->rows;
-		bool done = t->planned_all && !t->planning && t->rows >= est;
-		sbuf_adds(out, n++ ? ", {\"table\": " : "{\"table\": ");
-		sbuf_addc(out, '"');
-		for (const char *p = t->spec.sdb; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sbuf_addc(out, '\\');
-			sbuf_addc(out, *p);
-		}
-		sbuf_addc(out, '.');
-		for (const char *p = t->spec.stbl; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sbuf_addc(out, '\\');
-			sbuf_addc(out, *p);
-		}
-		sbuf_printf(out, "\", \"rows\": %" PRIu64 ", \"rows_estimated\": %" PRIu64
-		    ", \"chunks_done\": %" PRIu64 ", \"done\": %s}", t->rows, est,
-		    t->chunks_done, done ? "true" : "false");
-	}
-	pthread_mutex_unlock(&cp->mu);
-}
-
-static void
-report(struct copy *cp)
-{
-	struct copy_progress p;
-
-	copy_get_progress(cp, &p);
-	log_info("copy: %" PRIu64 " chunks, %" PRIu64 " of ~%" PRIu64 " rows (%.0f%%), "
-	    "%.1f MB, %.0f rows/s, ETA %ld s", p.chunks_done, p.rows, p.rows_est,
-	    p.rows_est ? 100.0 * (double)p.rows / (double)p.rows_est : 100.0,
-	    (double)p.bytes / 1e6, p.rows_per_second, p.eta_seconds);
-}
-
-/* The live progress block on a terminal: overall, then the tables being copied. */
-static void
-draw(struct copy *cp)
-{
-	struct copy_progress p;
-	struct sbuf b = { 0 };
-	unsigned shown = 0, more = 0;
-
-	copy_get_progress(cp, &p);
-	sbuf_printf(&b, "copy %3.0f%%  %" PRIu64 " / ~%" PRIu64 " rows  %.1f MB  %.0f rows/s  "
-	    "ETA %s%ld s  (%" PRIu64 " chunks)\n", p.rows_est ? 100.0 * (double)p.rows /
-	    (double)p.rows_est : 100.0, p.rows, p.rows_est, (double)p.bytes / 1e6,
-	    p.rows_per_second, p.eta_seconds < 0 ? "?" : "", p.eta_seconds < 0 ? 0 :
-	    p.eta_seconds, p.chunks_done);
-	pthread_mutex_lock(&cp->mu);
-	for (unsigned i = 0; i < cp->ntables; i++) {
-		struct copy_table *t = &cp->tables[i];
-		uint64_t est = t->spec.rows_est > t->rows ? t->spec.rows_est : t->rows;
-		bool done = t->planned_all && !t->planning && t->rows >= est;
-		if (done || (t->rows == 0 && !t->planning && t->next_seq == 0))
-			continue;
-		if (shown >= 8) {
-			more++;
-			continue;
-		}
-		shown++;
-		char name[140];
-		snprintf(name, sizeof(name), "%s.%s", t->spec.sdb, t->spec.stbl);
-		sbuf_printf(&b, "  %-40.40s %3.0f%%  %" PRIu64 " / ~%" PRIu64 " rows\n",
-		    name, est ? 100.0 * (double)t->rows / (double)est : 0.0, t->rows,
-		    est);
-	}
-	pthread_mutex_unlock(&cp->mu);
-	if (more)
-		sbuf_printf(&b, "  ... and %u more tables\n", more);
-	sbuf_addc(&b, '\0');
-	if (!b.oom)
-		log_progress(b.p);
-	sbuf_free(&b);
+	return false;
 }
 
 /*
@@ -1453,10 +956,9 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 	if (cp->chunks_reused > 0)
 		log_info("copy: reusing %" PRIu64 " finished chunks (%" PRIu64 " rows)",
 		    cp->chunks_reused, cp->rows);
-	for (unsigned i = 0; i < cp->ntables && cp->table_done != NULL; i++)
-		if (cp->tables[i].planned_all && cp->tables[i].open == 0)
-			cp->table_done(cp->table_done_arg, cp->tables[i].spec.sdb,
-			    cp->tables[i].spec.stbl);
+	for (unsigned i = 0; i < cp->ntables; i++)
+		if (table_finished(&cp->tables[i]))
+			tell_done(cp, &cp->tables[i]);
 	/* the columns and keys, on one source connection */
 	if (!dest_connect(&d, &cp->cfg->source, "source")) {
 		snprintf(err, errlen, "%s", d.err);
@@ -1491,7 +993,7 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 			    "snapshot", t->spec.sdb, t->spec.stbl);
 			t->k.nkey = 0;
 		}
-		if (ok && !table_statements(t, dst_mysql)) {
+		if (ok && !copy_table_statements(t, dst_mysql)) {
 			set_fail(cp, true, "out of memory");
 			ok = false;
 		}
@@ -1562,10 +1064,10 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 			break;
 		if (time(NULL) - cp->last_report >= 10) {
 			cp->last_report = time(NULL);
-			report(cp);
+			copy_report(cp);
 		}
 		if (log_progress_wanted())
-			draw(cp);
+			copy_draw(cp);
 	}
 	log_progress("");
 	for (unsigned i = 0; i < started; i++)
@@ -1577,7 +1079,7 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 	snapshot_coord_free(&cp->co);
 	if (cp->failed)
 		goto failed;
-	report(cp);
+	copy_report(cp);
 	return true;
 failed:
 	*fatal = cp->fatal;
@@ -1606,52 +1108,3 @@ copy_stop(struct copy *cp)
 	pthread_mutex_unlock(&cp->mu);
 }
 
-bool
-copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
-    struct snap_pos *high, char *err, size_t errlen)
-{
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	bool any = false;
-
-	/* the high end also covers what chunks of non-transactional tables
-	 * may hold (end_*); the stream starts at the lowest snapshot */
-	sbuf_printf(&q, "SELECT snap_file, snap_pos, snap_gtid, end_file, end_pos FROM "
-	    "`%s`.`copy_chunks` WHERE done = 1 GROUP BY snap_file, snap_pos, snap_gtid, "
-	    "end_file, end_pos", schema);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(d, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
-		snprintf(err, errlen, "%s", d->err);
-		return false;
-	}
-	while ((row = mysql_fetch_row(res)) != NULL) {
-		uint64_t pos = strtoull(row[1], NULL, 10);
-		if (!any || snap_pos_cmp(row[0], pos, low->file, low->pos) < 0) {
-			snprintf(low->file, sizeof(low->file), "%s", row[0]);
-			low->pos = pos;
-			free(low->gtid);
-			low->gtid = strdup(row[2] ? row[2] : "");
-		}
-		if (!any || snap_pos_cmp(row[0], pos, high->file, high->pos) > 0) {
-			snprintf(high->file, sizeof(high->file), "%s", row[0]);
-			high->pos = pos;
-			free(high->gtid);
-			high->gtid = strdup(row[2] ? row[2] : "");
-		}
-		if (row[3] != NULL && row[4] != NULL &&
-		    snap_pos_cmp(row[3], strtoull(row[4], NULL, 10), high->file, high->pos) > 0) {
-			snprintf(high->file, sizeof(high->file), "%s", row[3]);
-			high->pos = strtoull(row[4], NULL, 10);
-			free(high->gtid);
-			high->gtid = strdup("");
-		}
-		any = true;
-	}
-	mysql_free_result(res);
-	if (!any)
-		low->file[0] = high->file[0] = '\0';
-	return true;
-}

@@ -37,10 +37,6 @@ struct copy *copy_new(const struct cfg *c, const struct copy_spec *specs, unsign
     bool mariadb);
 void copy_free(struct copy *cp);
 
-/* The state table (created if missing), in the state schema. */
-bool copy_state_create(struct dest *d, const char *schema)
-    __attribute__((warn_unused_result));
-
 /*
  * Copy every chunk; blocks until done. False with err: *fatal says whether
  * a retry may cure it (a lost link) or not (a missing privilege, a value
@@ -67,18 +63,13 @@ struct sbuf;
 void copy_tables_json(struct copy *cp, struct sbuf *out, unsigned max);
 
 /*
- * After the copy: the lowest and highest snapshot positions any chunk was
- * read at (the seam of the stream), from the state table.
- */
-/*
  * Record sdb.stbl as gone from the source (dropped or renamed): its chunks
  * not done are done without rows, at position at (past the DROP), and one
- * such chunk is added (so that a table without any planned is recorded);
- * src/migrate.c settles it when the catch-up ends. False: d says why.
+ * such chunk is added (so that a table without any planned is recorded),
+ * and say so in the log; the catch-up settles it (src/state.c). False: d
+ * says why.
  */
 bool copy_record_gone(struct dest *d, const char *schema, const char *sdb, const char *stbl,
     const struct snap_pos *at);
-bool copy_positions(struct dest *d, const char *schema, struct snap_pos *low,
-    struct snap_pos *high, char *err, size_t errlen) __attribute__((warn_unused_result));
 
 #endif

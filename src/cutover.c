@@ -16,6 +16,7 @@
 #include "proto/sbuf.h"
 #include "src/dest.h"
 #include "src/log.h"
+#include "src/state.h"
 #include "src/snapshot.h"
 #include "src/statuscli.h"
 #include "src/verify.h"
@@ -244,14 +245,7 @@ record(const struct cfg *c, struct dest *dst, const struct snap_pos *fin,
 	struct sbuf q = { 0 };
 	bool ok;
 
-	sbuf_printf(&q, "CREATE TABLE IF NOT EXISTS `%s`.`cutover` (id INT AUTO_INCREMENT "
-	    "PRIMARY KEY, at DATETIME(6) NOT NULL, source_file VARCHAR(512) NOT NULL, "
-	    "source_pos BIGINT UNSIGNED NOT NULL, source_gtid MEDIUMTEXT, dest_file "
-	    "VARCHAR(512), dest_pos BIGINT UNSIGNED, dest_gtid MEDIUMTEXT, pause_ms INT) "
-	    "ENGINE=InnoDB", c->state_schema);
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_exec(dst, q.p);
-	sbuf_reset(&q);
+	ok = state_cutover_create(dst, c->state_schema);
 	sbuf_printf(&q, "INSERT INTO `%s`.`cutover` (at, source_file, source_pos, source_gtid, "
 	    "dest_file, dest_pos, dest_gtid, pause_ms) VALUES (NOW(6), ", c->state_schema);
 	sbuf_sql_string(&q, fin->file);

@@ -183,68 +183,26 @@ check_local_infile(struct mig *m)
 	return true;
 }
 
+/* The migration's state tables, and its phase ("" none yet), on the destination. */
 static bool
 state_tables(struct mig *m)
 {
-	const char *s = m->c->state_schema;
-
-	if (!dest_execf(&m->dst, "CREATE DATABASE IF NOT EXISTS `%s`", s) ||
-	    !dest_execf(&m->dst, "CREATE TABLE IF NOT EXISTS `%s`.`migration` ("
-		"id TINYINT UNSIGNED NOT NULL PRIMARY KEY, phase VARCHAR(16) NOT NULL, "
-		"seam_file VARCHAR(512) NULL, seam_pos BIGINT UNSIGNED NULL, "
-		"updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE "
-		"CURRENT_TIMESTAMP(6)) ENGINE=InnoDB", s) ||
-	    !dest_execf(&m->dst, "CREATE TABLE IF NOT EXISTS `%s`.`copy_tables` ("
-		"src_db VARCHAR(64) NOT NULL, src_table VARCHAR(64) NOT NULL, "
-		"dst_db VARCHAR(64) NOT NULL, dst_table VARCHAR(64) NOT NULL, "
-		"deferred_indexes MEDIUMTEXT NULL, deferred_fks MEDIUMTEXT NULL, "
-		"indexed TINYINT NOT NULL DEFAULT 0, fks TINYINT NOT NULL DEFAULT 0, "
-		"src_create MEDIUMTEXT NULL, "
-		"PRIMARY KEY (src_db, src_table)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-		"COLLATE=utf8mb4_bin", s) ||
-	    !copy_state_create(&m->dst, s) ||
-	    !dest_add_column(&m->dst, s, "migration", "seam_gtid",
-		"seam_gtid MEDIUMTEXT NULL AFTER seam_pos") ||
-	    !dest_add_column(&m->dst, s, "migration", "xa_copied",
-		"xa_copied MEDIUMTEXT NULL AFTER seam_gtid"))
-		return mig_fail_dest(m, &m->dst);
-	return true;
+	return state_migration_create(&m->dst, m->c->state_schema) ||
+	    mig_fail_dest(m, &m->dst);
 }
 
-/* The migration row: its phase ("" none yet). */
 static bool
 read_phase(struct mig *m, char *phase, size_t len)
 {
-	char *v = NULL, sql[200];
-
-	snprintf(sql, sizeof(sql), "SELECT phase FROM `%s`.`migration` WHERE id = 1",
-	    m->c->state_schema);
-	if (!dest_value(&m->dst, sql, &v))
-		return mig_fail_dest(m, &m->dst);
-	snprintf(phase, len, "%s", v ? v : "");
-	free(v);
-	return true;
+	return state_phase_read(&m->dst, m->c->state_schema, phase, len) ||
+	    mig_fail_dest(m, &m->dst);
 }
 
 static bool
 write_phase(struct mig *m, const char *phase, const struct snap_pos *seam)
 {
-	struct sbuf q = { 0 };
-	bool ok;
-
-	sbuf_printf(&q, "INSERT INTO `%s`.`migration` (id, phase, seam_file, seam_pos) "
-	    "VALUES (1, '%s', ", m->c->state_schema, phase);
-	if (seam != NULL && seam->file[0]) {
-		sbuf_sql_string(&q, seam->file);
-		sbuf_printf(&q, ", %" PRIu64 ")", seam->pos);
-	} else
-		sbuf_adds(&q, "NULL, NULL)");
-	sbuf_adds(&q, " ON DUPLICATE KEY UPDATE phase = VALUES(phase), seam_file = "
-	    "VALUES(seam_file), seam_pos = VALUES(seam_pos)");
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_exec(&m->dst, q.p);
-	sbuf_free(&q);
-	return ok || mig_fail_dest(m, &m->dst);
+	return state_phase_write(&m->dst, m->c->state_schema, phase, seam) ||
+	    mig_fail_dest(m, &m->dst);
 }
 
 /*
@@ -516,7 +474,7 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	 * highest, or to where the source was when the objects had been read
 	 * if that is later: their DDL before it is not replayed again.
 	 */
-	if (!copy_positions(&m.dst, c->state_schema, &low, &high, err, errlen)) {
+	if (!state_copy_positions(&m.dst, c->state_schema, &low, &high, err, errlen)) {
 		m.fatal = false;
 		goto out;
 	}
@@ -580,183 +538,3 @@ out:
 	return ok;
 }
 
-bool
-migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
-    char *err, size_t errlen)
-{
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	char *has = NULL;
-
-	memset(out, 0, sizeof(*out));
-	sbuf_adds(&q, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
-	sbuf_sql_string(&q, schema);
-	sbuf_adds(&q, " AND TABLE_NAME = 'migration'");
-	sbuf_addc(&q, '\0');
-	if (q.oom || !dest_value(d, q.p, &has)) {
-		sbuf_free(&q);
-		snprintf(err, errlen, "%s", d->err);
-		return false;
-	}
-	if (has == NULL) {
-		sbuf_free(&q);
-		return true;
-	}
-	free(has);
-	sbuf_reset(&q);
-	sbuf_printf(&q, "SELECT phase, seam_file, seam_pos FROM `%s`.`migration` WHERE "
-	    "id = 1", schema);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(d, q.p);
-	if (res == NULL) {
-		sbuf_free(&q);
-		snprintf(err, errlen, "%s", d->err);
-		return false;
-	}
-	row = mysql_fetch_row(res);
-	if (row != NULL && row[0] && strcmp(row[0], "catch-up") == 0 && row[1]) {
-		snprintf(out->file, sizeof(out->file), "%s", row[1]);
-		out->pos = strtoull(row[2] ? row[2] : "0", NULL, 10);
-	}
-	mysql_free_result(res);
-	if (out->file[0] == '\0') {
-		sbuf_free(&q);
-		return true;
-	}
-	/* (a state schema an earlier version began: its columns of today) */
-	if (!copy_state_create(d, schema)) {
-		sbuf_free(&q);
-		snprintf(err, errlen, "%s", d->err);
-		return false;
-	}
-	/* tables copied whole, and tables gone: their changes before the position skipped */
-	sbuf_reset(&q);
-	sbuf_printf(&q, "SELECT src_db, src_table, snap_file, snap_pos FROM `%s`."
-	    "`copy_chunks` WHERE (keyless = 1 OR gone > 0) AND done = 1", schema);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(d, q.p);
-	sbuf_free(&q);
-	if (res == NULL) {
-		snprintf(err, errlen, "%s", d->err);
-		return false;
-	}
-	out->keyless = calloc(mysql_num_rows(res) + 1, sizeof(*out->keyless));
-	while (out->keyless != NULL && (row = mysql_fetch_row(res)) != NULL) {
-		struct migrate_seam_table *k = &out->keyless[out->nkeyless++];
-		snprintf(k->db, sizeof(k->db), "%s", row[0]);
-		snprintf(k->table, sizeof(k->table), "%s", row[1]);
-		snprintf(k->file, sizeof(k->file), "%s", row[2] ? row[2] : "");
-		k->pos = strtoull(row[3] ? row[3] : "0", NULL, 10);
-	}
-	mysql_free_result(res);
-	if (out->keyless == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
-	sbuf_reset(&q);
-	sbuf_printf(&q, "SELECT xa_copied FROM `%s`.`migration` WHERE id = 3 AND xa_copied "
-	    "<> ''", schema);
-	sbuf_addc(&q, '\0');
-	if (q.oom || !dest_value(d, q.p, &out->xa_copied)) {
-		sbuf_free(&q);
-		snprintf(err, errlen, "%s", q.oom ? "out of memory" : d->err);
-		return false;
-	}
-	sbuf_free(&q);
-	return true;
-}
-
-void
-migrate_seam_free(struct migrate_seam *s)
-{
-	free(s->keyless);
-	s->keyless = NULL;
-	s->nkeyless = 0;
-	free(s->xa_copied);
-	s->xa_copied = NULL;
-}
-
-bool
-migrate_gone_settle(struct dest *d, const char *schema)
-{
-	struct sbuf q = { 0 };
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	bool ok = true;
-
-	sbuf_printf(&q, "SELECT t.dst_db, t.dst_table, t.src_db, t.src_table FROM `%s`."
-	    "`copy_tables` t JOIN `%s`.`copy_chunks` c ON c.src_db = t.src_db AND "
-	    "c.src_table = t.src_table WHERE c.gone = 1 GROUP BY t.dst_db, t.dst_table, "
-	    "t.src_db, t.src_table", schema, schema);
-	sbuf_addc(&q, '\0');
-	res = q.oom ? NULL : dest_result(d, q.p);
-	if (res == NULL) {
-		sbuf_free(&q);
-		/* no migration, or its state from a version without gone tables */
-		return d->errnum == ER_NO_SUCH_TABLE || d->errnum == ER_BAD_FIELD_ERROR ||
-		    d->errnum == ER_BAD_DB_ERROR;
-	}
-	while (ok && (row = mysql_fetch_row(res)) != NULL) {
-		bool exists;
-		ok = dest_table_exists(d, row[0], row[1], &exists);
-		if (ok && exists) {
-			sbuf_reset(&q);
-			sbuf_adds(&q, "DROP TABLE IF EXISTS ");
-			dest_quote(&q, row[0]);
-			sbuf_addc(&q, '.');
-			dest_quote(&q, row[1]);
-			sbuf_addc(&q, '\0');
-			ok = !q.oom && dest_exec(d, q.p);
-			if (ok)
-				log_warn("`%s`.`%s` was dropped (or renamed) on the source during the "
-				    "copy, before the position the catch-up started at: dropped on "
-				    "the destination too (`%s`.`%s`)", row[2], row[3], row[0], row[1]);
-		}
-	}
-	mysql_free_result(res);
-	sbuf_free(&q);
-	return ok && dest_execf(d, "UPDATE `%s`.`copy_chunks` SET gone = 2 WHERE gone = 1",
-	    schema);
-}
-
-bool
-migrate_seam_passed(struct dest *d, const char *schema)
-{
-	return dest_execf(d, "UPDATE `%s`.`migration` SET phase = 'streaming' WHERE id = 1",
-	    schema);
-}
-
-bool
-migrate_begun(const struct cfg *c, bool *begun, bool *transient, char *err, size_t errlen)
-{
-	struct dest d;
-	struct sbuf q = { 0 };
-	char *v = NULL;
-	bool ok;
-
-	*begun = false;
-	*transient = false;
-	memset(&d, 0, sizeof(d));
-	if (!dest_connect(&d, &c->destination, "destination")) {
-		snprintf(err, errlen, "%s", d.err);
-		*transient = dest_transient(&d);
-		dest_close(&d);
-		return false;
-	}
-	sbuf_adds(&q, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
-	sbuf_sql_string(&q, c->state_schema);
-	sbuf_adds(&q, " AND TABLE_NAME IN ('migration', 'copy_tables')");
-	sbuf_addc(&q, '\0');
-	ok = !q.oom && dest_value(&d, q.p, &v);
-	if (ok)
-		*begun = v != NULL && strcmp(v, "0") != 0;
-	else {
-		snprintf(err, errlen, "%s", q.oom ? "out of memory" : d.err);
-		*transient = dest_transient(&d);
-	}
-	free(v);
-	sbuf_free(&q);
-	dest_close(&d);
-	return ok;
-}

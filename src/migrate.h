@@ -9,6 +9,7 @@
 #include "src/applier.h"
 #include "src/cfg.h"
 #include "src/filter.h"
+#include "src/state.h"
 
 struct copy;
 
@@ -57,52 +58,6 @@ void migrate_status_metrics(struct migrate_state *ms, struct migrate_metrics *ou
  */
 bool migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *ms,
     struct ckpt *start, bool *fatal, char *err, size_t errlen)
-    __attribute__((warn_unused_result));
-
-/*
- * Whether an earlier run began a migration on the destination (the state
- * schema has its tables): `myshift run` prechecks only a new one. False
- * with err when the destination cannot be asked; *transient then says
- * whether a retry may cure it.
- */
-bool migrate_begun(const struct cfg *c, bool *begun, bool *transient, char *err,
-    size_t errlen) __attribute__((warn_unused_result));
-
-/*
- * The seam, read by the applier: the highest snapshot position (file,
- * pos; file "" when there is no seam or it is passed), and for tables
- * copied whole (no key) the position each was read at.
- */
-struct migrate_seam_table {
-	char db[65], table[65];  /* source names */
-	char file[256];
-	unsigned long long pos;
-};
-struct migrate_seam {
-	char file[256];
-	unsigned long long pos;
-	struct migrate_seam_table *keyless;
-	unsigned nkeyless;
-	/* XA transactions prepared before the stream's start and finished
-	 * before the copy's first snapshot: "\nxid\n..." (canonical xids,
-	 * src/xid.h), NULL none.  Their rows are in the copy; their XA COMMIT
-	 * in the seam has nothing to apply. */
-	char *xa_copied;
-};
-
-struct dest;
-bool migrate_seam_read(struct dest *d, const char *schema, struct migrate_seam *out,
-    char *err, size_t errlen) __attribute__((warn_unused_result));
-void migrate_seam_free(struct migrate_seam *s);
-/*
- * Once the catch-up is over: a table found gone from the source during the
- * copy (src/copy.c) that the catch-up did not drop on d was dropped before
- * the catch-up's start; drop it on d, and record them settled (run it
- * outside a transaction, right at the seam's end). False: d says why.
- */
-bool migrate_gone_settle(struct dest *d, const char *schema) __attribute__((warn_unused_result));
-/* Record that the stream passed the seam (phase streaming). */
-bool migrate_seam_passed(struct dest *d, const char *schema)
     __attribute__((warn_unused_result));
 
 #endif

@@ -131,7 +131,7 @@ xa_finished_between(struct mig *m, const struct snap_pos *from, const struct sna
  * finished (new ones prepared after p0 do not matter: the stream holds
  * them), so that every snapshot, taken after that, holds the rows of all
  * of P and F that were committed; their XA COMMIT in the stream after p0
- * is then passed (migrate_seam.xa_copied).  Recorded in row 3 of
+ * is then passed (state_seam.xa_copied).  Recorded in row 3 of
  * `migration` (p0 and the xids), once, before any chunk; the stream then
  * starts at p0 when that is before the lowest chunk, the events between
  * replayed idempotently like the rest of the seam.

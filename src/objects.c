@@ -12,6 +12,7 @@
 
 #include "proto/sbuf.h"
 #include "src/log.h"
+#include "src/state.h"
 #include "src/sqlclass.h"
 
 /* ------------------------------------------------------ SQL text scanning */
@@ -733,10 +734,7 @@ objects_copy(struct dest *src, struct dest *dst, const struct filter *f,
 	x.errlen = errlen;
 	x.mariadb_dst = dest_is_mariadb(dst);
 	*fatal = false;
-	if (!dest_execf(dst, "CREATE TABLE IF NOT EXISTS `%s`.`copy_objects` ("
-	    "kind VARCHAR(16) NOT NULL, db VARCHAR(64) NOT NULL, name VARCHAR(64) NOT NULL, "
-	    "source_status VARCHAR(24) NOT NULL DEFAULT '', PRIMARY KEY (kind, db, name)) "
-	    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin", state_schema)) {
+	if (!state_migration_create(dst, state_schema)) {
 		ofail_dest(&x, dst);
 		goto out;
 	}

@@ -31,6 +31,7 @@
 #include "src/replica.h"
 #include "src/snapshot.h"
 #include "src/startpos.h"
+#include "src/state.h"
 
 struct run {
 	const struct cfg *cfg;
@@ -1198,7 +1199,7 @@ run_precheck(const struct cfg *c, const struct filter *f, char *msg, size_t msgl
 
 	if (passed || !c->precheck)
 		return APPLIER_RUNNING;
-	if (!migrate_begun(c, &begun, &transient, msg, msglen))
+	if (!state_migration_begun(c, &begun, &transient, msg, msglen))
 		return transient ? APPLIER_RETRY : APPLIER_FATAL;
 	if (begun) {
 		log_info("precheck: not run again, the migration begun by an earlier run goes on");
@@ -1261,7 +1262,7 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 	memset(&r, 0, sizeof(r));
 	r.cfg = c;
 	migrate_state_init(&r.mig);
-	if (!ckpt_read(c, &ck, &fatal, err, sizeof(err))) {
+	if (!state_ckpt_read(c, &ck, &fatal, err, sizeof(err))) {
 		snprintf(msg, msglen, "%s", err);
 		return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 	}
@@ -1278,8 +1279,8 @@ run_once(const struct cfg *c, const struct filter *f, char *msg, size_t msglen)
 			snprintf(msg, msglen, "%s", err);
 			return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 		}
-		if (!ckpt_init(c, &start, &fatal, err, sizeof(err)) ||
-		    !ckpt_read(c, &ck, &fatal, err, sizeof(err))) {
+		if (!state_ckpt_init(c, &start, &fatal, err, sizeof(err)) ||
+		    !state_ckpt_read(c, &ck, &fatal, err, sizeof(err))) {
 			snprintf(msg, msglen, "%s", err);
 			return fatal ? APPLIER_FATAL : APPLIER_RETRY;
 		}

@@ -98,6 +98,21 @@ now() {
 	date +%s.%N
 }
 
+# cpu PID: CPU seconds (user + system) PID has used so far.
+cpu() {
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null ||
+	    echo 0
+}
+
+# cpu_line LABEL SRC0 DST0 [PID PID0]: CPU seconds the servers (and PID) used since.
+cpu_line() {
+	local s d p=
+	s=$(awk -v a="$(cpu "$(_srv_get src PID)")" -v b="$2" 'BEGIN { printf "%.1f", a - b }')
+	d=$(awk -v a="$(cpu "$(_srv_get dst PID)")" -v b="$3" 'BEGIN { printf "%.1f", a - b }')
+	[ $# -lt 5 ] || p=", $1 $(awk -v a="$(cpu "$4")" -v b="$5" 'BEGIN { printf "%.1f", a - b }') s"
+	echo "  CPU: source server $s s, destination server $d s$p"
+}
+
 # floor: LOAD DATA INFILE, two tables at a time
 empty_dst
 srv_sql dst "CREATE DATABASE sbtest" || fail "floor: create database"
@@ -129,6 +144,7 @@ mig_config "$work/myshift.ini" src dst snapshot "[copy]
 workers = ${COPY_BENCH_WORKERS:-4}
 binlog = false"
 mig_use_sockets "$work/myshift.ini" src dst
+c_src=$(cpu "$(_srv_get src PID)") c_dst=$(cpu "$(_srv_get dst PID)")
 t0=$(now)
 : >"$work/myshift.log"
 "$MYSHIFT" run -c "$work/myshift.ini" >>"$work/myshift.log" 2>&1 &
@@ -144,16 +160,19 @@ if ! tail --pid="$loader_pid" -s 0.05 -n +1 -F "$work/myshift.log" 2>/dev/null |
 	fail "myshift exited before the stream started"
 fi
 t_myshift=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+cpu_myshift=$(cpu_line myshift "$c_src" "$c_dst" "$loader_pid" 0)
 kill -TERM "$loader_pid"
 wait "$loader_pid" || fail "myshift exited with status $? on SIGTERM"
 loader_pid=
 verify myshift
 echo "myshift (start = snapshot, ${COPY_BENCH_WORKERS:-4} workers, until the stream starts): $t_myshift s"
-grep -E 'copy: [0-9]+ chunks|indexes built' "$work/myshift.log" | tail -n 3 | sed 's/^/  /'
+echo "$cpu_myshift"
+grep -E 'phase: |copy: [0-9]+ chunks|indexes built' "$work/myshift.log" | tail -n 6 | sed 's/^/  /'
 
 # mydumper + myloader
 empty_dst
 rm -rf "$work/dump"
+c_src=$(cpu "$(_srv_get src PID)") c_dst=$(cpu "$(_srv_get dst PID)")
 t0=$(now)
 mydumper -S "$(_srv_get src SOCK)" -u root -B sbtest -t 2 -o "$work/dump" >"$work/mydumper.log" 2>&1 ||
     fail "mydumper failed (see $work/mydumper.log)"
@@ -161,9 +180,11 @@ t1=$(now)
 myloader -S "$(_srv_get dst SOCK)" -u root -d "$work/dump" -t 2 >"$work/myloader.log" 2>&1 ||
     fail "myloader failed (see $work/myloader.log)"
 t_mydumper=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+cpu_mydumper=$(cpu_line mydumper "$c_src" "$c_dst")
 verify mydumper
 echo "mydumper -t 2 + myloader -t 2: $t_mydumper s (dump $(awk -v a="$t1" -v b="$t0" \
     'BEGIN { printf "%.2f", a - b }') s)"
+echo "$cpu_mydumper"
 
 # mariadb-dump | mariadb
 empty_dst
