@@ -30,7 +30,9 @@
 #   dump      mariadb-dump --single-transaction | mariadb (sockets)
 #
 # After each, every table's row count and CHECKSUM TABLE must equal the
-# source's, so that a method that copies nothing cannot look fast. Prints
+# source's, so that a method that copies nothing cannot look fast. For
+# myshift and mydumper + myloader it shows the CPU seconds the source and
+# destination servers (and myshift) used, and myshift's phases. Prints
 #
 #   copy: myshift N s (R rows/s), mydumper+myloader N s (ratio R, target >= 2),
 #       dump|load N s (ratio R), LOAD DATA floor N s (myshift / floor R,

@@ -64,7 +64,8 @@ echo "prepared in $((SECONDS - t0)) s"
 # the destination: a copy by myshift, then a native replica from here on
 mig_config "$work/copy.ini" src dst snapshot "[copy]
 binlog = false"
-"$MYSHIFT" run -c "$work/copy.ini" >"$work/copy.log" 2>&1 &
+: >"$work/copy.log"	# (before the job opens it: the loop reads it at once)
+"$MYSHIFT" run -c "$work/copy.ini" >>"$work/copy.log" 2>&1 &
 ms_pid=$!
 until grep -q 'phase: streaming' "$work/copy.log"; do
 	kill -0 "$ms_pid" 2>/dev/null || { tail -n 5 "$work/copy.log"; fail "myshift exited"; }
