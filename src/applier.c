@@ -709,7 +709,8 @@ setup(struct applier *a)
 	a->d.table_ddl = true; /* replayed DDL */
 	if (!dest_connect(&a->d, &a->cfg->destination, "destination") ||
 	    !session_rows(a) ||
-	    !state_schema_create(&a->d, a->cfg->state_schema) || (a->ckpt_st = state_ckpt_prepare(&a->d, a->cfg->state_schema)) == NULL ||
+	    !state_schema_create(&a->d, a->cfg->state_schema) ||
+	    (a->ckpt_st = state_ckpt_prepare(&a->d, a->cfg->state_schema)) == NULL ||
 	    !ckpt_resume(a)) {
 		set_dest_error(a, NULL);
 		if (a->status == APPLIER_FATAL && !dest_transient(&a->d) &&

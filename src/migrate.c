@@ -183,7 +183,7 @@ check_local_infile(struct mig *m)
 	return true;
 }
 
-/* The migration's state tables, and its phase ("" none yet), on the destination. */
+/* The migration's state tables on the destination; its phase ("" none yet). */
 static bool
 state_tables(struct mig *m)
 {
