@@ -41,6 +41,7 @@ table_free(struct copy_table *t)
 	free((char *)t->spec.dtbl);
 	free(t->select_sql);
 	free(t->load_sql);
+	free(t->bulk_sql);
 	free(t->next_lo);
 }
 
@@ -411,6 +412,7 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	struct snap_pos end = { 0 };
 	char err[2600], ctx[400];
 	uint64_t dups, affected;
+	enum load_result lr;
 	enum chunk_result result = CHUNK_FAILED;
 	bool ok;
 
@@ -450,8 +452,11 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		fail_dest(cp, &w->dst, ctx);
 		goto drain;
 	}
-	if (mysql_real_query(w->dst.my, t->load_sql, strlen(t->load_sql)) != 0) {
-		w->dst.errnum = mysql_errno(w->dst.my);
+	lr = t->bulk_sql != NULL ? copy_bulk_rows(w, &affected, &dups, err, sizeof(err)) :
+	    LOAD_UNSUPPORTED;
+	if (lr == LOAD_UNSUPPORTED)
+		lr = copy_load_rows(w, &affected, &dups, err, sizeof(err));
+	if (lr == LOAD_FAILED) {
 		if (w->read_err[0] && read_error_kind(&w->src) != CHUNK_FAILED) {
 			/* nothing of the chunk stays: it is read again, or skipped */
 			exec_quiet(&w->dst, "ROLLBACK");
@@ -460,17 +465,12 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 		} else if (w->read_err[0]) {
 			set_fail(cp, !dest_transient(&w->src), "%s: %s", ctx, w->read_err);
 		} else {
-			snprintf(w->dst.err, sizeof(w->dst.err), "%s: LOAD DATA LOCAL: %s "
-			    "(error %u)%s", w->dst.where, mysql_error(w->dst.my),
-			    w->dst.errnum, w->dst.errnum == 1148 || w->dst.errnum == 3948 ?
-			    ": allow it on the destination (SET GLOBAL local_infile = 1)" : "");
 			fail_dest(cp, &w->dst, ctx);
 		}
 		exec_quiet(&w->dst, "ROLLBACK");
 		goto drain;
 	}
-	affected = mysql_affected_rows(w->dst.my);
-	if (!copy_load_warnings(w, &dups, err, sizeof(err))) {
+	if (lr == LOAD_REFUSED) {
 		exec_quiet(&w->dst, "ROLLBACK");
 		set_fail(cp, true, "%s: %s", ctx, err);
 		goto drain;
@@ -560,20 +560,31 @@ claim(struct copy_worker *w)
 		}
 		/*
 		 * Tables in order, each by as many workers as can get a chunk
-		 * of it (a worker moves on while another plans the next one):
-		 * tables are finished one after the other, and the indexer
-		 * builds the first ones' indexes while the later ones are
-		 * copied.
+		 * of it (a worker moves on while another plans the next one),
+		 * but at most half of them while a later table has chunks
+		 * left: more writers into one table contend for its index's
+		 * latches (and into a table with an AUTO_INCREMENT column one
+		 * LOAD DATA writes at a time). Tables are finished one after
+		 * the other, and the indexer builds the first ones' indexes
+		 * while the later ones are copied.
 		 */
-		bool again = false;
-		for (unsigned k = 0; k < cp->ntables; k++) {
-			struct copy_table *t = &cp->tables[k];
-			if (t->planned_all)
-				continue;
-			if (t->planning) {
-				busy = true;
-				continue;
+		struct copy_table *t = NULL;
+		unsigned share = ((unsigned)cp->cfg->copy_workers + 1) / 2;
+		for (int pass = 0; pass < 2 && t == NULL; pass++) {
+			for (unsigned k = 0; k < cp->ntables && t == NULL; k++) {
+				struct copy_table *c = &cp->tables[k];
+				if (c->planned_all)
+					continue;
+				if (c->planning) {
+					busy = true;
+					continue;
+				}
+				if (pass == 0 && c->open >= share)
+					continue;
+				t = c;
 			}
+		}
+		if (t != NULL) {
 			t->planning = true;
 			char *lo = t->next_lo ? strdup(t->next_lo) : NULL;
 			unsigned seq = t->next_seq;
@@ -602,8 +613,7 @@ claim(struct copy_worker *w)
 					tell_done(cp, t);
 					pthread_mutex_lock(&cp->mu);
 				}
-				again = true;
-				break;
+				continue; /* planned again in a fresh snapshot, or the table gone */
 			}
 			pthread_mutex_lock(&cp->mu);
 			t->planning = false;
@@ -619,8 +629,6 @@ claim(struct copy_worker *w)
 			pthread_mutex_unlock(&cp->mu);
 			return ch;
 		}
-		if (again)
-			continue; /* planned again in a fresh snapshot, or the table gone */
 		if (!busy) {
 			pthread_mutex_unlock(&cp->mu);
 			return NULL;
@@ -960,6 +968,7 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 	struct copy_worker *ws;
 	unsigned n = (unsigned)cp->cfg->copy_workers;
 	bool dst_mysql, ok = true;
+	unsigned nbulk = 0;
 
 	*fatal = false;
 	if (!dest_connect(&d, &cp->cfg->destination, "destination")) {
@@ -1022,10 +1031,16 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 		if (ok && t->k.nkey == 0 && !t->nontx && !t->k.overlaps)
 			log_warn("`%s`.`%s` has no primary key or unique NOT NULL key: "
 			    "copied whole in one snapshot", t->spec.sdb, t->spec.stbl);
+		if (ok && t->bulk_sql != NULL)
+			nbulk++;
 	}
 	dest_close(&d);
 	if (!ok)
 		goto failed;
+	if (nbulk > 0)
+		log_info("copy: %u of %u table(s) written by array-bound INSERT (their "
+		    "columns' types allow it), the others by LOAD DATA LOCAL INFILE", nbulk,
+		    cp->ntables);
 	if (!snapshot_coord_init(&cp->co, &cp->cfg->source, cp->mariadb, err, errlen)) {
 		snapshot_coord_free(&cp->co);
 		return false;

@@ -20,6 +20,7 @@ struct copy_table {
 	struct tk_table k;           /* columns and key (nkey 0: copied whole) */
 	char *select_sql;            /* SELECT ... FROM t [FORCE INDEX] */
 	char *load_sql;
+	char *bulk_sql;              /* MariaDB's array-bound INSERT; NULL: LOAD DATA only */
 	bool loaded;                 /* columns and key known */
 	bool nontx;                  /* an engine without transactions (MyISAM, Aria...) */
 	long long step;              /* > 0: an integer key, bounds spaced by value */
@@ -67,6 +68,7 @@ struct copy_worker {
 	size_t pend_off;
 	uint64_t rows, bytes, unthrottled_rows, unthrottled_bytes;
 	char read_err[1024];
+	long long dst_packet;        /* the destination's max_allowed_packet, 0: unread */
 };
 
 struct copy {
@@ -91,13 +93,33 @@ struct copy {
 
 /* copy_load.c: a chunk's rows, from the source's result set into LOAD DATA LOCAL */
 
-/* Build t's SELECT and LOAD DATA statements (dst_mysql: a MySQL destination). */
+/*
+ * Build t's SELECT and LOAD DATA statements (dst_mysql: a MySQL
+ * destination), and on a MariaDB destination, when every column's type
+ * allows it, its array-bound INSERT.
+ */
 bool copy_table_statements(struct copy_table *t, bool dst_mysql);
 /* Feed LOAD DATA LOCAL on w's destination session from w->res. */
 void copy_load_handler(struct copy_worker *w);
-/* Warnings of the LOAD DATA just run: false (with err) if any is not allowed;
- * *dups counts the duplicate keys on_conflict = ignore allows. */
-bool copy_load_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errlen);
+
+/* What became of a chunk's rows written to the destination. */
+enum load_result {
+	LOAD_OK,
+	LOAD_FAILED,      /* w->read_err (reading the source), else w->dst.err */
+	LOAD_REFUSED,     /* err: the destination changed or refused values */
+	LOAD_UNSUPPORTED  /* no array binding on this session: nothing was read */
+};
+
+/*
+ * Write w->res's rows into w->t on w's destination session, in its open
+ * transaction: with LOAD DATA LOCAL (copy_load_rows) or with MariaDB's
+ * array-bound INSERT (copy_bulk_rows, when t->bulk_sql is set). *affected:
+ * the rows written; *dups: the duplicate keys on_conflict = ignore allows.
+ */
+enum load_result copy_load_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups,
+    char *err, size_t errlen);
+enum load_result copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups,
+    char *err, size_t errlen);
 
 /* copy.c */
 

@@ -2,14 +2,69 @@
 #include "src/copy_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#if defined(LIBMARIADB) && defined(MARIADB_CLIENT_STMT_BULK_OPERATIONS)
+#define HAVE_BULK 1
+#endif
+
+/* Rows and bytes (at most) of one array-bound INSERT. */
+#define BULK_ROWS 10000
+#define BULK_BYTES (4 << 20)
+
+/*
+ * Whether a column's values reach the destination exactly when bound as
+ * the text the source sent, as a binary string, in a session whose
+ * character set is binary: the server stores them with the same call
+ * (Field::store of the bytes, character set binary) as LOAD DATA ...
+ * CHARACTER SET binary. Types read through an expression or whose text is
+ * not their value (FLOAT, BIT, JSON, INET6...), and those whose values may
+ * exceed a packet (BLOB, TEXT, spatial), keep LOAD DATA.
+ */
+static bool
+bulk_type(const struct tk_col *c)
+{
+	static const char *const ok[] = { "tinyint", "smallint", "mediumint", "int",
+		"bigint", "decimal", "char", "varchar", "binary", "varbinary", "date",
+		"datetime", "timestamp", "time", "year", "enum", "set", NULL };
+
+	if (c->bit || c->json || c->as_text || c->is_float)
+		return false;
+	for (unsigned i = 0; ok[i]; i++)
+		if (strcasecmp(c->type, ok[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether s is plain ASCII (the INSERT is prepared in a binary session). */
+static bool
+ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
 
 /* Build the statements of a loaded table (json: MySQL's JSON, into MySQL). */
 bool
 copy_table_statements(struct copy_table *t, bool dst_mysql)
 {
-	struct sbuf s = { 0 }, l = { 0 }, set = { 0 };
-	bool first = true;
+	struct sbuf s = { 0 }, l = { 0 }, set = { 0 }, b = { 0 };
+	bool first = true, bulk = false, any = false;
+	unsigned nb = 0;
+
+#ifdef HAVE_BULK
+	bulk = !dst_mysql;
+#endif
+	for (unsigned i = 0; i < t->k.ncols && bulk; i++)
+		if (!t->k.cols[i].generated && !bulk_type(&t->k.cols[i]))
+			bulk = false;
+	sbuf_adds(&b, "INSERT IGNORE INTO ");
+	tk_add_ident(&b, t->spec.ddb, t->spec.dtbl);
+	sbuf_adds(&b, " (");
 
 	sbuf_adds(&s, "SELECT ");
 	sbuf_adds(&l, "LOAD DATA LOCAL INFILE 'myshift-copy' INTO TABLE ");
@@ -24,8 +79,12 @@ copy_table_statements(struct copy_table *t, bool dst_mysql)
 		if (!first) {
 			sbuf_adds(&s, ", ");
 			sbuf_adds(&l, ", ");
+			sbuf_adds(&b, ", ");
 		}
 		first = false;
+		any = true;
+		dest_quote(&b, c->name);
+		nb++;
 		if (c->is_float) {
 			/* FLOAT prints with 6 digits: as DOUBLE it is exact (shortest round trip) */
 			sbuf_adds(&s, "CAST(");
@@ -60,17 +119,27 @@ copy_table_statements(struct copy_table *t, bool dst_mysql)
 	sbuf_addc(&l, ')');
 	if (set.len)
 		sbuf_add(&l, set.p, set.len);
+	sbuf_adds(&b, ") VALUES (");
+	for (unsigned i = 0; i < nb; i++)
+		sbuf_adds(&b, i ? ", ?" : "?");
+	sbuf_addc(&b, ')');
 	sbuf_addc(&s, '\0');
 	sbuf_addc(&l, '\0');
-	if (s.oom || l.oom || set.oom) {
+	sbuf_addc(&b, '\0');
+	if (s.oom || l.oom || set.oom || b.oom) {
 		sbuf_free(&s);
 		sbuf_free(&l);
 		sbuf_free(&set);
+		sbuf_free(&b);
 		return false;
 	}
 	sbuf_free(&set);
 	t->select_sql = s.p;
 	t->load_sql = l.p;
+	if (bulk && any && ascii(b.p))
+		t->bulk_sql = b.p;
+	else
+		sbuf_free(&b);
 	t->loaded = true;
 	return true;
 }
@@ -186,17 +255,22 @@ li_error(void *ptr, char *msg, unsigned int len)
 	return 2000;
 }
 
-bool
-copy_load_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errlen)
+/*
+ * Warnings of the statement just run: false (with err) if any is not
+ * allowed; *dups counts the duplicate keys on_conflict = ignore allows.
+ */
+static bool
+load_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errlen)
 {
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 	struct sbuf m = { 0 };
 	unsigned bad = 0;
 	bool ignore = strcmp(w->cp->cfg->copy_on_conflict, "ignore") == 0;
+	unsigned nwarn = mysql_warning_count(w->dst.my);
 
 	*dups = 0;
-	if (mysql_warning_count(w->dst.my) == 0)
+	if (nwarn == 0)
 		return true;
 	res = dest_result(&w->dst, "SHOW WARNINGS LIMIT 20");
 	if (res == NULL) {
@@ -221,7 +295,7 @@ copy_load_warnings(struct copy_worker *w, uint64_t *dups, char *err, size_t errl
 	}
 	sbuf_addc(&m, '\0');
 	snprintf(err, errlen, "the destination changed or refused values (%u "
-	    "warning(s)): %s", (unsigned)mysql_warning_count(w->dst.my),
+	    "warning(s)): %s", nwarn,
 	    m.p ? m.p : "");
 	sbuf_free(&m);
 	return false;
@@ -232,3 +306,219 @@ copy_load_handler(struct copy_worker *w)
 {
 	mysql_set_local_infile_handler(w->dst.my, li_init, li_read, li_end, li_error, w);
 }
+
+enum load_result
+copy_load_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *err,
+    size_t errlen)
+{
+	const char *sql = w->t->load_sql;
+
+	if (mysql_real_query(w->dst.my, sql, strlen(sql)) != 0) {
+		w->dst.errnum = mysql_errno(w->dst.my);
+		snprintf(w->dst.err, sizeof(w->dst.err), "%s: LOAD DATA LOCAL: %s (error %u)%s",
+		    w->dst.where, mysql_error(w->dst.my), w->dst.errnum,
+		    w->dst.errnum == 1148 || w->dst.errnum == 3948 ?
+		    ": allow it on the destination (SET GLOBAL local_infile = 1)" : "");
+		return LOAD_FAILED;
+	}
+	*affected = mysql_affected_rows(w->dst.my);
+	return load_warnings(w, dups, err, errlen) ? LOAD_OK : LOAD_REFUSED;
+}
+
+#ifdef HAVE_BULK
+/* The error of the array-bound INSERT. */
+static enum load_result
+bulk_failed(struct copy_worker *w, MYSQL_STMT *st, const char *what)
+{
+	w->dst.errnum = mysql_stmt_errno(st);
+	snprintf(w->dst.err, sizeof(w->dst.err), "%s: array-bound INSERT (%s): %s (error %u)",
+	    w->dst.where, what, mysql_stmt_error(st), w->dst.errnum);
+	return LOAD_FAILED;
+}
+
+/* One array of n rows: bind columns from the batch's offsets, execute. */
+static enum load_result
+bulk_execute(struct copy_worker *w, MYSQL_STMT *st, MYSQL_BIND *b, char **ptr,
+    unsigned long *len, char *ind, const size_t *off, unsigned n, uint64_t *affected,
+    uint64_t *dups, char *err, size_t errlen)
+{
+	unsigned nf = w->nf, size = n;
+	uint64_t d = 0;
+
+	for (unsigned c = 0; c < nf; c++) {
+		for (unsigned r = 0; r < n; r++)
+			ptr[(size_t)c * BULK_ROWS + r] = w->pend.p + off[(size_t)r * nf + c];
+		memset(&b[c], 0, sizeof(b[c]));
+		b[c].buffer_type = MYSQL_TYPE_STRING;
+		b[c].buffer = &ptr[(size_t)c * BULK_ROWS];
+		b[c].length = &len[(size_t)c * BULK_ROWS];
+		b[c].u.indicator = &ind[(size_t)c * BULK_ROWS];
+	}
+	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
+	    mysql_stmt_bind_param(st, b) != 0)
+		return bulk_failed(w, st, "binding");
+	if (mysql_stmt_execute(st) != 0)
+		return bulk_failed(w, st, "executing");
+	*affected += mysql_stmt_affected_rows(st);
+	if (!load_warnings(w, &d, err, errlen))
+		return LOAD_REFUSED;
+	*dups += d;
+	return LOAD_OK;
+}
+
+/* Read the destination's max_allowed_packet once: it bounds an array's bytes. */
+static long long
+dst_packet(struct copy_worker *w)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (w->dst_packet != 0)
+		return w->dst_packet;
+	res = dest_result(&w->dst, "SELECT @@max_allowed_packet");
+	if (res == NULL)
+		return 0;
+	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
+		w->dst_packet = atoll(row[0]);
+	mysql_free_result(res);
+	return w->dst_packet;
+}
+
+enum load_result
+copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *err,
+    size_t errlen)
+{
+	unsigned nf = w->nf, n = 0;
+	long long packet = dst_packet(w);
+	size_t cap = BULK_BYTES, *off = NULL;
+	char **ptr = NULL, *ind = NULL;
+	unsigned long *len = NULL;
+	MYSQL_BIND *b = NULL;
+	MYSQL_STMT *st = NULL;
+	enum load_result r = LOAD_UNSUPPORTED;
+	bool charset = false;
+	unsigned long caps = 0;
+
+	*affected = *dups = 0;
+	/* a value of these types is at most 64 KB: the array needs room for several */
+	if (packet < (1 << 20) || nf == 0)
+		return LOAD_UNSUPPORTED;
+	if ((size_t)packet / 4 < cap)
+		cap = (size_t)packet / 4;
+	if (!dest_exec(&w->dst, "SET @myshift_cs = @@character_set_client, "
+	    "@myshift_coll = @@collation_connection, character_set_client = binary, "
+	    "collation_connection = binary"))
+		return LOAD_FAILED;
+	charset = true;
+	st = mysql_stmt_init(w->dst.my);
+	if (st == NULL) {
+		snprintf(w->dst.err, sizeof(w->dst.err), "%s: out of memory", w->dst.where);
+		w->dst.errnum = 0;
+		r = LOAD_FAILED;
+		goto out;
+	}
+	if (mysql_stmt_prepare(st, w->t->bulk_sql, strlen(w->t->bulk_sql)) != 0) {
+		r = bulk_failed(w, st, "preparing");
+		goto out;
+	}
+	if (mariadb_get_infov(w->dst.my, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES,
+	    &caps) != 0 || !(caps & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) ||
+	    mysql_stmt_param_count(st) != nf)
+		goto out; /* LOAD DATA then: nothing was read */
+	off = malloc(sizeof(*off) * BULK_ROWS * nf);
+	ptr = malloc(sizeof(*ptr) * BULK_ROWS * nf);
+	len = malloc(sizeof(*len) * BULK_ROWS * nf);
+	ind = malloc((size_t)BULK_ROWS * nf);
+	b = calloc(nf, sizeof(*b));
+	if (off == NULL || ptr == NULL || len == NULL || ind == NULL || b == NULL) {
+		snprintf(w->read_err, sizeof(w->read_err), "out of memory");
+		r = LOAD_FAILED;
+		goto out;
+	}
+	sbuf_reset(&w->pend);
+	for (;;) {
+		MYSQL_ROW row = NULL;
+		unsigned long *lens;
+		size_t before = w->pend.len;
+
+		if (w->cp->stop) {
+			snprintf(w->dst.err, sizeof(w->dst.err), "copy stopped");
+			w->dst.errnum = 0;
+			r = LOAD_FAILED;
+			goto out;
+		}
+		if (w->res != NULL && (row = mysql_fetch_row(w->res)) == NULL) {
+			if (mysql_errno(w->src.my) != 0) {
+				w->src.errnum = mysql_errno(w->src.my);
+				snprintf(w->read_err, sizeof(w->read_err), "%s: reading rows: %s "
+				    "(error %u)", w->src.where, mysql_error(w->src.my),
+				    w->src.errnum);
+				r = LOAD_FAILED;
+				goto out;
+			}
+			mysql_free_result(w->res);
+			w->res = NULL;
+		}
+		if (row != NULL) {
+			lens = mysql_fetch_lengths(w->res);
+			for (unsigned c = 0; c < nf; c++) {
+				size_t i = (size_t)c * BULK_ROWS + n;
+				off[(size_t)n * nf + c] = w->pend.len;
+				len[i] = row[c] != NULL ? lens[c] : 0;
+				ind[i] = row[c] != NULL ? STMT_INDICATOR_NONE : STMT_INDICATOR_NULL;
+				if (row[c] != NULL)
+					sbuf_add(&w->pend, row[c], lens[c]);
+			}
+			if (w->pend.oom) {
+				snprintf(w->read_err, sizeof(w->read_err), "out of memory");
+				r = LOAD_FAILED;
+				goto out;
+			}
+			n++;
+			w->rows++;
+			w->unthrottled_rows++;
+			w->bytes += w->pend.len - before + nf;
+			w->unthrottled_bytes += w->pend.len - before + nf;
+			if (w->unthrottled_rows >= 1000 || w->unthrottled_bytes >= (1 << 20)) {
+				copy_throttle(w->cp, w->unthrottled_rows, w->unthrottled_bytes);
+				w->unthrottled_rows = w->unthrottled_bytes = 0;
+			}
+		}
+		if (n > 0 && (row == NULL || n == BULK_ROWS || w->pend.len >= cap)) {
+			r = bulk_execute(w, st, b, ptr, len, ind, off, n, affected, dups, err, errlen);
+			if (r != LOAD_OK)
+				goto out;
+			n = 0;
+			sbuf_reset(&w->pend);
+		}
+		if (row == NULL)
+			break;
+	}
+	r = LOAD_OK;
+out:
+	if (st != NULL)
+		mysql_stmt_close(st);
+	if (charset && !dest_exec(&w->dst, "SET character_set_client = @myshift_cs, "
+	    "collation_connection = @myshift_coll") && r != LOAD_FAILED) {
+		/* the session's character set is not what the next statements expect */
+		r = LOAD_FAILED;
+	}
+	free(off);
+	free(ptr);
+	free(len);
+	free(ind);
+	free(b);
+	return r;
+}
+#else
+enum load_result
+copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *err,
+    size_t errlen)
+{
+	(void)w;
+	(void)err;
+	(void)errlen;
+	*affected = *dups = 0;
+	return LOAD_UNSUPPORTED;
+}
+#endif
