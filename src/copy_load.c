@@ -403,8 +403,8 @@ copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *
 	/* a value of these types is at most 64 KB: the array needs room for several */
 	if (packet < (1 << 20) || nf == 0)
 		return LOAD_UNSUPPORTED;
-	if ((size_t)packet / 4 < cap)
-		cap = (size_t)packet / 4;
+	if ((size_t)packet / 8 < cap)
+		cap = (size_t)packet / 8; /* each value adds its length and indicator */
 	if (!dest_exec(&w->dst, "SET @myshift_cs = @@character_set_client, "
 	    "@myshift_coll = @@collation_connection, character_set_client = binary, "
 	    "collation_connection = binary"))
