@@ -146,8 +146,8 @@ struct indexer {
 	const struct cfg *c;
 	void (*on_error)(void *arg);
 	void *arg;
-	pthread_t th;
-	bool started;
+	pthread_t th, th2;             /* th2: a second builder once the copy is done */
+	bool started, started2;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct ix_item *head, **tail;   /* finished tables not yet indexed */
@@ -201,8 +201,9 @@ indexer_main(void *arg)
 		}
 		pthread_mutex_lock(&ix->mu);
 		if (!ok) {
+			if (!ix->failed)
+				snprintf(ix->err, sizeof(ix->err), "%s", err);
 			ix->failed = true;
-			snprintf(ix->err, sizeof(ix->err), "%s", err);
 			pthread_mutex_unlock(&ix->mu);
 			if (ix->on_error != NULL)
 				ix->on_error(ix->arg);
@@ -279,10 +280,20 @@ indexer_finish(struct indexer *ix, char *err, size_t errlen)
 
 	pthread_mutex_lock(&ix->mu);
 	ix->closing = true;
-	pthread_cond_signal(&ix->cv);
+	/*
+	 * The copy is done: nothing else loads the destination, and a second
+	 * builder takes the tables still queued (the last ones copied often
+	 * finish together) while the first builds its own.
+	 */
+	bool more = ix->started && ix->head != NULL && !ix->stopping && !ix->failed;
+	pthread_cond_broadcast(&ix->cv);
 	pthread_mutex_unlock(&ix->mu);
+	if (more && pthread_create(&ix->th2, NULL, indexer_main, ix) == 0)
+		ix->started2 = true;
 	if (ix->started)
 		pthread_join(ix->th, NULL);
+	if (ix->started2)
+		pthread_join(ix->th2, NULL);
 	ok = !ix->failed;
 	if (!ok)
 		snprintf(err, errlen, "%s", ix->err);

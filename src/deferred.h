@@ -33,8 +33,10 @@ bool deferred_add(struct dest *d, const char *state_schema, bool fks, const char
  * goes on with the other tables: one table at a time, in the order they
  * were finished. indexer_table_done has the copy's callback signature
  * (copy_on_table_done) and may be called from any thread.
- * indexer_finish builds what is still queued (unless stopping), ends the
- * thread and returns false with its error: one that no retry cures
+ * indexer_finish builds what is still queued (unless stopping), two
+ * tables at a time (a second connection: the copy no longer loads the
+ * destination), ends the threads and returns false with the first error:
+ * one that no retry cures
  * (privilege, a definition the destination refuses). on_error, when set,
  * is called at that error (from the indexer's thread), so that the copy
  * can stop early. After a transient error (a lost connection) the indexer
