@@ -48,6 +48,12 @@ struct snapshot_coord {
 	 */
 	char *lock_tables_sql;
 	bool per_table;
+	/*
+	 * MariaDB: the last position BINLOG_GTID_POS converted (it reads the
+	 * binlog file up to it: 0.1 s for 500 MB), for the next snapshots
+	 * taken while the source writes nothing (under mu).
+	 */
+	struct snap_pos memo;
 };
 
 /* Connect the coordinator (MySQL), take the backup lock where allowed. */
