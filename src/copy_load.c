@@ -10,8 +10,9 @@
 #define HAVE_BULK 1
 #endif
 
-/* Rows and bytes (at most) of one array-bound INSERT. */
+/* Rows, values and bytes (at most) of one array-bound INSERT. */
 #define BULK_ROWS 10000
+#define BULK_VALUES 100000
 #define BULK_BYTES (4 << 20)
 
 /*
@@ -336,23 +337,23 @@ bulk_failed(struct copy_worker *w, MYSQL_STMT *st, const char *what)
 	return LOAD_FAILED;
 }
 
-/* One array of n rows: bind columns from the batch's offsets, execute. */
+/* One array of n rows (at most max): bind columns from the batch's offsets, execute. */
 static enum load_result
 bulk_execute(struct copy_worker *w, MYSQL_STMT *st, MYSQL_BIND *b, char **ptr,
-    unsigned long *len, char *ind, const size_t *off, unsigned n, uint64_t *affected,
-    uint64_t *dups, char *err, size_t errlen)
+    unsigned long *len, char *ind, const size_t *off, unsigned n, unsigned max,
+    uint64_t *affected, uint64_t *dups, char *err, size_t errlen)
 {
 	unsigned nf = w->nf, size = n;
 	uint64_t d = 0;
 
 	for (unsigned c = 0; c < nf; c++) {
 		for (unsigned r = 0; r < n; r++)
-			ptr[(size_t)c * BULK_ROWS + r] = w->pend.p + off[(size_t)r * nf + c];
+			ptr[(size_t)c * max + r] = w->pend.p + off[(size_t)r * nf + c];
 		memset(&b[c], 0, sizeof(b[c]));
 		b[c].buffer_type = MYSQL_TYPE_STRING;
-		b[c].buffer = &ptr[(size_t)c * BULK_ROWS];
-		b[c].length = &len[(size_t)c * BULK_ROWS];
-		b[c].u.indicator = &ind[(size_t)c * BULK_ROWS];
+		b[c].buffer = &ptr[(size_t)c * max];
+		b[c].length = &len[(size_t)c * max];
+		b[c].u.indicator = &ind[(size_t)c * max];
 	}
 	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
 	    mysql_stmt_bind_param(st, b) != 0)
@@ -388,7 +389,7 @@ enum load_result
 copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *err,
     size_t errlen)
 {
-	unsigned nf = w->nf, n = 0;
+	unsigned nf = w->nf, n = 0, max;
 	long long packet = dst_packet(w);
 	size_t cap = BULK_BYTES, *off = NULL;
 	char **ptr = NULL, *ind = NULL;
@@ -405,6 +406,10 @@ copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *
 		return LOAD_UNSUPPORTED;
 	if ((size_t)packet / 8 < cap)
 		cap = (size_t)packet / 8; /* each value adds its length and indicator */
+	/* a wide table: fewer rows an array, its arrays' memory bounded */
+	max = BULK_VALUES / nf < BULK_ROWS ? BULK_VALUES / nf : BULK_ROWS;
+	if (max == 0)
+		max = 1;
 	if (!dest_exec(&w->dst, "SET @myshift_cs = @@character_set_client, "
 	    "@myshift_coll = @@collation_connection, character_set_client = binary, "
 	    "collation_connection = binary"))
@@ -425,10 +430,10 @@ copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *
 	    &caps) != 0 || !(caps & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) ||
 	    mysql_stmt_param_count(st) != nf)
 		goto out; /* LOAD DATA then: nothing was read */
-	off = malloc(sizeof(*off) * BULK_ROWS * nf);
-	ptr = malloc(sizeof(*ptr) * BULK_ROWS * nf);
-	len = malloc(sizeof(*len) * BULK_ROWS * nf);
-	ind = malloc((size_t)BULK_ROWS * nf);
+	off = malloc(sizeof(*off) * max * nf);
+	ptr = malloc(sizeof(*ptr) * max * nf);
+	len = malloc(sizeof(*len) * max * nf);
+	ind = malloc((size_t)max * nf);
 	b = calloc(nf, sizeof(*b));
 	if (off == NULL || ptr == NULL || len == NULL || ind == NULL || b == NULL) {
 		snprintf(w->read_err, sizeof(w->read_err), "out of memory");
@@ -462,7 +467,7 @@ copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *
 		if (row != NULL) {
 			lens = mysql_fetch_lengths(w->res);
 			for (unsigned c = 0; c < nf; c++) {
-				size_t i = (size_t)c * BULK_ROWS + n;
+				size_t i = (size_t)c * max + n;
 				off[(size_t)n * nf + c] = w->pend.len;
 				len[i] = row[c] != NULL ? lens[c] : 0;
 				ind[i] = row[c] != NULL ? STMT_INDICATOR_NONE : STMT_INDICATOR_NULL;
@@ -484,8 +489,9 @@ copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *
 				w->unthrottled_rows = w->unthrottled_bytes = 0;
 			}
 		}
-		if (n > 0 && (row == NULL || n == BULK_ROWS || w->pend.len >= cap)) {
-			r = bulk_execute(w, st, b, ptr, len, ind, off, n, affected, dups, err, errlen);
+		if (n > 0 && (row == NULL || n == max || w->pend.len >= cap)) {
+			r = bulk_execute(w, st, b, ptr, len, ind, off, n, max, affected, dups, err,
+			    errlen);
 			if (r != LOAD_OK)
 				goto out;
 			n = 0;
