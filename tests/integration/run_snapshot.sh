@@ -108,7 +108,7 @@ srv_sql src - <<-EOF || fail "cannot load app"
 	CREATE TABLE app.btypes (id INT PRIMARY KEY, ti TINYINT, bu BIGINT UNSIGNED,
 	    de DECIMAL(65,30), e ENUM('a','b','c'), st SET('x','y','z'), dt DATE,
 	    dtm DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME(6), yr YEAR, c CHAR(10),
-	    vc VARCHAR(40) CHARACTER SET latin1, vu VARCHAR(60) CHARACTER SET utf8mb4,
+	    vc VARCHAR(40) CHARACTER SET latin1, vu VARCHAR(60) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci,
 	    bn BINARY(4), vb VARBINARY(40)) ENGINE=InnoDB;
 	INSERT INTO app.btypes SELECT seq, seq % 256 - 128, 18446744073709551615 - seq,
 	    CONCAT(IF(seq % 2, '-', ''), REPEAT('9', 35), '.', LPAD(seq, 30, '0')),
