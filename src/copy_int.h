@@ -91,7 +91,7 @@ struct copy {
 	time_t last_report;
 };
 
-/* copy_load.c: a chunk's rows, from the source's result set into LOAD DATA LOCAL */
+/* copy_load.c: a chunk's rows, from the source's result set into LOAD DATA LOCAL or array-bound INSERTs */
 
 /*
  * Build t's SELECT and LOAD DATA statements (dst_mysql: a MySQL

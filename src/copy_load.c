@@ -1,4 +1,4 @@
-/* copy_load.c: a chunk's rows, read from the source and fed from memory to LOAD DATA LOCAL INFILE on the destination. */
+/* copy_load.c: a chunk's rows, read from the source and written to the destination: LOAD DATA LOCAL INFILE fed from memory, or MariaDB's array-bound INSERT. */
 #include "src/copy_int.h"
 
 #include <stdio.h>
@@ -173,6 +173,46 @@ add_field(struct sbuf *b, const char *v, unsigned long len)
 	b->len = (size_t)(o - b->p);
 }
 
+/*
+ * The chunk's next row from the source: NULL at the end of its result set
+ * (freed), or with *failed and w->read_err when the read broke.
+ */
+static MYSQL_ROW
+next_row(struct copy_worker *w, bool *failed)
+{
+	MYSQL_ROW row;
+
+	*failed = false;
+	if (w->res == NULL)
+		return NULL;
+	if ((row = mysql_fetch_row(w->res)) != NULL)
+		return row;
+	if (mysql_errno(w->src.my) != 0) {
+		w->src.errnum = mysql_errno(w->src.my);
+		snprintf(w->read_err, sizeof(w->read_err), "%s: reading rows: %s (error %u)",
+		    w->src.where, mysql_error(w->src.my), w->src.errnum);
+		*failed = true;
+		return NULL;
+	}
+	mysql_free_result(w->res);
+	w->res = NULL;
+	return NULL;
+}
+
+/* Count rows and bytes more of the chunk, waiting as long as the caps want. */
+static void
+counted(struct copy_worker *w, uint64_t rows, uint64_t bytes)
+{
+	w->rows += rows;
+	w->unthrottled_rows += rows;
+	w->bytes += bytes;
+	w->unthrottled_bytes += bytes;
+	if (w->unthrottled_rows >= 1000 || w->unthrottled_bytes >= (1 << 20)) {
+		copy_throttle(w->cp, w->unthrottled_rows, w->unthrottled_bytes);
+		w->unthrottled_rows = w->unthrottled_bytes = 0;
+	}
+}
+
 /* LOAD DATA LOCAL's callbacks: the "file" is the chunk's result set. */
 static int
 li_init(void **ptr, const char *name, void *userdata)
@@ -196,20 +236,14 @@ li_read(void *ptr, char *buf, unsigned int len)
 		if (w->res == NULL || w->cp->stop)
 			return w->cp->stop ? -1 : 0;
 		/* a batch of rows at a time */
-		for (unsigned n = 0; n < 256 && w->pend.len < 65536; n++) {
-			row = mysql_fetch_row(w->res);
-			if (row == NULL) {
-				if (mysql_errno(w->src.my) != 0) {
-					snprintf(w->read_err, sizeof(w->read_err), "%s: reading "
-					    "rows: %s (error %u)", w->src.where,
-					    mysql_error(w->src.my), mysql_errno(w->src.my));
-					w->src.errnum = mysql_errno(w->src.my);
-					return -1;
-				}
-				mysql_free_result(w->res);
-				w->res = NULL;
+		unsigned n;
+		for (n = 0; n < 256 && w->pend.len < 65536; n++) {
+			bool failed;
+			row = next_row(w, &failed);
+			if (failed)
+				return -1;
+			if (row == NULL)
 				break;
-			}
 			lens = mysql_fetch_lengths(w->res);
 			for (unsigned i = 0; i < w->nf; i++) {
 				if (i > 0)
@@ -217,19 +251,12 @@ li_read(void *ptr, char *buf, unsigned int len)
 				add_field(&w->pend, row[i], lens[i]);
 			}
 			sbuf_addc(&w->pend, '\n');
-			w->rows++;
-			w->unthrottled_rows++;
 		}
 		if (w->pend.oom) {
 			snprintf(w->read_err, sizeof(w->read_err), "out of memory");
 			return -1;
 		}
-		w->bytes += w->pend.len;
-		w->unthrottled_bytes += w->pend.len;
-		if (w->unthrottled_rows >= 1000 || w->unthrottled_bytes >= (1 << 20)) {
-			copy_throttle(w->cp, w->unthrottled_rows, w->unthrottled_bytes);
-			w->unthrottled_rows = w->unthrottled_bytes = 0;
-		}
+		counted(w, n, w->pend.len);
 		if (w->pend.len == 0)
 			return 0;
 	}
@@ -452,17 +479,11 @@ copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *
 			r = LOAD_FAILED;
 			goto out;
 		}
-		if (w->res != NULL && (row = mysql_fetch_row(w->res)) == NULL) {
-			if (mysql_errno(w->src.my) != 0) {
-				w->src.errnum = mysql_errno(w->src.my);
-				snprintf(w->read_err, sizeof(w->read_err), "%s: reading rows: %s "
-				    "(error %u)", w->src.where, mysql_error(w->src.my),
-				    w->src.errnum);
-				r = LOAD_FAILED;
-				goto out;
-			}
-			mysql_free_result(w->res);
-			w->res = NULL;
+		bool failed;
+		row = next_row(w, &failed);
+		if (failed) {
+			r = LOAD_FAILED;
+			goto out;
 		}
 		if (row != NULL) {
 			lens = mysql_fetch_lengths(w->res);
@@ -480,14 +501,7 @@ copy_bulk_rows(struct copy_worker *w, uint64_t *affected, uint64_t *dups, char *
 				goto out;
 			}
 			n++;
-			w->rows++;
-			w->unthrottled_rows++;
-			w->bytes += w->pend.len - before + nf;
-			w->unthrottled_bytes += w->pend.len - before + nf;
-			if (w->unthrottled_rows >= 1000 || w->unthrottled_bytes >= (1 << 20)) {
-				copy_throttle(w->cp, w->unthrottled_rows, w->unthrottled_bytes);
-				w->unthrottled_rows = w->unthrottled_bytes = 0;
-			}
+			counted(w, 1, w->pend.len - before + nf);
 		}
 		if (n > 0 && (row == NULL || n == max || w->pend.len >= cap)) {
 			r = bulk_execute(w, st, b, ptr, len, ind, off, n, max, affected, dups, err,
