@@ -478,6 +478,16 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 		m.fatal = false;
 		goto out;
 	}
+	/*
+	 * MariaDB: the chunks' snapshots keep no GTID position (reading it
+	 * scans the binlog file up to the snapshot's offset, for every chunk):
+	 * the seam's ends get theirs here, once.
+	 */
+	if (m.mariadb && ((low.file[0] != '\0' && !snapshot_gtid_at(&m.src, &low)) ||
+	    (high.file[0] != '\0' && !snapshot_gtid_at(&m.src, &high)))) {
+		mig_fail_dest(&m, &m.src);
+		goto out;
+	}
 	if (!mig_xa_floor_apply(&m, &low))
 		goto out;
 	if (!mig_source_position(&m, &now))
@@ -511,8 +521,10 @@ migrate_run(const struct cfg *c, const struct filter *f, struct migrate_state *m
 	snprintf(start->file, sizeof(start->file), "%s", low.file);
 	start->pos = low.pos;
 	snprintf(start->gtid, sizeof(start->gtid), "%s", low.gtid ? low.gtid : "");
-	log_info("copy done: the stream starts at %s:%" PRIu64 " and replays "
-	    "idempotently until %s:%" PRIu64, low.file, low.pos, high.file, high.pos);
+	log_info("copy done: the stream starts at %s:%" PRIu64 "%s%s%s and replays "
+	    "idempotently until %s:%" PRIu64, low.file, low.pos,
+	    start->gtid[0] ? " (GTIDs applied there: " : "", start->gtid,
+	    start->gtid[0] ? ")" : "", high.file, high.pos);
 	ok = true;
 out:
 	if (m.infile_on) {

@@ -55,8 +55,8 @@ snap_gtid_compact(char *gtid)
 }
 
 /* MariaDB: the GTID position at out's file and offset (BINLOG_GTID_POS). */
-static bool
-mariadb_gtid_at(struct dest *d, struct snap_pos *out)
+bool
+snapshot_gtid_at(struct dest *d, struct snap_pos *out)
 {
 	struct sbuf q = { 0 };
 	char *g = NULL;
@@ -205,6 +205,15 @@ open_mariadb(struct snapshot_coord *co, struct dest *r, struct snap_pos *out, ch
 		    "binary logging on (log_bin)?", r->where);
 		return false;
 	}
+	if (co->gtid_later) {
+		free(out->gtid);
+		out->gtid = strdup("");
+		if (out->gtid == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+		return true;
+	}
 	/* the same position as the last snapshot's: its GTID position too */
 	pthread_mutex_lock(&co->mu);
 	bool same = co->memo.gtid != NULL && co->memo.pos == out->pos &&
@@ -216,7 +225,7 @@ open_mariadb(struct snapshot_coord *co, struct dest *r, struct snap_pos *out, ch
 		out->gtid = g;
 		return true;
 	}
-	if (mariadb_gtid_at(r, out)) {
+	if (snapshot_gtid_at(r, out)) {
 		pthread_mutex_lock(&co->mu);
 		if (!snap_pos_copy(&co->memo, out))
 			snap_pos_free(&co->memo); /* out of memory: no memo */
@@ -347,7 +356,7 @@ snapshot_position_now(struct dest *src, struct snap_pos *out, char *err, size_t 
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	if (mariadb && !mariadb_gtid_at(src, out)) {
+	if (mariadb && !snapshot_gtid_at(src, out)) {
 		snprintf(err, errlen, "%s", src->err);
 		return false;
 	}

@@ -54,6 +54,14 @@ struct snapshot_coord {
 	 * taken while the source writes nothing (under mu).
 	 */
 	struct snap_pos memo;
+	/*
+	 * MariaDB: leave a snapshot's GTID position empty (set by the caller,
+	 * the copy). On a source being written, every chunk's snapshot is at
+	 * another position and the memo does not help; what needs GTIDs (the
+	 * stream's start, the seam's end) converts its position once at the
+	 * end (snapshot_gtid_at).
+	 */
+	bool gtid_later;
 };
 
 /* Connect the coordinator (MySQL), take the backup lock where allowed. */
@@ -75,6 +83,9 @@ bool snapshot_open(struct snapshot_coord *co, struct dest *r, struct snap_pos *o
  * Executed_Gtid_Set, MariaDB's BINLOG_GTID_POS there. False with err
  * (binary logging off, a refused statement: d->errnum says which).
  */
+/* MariaDB: fill p->gtid with BINLOG_GTID_POS(p->file, p->pos); false with d->err. */
+bool snapshot_gtid_at(struct dest *d, struct snap_pos *p) __attribute__((warn_unused_result));
+
 bool snapshot_position_now(struct dest *src, struct snap_pos *out, char *err,
     size_t errlen) __attribute__((warn_unused_result));
 

@@ -337,6 +337,7 @@ low=$(grep -oE 'the stream starts at [^ ]+' "$MIG_LOG" | head -n 1)
 echo "copy: $(grep -E 'copy: [0-9]+ chunks' "$MIG_LOG" | tail -n 1 | cut -d' ' -f4-)"
 echo "seam: $(grep -oE 'stream starts at .*' "$MIG_LOG" | head -n 1)"
 [ -n "$low" ] || check_fail "no start position of the stream in the log"
+mig_check_start_gtid src
 if srv_is_mysql src; then
 	max=$(grep -oE 'snapshot lock held for [0-9]+ ms' "$MIG_LOG" | awk '{ print $5 }' | sort -n | tail -n 1)
 	echo "longest snapshot lock: ${max:-?} ms"

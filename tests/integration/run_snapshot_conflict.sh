@@ -94,6 +94,7 @@ wait_until -t 60 log_contains "$MIG_LOG" 'phase: streaming' ||
 src_ins() { srv_sql src "INSERT INTO c1.c VALUES (5000, 'after')"; }
 src_ins || fail "insert on the source failed"
 mig_wait_caught_up src dst 60 || fail "myshift did not catch up"
+mig_check_start_gtid src
 mig_compare_db src dst c1 || check_fail "the tables of c1 differ"
 if [ -n "$seqs" ]; then
 	a=$(srv_sql src "SELECT * FROM c1.s")

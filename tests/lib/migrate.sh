@@ -280,6 +280,24 @@ mig_stop() {
 	return 0
 }
 
+# mig_check_start_gtid SRC: on a MariaDB source, the log's "copy done: the
+# stream starts at F:P (GTIDs applied there: G)" has G = the source's
+# BINLOG_GTID_POS(F, P) (the chunks keep no GTID position; the start gets
+# its own after the copy). check_fail otherwise.
+mig_check_start_gtid() {
+	local line want
+	! srv_is_mysql "$1" || return 0
+	line=$(grep -m1 'copy done: the stream starts at' "$MIG_LOG")
+	if [[ $line =~ starts\ at\ ([^:\ ]+):([0-9]+)\ \(GTIDs\ applied\ there:\ ([^\)]*)\) ]]; then
+		want=$(srv_sql "$1" "SELECT BINLOG_GTID_POS('${BASH_REMATCH[1]}', ${BASH_REMATCH[2]})")
+		[ "${BASH_REMATCH[3]}" = "$want" ] || check_fail "the stream starts at" \
+		    "${BASH_REMATCH[1]}:${BASH_REMATCH[2]} with GTIDs '${BASH_REMATCH[3]}'; the" \
+		    "source's BINLOG_GTID_POS there is '$want'"
+	else
+		check_fail "the stream's start has no GTID position in the log: '$line'"
+	fi
+}
+
 # mig_log_tail [N]: the last N (default 15) lines of myshift's output.
 mig_log_tail() {
 	[ -n "$MIG_LOG" ] && tail -n "${1:-15}" "$MIG_LOG" | cut -c1-400
