@@ -454,6 +454,17 @@ copy_chunk(struct copy_worker *w, struct copy_chunk *ch)
 	}
 	lr = t->bulk_sql != NULL ? copy_bulk_rows(w, &affected, &dups, err, sizeof(err)) :
 	    LOAD_UNSUPPORTED;
+	if (lr == LOAD_UNSUPPORTED && t->bulk_sql != NULL) {
+		/* said once a table: its chunks are then written as the others are */
+		pthread_mutex_lock(&cp->mu);
+		bool first = !t->bulk_refused;
+		t->bulk_refused = true;
+		pthread_mutex_unlock(&cp->mu);
+		if (first)
+			log_info("copy: %s: the destination does not take array-bound INSERT "
+			    "(no bulk capability, or max_allowed_packet under 1 MB): written by "
+			    "LOAD DATA LOCAL INFILE", ctx);
+	}
 	if (lr == LOAD_UNSUPPORTED)
 		lr = copy_load_rows(w, &affected, &dups, err, sizeof(err));
 	if (lr == LOAD_FAILED) {

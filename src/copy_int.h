@@ -33,6 +33,7 @@ struct copy_table {
 	unsigned order;              /* its place in the list copy_new was given */
 	uint64_t rows, chunks_done;
 	bool gone;                   /* dropped or renamed on the source meanwhile */
+	bool bulk_refused;           /* the destination did not take bulk_sql: logged (mu) */
 };
 
 /* What became of a chunk. */

@@ -9,7 +9,10 @@
 #     created, no chunk is recorded;
 #   - on_conflict = ignore: the run proceeds and the tables end identical
 #     (the rows already there are left as they are; they are the source's);
-#   - a table with other columns than the source's stops an ignore run.
+#   - a table with other columns than the source's stops an ignore run;
+#   - a MariaDB destination whose max_allowed_packet (512 KB) is too small
+#     for the array-bound INSERT: the tables go by LOAD DATA, identical,
+#     and the log says so.
 # Between MariaDB servers a sequence c1.s exists on both too (the
 # destination's at another state): the error names it with the tables;
 # ignore reuses it and sets it to the source's state.
@@ -118,6 +121,27 @@ case $err in
 *'`c1`.`d`'*columns*) ;;
 *) check_fail "the error does not name c1.d and its columns: '$err'" ;;
 esac
+
+# A MariaDB destination that does not take the array-bound INSERT (its
+# max_allowed_packet under 1 MB): the tables go by LOAD DATA, and the log
+# says so.
+if ! srv_is_mysql dst; then
+	echo "a destination whose max_allowed_packet refuses the arrays"
+	srv_sql src "DROP TABLE c1.d" || fail "drop c1.d"
+	srv_sql dst "DROP DATABASE c1; DROP DATABASE IF EXISTS myshift;
+	    SET GLOBAL max_allowed_packet = 524288" || fail "cannot empty the destination"
+	mig_config "$SRV_ROOT/myshift.ini" src dst snapshot
+	mig_start "$SRV_ROOT/myshift.ini"
+	wait_until -t 60 log_contains "$MIG_LOG" 'phase: streaming' ||
+	    { mig_log_tail 10; fail "the run with a small packet did not reach streaming"; }
+	srv_sql src "INSERT INTO c1.c VALUES (5001, 'small')" || fail "insert on the source failed"
+	mig_wait_caught_up src dst 60 || fail "myshift did not catch up"
+	mig_compare_db src dst c1 || check_fail "the tables of c1 differ (small packet)"
+	grep -q 'does not take array-bound INSERT' "$MIG_LOG" ||
+	    check_fail "no log line of the arrays refused: $(grep 'array-bound' "$MIG_LOG" | head -n 2)"
+	mig_stop
+	srv_sql dst "SET GLOBAL max_allowed_packet = DEFAULT" || fail "packet size back"
+fi
 
 [ "$ERRORS" = 0 ] || fail "$ERRORS check(s) failed"
 echo "PASS: run_snapshot_conflict"
