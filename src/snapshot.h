@@ -77,15 +77,15 @@ void snapshot_coord_free(struct snapshot_coord *co);
 bool snapshot_open(struct snapshot_coord *co, struct dest *r, struct snap_pos *out,
     char *err, size_t errlen) __attribute__((warn_unused_result));
 
+/* MariaDB: fill p->gtid with BINLOG_GTID_POS(p->file, p->pos); false with d->err. */
+bool snapshot_gtid_at(struct dest *d, struct snap_pos *p) __attribute__((warn_unused_result));
+
 /*
  * The source's current end of binlog (SHOW BINARY LOG STATUS, or SHOW
  * MASTER STATUS before MySQL 8.2) with its GTID set: MySQL's
  * Executed_Gtid_Set, MariaDB's BINLOG_GTID_POS there. False with err
  * (binary logging off, a refused statement: d->errnum says which).
  */
-/* MariaDB: fill p->gtid with BINLOG_GTID_POS(p->file, p->pos); false with d->err. */
-bool snapshot_gtid_at(struct dest *d, struct snap_pos *p) __attribute__((warn_unused_result));
-
 bool snapshot_position_now(struct dest *src, struct snap_pos *out, char *err,
     size_t errlen) __attribute__((warn_unused_result));
 
