@@ -80,7 +80,8 @@ max_rows_per_second = 4000"
 # the idempotent range "FILE:POS until FILE:POS" the log names must not be empty
 seam_range_check() {
 	local line lo hi
-	line=$(grep -o 'starts at [^ ]* and replays idempotently until [^ ]*' "$MIG_LOG" | tail -n 1)
+	line=$(grep -oE 'starts at [^ ]+( \(GTIDs applied there: [^)]*\))? and replays idempotently until [^ ]+' \
+	    "$MIG_LOG" | tail -n 1)
 	lo=${line#starts at }
 	lo=${lo%% *}
 	hi=${line##* }
