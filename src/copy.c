@@ -1056,8 +1056,6 @@ copy_run(struct copy *cp, bool *fatal, char *err, size_t errlen)
 		snapshot_coord_free(&cp->co);
 		return false;
 	}
-	/* a chunk's GTIDs are not needed: the seam's ends are converted once, after the copy */
-	cp->co.gtid_later = cp->mariadb;
 	if (!cp->mariadb && cp->ntables > 0) {
 		/* the fallback where FLUSH TABLES WITH READ LOCK is refused */
 		struct sbuf l = { 0 };

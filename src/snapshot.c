@@ -143,7 +143,6 @@ snapshot_coord_free(struct snapshot_coord *co)
 	dest_close(&co->d);
 	free(co->lock_tables_sql);
 	co->lock_tables_sql = NULL;
-	snap_pos_free(&co->memo);
 	pthread_mutex_destroy(&co->mu);
 }
 
@@ -175,8 +174,7 @@ query_row(struct dest *d, const char *sql, char **out, unsigned n, unsigned *nf)
 
 /* MariaDB: the snapshot's own position, without a lock. */
 static bool
-open_mariadb(struct snapshot_coord *co, struct dest *r, struct snap_pos *out, char *err,
-    size_t errlen)
+open_mariadb(struct dest *r, struct snap_pos *out, char *err, size_t errlen)
 {
 	MYSQL_RES *res;
 	MYSQL_ROW row;
@@ -205,33 +203,14 @@ open_mariadb(struct snapshot_coord *co, struct dest *r, struct snap_pos *out, ch
 		    "binary logging on (log_bin)?", r->where);
 		return false;
 	}
-	if (co->gtid_later) {
-		free(out->gtid);
-		out->gtid = strdup("");
-		if (out->gtid == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return false;
-		}
-		return true;
+	/* no GTIDs: see snapshot_open */
+	free(out->gtid);
+	out->gtid = strdup("");
+	if (out->gtid == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
 	}
-	/* the same position as the last snapshot's: its GTID position too */
-	pthread_mutex_lock(&co->mu);
-	bool same = co->memo.gtid != NULL && co->memo.pos == out->pos &&
-	    strcmp(co->memo.file, out->file) == 0;
-	char *g = same ? strdup(co->memo.gtid) : NULL;
-	pthread_mutex_unlock(&co->mu);
-	if (g != NULL) {
-		free(out->gtid);
-		out->gtid = g;
-		return true;
-	}
-	if (snapshot_gtid_at(r, out)) {
-		pthread_mutex_lock(&co->mu);
-		if (!snap_pos_copy(&co->memo, out))
-			snap_pos_free(&co->memo); /* out of memory: no memo */
-		pthread_mutex_unlock(&co->mu);
-		return true;
-	}
+	return true;
 fail:
 	snprintf(err, errlen, "%s", r->err);
 	return false;
@@ -322,7 +301,7 @@ snapshot_open(struct snapshot_coord *co, struct dest *r, struct snap_pos *out,
 		snprintf(err, errlen, "%s", r->err);
 		return false;
 	}
-	return co->mariadb ? open_mariadb(co, r, out, err, errlen) :
+	return co->mariadb ? open_mariadb(r, out, err, errlen) :
 	    open_mysql(co, r, out, err, errlen);
 }
 

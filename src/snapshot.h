@@ -48,20 +48,6 @@ struct snapshot_coord {
 	 */
 	char *lock_tables_sql;
 	bool per_table;
-	/*
-	 * MariaDB: the last position BINLOG_GTID_POS converted (it reads the
-	 * binlog file up to it: 0.1 s for 500 MB), for the next snapshots
-	 * taken while the source writes nothing (under mu).
-	 */
-	struct snap_pos memo;
-	/*
-	 * MariaDB: leave a snapshot's GTID position empty (set by the caller,
-	 * the copy). On a source being written, every chunk's snapshot is at
-	 * another position and the memo does not help; what needs GTIDs (the
-	 * stream's start, the seam's end) converts its position once at the
-	 * end (snapshot_gtid_at).
-	 */
-	bool gtid_later;
 };
 
 /* Connect the coordinator (MySQL), take the backup lock where allowed. */
@@ -72,7 +58,10 @@ void snapshot_coord_free(struct snapshot_coord *co);
 /*
  * Open a consistent snapshot on reader r (REPEATABLE READ, read only) and
  * fill *out with the binlog position it corresponds to. Any transaction
- * open on r is ended first.
+ * open on r is ended first. On MariaDB out->gtid is left '': converting a
+ * position reads the binlog file up to it, and the readers (the copy's
+ * chunks, verify) need only file:pos; what needs GTIDs converts its
+ * position once (snapshot_gtid_at).
  */
 bool snapshot_open(struct snapshot_coord *co, struct dest *r, struct snap_pos *out,
     char *err, size_t errlen) __attribute__((warn_unused_result));
